@@ -1,0 +1,324 @@
+//! Money on [`Decimal`], decoded exactly as the server wrote it.
+//!
+//! Servers send amounts as JSON numbers (`8.74`, `1e3`), as strings (`"5.76"`), and sometimes as
+//! `""` or `null` where the value is absent. The serde modules here accept every one of those forms
+//! without going through a float, so `0.1` stays `0.1` and a 20-digit amount keeps all its digits.
+//!
+//! JSON numbers arrive as text only when `serde_json` is built with its `arbitrary_precision`
+//! feature, which the transport crate turns on; without it a number has already been through
+//! `f64` before any visitor sees it.
+//!
+//! Amounts are written back as strings holding the same digits (`"0.00"` stays `"0.00"`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Currency;
+
+/// An amount with its currency, as QIWI writes it: `{"amount": 8.74, "currency": 643}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    /// The amount, exactly as the server wrote it.
+    #[serde(with = "decimal")]
+    pub amount: Decimal,
+    /// The currency of the amount.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// An amount in a currency.
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Self { amount, currency }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.amount, self.currency)
+    }
+}
+
+/// Parses an amount from its text form: plain (`-15.5`) or scientific (`1e3`).
+///
+/// # Errors
+/// Returns a message naming the text when it is not a number or does not fit a [`Decimal`].
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let text = text.trim();
+    let parsed = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    };
+    parsed.map_err(|e| format!("invalid amount {text:?}: {e}"))
+}
+
+/// What a money field held on the wire before it became a `Decimal`.
+enum Wire {
+    Absent,
+    Amount(Decimal),
+}
+
+struct WireVisitor;
+
+impl<'de> Visitor<'de> for WireVisitor {
+    type Value = Wire;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a JSON number or a numeric string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Wire, E> {
+        if v.trim().is_empty() {
+            return Ok(Wire::Absent);
+        }
+        parse_decimal(v).map(Wire::Amount).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Wire, E> {
+        Ok(Wire::Amount(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Wire, E> {
+        Ok(Wire::Amount(Decimal::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Wire, E> {
+        Decimal::try_from_i128_with_scale(v, 0)
+            .map(Wire::Amount)
+            .map_err(|_| E::custom(format!("amount {v} does not fit a decimal")))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Wire, E> {
+        i128::try_from(v)
+            .map_err(|_| E::custom(format!("amount {v} does not fit a decimal")))
+            .and_then(|v| self.visit_i128(v))
+    }
+
+    /// Reached only when a number was decoded without `arbitrary_precision`: refuse rather than
+    /// guess digits that a float may already have lost.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Wire, E> {
+        Err(E::custom(format!(
+            "amount {v} reached the decoder as a float; enable serde_json's arbitrary_precision feature"
+        )))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Wire, E> {
+        Ok(Wire::Absent)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Wire, E> {
+        Ok(Wire::Absent)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Wire, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    /// `serde_json` with `arbitrary_precision` hands a number over as a one-entry map whose value
+    /// is the number's text.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wire, A::Error> {
+        let text = crate::lenient::json_number_text(&mut map, "an amount")?;
+        parse_decimal(&text)
+            .map(Wire::Amount)
+            .map_err(de::Error::custom)
+    }
+}
+
+/// `#[serde(with = "qiwi_types::money::decimal")]` for a required amount.
+///
+/// An absent value (`null`, `""`) is an error here: use [`decimal_opt`] where the spec allows it.
+pub mod decimal {
+    use super::*;
+
+    /// Writes the amount as a string with its exact digits.
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(value)
+    }
+
+    /// Reads an amount from a number or a numeric string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        match d.deserialize_any(WireVisitor)? {
+            Wire::Amount(v) => Ok(v),
+            Wire::Absent => Err(de::Error::custom("amount is missing (null or empty)")),
+        }
+    }
+}
+
+/// `#[serde(with = "qiwi_types::money::decimal_opt", default)]` for an amount that may be absent.
+///
+/// `null` and `""` become `None`, never zero.
+pub mod decimal_opt {
+    use super::*;
+
+    /// Writes `Some` as a string with its exact digits and `None` as `null`.
+    pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads an amount from a number or a numeric string; `null` and `""` give `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        match d.deserialize_any(WireVisitor)? {
+            Wire::Amount(v) => Ok(Some(v)),
+            Wire::Absent => Ok(None),
+        }
+    }
+}
+
+/// An amount newtype for places where a `with` attribute cannot reach (maps, sequences).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Amount(pub Decimal);
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        decimal::serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        decimal::deserialize(d).map(Amount)
+    }
+}
+
+impl FromStr for Amount {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_decimal(s).map(Amount)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize, Serialize)]
+    struct Req {
+        #[serde(with = "decimal")]
+        v: Decimal,
+    }
+
+    #[derive(Debug, Deserialize, Serialize)]
+    struct Opt {
+        #[serde(with = "decimal_opt", default)]
+        v: Option<Decimal>,
+    }
+
+    fn req(json: &str) -> Result<Decimal, serde_json::Error> {
+        serde_json::from_str::<Req>(&format!(r#"{{"v":{json}}}"#)).map(|r| r.v)
+    }
+
+    fn opt(json: &str) -> Option<Decimal> {
+        serde_json::from_str::<Opt>(&format!(r#"{{"v":{json}}}"#))
+            .unwrap()
+            .v
+    }
+
+    #[test]
+    fn decodes_every_documented_form_exactly() {
+        let cases = [
+            ("8.74", "8.74"),
+            ("4002.5", "4002.5"),
+            (r#""5.76""#, "5.76"),
+            ("72.4231", "72.4231"),
+            ("0.00", "0.00"),
+            ("-15.5", "-15.5"),
+            ("0.1", "0.1"),
+            ("280", "280"),
+            ("1e3", "1000"),
+            ("12345678901234567890", "12345678901234567890"),
+            ("1234567890.1234567890", "1234567890.1234567890"),
+            (r#""-0.01""#, "-0.01"),
+        ];
+        for (json, expected) in cases {
+            let v = req(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            assert_eq!(v.to_string(), expected, "decoding {json}");
+        }
+    }
+
+    #[test]
+    fn point_one_is_not_a_float() {
+        let v = req("0.1").unwrap();
+        assert_eq!(v, Decimal::new(1, 1));
+        assert_eq!(
+            req("0.1").unwrap() + req("0.2").unwrap(),
+            req("0.3").unwrap()
+        );
+    }
+
+    #[test]
+    fn encoding_writes_the_same_digits() {
+        for json in [
+            "0.00",
+            "8.74",
+            "4002.5",
+            "72.4231",
+            "12345678901234567890",
+            "-15.5",
+        ] {
+            let r: Req = serde_json::from_str(&format!(r#"{{"v":{json}}}"#)).unwrap();
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!(r#"{{"v":"{json}"}}"#)
+            );
+        }
+    }
+
+    #[test]
+    fn absent_values_are_none_never_zero() {
+        assert_eq!(opt("null"), None);
+        assert_eq!(opt(r#""""#), None);
+        assert_eq!(opt(r#""  ""#), None);
+        assert_eq!(
+            serde_json::from_str::<Opt>("{}").unwrap().v,
+            None,
+            "missing field"
+        );
+        assert_eq!(opt("0"), Some(Decimal::ZERO));
+    }
+
+    #[test]
+    fn required_amount_rejects_absent_and_garbage_with_a_message() {
+        for bad in [
+            "null",
+            r#""""#,
+            r#""abc""#,
+            "true",
+            "[1]",
+            r#"{"a":1}"#,
+            r#""1.2.3""#,
+        ] {
+            let err = req(bad).expect_err(bad).to_string();
+            assert!(err.contains("amount"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn too_large_values_error_instead_of_panicking() {
+        let huge = "1".repeat(40);
+        assert!(req(&huge).is_err());
+        assert!(req(&format!(r#""{huge}""#)).is_err());
+        assert!(req("1e400").is_err());
+    }
+
+    #[test]
+    fn amount_newtype_works_inside_collections() {
+        let v: Vec<Amount> = serde_json::from_str(r#"[1.10, "2.20", 3]"#).unwrap();
+        assert_eq!(
+            v.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["1.10", "2.20", "3"]
+        );
+    }
+}

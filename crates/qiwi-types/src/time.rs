@@ -1,0 +1,221 @@
+//! Timestamps read in the zone their API documents.
+//!
+//! QIWI writes most times with an offset (`2017-01-21T11:41:07+03:00`) but some without one, to
+//! be read as Moscow time; Treezor writes `2022-03-01 15:52:40` meaning Paris time, and sometimes
+//! `0000-00-00 00:00:00`. An [`ApiTime`] resolves what it can to an instant and always keeps the
+//! text it was given, so an odd value never fails a response that was otherwise understood.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The zone in which an API's zone-less timestamps are to be read.
+pub trait DocumentedZone: Send + Sync + 'static {
+    /// The IANA name of the zone.
+    const NAME: &'static str;
+}
+
+/// Europe/Moscow: QIWI's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Moscow;
+impl DocumentedZone for Moscow {
+    const NAME: &'static str = "Europe/Moscow";
+}
+
+/// Europe/Paris: Treezor's zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Paris;
+impl DocumentedZone for Paris {
+    const NAME: &'static str = "Europe/Paris";
+}
+
+/// A timestamp from the wire: the instant when the text could be read, and the text itself.
+pub struct ApiTime<Z: DocumentedZone> {
+    raw: String,
+    instant: Option<Timestamp>,
+    zone: PhantomData<Z>,
+}
+
+impl<Z: DocumentedZone> ApiTime<Z> {
+    /// Reads a timestamp: with an offset (`...+03:00`, `...Z`) as written; without one
+    /// (`2022-03-01 15:52:40`, `2022-03-01T15:52:40`) in the zone `Z`. Anything else is kept
+    /// as raw text with no instant.
+    pub fn parse(text: &str) -> Self {
+        Self {
+            instant: resolve(text.trim(), Z::NAME),
+            raw: text.to_owned(),
+            zone: PhantomData,
+        }
+    }
+
+    /// An instant, written the way this API's servers write it.
+    pub fn from_timestamp(instant: Timestamp) -> Self {
+        let raw = instant
+            .to_zoned_datetime(zone(Z::NAME))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
+        Self {
+            raw,
+            instant: Some(instant),
+            zone: PhantomData,
+        }
+    }
+
+    /// The instant, when the text could be read.
+    pub fn timestamp(&self) -> Option<Timestamp> {
+        self.instant
+    }
+
+    /// The instant in the API's documented zone, when the text could be read.
+    pub fn zoned(&self) -> Option<ZonedDateTime> {
+        self.instant.map(|t| t.to_zoned_datetime(zone(Z::NAME)))
+    }
+
+    /// The text exactly as the server wrote it.
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+
+    /// An RFC 3339 form with the documented zone's offset, or the raw text when unreadable.
+    fn normalized(&self) -> String {
+        match self.zoned() {
+            Some(z) => {
+                let offset = z.offset();
+                z.timestamp().display_with_offset(offset).to_string()
+            }
+            None => self.raw.clone(),
+        }
+    }
+}
+
+fn zone(name: &str) -> TimeZone {
+    // The tz database is bundled, so the two documented zones are always present.
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+fn resolve(text: &str, zone_name: &str) -> Option<Timestamp> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Some(t);
+    }
+    let civil: DateTime = text.parse().ok()?;
+    civil
+        .to_zoned_datetime(zone(zone_name))
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+impl<Z: DocumentedZone> Clone for ApiTime<Z> {
+    fn clone(&self) -> Self {
+        Self {
+            raw: self.raw.clone(),
+            instant: self.instant,
+            zone: PhantomData,
+        }
+    }
+}
+
+impl<Z: DocumentedZone> PartialEq for ApiTime<Z> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self.instant, other.instant) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => self.raw == other.raw,
+            _ => false,
+        }
+    }
+}
+
+impl<Z: DocumentedZone> Eq for ApiTime<Z> {}
+
+impl<Z: DocumentedZone> fmt::Debug for ApiTime<Z> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.instant {
+            Some(_) => write!(f, "ApiTime({})", self.normalized()),
+            None => write!(f, "ApiTime(unparsed {:?})", self.raw),
+        }
+    }
+}
+
+impl<Z: DocumentedZone> fmt::Display for ApiTime<Z> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.normalized())
+    }
+}
+
+impl<Z: DocumentedZone> Serialize for ApiTime<Z> {
+    /// Writes the resolved instant with the documented zone's offset, or the raw text.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.normalized())
+    }
+}
+
+impl<'de, Z: DocumentedZone> Deserialize<'de> for ApiTime<Z> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::lenient::string_or_number(d).map(|text| Self::parse(&text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn naive_times_are_read_in_the_documented_zone() {
+        // Paris is UTC+1 in winter and UTC+2 in summer.
+        let winter = ApiTime::<Paris>::parse("2022-03-01 15:52:40");
+        assert_eq!(
+            winter.timestamp().unwrap().to_string(),
+            "2022-03-01T14:52:40Z"
+        );
+        assert_eq!(winter.to_string(), "2022-03-01T15:52:40+01:00");
+        let summer = ApiTime::<Paris>::parse("2024-07-01 12:00:00");
+        assert_eq!(
+            summer.timestamp().unwrap().to_string(),
+            "2024-07-01T10:00:00Z"
+        );
+        let moscow = ApiTime::<Moscow>::parse("2019-11-01T10:00:00");
+        assert_eq!(
+            moscow.timestamp().unwrap().to_string(),
+            "2019-11-01T07:00:00Z"
+        );
+    }
+
+    #[test]
+    fn times_with_an_offset_keep_their_instant() {
+        let t = ApiTime::<Moscow>::parse("2017-01-21T11:41:07+03:00");
+        assert_eq!(t.timestamp().unwrap().to_string(), "2017-01-21T08:41:07Z");
+        let z = ApiTime::<Moscow>::parse("2017-07-27T06:51:06.099Z");
+        assert_eq!(
+            z.timestamp().unwrap().to_string(),
+            "2017-07-27T06:51:06.099Z"
+        );
+        assert_eq!(z.to_string(), "2017-07-27T09:51:06.099+03:00");
+        assert_eq!(
+            ApiTime::<Paris>::parse("2021-03-31T09:50:02+00:00"),
+            ApiTime::<Paris>::parse("2021-03-31 11:50:02")
+        );
+    }
+
+    #[test]
+    fn unreadable_text_is_kept_not_an_error() {
+        for raw in ["0000-00-00 00:00:00", "2019-11-01T:00:00", "", "yesterday"] {
+            let t: ApiTime<Paris> = serde_json::from_str(&format!("{raw:?}")).unwrap();
+            assert_eq!(t.timestamp(), None, "{raw}");
+            assert_eq!(t.raw(), raw);
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("{raw:?}"));
+        }
+        assert_eq!(
+            format!("{:?}", ApiTime::<Paris>::parse("0000-00-00 00:00:00")),
+            r#"ApiTime(unparsed "0000-00-00 00:00:00")"#
+        );
+    }
+
+    #[test]
+    fn built_from_an_instant_it_writes_the_zone_offset() {
+        let t = ApiTime::<Moscow>::from_timestamp("2020-01-01T00:00:00Z".parse().unwrap());
+        assert_eq!(t.raw(), "2020-01-01T03:00:00+03:00");
+    }
+}

@@ -1,0 +1,155 @@
+//! A QIWI wallet number: the owner's phone number in international form, digits only.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A validated QIWI wallet number, such as `79111234567`.
+///
+/// QIWI puts it in paths (`/persons/{wallet}/...`) without the leading `+`. Parsing accepts a
+/// user's `+7...` form and strips the `+`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WalletNumber(String);
+
+/// Why a text is not a wallet number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WalletNumberError {
+    /// Nothing was given.
+    #[error(
+        "the wallet number is empty; give the phone number in international form, e.g. 79111234567"
+    )]
+    Empty,
+    /// A character other than a digit (after an optional leading `+`).
+    #[error(
+        "the wallet number may hold digits only (an optional leading '+' is dropped); found {0:?}"
+    )]
+    InvalidCharacter(char),
+    /// Too few or too many digits.
+    #[error("the wallet number must have {min} to {max} digits; this one has {len}", min = WalletNumber::MIN_DIGITS, max = WalletNumber::MAX_DIGITS)]
+    Length {
+        /// How many digits were given.
+        len: usize,
+    },
+}
+
+impl WalletNumber {
+    /// The fewest digits a wallet number has (a Russian number: `7` and ten digits).
+    pub const MIN_DIGITS: usize = 11;
+    /// The most digits an international (E.164) phone number has.
+    pub const MAX_DIGITS: usize = 15;
+
+    /// Validates a wallet number.
+    ///
+    /// # Errors
+    /// [`WalletNumberError`] when the text is empty, holds anything but digits after an optional
+    /// leading `+`, or has fewer than 11 or more than 15 digits.
+    pub fn parse(input: &str) -> Result<Self, WalletNumberError> {
+        let trimmed = input.trim();
+        let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
+        if digits.is_empty() {
+            return Err(WalletNumberError::Empty);
+        }
+        if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
+            return Err(WalletNumberError::InvalidCharacter(bad));
+        }
+        if !(Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits.len()) {
+            return Err(WalletNumberError::Length { len: digits.len() });
+        }
+        Ok(Self(digits.to_owned()))
+    }
+
+    /// The digits, as they go into a path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for WalletNumber {
+    type Err = WalletNumberError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for WalletNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for WalletNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WalletNumber({})", self.0)
+    }
+}
+
+impl Serialize for WalletNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for WalletNumber {
+    /// Reads a string or a JSON number (QIWI writes `contractId` as a number).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = crate::lenient::string_or_number(d)?;
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_digits_and_strips_a_leading_plus() {
+        assert_eq!(
+            WalletNumber::parse("79111234567").unwrap().as_str(),
+            "79111234567"
+        );
+        assert_eq!(
+            WalletNumber::parse("+79111234567").unwrap().as_str(),
+            "79111234567"
+        );
+        assert_eq!(
+            WalletNumber::parse(" +380501234567 ").unwrap().as_str(),
+            "380501234567"
+        );
+    }
+
+    #[test]
+    fn rejects_letters_signs_and_wrong_lengths_clearly() {
+        use WalletNumberError::*;
+        assert_eq!(WalletNumber::parse(""), Err(Empty));
+        assert_eq!(WalletNumber::parse("+"), Err(Empty));
+        assert_eq!(
+            WalletNumber::parse("7911abc4567"),
+            Err(InvalidCharacter('a'))
+        );
+        assert_eq!(
+            WalletNumber::parse("++79111234567"),
+            Err(InvalidCharacter('+'))
+        );
+        assert_eq!(
+            WalletNumber::parse("7 911 123 45 67"),
+            Err(InvalidCharacter(' '))
+        );
+        assert_eq!(WalletNumber::parse("7911123456"), Err(Length { len: 10 }));
+        assert_eq!(
+            WalletNumber::parse("7911123456789012"),
+            Err(Length { len: 16 })
+        );
+        let msg = WalletNumber::parse("7911abc4567").unwrap_err().to_string();
+        assert!(msg.contains("digits only"), "{msg}");
+    }
+
+    #[test]
+    fn decodes_from_string_or_number() {
+        let a: WalletNumber = serde_json::from_str("79111234567").unwrap();
+        let b: WalletNumber = serde_json::from_str(r#""+79111234567""#).unwrap();
+        assert_eq!(a, b);
+        assert!(serde_json::from_str::<WalletNumber>(r#""abc""#).is_err());
+    }
+}
