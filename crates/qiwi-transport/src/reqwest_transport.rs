@@ -1,0 +1,264 @@
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::BytesMut;
+
+use crate::{NotSentError, Request, Response, Transport, TransportError, TransportErrorKind};
+
+/// The HTTPS transport: `reqwest` with rustls and the bundled web PKI roots.
+///
+/// Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+    max_response_bytes: usize,
+}
+
+impl fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A client certificate and its private key, for mutual TLS.
+pub struct ClientIdentity(reqwest::Identity);
+
+impl ClientIdentity {
+    /// Reads a PEM bundle holding the certificate (chain) and the private key.
+    ///
+    /// # Errors
+    /// [`NotSentError::Configuration`] when the PEM cannot be read.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, NotSentError> {
+        reqwest::Identity::from_pem(pem).map(Self).map_err(|_| {
+            NotSentError::Configuration(
+                "the client certificate could not be read: expected PEM with a certificate and a private key".into(),
+            )
+        })
+    }
+}
+
+impl fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientIdentity([REDACTED])")
+    }
+}
+
+/// Settings for a [`ReqwestTransport`].
+#[derive(Debug)]
+pub struct ReqwestTransportBuilder {
+    connect_timeout: Duration,
+    max_response_bytes: usize,
+    user_agent: String,
+    proxy: Option<String>,
+    identity: Option<ClientIdentity>,
+    pool_idle_timeout: Duration,
+}
+
+impl Default for ReqwestTransportBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            max_response_bytes: ReqwestTransport::DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent: crate::USER_AGENT.to_owned(),
+            proxy: None,
+            identity: None,
+            pool_idle_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+impl ReqwestTransportBuilder {
+    /// The limit for establishing a connection (TCP and TLS). Default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The largest body accepted; a larger one is an error, never truncated. Default 4 MiB.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The `User-Agent`, default `qiwi-transport/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Presents this client certificate (mutual TLS).
+    pub fn identity(mut self, identity: ClientIdentity) -> Self {
+        self.identity = Some(identity);
+        self
+    }
+
+    /// How long an idle pooled connection is kept. Default 90 s.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Builds the transport.
+    ///
+    /// # Errors
+    /// [`NotSentError::Configuration`] for an unusable proxy URL or TLS setup.
+    pub fn build(self) -> Result<ReqwestTransport, NotSentError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy();
+        if let Some(proxy) = &self.proxy {
+            let proxy = reqwest::Proxy::all(proxy).map_err(|e| {
+                NotSentError::Configuration(format!("the proxy URL is not usable: {e}"))
+            })?;
+            builder = builder.proxy(proxy);
+        }
+        if let Some(identity) = self.identity {
+            builder = builder.identity(identity.0);
+        }
+        let client = builder.build().map_err(|e| {
+            NotSentError::Configuration(format!("the HTTP client could not be built: {e}"))
+        })?;
+        Ok(ReqwestTransport {
+            client,
+            max_response_bytes: self.max_response_bytes,
+        })
+    }
+}
+
+impl ReqwestTransport {
+    /// The default response size limit: 4 MiB.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
+    /// A transport with default settings.
+    ///
+    /// # Errors
+    /// [`NotSentError::Configuration`] when the TLS setup fails.
+    pub fn new() -> Result<Self, NotSentError> {
+        Self::builder().build()
+    }
+
+    /// Settings for a transport.
+    pub fn builder() -> ReqwestTransportBuilder {
+        ReqwestTransportBuilder::default()
+    }
+
+    /// The underlying `reqwest` client, to make other calls over the same pool.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+    ) -> Result<bytes::Bytes, TransportError> {
+        let limit = self.max_response_bytes;
+        let status = response.status();
+        let too_large = || {
+            TransportError::new(
+                TransportErrorKind::BodyTooLarge { limit },
+                format!("status {status}"),
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+        let response = self
+            .client
+            .request(request.method, request.url)
+            .headers(request.headers)
+            .body(request.body)
+            .send()
+            .await
+            .map_err(map_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = self.read_body(response).await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Sorts a `reqwest` failure into a kind; the message names the URL without its query.
+fn map_error(error: reqwest::Error) -> TransportError {
+    let kind = if error.is_connect() {
+        TransportErrorKind::Connect
+    } else if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else if is_reset(&error) {
+        TransportErrorKind::Reset
+    } else {
+        TransportErrorKind::Other
+    };
+    let error = error.without_url();
+    TransportError::new(kind, error_chain(&error)).with_source(error)
+}
+
+fn is_reset(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof
+            ) {
+                return true;
+            }
+        }
+        let text = e.to_string();
+        if text.contains("connection closed")
+            || text.contains("IncompleteMessage")
+            || text.contains("connection reset")
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut current = error.source();
+    while let Some(e) = current {
+        let part = e.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        current = e.source();
+    }
+    text
+}

@@ -1,0 +1,128 @@
+use url::Url;
+
+use crate::NotSentError;
+
+/// A validated base URL: `https://` unless plain HTTP was explicitly allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(Url);
+
+impl BaseUrl {
+    /// Parses an `https://` base URL.
+    ///
+    /// # Errors
+    /// [`NotSentError::Configuration`] when the text is not a URL, has no host, carries
+    /// credentials, or is not `https://`.
+    pub fn parse(text: &str) -> Result<Self, NotSentError> {
+        Self::parse_with(text, false)
+    }
+
+    /// Parses a base URL that may be `http://`, for a local emulator or a loopback test.
+    ///
+    /// # Errors
+    /// As [`BaseUrl::parse`], except that `http://` is accepted.
+    pub fn parse_allowing_http(text: &str) -> Result<Self, NotSentError> {
+        Self::parse_with(text, true)
+    }
+
+    /// Parses with plain HTTP allowed or not.
+    ///
+    /// # Errors
+    /// As [`BaseUrl::parse`].
+    pub fn parse_with(text: &str, allow_http: bool) -> Result<Self, NotSentError> {
+        let url = Url::parse(text.trim()).map_err(|e| {
+            NotSentError::Configuration(format!("base URL {text:?} is not a valid URL: {e}"))
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" if allow_http => {}
+            "http" => {
+                return Err(NotSentError::Configuration(format!(
+                    "base URL {text:?} is plain http://; use https://, or allow plain HTTP explicitly for a local emulator"
+                )));
+            }
+            other => {
+                return Err(NotSentError::Configuration(format!(
+                    "base URL {text:?} has scheme {other:?}; use https://"
+                )));
+            }
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(NotSentError::Configuration(format!(
+                "base URL {text:?} has no host"
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(NotSentError::Configuration(
+                "base URL must not carry a user name or password; pass credentials separately"
+                    .into(),
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(NotSentError::Configuration(format!(
+                "base URL {text:?} must not have a query or fragment"
+            )));
+        }
+        Ok(Self(url))
+    }
+
+    /// The URL itself.
+    pub fn as_url(&self) -> &Url {
+        &self.0
+    }
+
+    /// The base with path segments appended, each percent-encoded as one segment: an identifier
+    /// containing `/` or `?` cannot change the path.
+    pub fn join<I, S>(&self, segments: I) -> Url
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut url = self.0.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_only_unless_allowed() {
+        assert!(BaseUrl::parse("https://edge.qiwi.com").is_ok());
+        let err = BaseUrl::parse("http://edge.qiwi.com")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("https://"), "{err}");
+        assert!(BaseUrl::parse_allowing_http("http://127.0.0.1:8080").is_ok());
+        assert!(BaseUrl::parse("ftp://x").is_err());
+        assert!(BaseUrl::parse("not a url").is_err());
+        assert!(BaseUrl::parse("https://user:pw@example.com").is_err());
+    }
+
+    #[test]
+    fn join_encodes_each_segment() {
+        let base = BaseUrl::parse("https://edge.qiwi.com/").unwrap();
+        let url = base.join([
+            "funding-sources",
+            "v2",
+            "persons",
+            "7911/../x?y",
+            "accounts",
+        ]);
+        assert_eq!(
+            url.as_str(),
+            "https://edge.qiwi.com/funding-sources/v2/persons/7911%2F..%2Fx%3Fy/accounts"
+        );
+        let nested = BaseUrl::parse("https://host/prefix").unwrap();
+        assert_eq!(nested.join(["a"]).as_str(), "https://host/prefix/a");
+    }
+}
