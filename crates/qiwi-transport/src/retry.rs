@@ -167,12 +167,23 @@ mod tests {
         }
     }
 
+    /// (case, idempotent, outcome, attempt, Retry-After, jitter, expected)
+    type Row = (
+        &'static str,
+        bool,
+        Outcome,
+        u32,
+        Option<Duration>,
+        f64,
+        Decision,
+    );
+
     #[test]
     fn decision_table() {
         let ms = Duration::from_millis;
         let s = Duration::from_secs;
         #[rustfmt::skip]
-        let table: &[(&str, bool, Outcome, u32, Option<Duration>, f64, Decision)] = &[
+        let table: &[Row] = &[
             ("GET 200",                      GET, status(200), 1, None, 0.5, Stop(Success)),
             ("GET 204",                      GET, status(204), 1, None, 0.5, Stop(Success)),
             ("GET 500",                      GET, status(500), 1, None, 1.0, Retry(ms(100))),

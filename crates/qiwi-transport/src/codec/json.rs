@@ -92,7 +92,7 @@ mod tests {
             (
                 "truncated",
                 br#"{"accounts": [{"alias": "qw_wallet_rub""#,
-                "accounts[0].alias",
+                "accounts[0].?",
             ),
             (
                 "invalid utf-8",

@@ -1,0 +1,178 @@
+//! The executor's retries and timeouts against scripted transports and a manual clock:
+//! nothing here sleeps.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use qiwi_transport::test_util::{ManualClock, NeverRespond, Reply, ScriptedTransport};
+use qiwi_transport::{Error, Executor, Method, Request, RetryPolicy, Timeouts, TransportErrorKind};
+
+fn get() -> Request {
+    Request::new(
+        Method::GET,
+        "https://example.test/accounts".parse().unwrap(),
+        "/accounts",
+    )
+}
+
+fn post() -> Request {
+    Request::new(
+        Method::POST,
+        "https://example.test/pay".parse().unwrap(),
+        "/pay",
+    )
+    .body("application/json", "{}")
+}
+
+fn executor(transport: Arc<dyn qiwi_transport::Transport>, clock: &ManualClock) -> Executor {
+    Executor::new(transport)
+        .with_clock(Arc::new(clock.clone()))
+        .with_retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            max_retry_after: Duration::from_secs(5),
+        })
+}
+
+#[tokio::test]
+async fn get_retries_503_twice_then_succeeds() {
+    let transport = ScriptedTransport::new([
+        Reply::status(503, ""),
+        Reply::status(503, ""),
+        Reply::json("{}"),
+    ]);
+    let clock = ManualClock::new();
+    let response = executor(Arc::new(transport.clone()), &clock)
+        .send(get())
+        .await
+        .unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(transport.count(), 3);
+    assert_eq!(
+        clock.sleeps(),
+        [Duration::from_millis(100), Duration::from_millis(200)]
+    );
+}
+
+#[tokio::test]
+async fn post_is_not_retried_unless_idempotent() {
+    let transport = ScriptedTransport::new([Reply::status(503, "busy"), Reply::json("{}")]);
+    let clock = ManualClock::new();
+    let exec = executor(Arc::new(transport.clone()), &clock);
+    let err = exec.send(post()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Service(e) if e.status == 503 && e.attempts == 1),
+        "{err:?}"
+    );
+    assert_eq!(transport.count(), 1);
+
+    let response = exec.send(post().idempotent(true)).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(transport.count(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_capped() {
+    let transport = ScriptedTransport::new([
+        Reply::status(429, "").with_header("retry-after", "2"),
+        Reply::status(429, "").with_header("retry-after", "3600"),
+        Reply::json("{}"),
+    ]);
+    let clock = ManualClock::new();
+    let exec = executor(Arc::new(transport.clone()), &clock).with_timeouts(Timeouts {
+        attempt: Duration::from_secs(5),
+        total: Duration::from_secs(60),
+    });
+    exec.send(get()).await.unwrap();
+    assert_eq!(
+        clock.sleeps(),
+        [Duration::from_secs(2), Duration::from_secs(5)]
+    );
+}
+
+#[tokio::test]
+async fn attempts_exhausted_reports_the_last_answer_with_its_body() {
+    let transport = ScriptedTransport::new([
+        Reply::status(502, "<html>bad gateway</html>"),
+        Reply::status(502, "<html>bad gateway</html>"),
+        Reply::status(502, "<html>bad gateway</html>"),
+    ]);
+    let clock = ManualClock::new();
+    let err = executor(Arc::new(transport.clone()), &clock)
+        .send(get())
+        .await
+        .unwrap_err();
+    let Error::Service(service) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(service.attempts, 3);
+    assert_eq!(&service.body[..], b"<html>bad gateway</html>");
+    assert_eq!(transport.count(), 3);
+}
+
+#[tokio::test]
+async fn never_responding_server_times_out_per_attempt_and_in_total() {
+    let never = NeverRespond::default();
+    let clock = ManualClock::new();
+    let exec = executor(Arc::new(never.clone()), &clock).with_timeouts(Timeouts {
+        attempt: Duration::from_secs(2),
+        total: Duration::from_secs(5),
+    });
+    let err = exec.send(get()).await.unwrap_err();
+    let Error::Transport(transport) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
+    // 2 s + backoff 0.1 s + 2 s + backoff 0.2 s leaves 0.7 s: a third, shorter attempt.
+    assert_eq!(never.count(), 3);
+    assert_eq!(
+        clock.sleeps(),
+        [
+            Duration::from_secs(2),
+            Duration::from_millis(100),
+            Duration::from_secs(2),
+            Duration::from_millis(200),
+            Duration::from_millis(700),
+        ]
+    );
+    assert!(transport.to_string().contains("timed out"), "{transport}");
+}
+
+#[tokio::test]
+async fn backoff_that_would_pass_the_total_limit_stops_early() {
+    let transport = ScriptedTransport::new([
+        Reply::status(503, "").with_header("retry-after", "5"),
+        Reply::json("{}"),
+    ]);
+    let clock = ManualClock::new();
+    let exec = executor(Arc::new(transport.clone()), &clock).with_timeouts(Timeouts {
+        attempt: Duration::from_secs(1),
+        total: Duration::from_secs(3),
+    });
+    let err = exec.send(get()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Service(e) if e.retry_after == Some(Duration::from_secs(5))),
+        "{err:?}"
+    );
+    assert_eq!(transport.count(), 1);
+}
+
+#[tokio::test]
+async fn transport_failures_are_retried_for_reads_only() {
+    let transport = ScriptedTransport::new([
+        Reply::Fail(TransportErrorKind::Reset),
+        Reply::Fail(TransportErrorKind::Connect),
+        Reply::json("{}"),
+    ]);
+    let clock = ManualClock::new();
+    let exec = executor(Arc::new(transport.clone()), &clock);
+    exec.send(get()).await.unwrap();
+    assert_eq!(transport.count(), 3);
+
+    transport.push(Reply::Fail(TransportErrorKind::Reset));
+    let err = exec.send(post()).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Reset && e.attempts() == 1)
+    );
+}

@@ -1,0 +1,195 @@
+//! The reqwest transport against real sockets (wiremock on loopback).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use qiwi_transport::auth::BearerToken;
+use qiwi_transport::{
+    Error, Executor, Method, Request, ReqwestTransport, RetryPolicy, Timeouts, TransportErrorKind,
+};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn request(server: &MockServer, route: &'static str) -> Request {
+    Request::new(
+        Method::GET,
+        format!("{}{route}", server.uri()).parse().unwrap(),
+        route,
+    )
+}
+
+fn executor(transport: ReqwestTransport) -> Executor {
+    Executor::new(Arc::new(transport))
+        .with_retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(5),
+            max_backoff: Duration::from_millis(20),
+            max_retry_after: Duration::from_millis(50),
+        })
+        .with_timeouts(Timeouts {
+            attempt: Duration::from_millis(300),
+            total: Duration::from_secs(2),
+        })
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_ends_in_a_timeout_within_the_bound() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let exec = executor(ReqwestTransport::new().unwrap()).with_retry(RetryPolicy::never());
+    let started = Instant::now();
+    let err = exec.send(request(&server, "/slow")).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    // The bound is the 300 ms attempt limit; allow scheduling slack but far below 30 s.
+    assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    // Bind and drop a listener so that the port is closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let exec = executor(ReqwestTransport::new().unwrap());
+    let req = Request::new(
+        Method::GET,
+        format!("http://127.0.0.1:{port}/x").parse().unwrap(),
+        "/x",
+    );
+    let err = exec.send(req).await.unwrap_err();
+    let Error::Transport(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.kind(), TransportErrorKind::Connect);
+    assert_eq!(e.attempts(), 3, "connect errors are retried for reads");
+}
+
+#[tokio::test]
+async fn three_attempts_503_503_200_succeed_and_the_server_counts_three_hits() {
+    let server = MockServer::start().await;
+    Mock::given(path("/flaky"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/flaky"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{\"ok\":true}"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let exec = executor(ReqwestTransport::new().unwrap());
+    let response = exec.send(request(&server, "/flaky")).await.unwrap();
+    assert_eq!(response.status, 200);
+    assert_eq!(&response.body[..], b"{\"ok\":true}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_body_over_the_cap_is_an_error_not_a_truncated_body() {
+    let server = MockServer::start().await;
+    Mock::given(path("/big"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(vec![b'x'; 10_000]))
+        .mount(&server)
+        .await;
+    let transport = ReqwestTransport::builder()
+        .max_response_bytes(4096)
+        .build()
+        .unwrap();
+    let err = executor(transport)
+        .send(request(&server, "/big"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::BodyTooLarge { limit: 4096 }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("4096"), "{err}");
+}
+
+#[tokio::test]
+async fn an_html_502_page_becomes_a_service_error_that_keeps_the_raw_body() {
+    let server = MockServer::start().await;
+    let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    Mock::given(path("/gw"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .insert_header("content-type", "text/html")
+                .insert_header("x-request-id", "req-42")
+                .set_body_string(page),
+        )
+        .mount(&server)
+        .await;
+    let err = executor(ReqwestTransport::new().unwrap())
+        .send(request(&server, "/gw"))
+        .await
+        .unwrap_err();
+    let Error::Service(service) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(service.status, 502);
+    assert_eq!(service.body_text(), page);
+    assert_eq!(service.trace_id.as_deref(), Some("req-42"));
+    assert_eq!(service.attempts, 3);
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn sends_method_headers_body_and_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/echo"))
+        .and(header("authorization", "Bearer tok-123"))
+        .and(header("content-type", "application/json"))
+        .and(header("user-agent", qiwi_transport::USER_AGENT))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let token = BearerToken::new("tok-123").unwrap();
+    let req = Request::new(
+        Method::POST,
+        format!("{}/echo", server.uri()).parse().unwrap(),
+        "/echo",
+    )
+    .header(qiwi_transport::header::AUTHORIZATION, token.header_value())
+    .body("application/json", "{\"a\":1}");
+    let response = executor(ReqwestTransport::new().unwrap())
+        .send(req)
+        .await
+        .unwrap();
+    assert_eq!(response.status, 201);
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(received.body, b"{\"a\":1}");
+}
+
+#[tokio::test]
+async fn no_error_or_debug_shows_the_token_after_a_401() {
+    let server = MockServer::start().await;
+    Mock::given(path("/secret"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("{\"error\":\"unauthorized\"}"))
+        .mount(&server)
+        .await;
+    let secret = "very-secret-token-value";
+    let token = BearerToken::new(secret).unwrap();
+    let req = request(&server, "/secret")
+        .header(qiwi_transport::header::AUTHORIZATION, token.header_value());
+    assert!(!format!("{req:?}").contains(secret), "request Debug");
+    let err = executor(ReqwestTransport::new().unwrap())
+        .send(req)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Service(e) if e.status == 401 && e.attempts == 1));
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains(secret), "{text}");
+    }
+}
