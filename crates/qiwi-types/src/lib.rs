@@ -13,6 +13,7 @@ pub mod lenient;
 pub mod money;
 mod open_enum;
 pub mod time;
+pub mod wallet;
 pub mod wallet_number;
 
 pub use currency::Currency;

@@ -1,0 +1,46 @@
+//! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
+//! balances (endpoints E01 to E13 of the reference).
+//!
+//! Field names follow the wire (`camelCase`); every type reads what the real servers send and
+//! writes back the same shape. Nullability follows the reference field by field:
+//!
+//! - a field the reference documents as always present is a plain field, and its absence is a
+//!   decode error that names the field;
+//! - a field the reference marks as nullable, leaves open, or says may be missing is an
+//!   [`Option`], so that `null` or a missing key never fails a response that was otherwise
+//!   understood;
+//! - server enums are open ([`open_enum!`](crate::open_enum)): a value added later is kept in
+//!   `Unknown(String)`;
+//! - amounts are [`Decimal`](crate::Decimal) read from JSON numbers or strings, currencies read
+//!   from numeric (`643`, `"643"`) or alphabetic (`"RUB"`) codes, identifiers from numbers or
+//!   strings, and timestamps keep their raw text when it cannot be read.
+//!
+//! The documented contradictions these models tolerate are listed in the reference's closing
+//! section; each type's documentation names the ones that concern it.
+
+pub mod account;
+pub mod calendar_date;
+pub mod identification;
+pub mod json_value;
+mod lenient;
+pub mod limits;
+pub mod profile;
+
+pub use account::{
+    Account, AccountAlias, AccountAliasError, AccountOffer, AccountOffers, AccountType,
+    AccountTypeId, Accounts, Balance, CreateAccountRequest, SetDefaultAccountRequest,
+};
+pub use calendar_date::{CalendarDate, CalendarDateError};
+pub use identification::{
+    ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
+    DowngradeOperationResponse, DowngradeRequest, DowngradeStatus, DowngradeStatusType,
+    Identification, IdentificationLevel, IdentificationRequest,
+};
+pub use json_value::JsonValue;
+pub use limits::{
+    ActualLimits, Limit, LimitInterval, LimitType, P2pPaymentCount, Restriction, RestrictionCode,
+};
+pub use profile::{
+    AuthInfo, ContractInfo, IdentificationInfo, MobilePinInfo, Nickname, PassInfo, PinInfo,
+    Profile, ProfileSections, SmsNotification, UserInfo,
+};

@@ -1,0 +1,174 @@
+//! Balances: E10 to E13.
+
+use qiwi_transport::Method;
+use qiwi_types::wallet::{
+    AccountAlias, AccountOffer, AccountOffers, Accounts, CreateAccountRequest,
+    SetDefaultAccountRequest,
+};
+
+use crate::client::BALANCE_REFRESH_TIMEOUT;
+use crate::scope::{ACCOUNT_OFFERS, ACCOUNTS, CREATE_ACCOUNT, SET_DEFAULT_ACCOUNT};
+use crate::{Error, WalletClient};
+
+impl WalletClient {
+    /// Lists the wallet's accounts with their balances, alias, currency and default flag (E10).
+    ///
+    /// The reference's rule is applied here: when an account has `hasBalance: true` but no
+    /// balance (`null` or `{}`), the list is asked for again with
+    /// `timeout=1000&alias=<that alias>`, up to
+    /// [`balance_refresh_attempts`](crate::WalletClientBuilder::balance_refresh_attempts) times
+    /// per account, and the balances that arrive are merged in. A balance still missing after
+    /// that is [`Balance::Unknown`](crate::Balance::Unknown); [`Accounts::unknown_balances`]
+    /// lists those accounts.
+    ///
+    /// # Errors
+    /// Any [`Error`], from the first request or from asking again.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// use qiwi_wallet::Balance;
+    ///
+    /// let accounts = client.list_accounts().await?;
+    /// for account in &accounts.accounts {
+    ///     let default = if account.is_default() { " (default)" } else { "" };
+    ///     match &account.balance {
+    ///         Balance::Known(money) => println!("{}{default}: {money}", account.alias),
+    ///         Balance::Unknown => println!("{}{default}: balance not reported", account.alias),
+    ///         Balance::NotApplicable => println!("{}{default}: {}", account.alias, account.currency),
+    ///         _ => {}
+    ///     }
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_accounts(&self) -> Result<Accounts, Error> {
+        let mut accounts = self.fetch_accounts(None).await?;
+        let pending: Vec<AccountAlias> = accounts
+            .unknown_balances()
+            .map(|a| a.alias.clone())
+            .collect();
+        for alias in pending {
+            for attempt in 1..=self.balance_refresh_attempts() {
+                if !accounts.get(&alias).is_some_and(|a| a.balance.is_unknown()) {
+                    break;
+                }
+                tracing::debug!(
+                    alias = alias.as_str(),
+                    attempt,
+                    "asking again for a balance"
+                );
+                let newer = self.fetch_accounts(Some(&alias)).await?;
+                accounts.fill_unknown_balances(&newer);
+            }
+        }
+        Ok(accounts)
+    }
+
+    /// One request of the accounts list, optionally asking for one account's balance again.
+    async fn fetch_accounts(&self, refresh: Option<&AccountAlias>) -> Result<Accounts, Error> {
+        let wallet = self.wallet().as_str();
+        let mut url = self.url(["funding-sources", "v2", "persons", wallet, "accounts"]);
+        if let Some(alias) = refresh {
+            url.query_pairs_mut()
+                .append_pair("timeout", &BALANCE_REFRESH_TIMEOUT.to_string())
+                .append_pair("alias", alias.as_str());
+        }
+        let request = self.request(Method::GET, url, ACCOUNTS);
+        self.send_json(request, ACCOUNTS).await
+    }
+
+    /// Creates an account in the wallet (E11); `alias` is one of [`account_offers`](Self::account_offers).
+    ///
+    /// Never retried: a repeated creation could fail or duplicate.
+    ///
+    /// # Errors
+    /// [`Error::NotSent`] when the alias is empty; otherwise any [`Error`] of the call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// let alias = "qw_wallet_eur".parse().expect("an alias");
+    /// client.create_account(&alias).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_account(&self, alias: &AccountAlias) -> Result<(), Error> {
+        check_alias(alias)?;
+        let wallet = self.wallet().as_str();
+        let url = self.url(["funding-sources", "v2", "persons", wallet, "accounts"]);
+        let body = CreateAccountRequest {
+            alias: alias.clone(),
+        };
+        let request = Self::with_json(self.request(Method::POST, url, CREATE_ACCOUNT), &body)?;
+        // 201 Created with an empty body.
+        self.send(request, CREATE_ACCOUNT).await.map(drop)
+    }
+
+    /// The accounts the wallet may create (E12).
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// for offer in client.account_offers().await? {
+    ///     println!("{} ({})", offer.alias, offer.currency);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn account_offers(&self) -> Result<Vec<AccountOffer>, Error> {
+        let wallet = self.wallet().as_str();
+        let url = self.url([
+            "funding-sources",
+            "v2",
+            "persons",
+            wallet,
+            "accounts",
+            "offer",
+        ]);
+        let request = self.request(Method::GET, url, ACCOUNT_OFFERS);
+        let offers: AccountOffers = self.send_json(request, ACCOUNT_OFFERS).await?;
+        Ok(offers.0)
+    }
+
+    /// Makes an account the wallet's default one for funding payments (E13).
+    ///
+    /// Never retried.
+    ///
+    /// # Errors
+    /// [`Error::NotSent`] when the alias is empty; otherwise any [`Error`] of the call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// let alias = "qw_wallet_usd".parse().expect("an alias");
+    /// client.set_default_account(&alias).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn set_default_account(&self, alias: &AccountAlias) -> Result<(), Error> {
+        check_alias(alias)?;
+        let wallet = self.wallet().as_str();
+        let url = self.url([
+            "funding-sources",
+            "v2",
+            "persons",
+            wallet,
+            "accounts",
+            alias.as_str(),
+        ]);
+        let body = SetDefaultAccountRequest {
+            default_account: true,
+        };
+        let request =
+            Self::with_json(self.request(Method::PATCH, url, SET_DEFAULT_ACCOUNT), &body)?;
+        // 204 with no body.
+        self.send(request, SET_DEFAULT_ACCOUNT).await.map(drop)
+    }
+}
+
+/// An alias read from the server is not checked; one going into a request must be usable.
+fn check_alias(alias: &AccountAlias) -> Result<(), Error> {
+    AccountAlias::new(alias.as_str())
+        .map(drop)
+        .map_err(|e| qiwi_transport::NotSentError::InvalidInput(e.to_string()).into())
+}
