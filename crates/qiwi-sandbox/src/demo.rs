@@ -1,0 +1,539 @@
+//! Demo credentials and the demo data set the sandbox starts with.
+//!
+//! [`DemoData::default()`] builds the data set in code from the constants below; the same
+//! structure can be read from a JSON file ([`DemoData::from_path`], [`DemoData::from_json`]) to
+//! start the sandbox with other wallets, balances or credentials. Every field has a default, so
+//! a file only needs the parts it changes.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Amount;
+
+/// Bearer token accepted by the QIWI Wallet API.
+pub const QIWI_TOKEN: &str = "5ba7d9e1c3f04a8b9e2d6c1f0a7b3e58";
+/// Number of the demo QIWI wallet (digits only, no `+`).
+pub const QIWI_WALLET: &str = "79991234567";
+/// Agent id (`<terminal-id>`) accepted by the agent XML protocol.
+pub const AGENT_TERMINAL_ID: &str = "10001";
+/// Agent password (`<extra name="password">`).
+pub const AGENT_PASSWORD: &str = "sandbox-agent-pass";
+/// Treezor OAuth `client_id`.
+pub const TREEZOR_CLIENT_ID: &str = "900100";
+/// Treezor OAuth `client_secret`.
+pub const TREEZOR_CLIENT_SECRET: &str = "tz-sandbox-secret-4b1d9c";
+/// Treezor user that owns the demo wallets.
+pub const TREEZOR_USER_ID: u64 = 100_200;
+/// Treezor demo wallet ids, all owned by [`TREEZOR_USER_ID`]. The second one carries pending
+/// card authorizations.
+pub const TREEZOR_WALLET_IDS: [u64; 3] = [3_645_800, 3_645_801, 3_645_802];
+/// A Treezor wallet owned by [`TREEZOR_OTHER_USER_ID`].
+pub const TREEZOR_OTHER_WALLET_ID: u64 = 1_317_558;
+/// A second Treezor user.
+pub const TREEZOR_OTHER_USER_ID: u64 = 100_201;
+/// A known QIWI wallet (not the demo wallet) that agent top-ups may target.
+pub const AGENT_OTHER_WALLET: &str = "79181234567";
+/// A QIWI wallet whose identification level forbids top-ups: `check-deposit-possible` answers
+/// 204 and a `pay` is declined with payment result code 204.
+pub const AGENT_UNIDENTIFIED_WALLET: &str = "79990000204";
+/// A QIWI wallet whose top-ups are accepted and then fail (final status 160, money returned to
+/// the agent).
+pub const AGENT_FAILING_WALLET: &str = "79990000160";
+
+/// Why a [`DemoData`] could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DemoDataError {
+    /// The file could not be read.
+    #[error("cannot read the demo data file {path}: {source}")]
+    Io {
+        /// The path that was read.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The text is not a valid demo data document.
+    #[error("the demo data is not valid JSON for this format: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The document parsed but its content is inconsistent.
+    #[error("the demo data is inconsistent: {0}")]
+    Invalid(String),
+}
+
+/// The whole demo data set: one part per API family.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct DemoData {
+    /// QIWI Wallet personal API data.
+    pub qiwi: QiwiDemo,
+    /// QIWI agent protocol data.
+    pub agent: AgentDemo,
+    /// Treezor data.
+    pub treezor: TreezorDemo,
+}
+
+impl DemoData {
+    /// Reads a demo data set from a JSON file.
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, DemoDataError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| DemoDataError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// Parses a demo data set from JSON text and checks that it is consistent.
+    pub fn from_json(text: &str) -> Result<Self, DemoDataError> {
+        let data: DemoData = serde_json::from_str(text)?;
+        data.validate()?;
+        Ok(data)
+    }
+
+    /// The data set as pretty-printed JSON, in the format [`DemoData::from_json`] reads.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Checks the rules the sandbox relies on: digit-only wallet numbers, unique aliases and
+    /// wallet ids, exactly one default account, non-negative balances.
+    pub fn validate(&self) -> Result<(), DemoDataError> {
+        let bad = |msg: String| Err(DemoDataError::Invalid(msg));
+        let q = &self.qiwi;
+        if !is_wallet_number(&q.wallet) {
+            return bad(format!("qiwi.wallet {:?} must be 10 to 15 digits", q.wallet));
+        }
+        if q.token.is_empty() {
+            return bad("qiwi.token must not be empty".into());
+        }
+        let mut aliases = BTreeSet::new();
+        for a in &q.accounts {
+            if !aliases.insert(a.alias.as_str()) {
+                return bad(format!("qiwi.accounts: alias {:?} appears twice", a.alias));
+            }
+            if a.has_balance != a.balance.is_some() {
+                return bad(format!(
+                    "qiwi.accounts: {:?} must have a balance exactly when hasBalance is true",
+                    a.alias
+                ));
+            }
+        }
+        for o in &q.offers {
+            if !aliases.insert(o.alias.as_str()) {
+                return bad(format!("qiwi.offers: alias {:?} is already an account or offered twice", o.alias));
+            }
+        }
+        if q.accounts.iter().filter(|a| a.default_account).count() != 1 {
+            return bad("qiwi.accounts: exactly one account must have defaultAccount: true".into());
+        }
+        for w in &q.other_wallets {
+            if !is_wallet_number(&w.phone) || w.phone == q.wallet {
+                return bad(format!("qiwi.otherWallets: {:?} is not a distinct wallet number", w.phone));
+            }
+        }
+        let a = &self.agent;
+        if a.terminal_id.is_empty() || !a.terminal_id.bytes().all(|b| b.is_ascii_digit()) {
+            return bad("agent.terminalId must be a positive integer".into());
+        }
+        if a.balances.iter().any(|b| b.amount.minor() < 0) {
+            return bad("agent.balances must not be negative".into());
+        }
+        let t = &self.treezor;
+        let mut ids = BTreeSet::new();
+        for w in &t.wallets {
+            if !ids.insert(w.wallet_id) {
+                return bad(format!("treezor.wallets: walletId {} appears twice", w.wallet_id));
+            }
+            if w.authorizations.minor() < 0 {
+                return bad(format!("treezor.wallets: {} has negative authorizations", w.wallet_id));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `s` looks like a QIWI wallet number: digits only, 10 to 15 of them.
+pub(crate) fn is_wallet_number(s: &str) -> bool {
+    (10..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// QIWI Wallet personal API data: the demo wallet, its accounts and profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct QiwiDemo {
+    /// Accepted bearer token.
+    pub token: String,
+    /// The wallet the token belongs to (digits only).
+    pub wallet: String,
+    /// Funding-source accounts of the wallet, in the order E10 lists them.
+    pub accounts: Vec<QiwiAccount>,
+    /// Accounts that may still be created (E12), and E11 accepts.
+    pub offers: Vec<QiwiOffer>,
+    /// Owner data and identification level.
+    pub identification: Identification,
+    /// Profile details (E01).
+    pub profile: Profile,
+    /// Limits by type (E07), in RUB.
+    pub limits: Vec<Limit>,
+    /// E08 `p2pPaymentCountLimit`.
+    pub p2p_payment_count: u32,
+    /// E09 outgoing-payment restrictions.
+    pub restrictions: Vec<Restriction>,
+    /// Other QIWI wallets known to the agent protocol (targets of top-ups).
+    pub other_wallets: Vec<OtherWallet>,
+}
+
+impl Default for QiwiDemo {
+    fn default() -> Self {
+        let account = |alias: &str, fs: &str, title: &str, type_id: &str, type_title: &str, balance: Option<Amount>, currency: u16, default: bool| QiwiAccount {
+            alias: alias.into(),
+            fs_alias: fs.into(),
+            bank_alias: "QIWI".into(),
+            title: title.into(),
+            type_id: type_id.into(),
+            type_title: type_title.into(),
+            has_balance: balance.is_some(),
+            balance,
+            currency,
+            default_account: default,
+        };
+        Self {
+            token: QIWI_TOKEN.into(),
+            wallet: QIWI_WALLET.into(),
+            accounts: vec![
+                account("mc_beeline_rub", "qb_mc_beeline", "MC", "MC", "Счет мобильного кошелька", None, 643, false),
+                account("qw_wallet_rub", "qb_wallet", "WALLET", "WALLET", "QIWI Wallet", Some(Amount::new(8, 74)), 643, true),
+                account("qw_wallet_usd", "qb_wallet", "WALLET", "WALLET", "QIWI Wallet", Some(Amount::new(10, 50)), 840, false),
+            ],
+            offers: vec![QiwiOffer { alias: "qw_wallet_eur".into(), currency: 978 }],
+            identification: Identification::default(),
+            profile: Profile::default(),
+            limits: vec![
+                Limit { limit_type: "REFILL".into(), max: Amount::new(600_000, 0), spent: Amount::new(0, 0) },
+                Limit { limit_type: "TURNOVER".into(), max: Amount::new(40_000, 0), spent: Amount::new(39_800, 0) },
+                Limit { limit_type: "PAYMENTS_P2P".into(), max: Amount::new(200_000, 0), spent: Amount::new(1_500, 0) },
+                Limit { limit_type: "PAYMENTS_PROVIDER_INTERNATIONALS".into(), max: Amount::new(200_000, 0), spent: Amount::new(0, 0) },
+                Limit { limit_type: "PAYMENTS_PROVIDER_PAYOUT".into(), max: Amount::new(200_000, 0), spent: Amount::new(250, 50) },
+                Limit { limit_type: "WITHDRAW_CASH".into(), max: Amount::new(100_000, 0), spent: Amount::new(0, 0) },
+            ],
+            p2p_payment_count: 1,
+            restrictions: Vec::new(),
+            other_wallets: vec![
+                OtherWallet { phone: AGENT_OTHER_WALLET.into(), rub_balance: Amount::new(120, 0), deposit_possible: true, fail_top_ups: false },
+                OtherWallet { phone: AGENT_UNIDENTIFIED_WALLET.into(), rub_balance: Amount::new(0, 0), deposit_possible: false, fail_top_ups: false },
+                OtherWallet { phone: AGENT_FAILING_WALLET.into(), rub_balance: Amount::new(0, 0), deposit_possible: true, fail_top_ups: true },
+            ],
+        }
+    }
+}
+
+/// One funding-source account of the demo wallet (E10 `accounts[]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QiwiAccount {
+    /// `alias`, e.g. `qw_wallet_rub`.
+    pub alias: String,
+    /// `fsAlias`, e.g. `qb_wallet`.
+    pub fs_alias: String,
+    /// `bankAlias`, e.g. `QIWI`.
+    pub bank_alias: String,
+    /// `title`, e.g. `WALLET`.
+    pub title: String,
+    /// `type.id`, e.g. `WALLET`.
+    pub type_id: String,
+    /// `type.title`, e.g. `QIWI Wallet`.
+    pub type_title: String,
+    /// `hasBalance`.
+    pub has_balance: bool,
+    /// The balance; present exactly when `has_balance`.
+    pub balance: Option<Amount>,
+    /// ISO 4217 numeric currency.
+    pub currency: u16,
+    /// `defaultAccount`.
+    #[serde(default)]
+    pub default_account: bool,
+}
+
+/// An account that may be created (E12 item).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct QiwiOffer {
+    /// Alias of the account to create, e.g. `qw_wallet_eur`.
+    pub alias: String,
+    /// ISO 4217 numeric currency.
+    pub currency: u16,
+}
+
+/// Owner data of the demo wallet (E02/E03) and its identification level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Identification {
+    /// `ANONYMOUS`, `SIMPLE`, `VERIFIED` or `FULL`.
+    pub level: String,
+    /// `firstName`.
+    pub first_name: String,
+    /// `middleName` (patronymic).
+    pub middle_name: String,
+    /// `lastName`.
+    pub last_name: String,
+    /// `birthDate`, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Passport series and number, digits only.
+    pub passport: String,
+    /// INN; `None` is written as `null`.
+    pub inn: Option<String>,
+    /// SNILS; `None` is written as `null`.
+    pub snils: Option<String>,
+    /// OMS policy number; `None` is written as `null`.
+    pub oms: Option<String>,
+}
+
+impl Default for Identification {
+    fn default() -> Self {
+        Self {
+            level: "FULL".into(),
+            first_name: "Иван".into(),
+            middle_name: "Иванович".into(),
+            last_name: "Иванов".into(),
+            birth_date: "1996-03-18".into(),
+            passport: "4400111111".into(),
+            inn: Some("7710000001".into()),
+            snils: None,
+            oms: Some(String::new()),
+        }
+    }
+}
+
+/// Profile details of the demo wallet (E01).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Profile {
+    /// `authInfo.boundEmail`.
+    pub bound_email: Option<String>,
+    /// `authInfo.ip`.
+    pub ip: String,
+    /// `authInfo.registrationDate` and `contractInfo.creationDate`.
+    pub registration_date: String,
+    /// `authInfo.lastLoginDate`.
+    pub last_login_date: String,
+    /// `contractInfo.blocked`.
+    pub blocked: bool,
+    /// `contractInfo.nickname.nickname`.
+    pub nickname: Option<String>,
+    /// `userInfo.email`.
+    pub email: Option<String>,
+    /// `userInfo.firstTxnId`.
+    pub first_txn_id: u64,
+    /// `userInfo.language`.
+    pub language: String,
+    /// `userInfo.operator`.
+    pub operator: String,
+    /// `userInfo.phoneHash`.
+    pub phone_hash: String,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            bound_email: Some("demo@example.com".into()),
+            ip: "81.210.201.22".into(),
+            registration_date: "2017-01-07T16:51:06.100Z".into(),
+            last_login_date: "2017-07-27T06:51:06.099Z".into(),
+            blocked: false,
+            nickname: Some("SANDBOX".into()),
+            email: None,
+            first_txn_id: 10_807_097_143,
+            language: "ru".into(),
+            operator: "Beeline".into(),
+            phone_hash: "lgsco87234f0287".into(),
+        }
+    }
+}
+
+/// One limit (E07): `rest` is computed as `max - spent`, except for `REFILL`, whose `spent` is
+/// the current RUB balance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limit {
+    /// Limit type, e.g. `TURNOVER`.
+    #[serde(rename = "type")]
+    pub limit_type: String,
+    /// `max`.
+    pub max: Amount,
+    /// `spent`.
+    pub spent: Amount,
+}
+
+/// An outgoing-payment restriction (E09 item).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Restriction {
+    /// `restrictionCode`, e.g. `OUTGOING_PAYMENTS`.
+    pub code: String,
+    /// `restrictionDescription`.
+    pub description: String,
+}
+
+/// A QIWI wallet other than the demo wallet, known to the agent protocol.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OtherWallet {
+    /// Wallet number (digits only).
+    pub phone: String,
+    /// RUB balance.
+    pub rub_balance: Amount,
+    /// Whether top-ups are allowed (`false`: code 204, insufficient identification).
+    #[serde(default = "yes")]
+    pub deposit_possible: bool,
+    /// Whether accepted top-ups end in failure (status 160, money returned to the agent).
+    #[serde(default)]
+    pub fail_top_ups: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// QIWI agent protocol data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentDemo {
+    /// Accepted `<terminal-id>`.
+    pub terminal_id: String,
+    /// Accepted password.
+    pub password: String,
+    /// Agent account balances, one per currency.
+    pub balances: Vec<AgentBalance>,
+    /// Conversion rates for payments whose `from/ccy` differs from `to/ccy`.
+    pub rates: Vec<Rate>,
+    /// Smallest top-up amount (below: payment result code 241).
+    pub min_amount: Amount,
+    /// Largest top-up amount (above: payment result code 242).
+    pub max_amount: Amount,
+}
+
+impl Default for AgentDemo {
+    fn default() -> Self {
+        Self {
+            terminal_id: AGENT_TERMINAL_ID.into(),
+            password: AGENT_PASSWORD.into(),
+            balances: vec![
+                AgentBalance { currency: 643, amount: Amount::new(200_000, 26) },
+                AgentBalance { currency: 840, amount: Amount::new(300, 0) },
+                AgentBalance { currency: 978, amount: Amount::new(150, 0) },
+            ],
+            rates: vec![
+                Rate { from: 840, to: 643, rate: Amount::new(90, 0) },
+                Rate { from: 978, to: 643, rate: Amount::new(100, 0) },
+            ],
+            min_amount: Amount::new(1, 0),
+            max_amount: Amount::new(600_000, 0),
+        }
+    }
+}
+
+/// One agent account balance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentBalance {
+    /// ISO 4217 numeric currency.
+    pub currency: u16,
+    /// Balance.
+    pub amount: Amount,
+}
+
+/// A conversion rate: one unit of `from` buys `rate` units of `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Rate {
+    /// Debited currency (ISO 4217 numeric).
+    pub from: u16,
+    /// Credited currency (ISO 4217 numeric).
+    pub to: u16,
+    /// Units of `to` per unit of `from`, two decimals.
+    pub rate: Amount,
+}
+
+/// Treezor data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct TreezorDemo {
+    /// Accepted `client_id`.
+    pub client_id: String,
+    /// Accepted `client_secret`.
+    pub client_secret: String,
+    /// Wallets and their balances.
+    pub wallets: Vec<TreezorWallet>,
+    /// How many days of daily history points to generate before the start.
+    pub history_days: u32,
+}
+
+impl Default for TreezorDemo {
+    fn default() -> Self {
+        let wallet = |wallet_id, user_id, current: Amount, authorizations: Amount| TreezorWallet {
+            wallet_id,
+            user_id,
+            currency: "EUR".into(),
+            current_balance: current,
+            authorizations,
+        };
+        Self {
+            client_id: TREEZOR_CLIENT_ID.into(),
+            client_secret: TREEZOR_CLIENT_SECRET.into(),
+            wallets: vec![
+                wallet(TREEZOR_WALLET_IDS[0], TREEZOR_USER_ID, Amount::new(4002, 50), Amount::new(0, 0)),
+                wallet(TREEZOR_WALLET_IDS[1], TREEZOR_USER_ID, Amount::new(100, 0), Amount::new(50, 0)),
+                wallet(TREEZOR_WALLET_IDS[2], TREEZOR_USER_ID, Amount::new(302, 50), Amount::new(0, 0)),
+                wallet(TREEZOR_OTHER_WALLET_ID, TREEZOR_OTHER_USER_ID, Amount::new(280, 0), Amount::new(0, 0)),
+            ],
+            history_days: 30,
+        }
+    }
+}
+
+/// One Treezor wallet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TreezorWallet {
+    /// `walletId`.
+    pub wallet_id: u64,
+    /// Owner `userId`.
+    pub user_id: u64,
+    /// ISO 4217 alpha currency, e.g. `EUR`.
+    pub currency: String,
+    /// `currentBalance`.
+    pub current_balance: Amount,
+    /// Pending `authorizations`; `authorizedBalance` is `currentBalance - authorizations`.
+    pub authorizations: Amount,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_data_is_valid_and_round_trips() {
+        let data = DemoData::default();
+        data.validate().unwrap();
+        let back = DemoData::from_json(&data.to_json()).unwrap();
+        assert_eq!(back, data);
+    }
+
+    #[test]
+    fn partial_documents_fill_in_defaults() {
+        let data = DemoData::from_json(r#"{"agent": {"password": "other"}}"#).unwrap();
+        assert_eq!(data.agent.password, "other");
+        assert_eq!(data.agent.terminal_id, AGENT_TERMINAL_ID);
+        assert_eq!(data.qiwi.wallet, QIWI_WALLET);
+    }
+
+    #[test]
+    fn inconsistent_documents_are_rejected() {
+        let err = DemoData::from_json(r#"{"qiwi": {"wallet": "+7999"}}"#).unwrap_err();
+        assert!(matches!(err, DemoDataError::Invalid(_)), "{err}");
+        let err = DemoData::from_json(r#"{"qiwi": {"unknown": 1}}"#).unwrap_err();
+        assert!(matches!(err, DemoDataError::Json(_)), "{err}");
+    }
+}

@@ -1,0 +1,274 @@
+//! Starting and stopping the sandbox: configuration, the running [`Sandbox`] handle, and the
+//! standalone [`serve`] entry point.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::conn::{ConnHandle, KillableListener};
+use crate::demo::DemoData;
+use crate::faults::FaultRule;
+use crate::money::Amount;
+use crate::routes::{AGENT_PATH, router};
+use crate::state::{Settings, Shared, TreezorOperation, lock};
+
+/// How to run a sandbox.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+    /// The data the sandbox starts with (and returns to on `POST /__sandbox/reset`).
+    pub data: DemoData,
+    /// Fault rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// How long an accepted agent payment stays in progress (status 50) before it completes
+    /// (status 60, or 160 for a failing wallet); also how long a confirmed identification
+    /// downgrade stays `IN_PROGRESS`. Default: 2 s.
+    pub processing_delay: Duration,
+    /// Lifetime of Treezor access tokens (`expires_in`). Default: 3600 s.
+    pub treezor_token_ttl: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            data: DemoData::default(),
+            faults: Vec::new(),
+            processing_delay: Duration::from_secs(2),
+            treezor_token_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Uses another data set.
+    pub fn with_data(mut self, data: DemoData) -> Self {
+        self.data = data;
+        self
+    }
+
+    /// Adds a fault rule active from the start.
+    pub fn with_fault(mut self, rule: FaultRule) -> Self {
+        self.faults.push(rule);
+        self
+    }
+
+    /// Sets how long accepted work stays in progress.
+    pub fn with_processing_delay(mut self, delay: Duration) -> Self {
+        self.processing_delay = delay;
+        self
+    }
+
+    /// Sets the Treezor token lifetime.
+    pub fn with_treezor_token_ttl(mut self, ttl: Duration) -> Self {
+        self.treezor_token_ttl = ttl;
+        self
+    }
+
+    fn into_shared(self) -> Arc<Shared> {
+        let settings = Settings { processing_delay: self.processing_delay, token_ttl: self.treezor_token_ttl };
+        let shared = Arc::new(Shared::new(self.data, settings));
+        lock(&shared.faults).add(self.faults);
+        shared
+    }
+}
+
+/// A Treezor balance change that [`Sandbox::treezor_operation`] refused.
+#[derive(Debug, thiserror::Error)]
+#[error("the Treezor operation was refused: {0}")]
+pub struct OperationError(String);
+
+/// A running sandbox. Dropping it stops the server (gracefully, in the background);
+/// [`Sandbox::shutdown`] stops it and waits.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+/// Starts a sandbox on a free loopback port (`127.0.0.1:0`).
+pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
+    bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config).await
+}
+
+/// Starts a sandbox on `addr`.
+pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> io::Result<Sandbox> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let shared = config.into_shared();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(run(shared.clone(), listener, async {
+        let _ = stopped.await;
+    }));
+    Ok(Sandbox { addr, shared, stop: Some(stop), task: Some(task) })
+}
+
+/// Serves the sandbox on `listener` until the process ends.
+pub async fn serve(config: SandboxConfig, listener: TcpListener) -> io::Result<()> {
+    run(config.into_shared(), listener, std::future::pending()).await
+}
+
+/// Serves the sandbox on `listener` until `signal` completes, then shuts down gracefully.
+pub async fn serve_with_shutdown(
+    config: SandboxConfig,
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    run(config.into_shared(), listener, signal).await
+}
+
+async fn run(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let app = router(shared).into_make_service_with_connect_info::<ConnHandle>();
+    axum::serve(KillableListener::new(listener), app).with_graceful_shutdown(signal).await
+}
+
+impl Sandbox {
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL of all three families, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The agent protocol endpoint: the base URL plus `/xml/topup.jsp`.
+    pub fn agent_url(&self) -> String {
+        format!("{}{AGENT_PATH}", self.base_url())
+    }
+
+    /// The human-readable text listing the URLs and demo credentials.
+    pub fn credentials_banner(&self) -> String {
+        credentials_banner(&self.base_url(), &self.shared.initial)
+    }
+
+    /// Adds a fault rule.
+    pub fn add_fault(&self, rule: FaultRule) {
+        lock(&self.shared.faults).add([rule]);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        lock(&self.shared.faults).clear();
+    }
+
+    /// How many requests a route received (faulted and dropped ones included). A prefix such
+    /// as `agent.pay` or `wallet` sums the routes under it.
+    pub fn hits(&self, route: &str) -> u64 {
+        lock(&self.shared.hits).count(route)
+    }
+
+    /// Request counts by route name.
+    pub fn request_counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.shared.hits).routes.clone()
+    }
+
+    /// Sets every request count back to zero.
+    pub fn reset_request_counts(&self) {
+        *lock(&self.shared.hits) = Default::default();
+    }
+
+    /// Puts the state back to the initial demo data.
+    pub fn reset_state(&self) {
+        self.shared.reset();
+    }
+
+    /// Makes every Treezor token issued so far expire now.
+    pub fn expire_treezor_tokens(&self) {
+        let now = std::time::Instant::now();
+        lock(&self.shared.state).treezor.tokens.values_mut().for_each(|e| *e = now);
+    }
+
+    /// Changes a Treezor wallet's balance, appending a history point.
+    pub fn treezor_operation(&self, wallet_id: u64, op: TreezorOperation, amount: Amount) -> Result<(), OperationError> {
+        self.shared.state().treezor_operation(wallet_id, op, amount.minor(), crate::clock::now()).map_err(OperationError)
+    }
+
+    /// The balance of a QIWI demo wallet account (`None` for an unknown alias or an account
+    /// without a balance).
+    pub fn qiwi_balance(&self, alias: &str) -> Option<Amount> {
+        self.shared.state().qiwi.accounts.iter().find(|a| a.alias == alias).and_then(|a| a.balance)
+    }
+
+    /// The agent's balance in a currency (ISO 4217 numeric).
+    pub fn agent_balance(&self, currency: u16) -> Option<Amount> {
+        self.shared.state().agent.balances.get(&currency).map(|m| Amount(*m))
+    }
+
+    /// A Treezor wallet's `(currentBalance, authorizations)`.
+    pub fn treezor_balance(&self, wallet_id: u64) -> Option<(Amount, Amount)> {
+        self.shared.state().treezor.wallets.get(&wallet_id).map(|w| (Amount(w.current), Amount(w.authorizations)))
+    }
+
+    /// Stops the server gracefully and waits for it to finish.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The text listing URLs and credentials for a sandbox at `base_url` serving `data`.
+pub fn credentials_banner(base_url: &str, data: &DemoData) -> String {
+    let q = &data.qiwi;
+    let a = &data.agent;
+    let t = &data.treezor;
+    let mut out = String::new();
+    let _ = writeln!(out, "QIWI sandbox listening on {base_url}");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "QIWI Wallet API (JSON)");
+    let _ = writeln!(out, "  base URL       {base_url}");
+    let _ = writeln!(out, "  token          {}", q.token);
+    let _ = writeln!(out, "  wallet         {}", q.wallet);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "QIWI agent protocol (XML)");
+    let _ = writeln!(out, "  URL            {base_url}{AGENT_PATH}");
+    let _ = writeln!(out, "  terminal-id    {}", a.terminal_id);
+    let _ = writeln!(out, "  password       {}", a.password);
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Treezor balances (JSON)");
+    let _ = writeln!(out, "  base URL       {base_url}");
+    let _ = writeln!(out, "  token URL      {base_url}/oauth/token");
+    let _ = writeln!(out, "  client_id      {}", t.client_id);
+    let _ = writeln!(out, "  client_secret  {}", t.client_secret);
+    let mut users: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    for w in &t.wallets {
+        users.entry(w.user_id).or_default().push(w.wallet_id);
+    }
+    for (user, wallets) in users {
+        let list: Vec<String> = wallets.iter().map(u64::to_string).collect();
+        let _ = writeln!(out, "  userId {user:<8} walletIds {}", list.join(", "));
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Admin");
+    let _ = writeln!(out, "  faults         {base_url}/__sandbox/faults  (GET, POST, DELETE)");
+    let _ = writeln!(out, "  request counts {base_url}/__sandbox/requests  (GET, DELETE)");
+    let _ = writeln!(out, "  routes         {base_url}/__sandbox/routes");
+    let _ = writeln!(out, "  reset state    {base_url}/__sandbox/reset  (POST)");
+    out
+}

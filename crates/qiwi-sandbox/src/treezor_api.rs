@@ -1,0 +1,249 @@
+//! Treezor (JSON, OAuth2 client credentials): `POST /oauth/token`, `GET /v1/balances`,
+//! `GET /core-connect/balances/{walletId}`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::Response;
+use jiff::civil::Date;
+use serde_json::{Value, json};
+
+use crate::clock;
+use crate::ids;
+use crate::money::Amount;
+use crate::multipart;
+use crate::respond;
+use crate::state::{Shared, TzWallet};
+
+const DOC_URL: &str = "https://docs.treezor.com/guide/api-basics/response-codes.html";
+
+/// A Treezor error body: `{"errors":[{"type","code","message","docUrl","requestId"}]}`.
+pub(crate) fn error(status: StatusCode, kind: &str, code: &str, message: &str) -> Response {
+    respond::json(
+        status,
+        &json!({
+            "errors": [{
+                "type": kind,
+                "code": code,
+                "message": message,
+                "docUrl": DOC_URL,
+                "requestId": ids::uuid(),
+            }]
+        }),
+    )
+}
+
+/// The Treezor error body for an injected HTTP status.
+pub(crate) fn fault_error(status: StatusCode) -> Response {
+    let (code, message) = match status.as_u16() {
+        429 => ("too_many_requests", "Too many requests, retry later"),
+        500 => ("internal_error", "An internal error occurred"),
+        503 => ("service_unavailable", "The service is temporarily unavailable"),
+        _ => ("error", status.canonical_reason().unwrap_or("Error")),
+    };
+    error(status, "server_error", code, message)
+}
+
+fn invalid_parameter(message: &str) -> Response {
+    error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_parameter_in_request", message)
+}
+
+/// Reads the token request's fields from a form, multipart or JSON body.
+fn token_fields(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>, String> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match respond::media_type(headers).as_deref() {
+        Some("multipart/form-data") => {
+            let boundary = multipart::boundary(content_type).ok_or("the multipart boundary is missing")?;
+            multipart::fields(body, &boundary).ok_or_else(|| "the multipart body is malformed".into())
+        }
+        Some("application/json") => match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(map)) => Ok(map
+                .into_iter()
+                .filter_map(|(k, v)| match v {
+                    Value::String(s) => Some((k, s)),
+                    Value::Number(n) => Some((k, n.to_string())),
+                    _ => None,
+                })
+                .collect()),
+            _ => Err("the JSON body must be an object".into()),
+        },
+        Some("application/x-www-form-urlencoded") | None => {
+            Ok(respond::form_pairs(std::str::from_utf8(body).map_err(|_| "the body is not UTF-8")?))
+        }
+        Some(other) => Err(format!("unsupported content type {other}")),
+    }
+}
+
+/// POST /oauth/token
+pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let fields = match token_fields(&headers, &body) {
+        Ok(f) => f,
+        Err(e) => return error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_request", &format!("Invalid token request: {e}")),
+    };
+    let get = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+    match get("grant_type") {
+        Some("client_credentials") => {}
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "unsupported_grant_type",
+                &format!("The grant type {other:?} is not supported here; use client_credentials"),
+            );
+        }
+        None => return error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_request", "The grant_type field is required"),
+    }
+    let mut state = shared.state();
+    let ok = get("client_id") == Some(state.treezor.client_id.as_str())
+        && get("client_secret") == Some(state.treezor.client_secret.as_str());
+    if !ok {
+        return error(StatusCode::UNAUTHORIZED, "invalid_client", "authorization_error", "Client authentication failed");
+    }
+    let now = Instant::now();
+    let ttl = shared.settings.token_ttl;
+    state.treezor.tokens.retain(|_, expiry| *expiry > now);
+    let token = ids::token();
+    state.treezor.tokens.insert(token.clone(), now + ttl);
+    respond::json(
+        StatusCode::OK,
+        &json!({ "token_type": "Bearer", "expires_in": ttl.as_secs(), "access_token": token }),
+    )
+}
+
+/// Checks the bearer token of an API call.
+fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
+    let unauthorized = |message: &str| error(StatusCode::UNAUTHORIZED, "invalid_request", "authorization_error", message);
+    let token = respond::bearer_token(headers).ok_or_else(|| unauthorized("The Authorization header with a Bearer token is missing"))?;
+    let state = crate::state::lock(&shared.state);
+    match state.treezor.tokens.get(token) {
+        Some(expiry) if *expiry > Instant::now() => Ok(()),
+        Some(_) => Err(unauthorized("The access token has expired")),
+        None => Err(unauthorized("The access token is invalid")),
+    }
+}
+
+fn balance_json(wallet_id: u64, w: &TzWallet) -> Value {
+    json!({
+        "walletId": wallet_id,
+        "currentBalance": Amount(w.current).json_number(),
+        "authorizations": Amount(w.authorizations).json_number(),
+        "authorizedBalance": Amount(w.authorized()).json_number(),
+        "currency": w.currency,
+        "calculationDate": clock::treezor_datetime(w.calculated),
+    })
+}
+
+fn id_param(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Response> {
+    match pairs.iter().rev().find(|(k, _)| k == name) {
+        None => Ok(None),
+        Some((_, v)) => v
+            .trim()
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| invalid_parameter(&format!("The {name} field must be an integer"))),
+    }
+}
+
+/// GET /v1/balances?walletId=...|userId=...
+pub(crate) async fn balances(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let pairs = uri.query().map(respond::form_pairs).unwrap_or_default();
+    let (wallet_id, user_id) = match (id_param(&pairs, "walletId"), id_param(&pairs, "userId")) {
+        (Ok(w), Ok(u)) => (w, u),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    let state = shared.state();
+    let items: Vec<Value> = match (wallet_id, user_id) {
+        (Some(id), None) => state.treezor.wallets.get(&id).map(|w| balance_json(id, w)).into_iter().collect(),
+        (None, Some(user)) => state
+            .treezor
+            .wallets
+            .iter()
+            .filter(|(_, w)| w.user_id == user)
+            .map(|(id, w)| balance_json(*id, w))
+            .collect(),
+        (Some(_), Some(_)) => return invalid_parameter("Give either walletId or userId, not both"),
+        (None, None) => return invalid_parameter("The walletId or userId field is required"),
+    };
+    respond::json(StatusCode::OK, &json!({ "balances": items }))
+}
+
+/// Any other method on /v1/balances.
+pub(crate) async fn balances_method_not_allowed() -> Response {
+    let mut r = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "method_not_allowed", "Method Not Allowed: use GET");
+    r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+    r
+}
+
+fn date_param(pairs: &[(String, String)], name: &str) -> Result<Option<Date>, Response> {
+    match pairs.iter().rev().find(|(k, _)| k == name) {
+        None => Ok(None),
+        Some((_, v)) if v.is_empty() => Ok(None),
+        Some((_, v)) => {
+            let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
+            match v.parse::<Date>() {
+                Ok(d) if ok => Ok(Some(d)),
+                _ => Err(invalid_parameter(&format!("The {name} field must be a date in the format YYYY-MM-DD, not {v:?}"))),
+            }
+        }
+    }
+}
+
+/// GET /core-connect/balances/{walletId}?dateFrom=YYYY-MM-DD&dateTo=YYYY-MM-DD
+pub(crate) async fn history(
+    State(shared): State<Arc<Shared>>,
+    Path(wallet): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if let Err(r) = authorize(&shared, &headers) {
+        return r;
+    }
+    let Ok(wallet_id) = wallet.parse::<u64>() else {
+        return invalid_parameter("The walletId must be an integer");
+    };
+    let pairs = uri.query().map(respond::form_pairs).unwrap_or_default();
+    let (from, to) = match (date_param(&pairs, "dateFrom"), date_param(&pairs, "dateTo")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(r), _) | (_, Err(r)) => return r,
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return invalid_parameter("dateFrom must not be after dateTo");
+        }
+    }
+    let state = shared.state();
+    let Some(w) = state.treezor.wallets.get(&wallet_id) else {
+        return error(StatusCode::NOT_FOUND, "not_found", "resource_not_found_error", &format!("Wallet {wallet_id} not found"));
+    };
+    let from_key = from.map(|d| d.strftime("%Y-%m-%d").to_string());
+    let to_key = to.map(|d| d.strftime("%Y-%m-%d").to_string());
+    // Newest first, keyed by `YYYY-MM-DD HH:mm:ss` (Paris time).
+    let mut text = String::from("{");
+    let mut first = true;
+    for p in w.history.iter().rev() {
+        let day = &p.key[..10.min(p.key.len())];
+        if from_key.as_deref().is_some_and(|f| day < f) || to_key.as_deref().is_some_and(|t| day > t) {
+            continue;
+        }
+        if !first {
+            text.push(',');
+        }
+        first = false;
+        let entry = json!({
+            "solde": Amount(p.solde).json_number(),
+            "authorizedBalance": Amount(p.authorized).json_number(),
+            "currency": w.currency,
+        });
+        text.push_str(&Value::String(p.key.clone()).to_string());
+        text.push(':');
+        text.push_str(&entry.to_string());
+    }
+    text.push('}');
+    respond::json_text(StatusCode::OK, text)
+}
