@@ -139,13 +139,22 @@ pub struct Identification {
     /// Passport series and number (masked by E03).
     pub passport: String,
     /// Taxpayer number (INN).
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+    )]
     pub inn: Option<String>,
     /// Insurance number (SNILS).
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+    )]
     pub snils: Option<String>,
     /// Medical insurance policy number (OMS).
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(
+        default,
+        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+    )]
     pub oms: Option<String>,
 }
 

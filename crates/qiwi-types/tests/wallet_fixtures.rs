@@ -1,0 +1,114 @@
+//! Every QIWI Wallet example (reference and seeds) and every tolerance case decodes; the decoded
+//! values are snapshots, so a model change shows up as a snapshot diff.
+
+use std::path::Path;
+
+use qiwi_types::wallet::{
+    AccountOffers, Accounts, ActualLimits, CreateAccountRequest, DowngradeOperationCreated,
+    DowngradeOperationResponse, DowngradeRequest, Identification, IdentificationRequest,
+    P2pPaymentCount, Profile, Restriction, SetDefaultAccountRequest,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+fn decode<T: DeserializeOwned>(path: &Path, text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A request body written back gives the same JSON as the example.
+fn assert_round_trip<T: DeserializeOwned + Serialize>(path: &Path, text: &str) {
+    let value: T = decode(path, text);
+    let written = serde_json::to_value(&value).unwrap();
+    let original: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(written, original, "{}", path.display());
+}
+
+macro_rules! snapshot {
+    ($ty:ty, $path:expr, $text:expr) => {{
+        let value: $ty = decode($path, $text);
+        insta::with_settings!({ sort_maps => true }, {
+            insta::assert_json_snapshot!(value);
+        });
+    }};
+}
+
+#[test]
+fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
+    insta::glob!("fixtures/wallet/**/*.json", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let folder = path
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        match folder {
+            "e01_profile" => snapshot!(Profile, path, &text),
+            "e02_identification_request" => {
+                assert_round_trip::<IdentificationRequest>(path, &text);
+                snapshot!(IdentificationRequest, path, &text)
+            }
+            "e02_identification" | "e03_identification" => {
+                snapshot!(Identification, path, &text)
+            }
+            "e04_downgrade_request" => {
+                assert_round_trip::<DowngradeRequest>(path, &text);
+                snapshot!(DowngradeRequest, path, &text)
+            }
+            "e04_downgrade_created" => snapshot!(DowngradeOperationCreated, path, &text),
+            "e05_downgrade_operation" | "e06_downgrade_operation" => {
+                snapshot!(DowngradeOperationResponse, path, &text)
+            }
+            "e07_actual_limits" => snapshot!(ActualLimits, path, &text),
+            "e08_p2p_payment_count" => snapshot!(P2pPaymentCount, path, &text),
+            "e09_restrictions" => snapshot!(Vec<Restriction>, path, &text),
+            "e10_accounts" => snapshot!(Accounts, path, &text),
+            "e11_create_account_request" => {
+                assert_round_trip::<CreateAccountRequest>(path, &text);
+                snapshot!(CreateAccountRequest, path, &text)
+            }
+            "e12_account_offers" => snapshot!(AccountOffers, path, &text),
+            "e13_set_default_account_request" => {
+                assert_round_trip::<SetDefaultAccountRequest>(path, &text);
+                snapshot!(SetDefaultAccountRequest, path, &text)
+            }
+            other => panic!("no model for fixture folder {other:?} ({})", path.display()),
+        }
+    });
+}
+
+/// Guards the glob: a moved fixture folder would otherwise make the test above pass on nothing.
+#[test]
+fn every_endpoint_e01_to_e13_has_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wallet");
+    let mut folders: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    for id in 1..=13 {
+        let prefix = format!("e{id:02}_");
+        assert!(
+            folders.iter().any(|f| f.starts_with(&prefix)),
+            "no fixtures for E{id:02}: {folders:?}"
+        );
+    }
+    let files = walk(&root);
+    assert!(files >= 38, "only {files} fixture files");
+}
+
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                usize::from(path.extension().is_some_and(|x| x == "json"))
+            }
+        })
+        .sum()
+}
