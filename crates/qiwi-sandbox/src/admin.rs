@@ -66,14 +66,20 @@ pub(crate) async fn reset_state(State(shared): State<Arc<Shared>>) -> Response {
 
 /// GET /__sandbox/routes: the route names that fault rules and counts use.
 pub(crate) async fn routes() -> Response {
-    let items: Vec<Value> =
-        ROUTES.iter().map(|r| json!({ "name": r.name, "method": r.method, "path": r.path })).collect();
+    let items: Vec<Value> = ROUTES
+        .iter()
+        .map(|r| json!({ "name": r.name, "method": r.method, "path": r.path }))
+        .collect();
     respond::json(StatusCode::OK, &json!({ "routes": items }))
 }
 
 /// POST /__sandbox/treezor/expire-tokens: every issued Treezor token expires now.
 pub(crate) async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
-    lock(&shared.state).treezor.tokens.values_mut().for_each(|e| *e = std::time::Instant::now());
+    lock(&shared.state)
+        .treezor
+        .tokens
+        .values_mut()
+        .for_each(|e| *e = std::time::Instant::now());
     respond::empty(StatusCode::NO_CONTENT)
 }
 
@@ -91,7 +97,11 @@ pub(crate) async fn treezor_operation(State(shared): State<Arc<Shared>>, body: B
     }
     let op: Op = match serde_json::from_slice(&body) {
         Ok(op) => op,
-        Err(e) => return bad(&format!("expected {{\"walletId\", \"type\", \"amount\"}}: {e}")),
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"walletId\", \"type\", \"amount\"}}: {e}"
+            ));
+        }
     };
     let Some(kind) = TreezorOperation::parse(&op.kind) else {
         return bad("type must be payin, payout, authorization, settlement or reversal");

@@ -23,7 +23,9 @@ pub const SERVICES: [&str; 6] = ["99", "34020", "32911", "36655", "29130", "3841
 
 /// The route name of an agent request, from its body (used for hit counts and faults).
 pub(crate) fn route_of(body: &[u8]) -> &'static str {
-    let Ok(root) = xml::parse(body) else { return "agent.invalid" };
+    let Ok(root) = xml::parse(body) else {
+        return "agent.invalid";
+    };
     match root.child_text("request-type") {
         Some("ping") => "agent.ping",
         Some("check-user") => "agent.check-user",
@@ -57,7 +59,11 @@ pub(crate) fn error_response(code: i32, fatal: bool, message: &str) -> Response 
 fn balances_block(state: &SandboxState) -> String {
     let mut out = String::from("<balances>\n");
     for (code, minor) in &state.agent.balances {
-        let _ = writeln!(out, "<balance code=\"{code}\">{}</balance>", format_fixed2(*minor));
+        let _ = writeln!(
+            out,
+            "<balance code=\"{code}\">{}</balance>",
+            format_fixed2(*minor)
+        );
     }
     out.push_str("</balances>\n");
     out
@@ -82,7 +88,11 @@ pub(crate) fn parse_ccy(text: &str) -> Option<u16> {
 }
 
 /// POST /xml/topup.jsp
-pub(crate) async fn topup(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn topup(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let root = match xml::parse(&body) {
         Ok(root) if root.name == "request" => root,
         Ok(_) => return error_response(300, true, "The root element must be <request>"),
@@ -91,7 +101,8 @@ pub(crate) async fn topup(State(shared): State<Arc<Shared>>, headers: HeaderMap,
     let mut state = shared.state();
     let terminal = root.child_text("terminal-id").unwrap_or("");
     let password = root.extra("password");
-    let authorized = terminal == state.agent.terminal_id && password == Some(state.agent.password.as_str());
+    let authorized =
+        terminal == state.agent.terminal_id && password == Some(state.agent.password.as_str());
     if !authorized {
         let message = if password.is_none() && headers.contains_key("x-digital-sign") {
             "Authorization error: no signature key is registered for this agent"
@@ -104,17 +115,31 @@ pub(crate) async fn topup(State(shared): State<Arc<Shared>>, headers: HeaderMap,
         Some("ping") => document(0, false, None, &balances_block(&state)),
         Some("check-user") => check_user(&state, &root),
         Some("check-deposit-possible") => check_deposit(&state, &root),
-        Some("pay") if root.child("auth").is_some() => pay_auth(&mut state, &root, shared.settings.processing_delay),
+        Some("pay") if root.child("auth").is_some() => {
+            pay_auth(&mut state, &root, shared.settings.processing_delay)
+        }
         Some("pay") if root.child("status").is_some() => pay_status(&state, &root),
-        Some("pay") => document(300, true, Some("A pay request needs an <auth> or a <status> element"), ""),
-        Some(other) => document(300, true, Some(&format!("Unsupported request type {other:?}")), ""),
+        Some("pay") => document(
+            300,
+            true,
+            Some("A pay request needs an <auth> or a <status> element"),
+            "",
+        ),
+        Some(other) => document(
+            300,
+            true,
+            Some(&format!("Unsupported request type {other:?}")),
+            "",
+        ),
         None => document(300, true, Some("The <request-type> element is missing"), ""),
     };
     respond::xml(text)
 }
 
-fn phone_and_ccy<'a>(root: &'a Element) -> Result<(&'a str, Option<u16>), String> {
-    let phone = root.extra("phone").ok_or("The phone extra field is missing")?;
+fn phone_and_ccy(root: &Element) -> Result<(&str, Option<u16>), String> {
+    let phone = root
+        .extra("phone")
+        .ok_or("The phone extra field is missing")?;
     let ccy = match root.extra("ccy") {
         None | Some("") => None,
         Some(c) => Some(parse_ccy(c).ok_or_else(|| format!("Unknown currency {c:?}"))?),
@@ -128,7 +153,12 @@ fn check_user(state: &SandboxState, root: &Element) -> String {
         Err(e) => return document(300, true, Some(&e), ""),
     };
     let exist = is_wallet_number(phone) && state.wallet_exists(phone, ccy);
-    document(0, false, None, &format!("<exist>{}</exist>\n", u8::from(exist)))
+    document(
+        0,
+        false,
+        None,
+        &format!("<exist>{}</exist>\n", u8::from(exist)),
+    )
 }
 
 fn check_deposit(state: &SandboxState, root: &Element) -> String {
@@ -138,7 +168,14 @@ fn check_deposit(state: &SandboxState, root: &Element) -> String {
     };
     match root.extra("income_wire_transfer") {
         Some("0") | Some("1") => {}
-        _ => return document(300, true, Some("The income_wire_transfer extra field must be 0 or 1"), ""),
+        _ => {
+            return document(
+                300,
+                true,
+                Some("The income_wire_transfer extra field must be 0 or 1"),
+                "",
+            );
+        }
     }
     if !is_wallet_number(phone) {
         return document(
@@ -148,7 +185,11 @@ fn check_deposit(state: &SandboxState, root: &Element) -> String {
             "<exist>0</exist>\n<deposit-possible>0</deposit-possible>\n",
         );
     }
-    if state.directory.get(phone).is_some_and(|w| !w.deposit_possible) {
+    if state
+        .directory
+        .get(phone)
+        .is_some_and(|w| !w.deposit_possible)
+    {
         return document(
             204,
             true,
@@ -166,7 +207,11 @@ fn check_deposit(state: &SandboxState, root: &Element) -> String {
         0,
         false,
         None,
-        &format!("<exist>{}</exist>\n<deposit-possible>{}</deposit-possible>\n", u8::from(exist), u8::from(possible)),
+        &format!(
+            "<exist>{}</exist>\n<deposit-possible>{}</deposit-possible>\n",
+            u8::from(exist),
+            u8::from(possible)
+        ),
     )
 }
 
@@ -187,18 +232,29 @@ fn read_pay(root: &Element) -> Result<PayRequest, String> {
     let auth = root.child("auth").ok_or("The <auth> element is missing")?;
     let payments: Vec<&Element> = auth.children_named("payment").collect();
     if payments.len() != 1 {
-        return Err(format!("<auth> must hold exactly one <payment>, found {}", payments.len()));
+        return Err(format!(
+            "<auth> must hold exactly one <payment>, found {}",
+            payments.len()
+        ));
     }
     let p = payments[0];
-    let number = p.child_text("transaction-number").ok_or("transaction-number is missing")?;
+    let number = p
+        .child_text("transaction-number")
+        .ok_or("transaction-number is missing")?;
     if number.is_empty() || number.len() > 20 || !number.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("transaction-number {number:?} must be a positive integer of up to 20 digits"));
+        return Err(format!(
+            "transaction-number {number:?} must be a positive integer of up to 20 digits"
+        ));
     }
     let from = p.child("from").ok_or("<from> is missing")?;
     let to = p.child("to").ok_or("<to> is missing")?;
     let from_ccy_text = from.child_text("ccy").ok_or("from/ccy is missing")?;
-    let from_ccy = parse_ccy(from_ccy_text).ok_or_else(|| format!("Unknown currency {from_ccy_text:?}"))?;
-    let service = to.child_text("service-id").ok_or("to/service-id is missing")?.to_owned();
+    let from_ccy =
+        parse_ccy(from_ccy_text).ok_or_else(|| format!("Unknown currency {from_ccy_text:?}"))?;
+    let service = to
+        .child_text("service-id")
+        .ok_or("to/service-id is missing")?
+        .to_owned();
     let to_ccy = match to.child_text("ccy") {
         Some(c) => parse_ccy(c).ok_or_else(|| format!("Unknown currency {c:?}"))?,
         // The mobile payout page describes to/ccy as optional.
@@ -206,10 +262,15 @@ fn read_pay(root: &Element) -> Result<PayRequest, String> {
         None => return Err("to/ccy is missing".into()),
     };
     let amount_text = to.child_text("amount").ok_or("to/amount is missing")?;
-    let to_amount = parse_minor(amount_text)
-        .filter(|a| *a > 0)
-        .ok_or_else(|| format!("to/amount {amount_text:?} must be a positive decimal with at most two fraction digits"))?;
-    let account = to.child_text("account-number").ok_or("to/account-number is missing")?.to_owned();
+    let to_amount = parse_minor(amount_text).filter(|a| *a > 0).ok_or_else(|| {
+        format!(
+            "to/amount {amount_text:?} must be a positive decimal with at most two fraction digits"
+        )
+    })?;
+    let account = to
+        .child_text("account-number")
+        .ok_or("to/account-number is missing")?
+        .to_owned();
     Ok(PayRequest {
         number: number.to_owned(),
         service,
@@ -231,7 +292,12 @@ fn mask_card(s: &str) -> String {
     if s.len() <= 8 {
         return s.to_owned();
     }
-    format!("{}{}{}", &s[..4], "*".repeat(s.len() - 8), &s[s.len() - 4..])
+    format!(
+        "{}{}{}",
+        &s[..4],
+        "*".repeat(s.len() - 8),
+        &s[s.len() - 4..]
+    )
 }
 
 /// A rejection decided at registration: (payment result code, fatal, message).
@@ -240,7 +306,12 @@ type Rejection = (i32, bool, String);
 /// Checks a new payment against the service rules; returns the settlement to use.
 fn vet(state: &SandboxState, req: &PayRequest) -> Result<Settlement, Rejection> {
     let reject = |code: i32, fatal: bool, msg: &str| Err((code, fatal, msg.to_owned()));
-    let extra = |name: &str| req.extras.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let extra = |name: &str| {
+        req.extras
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     if !SERVICES.contains(&req.service.as_str()) {
         return reject(155, true, "Payments to this service are not allowed");
     }
@@ -251,17 +322,27 @@ fn vet(state: &SandboxState, req: &PayRequest) -> Result<Settlement, Rejection> 
         return reject(242, true, "The amount is above the allowed maximum");
     }
     let rub_only = || -> Result<(), Rejection> {
-        if req.to_ccy == 643 { Ok(()) } else { Err((300, true, "This service pays out in RUB only".to_owned())) }
+        if req.to_ccy == 643 {
+            Ok(())
+        } else {
+            Err((300, true, "This service pays out in RUB only".to_owned()))
+        }
     };
     match req.service.as_str() {
         "99" => {
             if !is_wallet_number(&req.account) {
-                return reject(298, true, "Wallet account cannot be registered: invalid phone number");
+                return reject(
+                    298,
+                    true,
+                    "Wallet account cannot be registered: invalid phone number",
+                );
             }
             match state.directory.get(&req.account) {
-                Some(w) if !w.deposit_possible => {
-                    reject(204, true, "Недостаточный статус идентификации кошелька для проведения платежа")
-                }
+                Some(w) if !w.deposit_possible => reject(
+                    204,
+                    true,
+                    "Недостаточный статус идентификации кошелька для проведения платежа",
+                ),
                 Some(w) if w.fail_top_ups => Ok(Settlement::Fail),
                 _ => Ok(Settlement::CreditWallet),
             }
@@ -269,33 +350,62 @@ fn vet(state: &SandboxState, req: &PayRequest) -> Result<Settlement, Rejection> 
         "34020" => {
             rub_only()?;
             if !is_card(&req.account) {
-                return reject(300, true, "to/account-number must be a card number of 12 to 19 digits");
+                return reject(
+                    300,
+                    true,
+                    "to/account-number must be a card number of 12 to 19 digits",
+                );
             }
             Ok(Settlement::Payout)
         }
         "32911" => {
             rub_only()?;
             if !extra("account1").is_some_and(is_card) {
-                return reject(300, true, "The account1 extra field must be a card number of 12 to 19 digits");
+                return reject(
+                    300,
+                    true,
+                    "The account1 extra field must be a card number of 12 to 19 digits",
+                );
             }
             Ok(Settlement::Payout)
         }
-        "36655" => reject(155, true, "Payouts to foreign bank cards are temporarily stopped"),
+        "36655" => reject(
+            155,
+            true,
+            "Payouts to foreign bank cards are temporarily stopped",
+        ),
         "29130" => {
             if !is_wallet_number(&req.account) {
-                return reject(298, true, "Wallet account cannot be registered: invalid phone number");
+                return reject(
+                    298,
+                    true,
+                    "Wallet account cannot be registered: invalid phone number",
+                );
             }
             match extra("account0") {
                 Some(v) if v.contains("id:") && v.contains("acc:") => Ok(Settlement::Payout),
-                _ => reject(300, true, "The account0 extra field must read id:<provider>;acc:<phone>;sum:<amount>"),
+                _ => reject(
+                    300,
+                    true,
+                    "The account0 extra field must read id:<provider>;acc:<phone>;sum:<amount>",
+                ),
             }
         }
         "38413" => {
             rub_only()?;
-            if !(req.account.len() == 11 && req.account.starts_with('7') && is_wallet_number(&req.account)) {
-                return reject(300, true, "to/account-number must be a phone number 7xxxxxxxxxx");
+            if !(req.account.len() == 11
+                && req.account.starts_with('7')
+                && is_wallet_number(&req.account))
+            {
+                return reject(
+                    300,
+                    true,
+                    "to/account-number must be a phone number 7xxxxxxxxxx",
+                );
             }
-            if !extra("bankId").is_some_and(|b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit())) {
+            if !extra("bankId")
+                .is_some_and(|b| !b.is_empty() && b.bytes().all(|c| c.is_ascii_digit()))
+            {
                 return reject(300, true, "The bankId extra field is required");
             }
             Ok(Settlement::Payout)
@@ -309,7 +419,13 @@ fn debit_amount(state: &SandboxState, req: &PayRequest) -> Option<i64> {
     if req.from_ccy == req.to_ccy {
         return Some(req.to_amount);
     }
-    let rate = state.agent.rates.iter().find(|r| r.from == req.from_ccy && r.to == req.to_ccy)?.rate.minor();
+    let rate = state
+        .agent
+        .rates
+        .iter()
+        .find(|r| r.from == req.from_ccy && r.to == req.to_ccy)?
+        .rate
+        .minor();
     if rate <= 0 {
         return None;
     }
@@ -335,9 +451,16 @@ fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration
                 existing.txn_id,
                 escape(&req.number),
                 escape(&existing.txn_date),
-                m = escape("The transaction number is already registered with different payment details"),
+                m = escape(
+                    "The transaction number is already registered with different payment details"
+                ),
             );
-            return document(0, false, None, &format!("{element}{}", balances_block(state)));
+            return document(
+                0,
+                false,
+                None,
+                &format!("{element}{}", balances_block(state)),
+            );
         }
         return pay_document(state, &existing.clone());
     }
@@ -362,12 +485,19 @@ fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration
         settlement: Settlement::Payout,
     };
     let outcome = vet(state, &req).and_then(|settlement| {
-        let debit = debit_amount(state, &req)
-            .ok_or((300, true, "No conversion is available between these currencies".to_owned()))?;
+        let debit = debit_amount(state, &req).ok_or((
+            300,
+            true,
+            "No conversion is available between these currencies".to_owned(),
+        ))?;
         let available = state.agent.balances.get(&req.from_ccy).copied();
         match available {
             Some(balance) if balance >= debit => Ok((settlement, debit)),
-            _ => Err((220, false, "Insufficient funds on the agent account".to_owned())),
+            _ => Err((
+                220,
+                false,
+                "Insufficient funds on the agent account".to_owned(),
+            )),
         }
     });
     match outcome {
@@ -424,19 +554,32 @@ fn pay_document(state: &SandboxState, p: &AgentPayment) -> String {
     let _ = writeln!(element, "<service-id>{}</service-id>", escape(&p.service));
     let _ = writeln!(element, "<amount>{}</amount>", format_fixed2(p.to_amount));
     let _ = writeln!(element, "<ccy>{}</ccy>", p.to_ccy);
-    let _ = writeln!(element, "<account-number>{}</account-number>", escape(&account));
+    let _ = writeln!(
+        element,
+        "<account-number>{}</account-number>",
+        escape(&account)
+    );
     element.push_str("</to>\n");
     // Card payouts: once final and successful, a replay of the request also returns the
     // payment system's and the recipient bank's ids.
     if p.status == 60 && matches!(p.service.as_str(), "34020" | "32911") {
-        let _ = writeln!(element, "<extra name=\"rrn\">{:012}</extra>", p.txn_id % 1_000_000_000_000);
+        let _ = writeln!(
+            element,
+            "<extra name=\"rrn\">{:012}</extra>",
+            p.txn_id % 1_000_000_000_000
+        );
         let _ = writeln!(element, "<extra name=\"billRegId\">BR{}</extra>", p.txn_id);
     }
     element.push_str("</payment>\n");
     if p.service == "38413" {
         element = format!("<payments>\n{element}</payments>\n");
     }
-    document(0, false, None, &format!("{element}{}", balances_block(state)))
+    document(
+        0,
+        false,
+        None,
+        &format!("{element}{}", balances_block(state)),
+    )
 }
 
 fn pay_status(state: &SandboxState, root: &Element) -> String {
@@ -448,7 +591,12 @@ fn pay_status(state: &SandboxState, root: &Element) -> String {
     for p in status.children_named("payment") {
         any = true;
         let Some(number) = p.child_text("transaction-number") else {
-            return document(300, true, Some("Every <payment> needs a transaction-number"), "");
+            return document(
+                300,
+                true,
+                Some("Every <payment> needs a transaction-number"),
+                "",
+            );
         };
         let account = p.child("to").and_then(|t| t.child_text("account-number"));
         match state.agent.payments.get(number) {
@@ -460,7 +608,12 @@ fn pay_status(state: &SandboxState, root: &Element) -> String {
         }
     }
     if !any {
-        return document(300, true, Some("<status> must hold at least one <payment>"), "");
+        return document(
+            300,
+            true,
+            Some("<status> must hold at least one <payment>"),
+            "",
+        );
     }
     body.push_str(&balances_block(state));
     document(0, false, None, &body)
@@ -481,9 +634,18 @@ mod tests {
 
     #[test]
     fn routes_from_bodies() {
-        assert_eq!(route_of(b"<request><request-type>ping</request-type></request>"), "agent.ping");
-        assert_eq!(route_of(b"<request><request-type>pay</request-type><status/></request>"), "agent.pay.status");
-        assert_eq!(route_of(b"<request><request-type>pay</request-type><auth/></request>"), "agent.pay.auth");
+        assert_eq!(
+            route_of(b"<request><request-type>ping</request-type></request>"),
+            "agent.ping"
+        );
+        assert_eq!(
+            route_of(b"<request><request-type>pay</request-type><status/></request>"),
+            "agent.pay.status"
+        );
+        assert_eq!(
+            route_of(b"<request><request-type>pay</request-type><auth/></request>"),
+            "agent.pay.auth"
+        );
         assert_eq!(route_of(b"not xml"), "agent.invalid");
     }
 

@@ -5,8 +5,14 @@ use std::sync::OnceLock;
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, ZonedDateTime};
 
-fn zone(name: &'static str, fallback_hours: i8, cell: &'static OnceLock<TimeZone>) -> &'static TimeZone {
-    cell.get_or_init(|| TimeZone::get(name).unwrap_or_else(|_| TimeZone::fixed(Offset::constant(fallback_hours))))
+fn zone(
+    name: &'static str,
+    fallback_hours: i8,
+    cell: &'static OnceLock<TimeZone>,
+) -> &'static TimeZone {
+    cell.get_or_init(|| {
+        TimeZone::get(name).unwrap_or_else(|_| TimeZone::fixed(Offset::constant(fallback_hours)))
+    })
 }
 
 /// Moscow time, in which QIWI writes its zone-less times.
@@ -48,7 +54,9 @@ pub(crate) fn agent_txn_date(ts: Timestamp) -> String {
 
 /// QIWI edge error `dateTime`: `2018-08-21T12:13:34.514+03:00`, Moscow time.
 pub(crate) fn edge_datetime(ts: Timestamp) -> String {
-    in_moscow(ts).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string()
+    in_moscow(ts)
+        .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
 /// QIWI limit interval bounds: `2019-11-01T00:00:00+03:00`.

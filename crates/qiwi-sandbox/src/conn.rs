@@ -37,7 +37,13 @@ impl Listener for KillableListener {
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         let (stream, addr) = Listener::accept(&mut self.inner).await;
         let _ = stream.set_nodelay(true);
-        (KillableStream { inner: stream, killed: Arc::new(AtomicBool::new(false)) }, addr)
+        (
+            KillableStream {
+                inner: stream,
+                killed: Arc::new(AtomicBool::new(false)),
+            },
+            addr,
+        )
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
@@ -55,7 +61,10 @@ pub(crate) struct KillableStream {
 impl KillableStream {
     fn check(&self) -> io::Result<()> {
         if self.killed.load(Ordering::Acquire) {
-            Err(io::Error::new(io::ErrorKind::ConnectionAborted, "connection dropped by a sandbox fault"))
+            Err(io::Error::new(
+                io::ErrorKind::ConnectionAborted,
+                "connection dropped by a sandbox fault",
+            ))
         } else {
             Ok(())
         }
@@ -63,7 +72,11 @@ impl KillableStream {
 }
 
 impl AsyncRead for KillableStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if let Err(e) = self.check() {
             return Poll::Ready(Err(e));
         }
@@ -72,7 +85,11 @@ impl AsyncRead for KillableStream {
 }
 
 impl AsyncWrite for KillableStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         if let Err(e) = self.check() {
             return Poll::Ready(Err(e));
         }
@@ -122,6 +139,8 @@ impl ConnHandle {
 impl Connected<IncomingStream<'_, KillableListener>> for ConnHandle {
     fn connect_info(stream: IncomingStream<'_, KillableListener>) -> Self {
         let io = stream.io();
-        Self { killed: io.killed.clone() }
+        Self {
+            killed: io.killed.clone(),
+        }
     }
 }

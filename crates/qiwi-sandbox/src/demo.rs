@@ -103,7 +103,10 @@ impl DemoData {
         let bad = |msg: String| Err(DemoDataError::Invalid(msg));
         let q = &self.qiwi;
         if !is_wallet_number(&q.wallet) {
-            return bad(format!("qiwi.wallet {:?} must be 10 to 15 digits", q.wallet));
+            return bad(format!(
+                "qiwi.wallet {:?} must be 10 to 15 digits",
+                q.wallet
+            ));
         }
         if q.token.is_empty() {
             return bad("qiwi.token must not be empty".into());
@@ -122,7 +125,10 @@ impl DemoData {
         }
         for o in &q.offers {
             if !aliases.insert(o.alias.as_str()) {
-                return bad(format!("qiwi.offers: alias {:?} is already an account or offered twice", o.alias));
+                return bad(format!(
+                    "qiwi.offers: alias {:?} is already an account or offered twice",
+                    o.alias
+                ));
             }
         }
         if q.accounts.iter().filter(|a| a.default_account).count() != 1 {
@@ -130,7 +136,10 @@ impl DemoData {
         }
         for w in &q.other_wallets {
             if !is_wallet_number(&w.phone) || w.phone == q.wallet {
-                return bad(format!("qiwi.otherWallets: {:?} is not a distinct wallet number", w.phone));
+                return bad(format!(
+                    "qiwi.otherWallets: {:?} is not a distinct wallet number",
+                    w.phone
+                ));
             }
         }
         let a = &self.agent;
@@ -144,10 +153,16 @@ impl DemoData {
         let mut ids = BTreeSet::new();
         for w in &t.wallets {
             if !ids.insert(w.wallet_id) {
-                return bad(format!("treezor.wallets: walletId {} appears twice", w.wallet_id));
+                return bad(format!(
+                    "treezor.wallets: walletId {} appears twice",
+                    w.wallet_id
+                ));
             }
             if w.authorizations.minor() < 0 {
-                return bad(format!("treezor.wallets: {} has negative authorizations", w.wallet_id));
+                return bad(format!(
+                    "treezor.wallets: {} has negative authorizations",
+                    w.wallet_id
+                ));
             }
         }
         Ok(())
@@ -187,7 +202,14 @@ pub struct QiwiDemo {
 
 impl Default for QiwiDemo {
     fn default() -> Self {
-        let account = |alias: &str, fs: &str, title: &str, type_id: &str, type_title: &str, balance: Option<Amount>, currency: u16, default: bool| QiwiAccount {
+        let account = |alias: &str,
+                       fs: &str,
+                       title: &str,
+                       type_id: &str,
+                       type_title: &str,
+                       balance: Option<Amount>,
+                       currency: u16,
+                       default: bool| QiwiAccount {
             alias: alias.into(),
             fs_alias: fs.into(),
             bank_alias: "QIWI".into(),
@@ -203,27 +225,96 @@ impl Default for QiwiDemo {
             token: QIWI_TOKEN.into(),
             wallet: QIWI_WALLET.into(),
             accounts: vec![
-                account("mc_beeline_rub", "qb_mc_beeline", "MC", "MC", "Счет мобильного кошелька", None, 643, false),
-                account("qw_wallet_rub", "qb_wallet", "WALLET", "WALLET", "QIWI Wallet", Some(Amount::new(8, 74)), 643, true),
-                account("qw_wallet_usd", "qb_wallet", "WALLET", "WALLET", "QIWI Wallet", Some(Amount::new(10, 50)), 840, false),
+                account(
+                    "mc_beeline_rub",
+                    "qb_mc_beeline",
+                    "MC",
+                    "MC",
+                    "Счет мобильного кошелька",
+                    None,
+                    643,
+                    false,
+                ),
+                account(
+                    "qw_wallet_rub",
+                    "qb_wallet",
+                    "WALLET",
+                    "WALLET",
+                    "QIWI Wallet",
+                    Some(Amount::new(8, 74)),
+                    643,
+                    true,
+                ),
+                account(
+                    "qw_wallet_usd",
+                    "qb_wallet",
+                    "WALLET",
+                    "WALLET",
+                    "QIWI Wallet",
+                    Some(Amount::new(10, 50)),
+                    840,
+                    false,
+                ),
             ],
-            offers: vec![QiwiOffer { alias: "qw_wallet_eur".into(), currency: 978 }],
+            offers: vec![QiwiOffer {
+                alias: "qw_wallet_eur".into(),
+                currency: 978,
+            }],
             identification: Identification::default(),
             profile: Profile::default(),
             limits: vec![
-                Limit { limit_type: "REFILL".into(), max: Amount::new(600_000, 0), spent: Amount::new(0, 0) },
-                Limit { limit_type: "TURNOVER".into(), max: Amount::new(40_000, 0), spent: Amount::new(39_800, 0) },
-                Limit { limit_type: "PAYMENTS_P2P".into(), max: Amount::new(200_000, 0), spent: Amount::new(1_500, 0) },
-                Limit { limit_type: "PAYMENTS_PROVIDER_INTERNATIONALS".into(), max: Amount::new(200_000, 0), spent: Amount::new(0, 0) },
-                Limit { limit_type: "PAYMENTS_PROVIDER_PAYOUT".into(), max: Amount::new(200_000, 0), spent: Amount::new(250, 50) },
-                Limit { limit_type: "WITHDRAW_CASH".into(), max: Amount::new(100_000, 0), spent: Amount::new(0, 0) },
+                Limit {
+                    limit_type: "REFILL".into(),
+                    max: Amount::new(600_000, 0),
+                    spent: Amount::new(0, 0),
+                },
+                Limit {
+                    limit_type: "TURNOVER".into(),
+                    max: Amount::new(40_000, 0),
+                    spent: Amount::new(39_800, 0),
+                },
+                Limit {
+                    limit_type: "PAYMENTS_P2P".into(),
+                    max: Amount::new(200_000, 0),
+                    spent: Amount::new(1_500, 0),
+                },
+                Limit {
+                    limit_type: "PAYMENTS_PROVIDER_INTERNATIONALS".into(),
+                    max: Amount::new(200_000, 0),
+                    spent: Amount::new(0, 0),
+                },
+                Limit {
+                    limit_type: "PAYMENTS_PROVIDER_PAYOUT".into(),
+                    max: Amount::new(200_000, 0),
+                    spent: Amount::new(250, 50),
+                },
+                Limit {
+                    limit_type: "WITHDRAW_CASH".into(),
+                    max: Amount::new(100_000, 0),
+                    spent: Amount::new(0, 0),
+                },
             ],
             p2p_payment_count: 1,
             restrictions: Vec::new(),
             other_wallets: vec![
-                OtherWallet { phone: AGENT_OTHER_WALLET.into(), rub_balance: Amount::new(120, 0), deposit_possible: true, fail_top_ups: false },
-                OtherWallet { phone: AGENT_UNIDENTIFIED_WALLET.into(), rub_balance: Amount::new(0, 0), deposit_possible: false, fail_top_ups: false },
-                OtherWallet { phone: AGENT_FAILING_WALLET.into(), rub_balance: Amount::new(0, 0), deposit_possible: true, fail_top_ups: true },
+                OtherWallet {
+                    phone: AGENT_OTHER_WALLET.into(),
+                    rub_balance: Amount::new(120, 0),
+                    deposit_possible: true,
+                    fail_top_ups: false,
+                },
+                OtherWallet {
+                    phone: AGENT_UNIDENTIFIED_WALLET.into(),
+                    rub_balance: Amount::new(0, 0),
+                    deposit_possible: false,
+                    fail_top_ups: false,
+                },
+                OtherWallet {
+                    phone: AGENT_FAILING_WALLET.into(),
+                    rub_balance: Amount::new(0, 0),
+                    deposit_possible: true,
+                    fail_top_ups: true,
+                },
             ],
         }
     }
@@ -420,13 +511,30 @@ impl Default for AgentDemo {
             terminal_id: AGENT_TERMINAL_ID.into(),
             password: AGENT_PASSWORD.into(),
             balances: vec![
-                AgentBalance { currency: 643, amount: Amount::new(200_000, 26) },
-                AgentBalance { currency: 840, amount: Amount::new(300, 0) },
-                AgentBalance { currency: 978, amount: Amount::new(150, 0) },
+                AgentBalance {
+                    currency: 643,
+                    amount: Amount::new(200_000, 26),
+                },
+                AgentBalance {
+                    currency: 840,
+                    amount: Amount::new(300, 0),
+                },
+                AgentBalance {
+                    currency: 978,
+                    amount: Amount::new(150, 0),
+                },
             ],
             rates: vec![
-                Rate { from: 840, to: 643, rate: Amount::new(90, 0) },
-                Rate { from: 978, to: 643, rate: Amount::new(100, 0) },
+                Rate {
+                    from: 840,
+                    to: 643,
+                    rate: Amount::new(90, 0),
+                },
+                Rate {
+                    from: 978,
+                    to: 643,
+                    rate: Amount::new(100, 0),
+                },
             ],
             min_amount: Amount::new(1, 0),
             max_amount: Amount::new(600_000, 0),
@@ -483,10 +591,30 @@ impl Default for TreezorDemo {
             client_id: TREEZOR_CLIENT_ID.into(),
             client_secret: TREEZOR_CLIENT_SECRET.into(),
             wallets: vec![
-                wallet(TREEZOR_WALLET_IDS[0], TREEZOR_USER_ID, Amount::new(4002, 50), Amount::new(0, 0)),
-                wallet(TREEZOR_WALLET_IDS[1], TREEZOR_USER_ID, Amount::new(100, 0), Amount::new(50, 0)),
-                wallet(TREEZOR_WALLET_IDS[2], TREEZOR_USER_ID, Amount::new(302, 50), Amount::new(0, 0)),
-                wallet(TREEZOR_OTHER_WALLET_ID, TREEZOR_OTHER_USER_ID, Amount::new(280, 0), Amount::new(0, 0)),
+                wallet(
+                    TREEZOR_WALLET_IDS[0],
+                    TREEZOR_USER_ID,
+                    Amount::new(4002, 50),
+                    Amount::new(0, 0),
+                ),
+                wallet(
+                    TREEZOR_WALLET_IDS[1],
+                    TREEZOR_USER_ID,
+                    Amount::new(100, 0),
+                    Amount::new(50, 0),
+                ),
+                wallet(
+                    TREEZOR_WALLET_IDS[2],
+                    TREEZOR_USER_ID,
+                    Amount::new(302, 50),
+                    Amount::new(0, 0),
+                ),
+                wallet(
+                    TREEZOR_OTHER_WALLET_ID,
+                    TREEZOR_OTHER_USER_ID,
+                    Amount::new(280, 0),
+                    Amount::new(0, 0),
+                ),
             ],
             history_days: 30,
         }

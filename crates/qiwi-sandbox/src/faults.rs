@@ -71,7 +71,12 @@ pub struct FaultRule {
 impl FaultRule {
     /// A rule that applies to every request matching `route`.
     pub fn new(route: impl Into<String>, fault: Fault) -> Self {
-        Self { route: route.into(), fault, times: None, skip: 0 }
+        Self {
+            route: route.into(),
+            fault,
+            times: None,
+            skip: 0,
+        }
     }
 
     /// Applies the rule to the next `n` matching requests only.
@@ -145,9 +150,14 @@ impl TryFrom<FaultRuleWire> for FaultRule {
             "status" => {
                 let status = w.status.ok_or("a status fault needs `status`")?;
                 if !(400..=599).contains(&status) {
-                    return Err(format!("`status` {status} is not an error status (400-599)"));
+                    return Err(format!(
+                        "`status` {status} is not an error status (400-599)"
+                    ));
                 }
-                Fault::Status { status, retry_after: w.retry_after }
+                Fault::Status {
+                    status,
+                    retry_after: w.retry_after,
+                }
             }
             "drop" => Fault::Drop,
             "nullBalance" => Fault::NullBalance,
@@ -161,7 +171,12 @@ impl TryFrom<FaultRuleWire> for FaultRule {
                 ));
             }
         };
-        Ok(Self { route: w.route, fault, times: w.times, skip: w.skip })
+        Ok(Self {
+            route: w.route,
+            fault,
+            times: w.times,
+            skip: w.skip,
+        })
     }
 }
 
@@ -183,7 +198,10 @@ impl From<FaultRule> for FaultRuleWire {
                 w.fault = "latency".into();
                 w.ms = Some(u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
             }
-            Fault::Status { status, retry_after } => {
+            Fault::Status {
+                status,
+                retry_after,
+            } => {
                 w.fault = "status".into();
                 w.status = Some(status);
                 w.retry_after = retry_after;
@@ -258,7 +276,12 @@ impl FaultSet {
             .into_iter()
             .map(|rule| {
                 self.next_id += 1;
-                self.rules.push(ActiveRule { id: self.next_id, rule, seen: 0, applied: 0 });
+                self.rules.push(ActiveRule {
+                    id: self.next_id,
+                    rule,
+                    seen: 0,
+                    applied: 0,
+                });
                 self.next_id
             })
             .collect()
@@ -273,14 +296,20 @@ impl FaultSet {
     pub fn decide(&mut self, name: &str, method: &str, template: &str) -> Decision {
         let mut decision = Decision::default();
         for r in self.rules.iter_mut() {
-            if matches!(r.rule.fault, Fault::Latency(_)) && r.rule.matches(name, method, template) && r.take() {
+            if matches!(r.rule.fault, Fault::Latency(_))
+                && r.rule.matches(name, method, template)
+                && r.take()
+            {
                 if let Fault::Latency(d) = r.rule.fault {
                     decision.latency += d;
                 }
             }
         }
         for r in self.rules.iter_mut() {
-            let is_action = matches!(r.rule.fault, Fault::Status { .. } | Fault::Drop | Fault::AgentResultCode { .. });
+            let is_action = matches!(
+                r.rule.fault,
+                Fault::Status { .. } | Fault::Drop | Fault::AgentResultCode { .. }
+            );
             if !is_action || !r.rule.matches(name, method, template) {
                 continue;
             }
@@ -295,7 +324,10 @@ impl FaultSet {
         }
         if decision.action.is_none() && name == ACCOUNTS_LIST_ROUTE {
             for r in self.rules.iter_mut() {
-                if r.rule.fault == Fault::NullBalance && r.rule.matches(name, method, template) && r.take() {
+                if r.rule.fault == Fault::NullBalance
+                    && r.rule.matches(name, method, template)
+                    && r.take()
+                {
                     decision.null_balance = true;
                     break;
                 }
@@ -326,10 +358,13 @@ impl FaultSet {
 
 /// Reads the admin endpoint's body: one rule, an array of rules, or `{"rules": [...]}`.
 pub(crate) fn parse_rules(body: &[u8]) -> Result<Vec<FaultRule>, String> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON: {e}"))?;
     let list = match value {
         serde_json::Value::Array(items) => items,
-        serde_json::Value::Object(mut map) if map.contains_key("rules") && !map.contains_key("fault") => {
+        serde_json::Value::Object(mut map)
+            if map.contains_key("rules") && !map.contains_key("fault") =>
+        {
             match map.remove("rules") {
                 Some(serde_json::Value::Array(items)) => items,
                 _ => return Err("`rules` must be an array".into()),
@@ -349,7 +384,10 @@ mod tests {
     use super::*;
 
     fn status(s: u16) -> Fault {
-        Fault::Status { status: s, retry_after: None }
+        Fault::Status {
+            status: s,
+            retry_after: None,
+        }
     }
 
     #[test]
@@ -401,8 +439,17 @@ mod tests {
 
     #[test]
     fn json_forms() {
-        let rules = parse_rules(br#"{"route":"wallet","fault":"status","status":429,"retryAfter":3,"times":1}"#).unwrap();
-        assert_eq!(rules[0].fault, Fault::Status { status: 429, retry_after: Some(3) });
+        let rules = parse_rules(
+            br#"{"route":"wallet","fault":"status","status":429,"retryAfter":3,"times":1}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            rules[0].fault,
+            Fault::Status {
+                status: 429,
+                retry_after: Some(3)
+            }
+        );
         assert_eq!(rules[0].times, Some(1));
         let rules = parse_rules(br#"[{"route":"*","fault":"latency","ms":20},{"route":"agent","fault":"agentResultCode","code":13}]"#).unwrap();
         assert_eq!(rules.len(), 2);
@@ -410,7 +457,10 @@ mod tests {
         assert_eq!(rules[0].fault, Fault::Drop);
         assert!(parse_rules(br#"{"route":"x","fault":"explode"}"#).is_err());
         assert!(parse_rules(br#"{"route":"x","fault":"status","status":200}"#).is_err());
-        let text = serde_json::to_string(&FaultRule::new("x", Fault::Latency(Duration::from_millis(7))).times(2)).unwrap();
+        let text = serde_json::to_string(
+            &FaultRule::new("x", Fault::Latency(Duration::from_millis(7))).times(2),
+        )
+        .unwrap();
         assert_eq!(text, r#"{"route":"x","fault":"latency","ms":7,"times":2}"#);
     }
 }

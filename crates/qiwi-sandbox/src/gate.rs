@@ -19,7 +19,11 @@ use crate::{agent_api, respond, treezor_api, wallet_api, xml};
 /// The middleware.
 pub(crate) async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_owned();
-    let Some(template) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()) else {
+    let Some(template) = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+    else {
         lock(&shared.hits).unmatched += 1;
         return next.run(req).await;
     };
@@ -37,7 +41,11 @@ pub(crate) async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: 
             }
             Err(_) => {
                 lock(&shared.hits).record("agent.invalid");
-                return agent_api::error_response(300, true, "The request body is too large or unreadable");
+                return agent_api::error_response(
+                    300,
+                    true,
+                    "The request body is too large or unreadable",
+                );
             }
         }
     }
@@ -64,7 +72,10 @@ pub(crate) async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: 
             }
             return respond::empty(StatusCode::INTERNAL_SERVER_ERROR);
         }
-        Some(Fault::Status { status, retry_after }) => return fault_response(name, status, retry_after),
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => return fault_response(name, status, retry_after),
         Some(Fault::AgentResultCode { code, fatal }) => {
             return agent_api::error_response(code, fatal, agent_code_message(code));
         }
@@ -88,7 +99,9 @@ fn fault_response(route: &str, status: u16, retry_after: Option<u64>) -> Respons
     };
     match retry_after {
         Some(secs) => respond::set_retry_after(&mut response, secs),
-        None if status == StatusCode::TOO_MANY_REQUESTS => respond::set_retry_after(&mut response, 1),
+        None if status == StatusCode::TOO_MANY_REQUESTS => {
+            respond::set_retry_after(&mut response, 1)
+        }
         None => {}
     }
     response
@@ -107,9 +120,21 @@ fn agent_code_message(code: i32) -> &'static str {
 /// The fallback for paths no route serves.
 pub(crate) async fn not_found(uri: Uri) -> Response {
     let path = uri.path();
-    if path.starts_with("/v1/") || path.starts_with("/core-connect/") || path.starts_with("/oauth/") {
-        treezor_api::error(StatusCode::NOT_FOUND, "not_found", "resource_not_found_error", "No such endpoint")
+    if path.starts_with("/v1/") || path.starts_with("/core-connect/") || path.starts_with("/oauth/")
+    {
+        treezor_api::error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "resource_not_found_error",
+            "No such endpoint",
+        )
     } else {
-        wallet_api::edge_error(StatusCode::NOT_FOUND, "edge", "not.found", "Not found", &format!("No endpoint {path}"))
+        wallet_api::edge_error(
+            StatusCode::NOT_FOUND,
+            "edge",
+            "not.found",
+            "Not found",
+            &format!("No endpoint {path}"),
+        )
     }
 }

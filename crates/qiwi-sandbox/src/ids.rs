@@ -61,7 +61,10 @@ mod tests {
     fn uuids_have_the_canonical_shape() {
         let u = uuid();
         let parts: Vec<&str> = u.split('-').collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
         assert!(parts[2].starts_with('4'));
         assert_ne!(uuid(), uuid());
         assert_eq!(trace_id().len(), 16);

@@ -66,6 +66,7 @@ pub use faults::{Fault, FaultRule};
 pub use money::Amount;
 pub use routes::{AGENT_PATH, ROUTES, Route};
 pub use server::{
-    OperationError, Sandbox, SandboxConfig, bind, credentials_banner, serve, serve_with_shutdown, start,
+    OperationError, Sandbox, SandboxConfig, bind, credentials_banner, serve, serve_with_shutdown,
+    start,
 };
 pub use state::TreezorOperation;

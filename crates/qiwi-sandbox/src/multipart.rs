@@ -4,7 +4,9 @@
 pub(crate) fn boundary(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (k, v) = param.split_once('=')?;
-        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_owned())
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
     })
 }
 
@@ -26,7 +28,9 @@ pub(crate) fn fields(body: &[u8], boundary: &str) -> Option<Vec<(String, String)
             closed = true;
             break;
         }
-        let section = section.strip_prefix("\r\n").or_else(|| section.strip_prefix('\n'))?;
+        let section = section
+            .strip_prefix("\r\n")
+            .or_else(|| section.strip_prefix('\n'))?;
         let (head, content) = match section.find("\r\n\r\n") {
             Some(i) => (&section[..i], &section[i + 4..]),
             None => {
@@ -34,7 +38,10 @@ pub(crate) fn fields(body: &[u8], boundary: &str) -> Option<Vec<(String, String)
                 (&section[..i], &section[i + 2..])
             }
         };
-        let content = content.strip_suffix("\r\n").or_else(|| content.strip_suffix('\n')).unwrap_or(content);
+        let content = content
+            .strip_suffix("\r\n")
+            .or_else(|| content.strip_suffix('\n'))
+            .unwrap_or(content);
         let name = head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
             if !key.trim().eq_ignore_ascii_case("content-disposition") {
@@ -64,8 +71,17 @@ mod tests {
             "--{b}\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials\r\n--{b}\r\nContent-Disposition: form-data; name=\"client_id\"\r\n\r\n900100\r\n--{b}--\r\n"
         );
         let f = fields(body.as_bytes(), &b).unwrap();
-        assert_eq!(f, vec![("grant_type".into(), "client_credentials".into()), ("client_id".into(), "900100".into())]);
-        assert_eq!(boundary("multipart/form-data; boundary=\"q\"").as_deref(), Some("q"));
+        assert_eq!(
+            f,
+            vec![
+                ("grant_type".into(), "client_credentials".into()),
+                ("client_id".into(), "900100".into())
+            ]
+        );
+        assert_eq!(
+            boundary("multipart/form-data; boundary=\"q\"").as_deref(),
+            Some("q")
+        );
         assert!(fields(b"garbage", "x").is_none());
     }
 }

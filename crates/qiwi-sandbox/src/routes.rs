@@ -32,9 +32,21 @@ pub const AGENT_PATH: &str = "/xml/topup.jsp";
 /// `agent.pay.status` (and `agent.pay`, `agent.other`, `agent.invalid` for requests that are
 /// none of those).
 pub const ROUTES: &[Route] = &[
-    r("wallet.profile", "GET", "/person-profile/v1/profile/current"),
-    r("wallet.identification.submit", "POST", "/identification/v1/persons/{wallet}/identification"),
-    r("wallet.identification.get", "GET", "/identification/v1/persons/{wallet}/identification"),
+    r(
+        "wallet.profile",
+        "GET",
+        "/person-profile/v1/profile/current",
+    ),
+    r(
+        "wallet.identification.submit",
+        "POST",
+        "/identification/v1/persons/{wallet}/identification",
+    ),
+    r(
+        "wallet.identification.get",
+        "GET",
+        "/identification/v1/persons/{wallet}/identification",
+    ),
     r(
         "wallet.downgrade.create",
         "POST",
@@ -50,17 +62,49 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}",
     ),
-    r("wallet.limits", "GET", "/qw-limits/v1/persons/{personId}/actual-limits"),
-    r("wallet.p2p-count", "GET", "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit"),
-    r("wallet.restrictions", "GET", "/person-profile/v1/persons/{personId}/status/restrictions"),
-    r("wallet.accounts.list", "GET", "/funding-sources/v2/persons/{personId}/accounts"),
-    r("wallet.accounts.create", "POST", "/funding-sources/v2/persons/{personId}/accounts"),
-    r("wallet.accounts.offer", "GET", "/funding-sources/v2/persons/{personId}/accounts/offer"),
-    r("wallet.accounts.set-default", "PATCH", "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}"),
+    r(
+        "wallet.limits",
+        "GET",
+        "/qw-limits/v1/persons/{personId}/actual-limits",
+    ),
+    r(
+        "wallet.p2p-count",
+        "GET",
+        "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit",
+    ),
+    r(
+        "wallet.restrictions",
+        "GET",
+        "/person-profile/v1/persons/{personId}/status/restrictions",
+    ),
+    r(
+        "wallet.accounts.list",
+        "GET",
+        "/funding-sources/v2/persons/{personId}/accounts",
+    ),
+    r(
+        "wallet.accounts.create",
+        "POST",
+        "/funding-sources/v2/persons/{personId}/accounts",
+    ),
+    r(
+        "wallet.accounts.offer",
+        "GET",
+        "/funding-sources/v2/persons/{personId}/accounts/offer",
+    ),
+    r(
+        "wallet.accounts.set-default",
+        "PATCH",
+        "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
+    ),
     r("agent", "POST", AGENT_PATH),
     r("treezor.token", "POST", "/oauth/token"),
     r("treezor.balances", "GET", "/v1/balances"),
-    r("treezor.history", "GET", "/core-connect/balances/{walletId}"),
+    r(
+        "treezor.history",
+        "GET",
+        "/core-connect/balances/{walletId}",
+    ),
 ];
 
 /// The route name for a method and matched path template. A method the template does not
@@ -75,22 +119,39 @@ pub(crate) fn name_of(method: &str, template: &str) -> Option<&'static str> {
 
 /// The router serving all three families and the admin endpoints.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let p = |name: &str| ROUTES.iter().find(|r| r.name == name).map_or("/", |r| r.path);
+    let p = |name: &str| {
+        ROUTES
+            .iter()
+            .find(|r| r.name == name)
+            .map_or("/", |r| r.path)
+    };
     Router::new()
         .route(p("wallet.profile"), get(wallet_api::profile))
         .route(
             p("wallet.identification.get"),
             get(wallet_api::identification_get).post(wallet_api::identification_submit),
         )
-        .route(p("wallet.downgrade.create"), post(wallet_api::downgrade_create))
-        .route(p("wallet.downgrade.confirm"), put(wallet_api::downgrade_confirm))
+        .route(
+            p("wallet.downgrade.create"),
+            post(wallet_api::downgrade_create),
+        )
+        .route(
+            p("wallet.downgrade.confirm"),
+            put(wallet_api::downgrade_confirm),
+        )
         .route(p("wallet.downgrade.get"), get(wallet_api::downgrade_get))
         .route(p("wallet.limits"), get(wallet_api::limits))
         .route(p("wallet.p2p-count"), get(wallet_api::p2p_count))
         .route(p("wallet.restrictions"), get(wallet_api::restrictions))
-        .route(p("wallet.accounts.list"), get(wallet_api::accounts_list).post(wallet_api::accounts_create))
+        .route(
+            p("wallet.accounts.list"),
+            get(wallet_api::accounts_list).post(wallet_api::accounts_create),
+        )
         .route(p("wallet.accounts.offer"), get(wallet_api::accounts_offer))
-        .route(p("wallet.accounts.set-default"), patch(wallet_api::accounts_set_default))
+        .route(
+            p("wallet.accounts.set-default"),
+            patch(wallet_api::accounts_set_default),
+        )
         .route(AGENT_PATH, post(agent_api::topup))
         .route(p("treezor.token"), post(treezor_api::token))
         .route(
@@ -98,15 +159,32 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(treezor_api::balances).fallback(treezor_api::balances_method_not_allowed),
         )
         .route(p("treezor.history"), get(treezor_api::history))
-        .route("/__sandbox/faults", get(admin::list_faults).post(admin::add_faults).delete(admin::clear_faults))
-        .route("/__sandbox/requests", get(admin::request_counts).delete(admin::reset_counts))
+        .route(
+            "/__sandbox/faults",
+            get(admin::list_faults)
+                .post(admin::add_faults)
+                .delete(admin::clear_faults),
+        )
+        .route(
+            "/__sandbox/requests",
+            get(admin::request_counts).delete(admin::reset_counts),
+        )
         .route("/__sandbox/reset", post(admin::reset_state))
         .route("/__sandbox/routes", get(admin::routes))
-        .route("/__sandbox/treezor/operations", post(admin::treezor_operation))
-        .route("/__sandbox/treezor/expire-tokens", post(admin::expire_tokens))
+        .route(
+            "/__sandbox/treezor/operations",
+            post(admin::treezor_operation),
+        )
+        .route(
+            "/__sandbox/treezor/expire-tokens",
+            post(admin::expire_tokens),
+        )
         .route("/__sandbox/healthz", get(|| async { "ok" }))
         .fallback(gate::not_found)
-        .layer(axum::middleware::from_fn_with_state(shared.clone(), gate::gate))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            gate::gate,
+        ))
         .with_state(shared)
 }
 

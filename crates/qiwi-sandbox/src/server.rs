@@ -72,7 +72,10 @@ impl SandboxConfig {
     }
 
     fn into_shared(self) -> Arc<Shared> {
-        let settings = Settings { processing_delay: self.processing_delay, token_ttl: self.treezor_token_ttl };
+        let settings = Settings {
+            processing_delay: self.processing_delay,
+            token_ttl: self.treezor_token_ttl,
+        };
         let shared = Arc::new(Shared::new(self.data, settings));
         lock(&shared.faults).add(self.faults);
         shared
@@ -108,7 +111,12 @@ pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> io::Result<Sandbox
     let task = tokio::spawn(run(shared.clone(), listener, async {
         let _ = stopped.await;
     }));
-    Ok(Sandbox { addr, shared, stop: Some(stop), task: Some(task) })
+    Ok(Sandbox {
+        addr,
+        shared,
+        stop: Some(stop),
+        task: Some(task),
+    })
 }
 
 /// Serves the sandbox on `listener` until the process ends.
@@ -131,7 +139,9 @@ async fn run(
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let app = router(shared).into_make_service_with_connect_info::<ConnHandle>();
-    axum::serve(KillableListener::new(listener), app).with_graceful_shutdown(signal).await
+    axum::serve(KillableListener::new(listener), app)
+        .with_graceful_shutdown(signal)
+        .await
 }
 
 impl Sandbox {
@@ -189,28 +199,56 @@ impl Sandbox {
     /// Makes every Treezor token issued so far expire now.
     pub fn expire_treezor_tokens(&self) {
         let now = std::time::Instant::now();
-        lock(&self.shared.state).treezor.tokens.values_mut().for_each(|e| *e = now);
+        lock(&self.shared.state)
+            .treezor
+            .tokens
+            .values_mut()
+            .for_each(|e| *e = now);
     }
 
     /// Changes a Treezor wallet's balance, appending a history point.
-    pub fn treezor_operation(&self, wallet_id: u64, op: TreezorOperation, amount: Amount) -> Result<(), OperationError> {
-        self.shared.state().treezor_operation(wallet_id, op, amount.minor(), crate::clock::now()).map_err(OperationError)
+    pub fn treezor_operation(
+        &self,
+        wallet_id: u64,
+        op: TreezorOperation,
+        amount: Amount,
+    ) -> Result<(), OperationError> {
+        self.shared
+            .state()
+            .treezor_operation(wallet_id, op, amount.minor(), crate::clock::now())
+            .map_err(OperationError)
     }
 
     /// The balance of a QIWI demo wallet account (`None` for an unknown alias or an account
     /// without a balance).
     pub fn qiwi_balance(&self, alias: &str) -> Option<Amount> {
-        self.shared.state().qiwi.accounts.iter().find(|a| a.alias == alias).and_then(|a| a.balance)
+        self.shared
+            .state()
+            .qiwi
+            .accounts
+            .iter()
+            .find(|a| a.alias == alias)
+            .and_then(|a| a.balance)
     }
 
     /// The agent's balance in a currency (ISO 4217 numeric).
     pub fn agent_balance(&self, currency: u16) -> Option<Amount> {
-        self.shared.state().agent.balances.get(&currency).map(|m| Amount(*m))
+        self.shared
+            .state()
+            .agent
+            .balances
+            .get(&currency)
+            .map(|m| Amount(*m))
     }
 
     /// A Treezor wallet's `(currentBalance, authorizations)`.
     pub fn treezor_balance(&self, wallet_id: u64) -> Option<(Amount, Amount)> {
-        self.shared.state().treezor.wallets.get(&wallet_id).map(|w| (Amount(w.current), Amount(w.authorizations)))
+        self.shared
+            .state()
+            .treezor
+            .wallets
+            .get(&wallet_id)
+            .map(|w| (Amount(w.current), Amount(w.authorizations)))
     }
 
     /// Stops the server gracefully and waits for it to finish.
@@ -266,8 +304,14 @@ pub fn credentials_banner(base_url: &str, data: &DemoData) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Admin");
-    let _ = writeln!(out, "  faults         {base_url}/__sandbox/faults  (GET, POST, DELETE)");
-    let _ = writeln!(out, "  request counts {base_url}/__sandbox/requests  (GET, DELETE)");
+    let _ = writeln!(
+        out,
+        "  faults         {base_url}/__sandbox/faults  (GET, POST, DELETE)"
+    );
+    let _ = writeln!(
+        out,
+        "  request counts {base_url}/__sandbox/requests  (GET, DELETE)"
+    );
     let _ = writeln!(out, "  routes         {base_url}/__sandbox/routes");
     let _ = writeln!(out, "  reset state    {base_url}/__sandbox/reset  (POST)");
     out

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use crate::clock;
-use crate::demo::{DemoData, Identification, Limit, Profile, QiwiAccount, QiwiOffer, Rate, Restriction};
+use crate::demo::{
+    DemoData, Identification, Limit, Profile, QiwiAccount, QiwiOffer, Rate, Restriction,
+};
 use crate::faults::FaultSet;
 use crate::money::Amount;
 
@@ -82,7 +84,11 @@ impl Hits {
     pub(crate) fn count(&self, name: &str) -> u64 {
         self.routes
             .iter()
-            .filter(|(k, _)| *k == name || k.strip_prefix(name).is_some_and(|rest| rest.starts_with('.')))
+            .filter(|(k, _)| {
+                *k == name
+                    || k.strip_prefix(name)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
             .map(|(_, v)| v)
             .sum()
     }
@@ -225,7 +231,11 @@ impl TzWallet {
     /// Records the current balance as of `at` (replacing a point with the same key).
     pub(crate) fn push_point(&mut self, at: Timestamp) {
         self.calculated = at;
-        let point = HistoryPoint { key: clock::treezor_datetime(at), solde: self.current, authorized: self.authorized() };
+        let point = HistoryPoint {
+            key: clock::treezor_datetime(at),
+            solde: self.current,
+            authorized: self.authorized(),
+        };
         match self.history.last_mut() {
             Some(last) if last.key == point.key => *last = point,
             _ => self.history.push(point),
@@ -304,7 +314,11 @@ impl State {
             agent: AgentState {
                 terminal_id: a.terminal_id.clone(),
                 password: a.password.clone(),
-                balances: a.balances.iter().map(|b| (b.currency, b.amount.minor())).collect(),
+                balances: a
+                    .balances
+                    .iter()
+                    .map(|b| (b.currency, b.amount.minor()))
+                    .collect(),
                 rates: a.rates.clone(),
                 min_amount: a.min_amount.minor(),
                 max_amount: a.max_amount.minor(),
@@ -330,7 +344,9 @@ impl State {
             .map(|p| p.number.clone())
             .collect();
         for number in due {
-            let Some(p) = self.agent.payments.get(&number).cloned() else { continue };
+            let Some(p) = self.agent.payments.get(&number).cloned() else {
+                continue;
+            };
             let credited = match p.settlement {
                 Settlement::CreditWallet => self.credit_wallet(&p.account, p.to_ccy, p.to_amount),
                 Settlement::Payout => true,
@@ -345,13 +361,16 @@ impl State {
                     entry.status = 160;
                     entry.result_code = 300;
                     entry.fatal_error = false;
-                    entry.message = "Платеж не проведен, средства возвращены на баланс агента".into();
+                    entry.message =
+                        "Платеж не проведен, средства возвращены на баланс агента".into();
                     *self.agent.balances.entry(p.from_ccy).or_default() += p.from_amount;
                 }
             }
         }
         for op in self.qiwi.downgrades.values_mut() {
-            if op.status == "IN_PROGRESS" && op.confirmed.is_some_and(|c| now.duration_since(c) >= delay) {
+            if op.status == "IN_PROGRESS"
+                && op.confirmed.is_some_and(|c| now.duration_since(c) >= delay)
+            {
                 op.status = "SUCCESS";
                 self.qiwi.identification.level = "VERIFIED".into();
             }
@@ -363,7 +382,11 @@ impl State {
         if phone == self.qiwi.wallet {
             return match ccy {
                 None => true,
-                Some(c) => self.qiwi.accounts.iter().any(|a| a.has_balance && a.currency == c),
+                Some(c) => self
+                    .qiwi
+                    .accounts
+                    .iter()
+                    .any(|a| a.has_balance && a.currency == c),
             };
         }
         match self.directory.get(phone) {
@@ -376,7 +399,12 @@ impl State {
     /// service would. Returns `false` when the demo wallet cannot hold that currency.
     pub(crate) fn credit_wallet(&mut self, phone: &str, ccy: u16, minor: i64) -> bool {
         if phone == self.qiwi.wallet {
-            if let Some(acc) = self.qiwi.accounts.iter_mut().find(|a| a.has_balance && a.currency == ccy) {
+            if let Some(acc) = self
+                .qiwi
+                .accounts
+                .iter_mut()
+                .find(|a| a.has_balance && a.currency == ccy)
+            {
                 let current = acc.balance.map_or(0, Amount::minor);
                 acc.balance = Some(Amount(current + minor));
                 return true;
@@ -390,11 +418,14 @@ impl State {
             }
             return false;
         }
-        let w = self.directory.entry(phone.to_owned()).or_insert_with(|| DirWallet {
-            balances: BTreeMap::new(),
-            deposit_possible: true,
-            fail_top_ups: false,
-        });
+        let w = self
+            .directory
+            .entry(phone.to_owned())
+            .or_insert_with(|| DirWallet {
+                balances: BTreeMap::new(),
+                deposit_possible: true,
+                fail_top_ups: false,
+            });
         *w.balances.entry(ccy).or_default() += minor;
         true
     }
@@ -420,7 +451,11 @@ impl State {
         if amount <= 0 {
             return Err("the amount must be positive".into());
         }
-        let w = self.treezor.wallets.get_mut(&wallet_id).ok_or_else(|| format!("no wallet {wallet_id}"))?;
+        let w = self
+            .treezor
+            .wallets
+            .get_mut(&wallet_id)
+            .ok_or_else(|| format!("no wallet {wallet_id}"))?;
         match op {
             TreezorOperation::Payin => w.current += amount,
             TreezorOperation::Payout => {
@@ -474,13 +509,23 @@ fn initial_treezor_wallet(w: &crate::demo::TreezorWallet, days: u32, now: Timest
     let mut history = Vec::new();
     let today = clock::in_paris(now).date();
     for back in (1..=i64::from(days)).rev() {
-        let Ok(day) = today.checked_sub(jiff::Span::new().days(back)) else { continue };
+        let Ok(day) = today.checked_sub(jiff::Span::new().days(back)) else {
+            continue;
+        };
         // Each day ends at 23:59:59 Paris time with a balance that wanders around today's.
         let step = ((back * 37 + (w.wallet_id % 11) as i64) % 9) - 4;
         let solde = (current + step * 1250).max(0);
-        let pending = if back % 5 == 0 { authorizations.min(solde) } else { 0 };
+        let pending = if back % 5 == 0 {
+            authorizations.min(solde)
+        } else {
+            0
+        };
         let key = format!("{} 23:59:59", day.strftime("%Y-%m-%d"));
-        history.push(HistoryPoint { key, solde, authorized: solde - pending });
+        history.push(HistoryPoint {
+            key,
+            solde,
+            authorized: solde - pending,
+        });
     }
     let mut wallet = TzWallet {
         user_id: w.user_id,
@@ -510,12 +555,16 @@ mod tests {
         assert_eq!(w.history.len(), 31);
         assert!(w.history.windows(2).all(|p| p[0].key < p[1].key));
         let later = clock::now() + jiff::SignedDuration::from_secs(5);
-        s.treezor_operation(id, TreezorOperation::Authorization, 1000, later).unwrap();
+        s.treezor_operation(id, TreezorOperation::Authorization, 1000, later)
+            .unwrap();
         let w = &s.treezor.wallets[&id];
         assert_eq!(w.history.len(), 32);
         assert_eq!(w.authorizations, 6000);
         assert_eq!(w.history.last().unwrap().authorized, 10_000 - 6000);
-        assert!(s.treezor_operation(id, TreezorOperation::Reversal, 10_000, later).is_err());
+        assert!(
+            s.treezor_operation(id, TreezorOperation::Reversal, 10_000, later)
+                .is_err()
+        );
     }
 
     #[test]

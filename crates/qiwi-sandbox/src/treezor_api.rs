@@ -41,23 +41,36 @@ pub(crate) fn fault_error(status: StatusCode) -> Response {
     let (code, message) = match status.as_u16() {
         429 => ("too_many_requests", "Too many requests, retry later"),
         500 => ("internal_error", "An internal error occurred"),
-        503 => ("service_unavailable", "The service is temporarily unavailable"),
+        503 => (
+            "service_unavailable",
+            "The service is temporarily unavailable",
+        ),
         _ => ("error", status.canonical_reason().unwrap_or("Error")),
     };
     error(status, "server_error", code, message)
 }
 
 fn invalid_parameter(message: &str) -> Response {
-    error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_parameter_in_request", message)
+    error(
+        StatusCode::BAD_REQUEST,
+        "invalid_request",
+        "invalid_parameter_in_request",
+        message,
+    )
 }
 
 /// Reads the token request's fields from a form, multipart or JSON body.
 fn token_fields(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String)>, String> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     match respond::media_type(headers).as_deref() {
         Some("multipart/form-data") => {
-            let boundary = multipart::boundary(content_type).ok_or("the multipart boundary is missing")?;
-            multipart::fields(body, &boundary).ok_or_else(|| "the multipart body is malformed".into())
+            let boundary =
+                multipart::boundary(content_type).ok_or("the multipart boundary is missing")?;
+            multipart::fields(body, &boundary)
+                .ok_or_else(|| "the multipart body is malformed".into())
         }
         Some("application/json") => match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(map)) => Ok(map
@@ -70,20 +83,37 @@ fn token_fields(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String
                 .collect()),
             _ => Err("the JSON body must be an object".into()),
         },
-        Some("application/x-www-form-urlencoded") | None => {
-            Ok(respond::form_pairs(std::str::from_utf8(body).map_err(|_| "the body is not UTF-8")?))
-        }
+        Some("application/x-www-form-urlencoded") | None => Ok(respond::form_pairs(
+            std::str::from_utf8(body).map_err(|_| "the body is not UTF-8")?,
+        )),
         Some(other) => Err(format!("unsupported content type {other}")),
     }
 }
 
 /// POST /oauth/token
-pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let fields = match token_fields(&headers, &body) {
         Ok(f) => f,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_request", &format!("Invalid token request: {e}")),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "invalid_request",
+                &format!("Invalid token request: {e}"),
+            );
+        }
     };
-    let get = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+    let get = |name: &str| {
+        fields
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    };
     match get("grant_type") {
         Some("client_credentials") => {}
         Some(other) => {
@@ -94,13 +124,25 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
                 &format!("The grant type {other:?} is not supported here; use client_credentials"),
             );
         }
-        None => return error(StatusCode::BAD_REQUEST, "invalid_request", "invalid_request", "The grant_type field is required"),
+        None => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "invalid_request",
+                "The grant_type field is required",
+            );
+        }
     }
     let mut state = shared.state();
     let ok = get("client_id") == Some(state.treezor.client_id.as_str())
         && get("client_secret") == Some(state.treezor.client_secret.as_str());
     if !ok {
-        return error(StatusCode::UNAUTHORIZED, "invalid_client", "authorization_error", "Client authentication failed");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "authorization_error",
+            "Client authentication failed",
+        );
     }
     let now = Instant::now();
     let ttl = shared.settings.token_ttl;
@@ -115,8 +157,16 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap,
 
 /// Checks the bearer token of an API call.
 fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
-    let unauthorized = |message: &str| error(StatusCode::UNAUTHORIZED, "invalid_request", "authorization_error", message);
-    let token = respond::bearer_token(headers).ok_or_else(|| unauthorized("The Authorization header with a Bearer token is missing"))?;
+    let unauthorized = |message: &str| {
+        error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request",
+            "authorization_error",
+            message,
+        )
+    };
+    let token = respond::bearer_token(headers)
+        .ok_or_else(|| unauthorized("The Authorization header with a Bearer token is missing"))?;
     let state = crate::state::lock(&shared.state);
     match state.treezor.tokens.get(token) {
         Some(expiry) if *expiry > Instant::now() => Ok(()),
@@ -148,7 +198,11 @@ fn id_param(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Respo
 }
 
 /// GET /v1/balances?walletId=...|userId=...
-pub(crate) async fn balances(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+pub(crate) async fn balances(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     if let Err(r) = authorize(&shared, &headers) {
         return r;
     }
@@ -159,7 +213,13 @@ pub(crate) async fn balances(State(shared): State<Arc<Shared>>, headers: HeaderM
     };
     let state = shared.state();
     let items: Vec<Value> = match (wallet_id, user_id) {
-        (Some(id), None) => state.treezor.wallets.get(&id).map(|w| balance_json(id, w)).into_iter().collect(),
+        (Some(id), None) => state
+            .treezor
+            .wallets
+            .get(&id)
+            .map(|w| balance_json(id, w))
+            .into_iter()
+            .collect(),
         (None, Some(user)) => state
             .treezor
             .wallets
@@ -175,8 +235,14 @@ pub(crate) async fn balances(State(shared): State<Arc<Shared>>, headers: HeaderM
 
 /// Any other method on /v1/balances.
 pub(crate) async fn balances_method_not_allowed() -> Response {
-    let mut r = error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "method_not_allowed", "Method Not Allowed: use GET");
-    r.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static("GET"));
+    let mut r = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_request",
+        "method_not_allowed",
+        "Method Not Allowed: use GET",
+    );
+    r.headers_mut()
+        .insert(header::ALLOW, header::HeaderValue::from_static("GET"));
     r
 }
 
@@ -188,7 +254,9 @@ fn date_param(pairs: &[(String, String)], name: &str) -> Result<Option<Date>, Re
             let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
             match v.parse::<Date>() {
                 Ok(d) if ok => Ok(Some(d)),
-                _ => Err(invalid_parameter(&format!("The {name} field must be a date in the format YYYY-MM-DD, not {v:?}"))),
+                _ => Err(invalid_parameter(&format!(
+                    "The {name} field must be a date in the format YYYY-MM-DD, not {v:?}"
+                ))),
             }
         }
     }
@@ -219,7 +287,12 @@ pub(crate) async fn history(
     }
     let state = shared.state();
     let Some(w) = state.treezor.wallets.get(&wallet_id) else {
-        return error(StatusCode::NOT_FOUND, "not_found", "resource_not_found_error", &format!("Wallet {wallet_id} not found"));
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "resource_not_found_error",
+            &format!("Wallet {wallet_id} not found"),
+        );
     };
     let from_key = from.map(|d| d.strftime("%Y-%m-%d").to_string());
     let to_key = to.map(|d| d.strftime("%Y-%m-%d").to_string());
@@ -228,7 +301,9 @@ pub(crate) async fn history(
     let mut first = true;
     for p in w.history.iter().rev() {
         let day = &p.key[..10.min(p.key.len())];
-        if from_key.as_deref().is_some_and(|f| day < f) || to_key.as_deref().is_some_and(|t| day > t) {
+        if from_key.as_deref().is_some_and(|f| day < f)
+            || to_key.as_deref().is_some_and(|t| day > t)
+        {
             continue;
         }
         if !first {

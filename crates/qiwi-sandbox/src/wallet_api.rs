@@ -22,7 +22,13 @@ use crate::state::{Downgrade, Shared, State as SandboxState};
 pub(crate) struct NullBalance;
 
 /// The error body QIWI's edge services answer with (reference §11.3).
-pub(crate) fn edge_error(status: StatusCode, service: &str, code: &str, user_message: &str, description: &str) -> Response {
+pub(crate) fn edge_error(
+    status: StatusCode,
+    service: &str,
+    code: &str,
+    user_message: &str,
+    description: &str,
+) -> Response {
     respond::json(
         status,
         &json!({
@@ -39,7 +45,10 @@ pub(crate) fn edge_error(status: StatusCode, service: &str, code: &str, user_mes
 /// The edge error body for an injected HTTP status.
 pub(crate) fn fault_error(status: StatusCode, route: &str) -> Response {
     let (code, message) = match status.as_u16() {
-        423 => ("request.blocked", "Too many requests, the service is temporarily unavailable"),
+        423 => (
+            "request.blocked",
+            "Too many requests, the service is temporarily unavailable",
+        ),
         429 => ("too.many.requests", "Too many requests"),
         500 => ("internal.error", "Internal error"),
         503 => ("service.unavailable", "Service temporarily unavailable"),
@@ -104,11 +113,21 @@ fn check_wallet(state: &SandboxState, wallet: &str, route: &str) -> Result<(), R
 }
 
 fn bad_request(route: &str, description: &str) -> Response {
-    edge_error(StatusCode::BAD_REQUEST, service_of(route), "validation.error", "Invalid request", description)
+    edge_error(
+        StatusCode::BAD_REQUEST,
+        service_of(route),
+        "validation.error",
+        "Invalid request",
+        description,
+    )
 }
 
 /// Reads a JSON object body; `application/json` is the only accepted media type.
-fn json_body(headers: &HeaderMap, body: &Bytes, route: &str) -> Result<Map<String, Value>, Response> {
+fn json_body(
+    headers: &HeaderMap,
+    body: &Bytes,
+    route: &str,
+) -> Result<Map<String, Value>, Response> {
     match respond::media_type(headers).as_deref() {
         Some("application/json") => {}
         _ => return Err(bad_request(route, "Content-Type must be application/json")),
@@ -116,7 +135,10 @@ fn json_body(headers: &HeaderMap, body: &Bytes, route: &str) -> Result<Map<Strin
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(bad_request(route, "The body must be a JSON object")),
-        Err(e) => Err(bad_request(route, &format!("The body is not valid JSON: {e}"))),
+        Err(e) => Err(bad_request(
+            route,
+            &format!("The body is not valid JSON: {e}"),
+        )),
     }
 }
 
@@ -129,7 +151,10 @@ fn bool_param(pairs: &[(String, String)], name: &str, route: &str) -> Result<boo
         None => Ok(true),
         Some((_, v)) if v.eq_ignore_ascii_case("true") => Ok(true),
         Some((_, v)) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some((_, v)) => Err(bad_request(route, &format!("{name} must be true or false, not {v:?}"))),
+        Some((_, v)) => Err(bad_request(
+            route,
+            &format!("{name} must be true or false, not {v:?}"),
+        )),
     }
 }
 
@@ -138,7 +163,11 @@ fn unwrap(outcome: Outcome) -> Response {
 }
 
 /// E01 GET /person-profile/v1/profile/current
-pub(crate) async fn profile(State(shared): State<Arc<Shared>>, headers: HeaderMap, uri: Uri) -> Response {
+pub(crate) async fn profile(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
     unwrap((|| {
         let route = "wallet.profile";
         authorize(&shared, &headers, route)?;
@@ -227,11 +256,18 @@ pub(crate) async fn profile(State(shared): State<Arc<Shared>>, headers: HeaderMa
 fn required_string(body: &Map<String, Value>, name: &str, route: &str) -> Result<String, Response> {
     match body.get(name) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-        _ => Err(bad_request(route, &format!("{name} is required and must be a non-empty string"))),
+        _ => Err(bad_request(
+            route,
+            &format!("{name} is required and must be a non-empty string"),
+        )),
     }
 }
 
-fn optional_string(body: &Map<String, Value>, name: &str, route: &str) -> Result<Option<String>, Response> {
+fn optional_string(
+    body: &Map<String, Value>,
+    name: &str,
+    route: &str,
+) -> Result<Option<String>, Response> {
     match body.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
@@ -259,7 +295,13 @@ fn mask(value: &Option<String>) -> Value {
 
 fn identification_json(state: &SandboxState, masked: bool) -> Value {
     let i = &state.qiwi.identification;
-    let level = if i.level == "FULL" { "FULL" } else if i.level == "VERIFIED" { "VERIFIED" } else { "SIMPLE" };
+    let level = if i.level == "FULL" {
+        "FULL"
+    } else if i.level == "VERIFIED" {
+        "VERIFIED"
+    } else {
+        "SIMPLE"
+    };
     let field = |v: &Option<String>| if masked { mask(v) } else { json!(v) };
     json!({
         "birthDate": i.birth_date,
@@ -295,7 +337,10 @@ pub(crate) async fn identification_submit(
         let first_name = required_string(&body, "firstName", route)?;
         let middle_name = required_string(&body, "middleName", route)?;
         let last_name = required_string(&body, "lastName", route)?;
-        let passport: String = required_string(&body, "passport", route)?.chars().filter(|c| !c.is_whitespace()).collect();
+        let passport: String = required_string(&body, "passport", route)?
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if passport.is_empty() || !passport.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad_request(route, "passport must contain digits only"));
         }
@@ -309,13 +354,19 @@ pub(crate) async fn identification_submit(
         i.last_name = last_name;
         i.passport = passport;
         // A filled INN that was not sent means the identification succeeded.
-        i.inn = Some(inn.filter(|s| !s.is_empty()).unwrap_or_else(|| "7710000001".into()));
+        i.inn = Some(
+            inn.filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "7710000001".into()),
+        );
         i.snils = Some(snils.unwrap_or_default());
         i.oms = Some(oms.unwrap_or_default());
         if i.level != "FULL" {
             i.level = "VERIFIED".into();
         }
-        Ok(respond::json(StatusCode::OK, &identification_json(&state, false)))
+        Ok(respond::json(
+            StatusCode::OK,
+            &identification_json(&state, false),
+        ))
     })())
 }
 
@@ -330,7 +381,10 @@ pub(crate) async fn identification_get(
         authorize(&shared, &headers, route)?;
         let state = shared.state();
         check_wallet(&state, &wallet, route)?;
-        Ok(respond::json(StatusCode::OK, &identification_json(&state, true)))
+        Ok(respond::json(
+            StatusCode::OK,
+            &identification_json(&state, true),
+        ))
     })())
 }
 
@@ -374,8 +428,17 @@ pub(crate) async fn downgrade_create(
             ));
         }
         let id = ids::uuid();
-        state.qiwi.downgrades.insert(id.clone(), Downgrade { confirmed: None, status: "IN_PROGRESS" });
-        Ok(respond::json(StatusCode::OK, &json!({ "downgradeOperationId": id })))
+        state.qiwi.downgrades.insert(
+            id.clone(),
+            Downgrade {
+                confirmed: None,
+                status: "IN_PROGRESS",
+            },
+        );
+        Ok(respond::json(
+            StatusCode::OK,
+            &json!({ "downgradeOperationId": id }),
+        ))
     })())
 }
 
@@ -392,7 +455,11 @@ pub(crate) async fn downgrade_confirm(
         let mut state = shared.state();
         check_wallet(&state, &wallet, route)?;
         json_body(&headers, &body, route)?;
-        let op = state.qiwi.downgrades.get_mut(&id).ok_or_else(|| downgrade_not_found(route, &id))?;
+        let op = state
+            .qiwi
+            .downgrades
+            .get_mut(&id)
+            .ok_or_else(|| downgrade_not_found(route, &id))?;
         if op.confirmed.is_none() {
             op.confirmed = Some(Instant::now());
         }
@@ -411,7 +478,11 @@ pub(crate) async fn downgrade_get(
         authorize(&shared, &headers, route)?;
         let state = shared.state();
         check_wallet(&state, &wallet, route)?;
-        let op = state.qiwi.downgrades.get(&id).ok_or_else(|| downgrade_not_found(route, &id))?;
+        let op = state
+            .qiwi
+            .downgrades
+            .get(&id)
+            .ok_or_else(|| downgrade_not_found(route, &id))?;
         Ok(respond::json(StatusCode::OK, &downgrade_json(&id, op)))
     })())
 }
@@ -452,11 +523,19 @@ pub(crate) async fn limits(
         check_wallet(&state, &person, route)?;
         let types = limit_types(&query(&uri));
         if types.is_empty() {
-            return Err(bad_request(route, "At least one types[n] query parameter is required"));
+            return Err(bad_request(
+                route,
+                "At least one types[n] query parameter is required",
+            ));
         }
         let now = clock::in_moscow(clock::now());
-        let month = now.first_of_month().ok().and_then(|z| z.start_of_day().ok());
-        let next = month.as_ref().and_then(|m| m.checked_add(jiff::Span::new().months(1)).ok());
+        let month = now
+            .first_of_month()
+            .ok()
+            .and_then(|z| z.start_of_day().ok());
+        let next = month
+            .as_ref()
+            .and_then(|m| m.checked_add(jiff::Span::new().months(1)).ok());
         let interval = match (&month, &next) {
             (Some(m), Some(n)) => json!({
                 "dateFrom": clock::moscow_offset_datetime(m),
@@ -472,7 +551,11 @@ pub(crate) async fn limits(
                 .iter()
                 .find(|l| &l.limit_type == t)
                 .ok_or_else(|| bad_request(route, &format!("Unknown limit type {t:?}")))?;
-            let spent = if t == "REFILL" { state.qiwi_rub_balance() } else { limit.spent.minor() };
+            let spent = if t == "REFILL" {
+                state.qiwi_rub_balance()
+            } else {
+                limit.spent.minor()
+            };
             let rest = (limit.max.minor() - spent).max(0);
             items.push(json!({
                 "type": t,
@@ -483,7 +566,10 @@ pub(crate) async fn limits(
                 "interval": interval,
             }));
         }
-        Ok(respond::json(StatusCode::OK, &json!({ "limits": { "RU": items } })))
+        Ok(respond::json(
+            StatusCode::OK,
+            &json!({ "limits": { "RU": items } }),
+        ))
     })())
 }
 
@@ -498,7 +584,10 @@ pub(crate) async fn p2p_count(
         authorize(&shared, &headers, route)?;
         let state = shared.state();
         check_wallet(&state, &person, route)?;
-        Ok(respond::json(StatusCode::OK, &json!({ "p2pPaymentCountLimit": state.qiwi.p2p_payment_count })))
+        Ok(respond::json(
+            StatusCode::OK,
+            &json!({ "p2pPaymentCountLimit": state.qiwi.p2p_payment_count }),
+        ))
     })())
 }
 
@@ -525,7 +614,9 @@ pub(crate) async fn restrictions(
 
 fn account_json(a: &QiwiAccount, null_balance: bool) -> Value {
     let balance = match a.balance {
-        Some(b) if a.has_balance && !null_balance => json!({ "amount": b.json_number(), "currency": a.currency }),
+        Some(b) if a.has_balance && !null_balance => {
+            json!({ "amount": b.json_number(), "currency": a.currency })
+        }
         _ => Value::Null,
     };
     json!({
@@ -545,7 +636,10 @@ fn account_json(a: &QiwiAccount, null_balance: bool) -> Value {
 pub(crate) fn accounts_timeout(uri: &Uri) -> Result<Option<u64>, String> {
     match query(uri).into_iter().rev().find(|(k, _)| k == "timeout") {
         None => Ok(None),
-        Some((_, v)) => v.parse::<u64>().map(Some).map_err(|_| format!("timeout must be a whole number of milliseconds, not {v:?}")),
+        Some((_, v)) => v
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| format!("timeout must be a whole number of milliseconds, not {v:?}")),
     }
 }
 
@@ -564,7 +658,11 @@ pub(crate) async fn accounts_list(
         check_wallet(&state, &person, route)?;
         accounts_timeout(&uri).map_err(|e| bad_request(route, &e))?;
         let pairs = query(&uri);
-        let alias = pairs.iter().rev().find(|(k, _)| k == "alias").map(|(_, v)| v.as_str());
+        let alias = pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "alias")
+            .map(|(_, v)| v.as_str());
         let items: Vec<Value> = state
             .qiwi
             .accounts
@@ -609,7 +707,10 @@ pub(crate) async fn accounts_create(
             ));
         };
         let offer = state.qiwi.offers.remove(pos);
-        state.qiwi.accounts.push(crate::state::wallet_account(&offer));
+        state
+            .qiwi
+            .accounts
+            .push(crate::state::wallet_account(&offer));
         Ok(respond::empty(StatusCode::CREATED))
     })())
 }
@@ -625,8 +726,12 @@ pub(crate) async fn accounts_offer(
         authorize(&shared, &headers, route)?;
         let state = shared.state();
         check_wallet(&state, &person, route)?;
-        let items: Vec<Value> =
-            state.qiwi.offers.iter().map(|o| json!({ "alias": o.alias, "currency": o.currency })).collect();
+        let items: Vec<Value> = state
+            .qiwi
+            .offers
+            .iter()
+            .map(|o| json!({ "alias": o.alias, "currency": o.currency }))
+            .collect();
         Ok(respond::json(StatusCode::OK, &Value::Array(items)))
     })())
 }
@@ -645,7 +750,10 @@ pub(crate) async fn accounts_set_default(
         check_wallet(&state, &person, route)?;
         let body = json_body(&headers, &body, route)?;
         let Some(flag) = body.get("defaultAccount").and_then(Value::as_bool) else {
-            return Err(bad_request(route, "defaultAccount is required and must be a boolean"));
+            return Err(bad_request(
+                route,
+                "defaultAccount is required and must be a boolean",
+            ));
         };
         let Some(pos) = state.qiwi.accounts.iter().position(|a| a.alias == alias) else {
             return Err(edge_error(
@@ -661,7 +769,10 @@ pub(crate) async fn accounts_set_default(
                 a.default_account = i == pos;
             }
         } else if state.qiwi.accounts[pos].default_account {
-            return Err(bad_request(route, "The default account cannot be unset; make another account the default instead"));
+            return Err(bad_request(
+                route,
+                "The default account cannot be unset; make another account the default instead",
+            ));
         }
         Ok(respond::empty(StatusCode::NO_CONTENT))
     })())
@@ -680,7 +791,10 @@ mod tests {
 
     #[test]
     fn limit_types_in_index_order() {
-        let pairs = vec![("types[1]".to_owned(), "REFILL".to_owned()), ("types[0]".to_owned(), "TURNOVER".to_owned())];
+        let pairs = vec![
+            ("types[1]".to_owned(), "REFILL".to_owned()),
+            ("types[0]".to_owned(), "TURNOVER".to_owned()),
+        ];
         assert_eq!(limit_types(&pairs), ["TURNOVER", "REFILL"]);
     }
 }

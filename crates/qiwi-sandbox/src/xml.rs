@@ -39,18 +39,26 @@ impl Element {
 
     /// The value of attribute `name`.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The trimmed text of the first `<extra name="...">` child with this name.
     pub fn extra(&self, name: &str) -> Option<&str> {
-        self.children_named("extra").find(|e| e.attr("name") == Some(name)).map(|e| e.text.trim())
+        self.children_named("extra")
+            .find(|e| e.attr("name") == Some(name))
+            .map(|e| e.text.trim())
     }
 
     /// Every `<extra name="...">` child as a (name, value) pair.
     pub fn extras(&self) -> Vec<(String, String)> {
         self.children_named("extra")
-            .filter_map(|e| e.attr("name").map(|n| (n.to_owned(), e.text.trim().to_owned())))
+            .filter_map(|e| {
+                e.attr("name")
+                    .map(|n| (n.to_owned(), e.text.trim().to_owned()))
+            })
             .collect()
     }
 }
@@ -71,7 +79,12 @@ fn element_from(start: &BytesStart<'_>) -> Result<Element, XmlError> {
             .into_owned();
         attrs.push((key, value));
     }
-    Ok(Element { name, attrs, children: Vec::new(), text: String::new() })
+    Ok(Element {
+        name,
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+    })
 }
 
 /// Parses a document and returns its root element.
@@ -87,7 +100,9 @@ pub(crate) fn parse(input: &[u8]) -> Result<Element, XmlError> {
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
     loop {
-        let event = reader.read_event().map_err(|e| XmlError(format!("malformed XML: {e}")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| XmlError(format!("malformed XML: {e}")))?;
         match event {
             Event::Start(start) => {
                 if root.is_some() {
@@ -103,15 +118,21 @@ pub(crate) fn parse(input: &[u8]) -> Result<Element, XmlError> {
                 attach(&mut stack, &mut root, el)?;
             }
             Event::End(_) => {
-                let el = stack.pop().ok_or_else(|| XmlError("unbalanced end tag".into()))?;
+                let el = stack
+                    .pop()
+                    .ok_or_else(|| XmlError("unbalanced end tag".into()))?;
                 attach(&mut stack, &mut root, el)?;
             }
             Event::Text(t) => {
-                let s = t.xml10_content().map_err(|e| XmlError(format!("bad text: {e}")))?;
+                let s = t
+                    .xml10_content()
+                    .map_err(|e| XmlError(format!("bad text: {e}")))?;
                 push_text(&mut stack, &s)?;
             }
             Event::CData(c) => {
-                let s = c.decode().map_err(|e| XmlError(format!("bad CDATA: {e}")))?;
+                let s = c
+                    .decode()
+                    .map_err(|e| XmlError(format!("bad CDATA: {e}")))?;
                 push_text(&mut stack, &s)?;
             }
             Event::GeneralRef(r) => {
@@ -120,7 +141,9 @@ pub(crate) fn parse(input: &[u8]) -> Result<Element, XmlError> {
                         .map_err(|e| XmlError(format!("bad character reference: {e}")))?
                         .map(String::from)
                 } else {
-                    let name = r.decode().map_err(|e| XmlError(format!("bad reference: {e}")))?;
+                    let name = r
+                        .decode()
+                        .map_err(|e| XmlError(format!("bad reference: {e}")))?;
                     predefined_entity(&name).map(String::from)
                 };
                 match resolved {
@@ -210,7 +233,13 @@ mod tests {
         assert_eq!(root.name, "request");
         assert_eq!(root.extra("password"), Some("p&ss!"));
         assert_eq!(root.child_text("terminal-id"), Some("123"));
-        assert_eq!(root.child("status").unwrap().children_named("payment").count(), 2);
+        assert_eq!(
+            root.child("status")
+                .unwrap()
+                .children_named("payment")
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -224,7 +253,10 @@ mod tests {
 
     #[test]
     fn escapes_everything_markup_sensitive() {
-        assert_eq!(escape(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;"
+        );
         assert_eq!(escape("a\u{1}b"), "a\u{fffd}b");
     }
 }

@@ -5,14 +5,20 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{agent, attr, bearer, client, sandbox, sandbox_with, text, treezor_get, treezor_token, wallet_get};
+use common::{
+    agent, attr, bearer, client, sandbox, sandbox_with, text, treezor_get, treezor_token,
+    wallet_get,
+};
 use qiwi_sandbox::{Fault, FaultRule, SandboxConfig, demo};
 use serde_json::{Value, json};
 
 const ACCOUNTS: &str = "/funding-sources/v2/persons/79991234567/accounts";
 
 fn status(s: u16) -> Fault {
-    Fault::Status { status: s, retry_after: None }
+    Fault::Status {
+        status: s,
+        retry_after: None,
+    }
 }
 
 async fn admin_post(sb: &qiwi_sandbox::Sandbox, body: Value) -> reqwest::Response {
@@ -26,7 +32,14 @@ async fn admin_post(sb: &qiwi_sandbox::Sandbox, body: Value) -> reqwest::Respons
 }
 
 async fn counts(sb: &qiwi_sandbox::Sandbox) -> Value {
-    client().get(format!("{}/__sandbox/requests", sb.base_url())).send().await.unwrap().json().await.unwrap()
+    client()
+        .get(format!("{}/__sandbox/requests", sb.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -39,11 +52,18 @@ async fn latency_delays_the_response() {
     let started = Instant::now();
     let (status, _) = wallet_get(&sb, "/person-profile/v1/profile/current").await;
     assert_eq!(status, 200);
-    assert!(started.elapsed() >= Duration::from_millis(150), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
     let started = Instant::now();
     let (status, _) = wallet_get(&sb, ACCOUNTS).await;
     assert_eq!(status, 200);
-    assert!(started.elapsed() < Duration::from_millis(150), "other routes are not delayed");
+    assert!(
+        started.elapsed() < Duration::from_millis(150),
+        "other routes are not delayed"
+    );
 }
 
 #[tokio::test]
@@ -54,7 +74,10 @@ async fn error_statuses_have_family_shaped_bodies() {
         let (got, body) = wallet_get(&sb, ACCOUNTS).await;
         assert_eq!(got, code);
         assert_eq!(body["serviceName"], "funding-sources", "{code}");
-        assert!(body["errorCode"].is_string() && body["traceId"].is_string(), "{code}: {body}");
+        assert!(
+            body["errorCode"].is_string() && body["traceId"].is_string(),
+            "{code}: {body}"
+        );
     }
     // The rule was for one request only.
     assert_eq!(wallet_get(&sb, ACCOUNTS).await.0, 200);
@@ -70,7 +93,13 @@ async fn error_statuses_have_family_shaped_bodies() {
         .unwrap();
     assert_eq!(token_response.status(), 502);
     assert_eq!(token_response.headers()["content-type"], "text/html");
-    assert!(token_response.text().await.unwrap().contains("<h1>502 Bad Gateway</h1>"));
+    assert!(
+        token_response
+            .text()
+            .await
+            .unwrap()
+            .contains("<h1>502 Bad Gateway</h1>")
+    );
 
     // Treezor errors keep Treezor's shape.
     let token = treezor_token(&sb).await;
@@ -84,15 +113,43 @@ async fn error_statuses_have_family_shaped_bodies() {
 #[tokio::test]
 async fn too_many_requests_carries_retry_after() {
     let sb = sandbox().await;
-    sb.add_fault(FaultRule::new("wallet", Fault::Status { status: 429, retry_after: Some(7) }).times(1));
+    sb.add_fault(
+        FaultRule::new(
+            "wallet",
+            Fault::Status {
+                status: 429,
+                retry_after: Some(7),
+            },
+        )
+        .times(1),
+    );
     sb.add_fault(FaultRule::new("wallet", status(429)).times(1));
-    let r = client().get(format!("{}{ACCOUNTS}", sb.base_url())).header("Authorization", bearer()).send().await.unwrap();
+    let r = client()
+        .get(format!("{}{ACCOUNTS}", sb.base_url()))
+        .header("Authorization", bearer())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "7");
-    let r = client().get(format!("{}{ACCOUNTS}", sb.base_url())).header("Authorization", bearer()).send().await.unwrap();
+    let r = client()
+        .get(format!("{}{ACCOUNTS}", sb.base_url()))
+        .header("Authorization", bearer())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 429);
-    assert_eq!(r.headers()["retry-after"], "1", "429 always says when to retry");
-    let r = client().get(format!("{}{ACCOUNTS}", sb.base_url())).header("Authorization", bearer()).send().await.unwrap();
+    assert_eq!(
+        r.headers()["retry-after"],
+        "1",
+        "429 always says when to retry"
+    );
+    let r = client()
+        .get(format!("{}{ACCOUNTS}", sb.base_url()))
+        .header("Authorization", bearer())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 
@@ -108,11 +165,19 @@ async fn dropped_connections_are_connection_errors_and_are_counted() {
             .send()
             .await
             .expect_err("the connection is dropped without a response");
-        assert!(!err.is_status() && !err.is_decode() && !err.is_timeout(), "{err:?}");
+        assert!(
+            !err.is_status() && !err.is_decode() && !err.is_timeout(),
+            "{err:?}"
+        );
         assert!(err.is_request() || err.is_connect(), "{err:?}");
     }
     // The same client recovers on a fresh connection.
-    let r = client.get(format!("{}{ACCOUNTS}", sb.base_url())).header("Authorization", bearer()).send().await.unwrap();
+    let r = client
+        .get(format!("{}{ACCOUNTS}", sb.base_url()))
+        .header("Authorization", bearer())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(sb.hits("wallet.accounts.list"), 3);
 
@@ -128,8 +193,14 @@ async fn dropped_connections_are_connection_errors_and_are_counted() {
     );
     socket.write_all(request.as_bytes()).await.unwrap();
     let mut received = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(2), socket.read_to_end(&mut received)).await.unwrap();
-    assert!(received.is_empty(), "nothing is written: {:?}", String::from_utf8_lossy(&received));
+    let read = tokio::time::timeout(Duration::from_secs(2), socket.read_to_end(&mut received))
+        .await
+        .unwrap();
+    assert!(
+        received.is_empty(),
+        "nothing is written: {:?}",
+        String::from_utf8_lossy(&received)
+    );
     let _ = read;
     assert_eq!(sb.hits("agent.ping"), 1);
 }
@@ -137,7 +208,8 @@ async fn dropped_connections_are_connection_errors_and_are_counted() {
 #[tokio::test]
 async fn null_balance_first_then_the_real_value() {
     let sb = sandbox_with(
-        SandboxConfig::default().with_fault(FaultRule::new("wallet.accounts.list", Fault::NullBalance).times(2)),
+        SandboxConfig::default()
+            .with_fault(FaultRule::new("wallet.accounts.list", Fault::NullBalance).times(2)),
     )
     .await;
     let (_, first) = wallet_get(&sb, ACCOUNTS).await;
@@ -149,7 +221,11 @@ async fn null_balance_first_then_the_real_value() {
     let (_, second) = wallet_get(&sb, &retry).await;
     assert_eq!(second["accounts"][0]["balance"], Value::Null, "{second}");
     let (_, third) = wallet_get(&sb, &retry).await;
-    assert_eq!(third["accounts"][0]["balance"]["amount"].to_string(), "8.74", "{third}");
+    assert_eq!(
+        third["accounts"][0]["balance"]["amount"].to_string(),
+        "8.74",
+        "{third}"
+    );
     assert_eq!(sb.hits("wallet.accounts.list"), 3);
 }
 
@@ -161,9 +237,14 @@ async fn timeout_caps_a_slow_balance_to_null() {
     )))
     .await;
     let started = Instant::now();
-    let (status, body) = wallet_get(&sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
+    let (status, body) =
+        wallet_get(&sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
     assert_eq!(status, 200);
-    assert!(started.elapsed() < Duration::from_millis(250), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(250),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(body["accounts"][0]["balance"], Value::Null);
 }
 
@@ -175,12 +256,30 @@ async fn agent_result_codes_and_http_errors() {
         demo::AGENT_TERMINAL_ID,
         demo::AGENT_PASSWORD
     );
-    sb.add_fault(FaultRule::new("agent.ping", Fault::AgentResultCode { code: 13, fatal: false }).times(1));
+    sb.add_fault(
+        FaultRule::new(
+            "agent.ping",
+            Fault::AgentResultCode {
+                code: 13,
+                fatal: false,
+            },
+        )
+        .times(1),
+    );
     let doc = agent(&sb, &ping).await;
     assert_eq!(text(&doc, "result-code").as_deref(), Some("13"), "{doc}");
     assert_eq!(attr(&doc, "result-code", "fatal").as_deref(), Some("false"));
     assert!(!doc.contains("<balances>"));
-    sb.add_fault(FaultRule::new("agent", Fault::AgentResultCode { code: 339, fatal: true }).times(1));
+    sb.add_fault(
+        FaultRule::new(
+            "agent",
+            Fault::AgentResultCode {
+                code: 339,
+                fatal: true,
+            },
+        )
+        .times(1),
+    );
     let doc = agent(&sb, &ping).await;
     assert_eq!(text(&doc, "result-code").as_deref(), Some("339"), "{doc}");
     assert_eq!(attr(&doc, "result-code", "fatal").as_deref(), Some("true"));
@@ -188,7 +287,12 @@ async fn agent_result_codes_and_http_errors() {
     assert_eq!(text(&doc, "result-code").as_deref(), Some("0"));
 
     sb.add_fault(FaultRule::new("agent", status(503)).times(1));
-    let r = client().post(sb.agent_url()).body(ping.clone()).send().await.unwrap();
+    let r = client()
+        .post(sb.agent_url())
+        .body(ping.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 503);
     assert_eq!(r.headers()["content-type"], "text/html");
 }
@@ -196,7 +300,11 @@ async fn agent_result_codes_and_http_errors() {
 #[tokio::test]
 async fn admin_endpoints_add_list_clear_and_count() {
     let sb = sandbox().await;
-    let r = admin_post(&sb, json!({"route": "wallet.accounts.list", "fault": "status", "status": 503, "times": 1})).await;
+    let r = admin_post(
+        &sb,
+        json!({"route": "wallet.accounts.list", "fault": "status", "status": 503, "times": 1}),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let r = admin_post(
         &sb,
@@ -221,25 +329,67 @@ async fn admin_endpoints_add_list_clear_and_count() {
     assert_eq!(wallet_get(&sb, ACCOUNTS).await.0, 503);
     assert_eq!(wallet_get(&sb, ACCOUNTS).await.0, 200);
     let token = treezor_token(&sb).await; // skipped by the treezor rule
-    assert_eq!(treezor_get(&sb, &token, "/v1/balances?userId=100200").await.0, 429);
+    assert_eq!(
+        treezor_get(&sb, &token, "/v1/balances?userId=100200")
+            .await
+            .0,
+        429
+    );
 
-    let listed: Value = client().get(format!("{}/__sandbox/faults", sb.base_url())).send().await.unwrap().json().await.unwrap();
-    assert_eq!(listed["rules"].as_array().unwrap().len(), 2, "the counted rule is spent: {listed}");
-    let r = client().delete(format!("{}/__sandbox/faults", sb.base_url())).send().await.unwrap();
+    let listed: Value = client()
+        .get(format!("{}/__sandbox/faults", sb.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed["rules"].as_array().unwrap().len(),
+        2,
+        "the counted rule is spent: {listed}"
+    );
+    let r = client()
+        .delete(format!("{}/__sandbox/faults", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
-    assert_eq!(treezor_get(&sb, &token, "/v1/balances?userId=100200").await.0, 200);
+    assert_eq!(
+        treezor_get(&sb, &token, "/v1/balances?userId=100200")
+            .await
+            .0,
+        200
+    );
 
     let c = counts(&sb).await;
     assert_eq!(c["routes"]["wallet.accounts.list"], 2, "{c}");
     assert_eq!(c["routes"]["treezor.token"], 1);
     assert_eq!(c["routes"]["treezor.balances"], 2);
     assert_eq!(c["total"], 5);
-    let r = client().delete(format!("{}/__sandbox/requests", sb.base_url())).send().await.unwrap();
+    let r = client()
+        .delete(format!("{}/__sandbox/requests", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(counts(&sb).await["total"], 0);
 
-    let routes: Value = client().get(format!("{}/__sandbox/routes", sb.base_url())).send().await.unwrap().json().await.unwrap();
-    assert!(routes["routes"].as_array().unwrap().iter().any(|r| r["name"] == "wallet.limits"));
+    let routes: Value = client()
+        .get(format!("{}/__sandbox/routes", sb.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        routes["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "wallet.limits")
+    );
 }
 
 #[tokio::test]
@@ -247,9 +397,25 @@ async fn always_rules_apply_until_cleared() {
     let sb = sandbox().await;
     sb.add_fault(FaultRule::new("wallet.p2p-count", status(500)));
     for _ in 0..3 {
-        assert_eq!(wallet_get(&sb, "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit").await.0, 500);
+        assert_eq!(
+            wallet_get(
+                &sb,
+                "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit"
+            )
+            .await
+            .0,
+            500
+        );
     }
     sb.clear_faults();
-    assert_eq!(wallet_get(&sb, "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit").await.0, 200);
+    assert_eq!(
+        wallet_get(
+            &sb,
+            "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit"
+        )
+        .await
+        .0,
+        200
+    );
     assert_eq!(sb.hits("wallet"), 4);
 }

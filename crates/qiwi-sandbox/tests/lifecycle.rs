@@ -12,7 +12,10 @@ async fn urls_and_banner() {
     let sb = sandbox().await;
     assert!(sb.addr().ip().is_loopback());
     assert_eq!(sb.base_url(), format!("http://{}", sb.addr()));
-    assert_eq!(sb.agent_url(), format!("http://{}/xml/topup.jsp", sb.addr()));
+    assert_eq!(
+        sb.agent_url(),
+        format!("http://{}/xml/topup.jsp", sb.addr())
+    );
     let banner = sb.credentials_banner();
     for needle in [
         sb.base_url().as_str(),
@@ -46,7 +49,15 @@ async fn dropping_the_handle_stops_the_server() {
     drop(sb);
     let mut stopped = false;
     for _ in 0..20 {
-        if reqwest::Client::builder().no_proxy().build().unwrap().get(&url).send().await.is_err() {
+        if reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .unwrap()
+            .get(&url)
+            .send()
+            .await
+            .is_err()
+        {
             stopped = true;
             break;
         }
@@ -60,10 +71,18 @@ async fn serve_on_a_given_listener() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(qiwi_sandbox::serve_with_shutdown(SandboxConfig::default(), listener, async {
-        let _ = rx.await;
-    }));
-    let r = client().get(format!("http://{addr}/__sandbox/healthz")).send().await.unwrap();
+    let server = tokio::spawn(qiwi_sandbox::serve_with_shutdown(
+        SandboxConfig::default(),
+        listener,
+        async {
+            let _ = rx.await;
+        },
+    ));
+    let r = client()
+        .get(format!("http://{addr}/__sandbox/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.text().await.unwrap(), "ok");
     tx.send(()).unwrap();
     server.await.unwrap().unwrap();
@@ -71,7 +90,11 @@ async fn serve_on_a_given_listener() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(qiwi_sandbox::serve(SandboxConfig::default(), listener));
-    let r = client().get(format!("http://{addr}/__sandbox/healthz")).send().await.unwrap();
+    let r = client()
+        .get(format!("http://{addr}/__sandbox/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     server.abort();
 }
@@ -92,7 +115,11 @@ async fn demo_data_from_a_file() {
     assert!(DemoData::from_path(&path).is_err());
     let sb = sandbox_with(SandboxConfig::default().with_data(data)).await;
     let r = client()
-        .get(format!("{}/funding-sources/v2/persons/{}/accounts", sb.base_url(), demo::QIWI_WALLET))
+        .get(format!(
+            "{}/funding-sources/v2/persons/{}/accounts",
+            sb.base_url(),
+            demo::QIWI_WALLET
+        ))
         .header("Authorization", "Bearer file-token")
         .send()
         .await
@@ -107,7 +134,11 @@ async fn demo_data_from_a_file() {
 async fn reset_returns_to_the_initial_data() {
     let sb = sandbox().await;
     let r = client()
-        .post(format!("{}/funding-sources/v2/persons/{}/accounts", sb.base_url(), demo::QIWI_WALLET))
+        .post(format!(
+            "{}/funding-sources/v2/persons/{}/accounts",
+            sb.base_url(),
+            demo::QIWI_WALLET
+        ))
         .header("Content-Type", "application/json")
         .header("Authorization", common::bearer())
         .body(r#"{"alias": "qw_wallet_eur"}"#)
@@ -115,11 +146,29 @@ async fn reset_returns_to_the_initial_data() {
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
-    let (_, offer) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{}/accounts/offer", demo::QIWI_WALLET)).await;
+    let (_, offer) = wallet_get(
+        &sb,
+        &format!(
+            "/funding-sources/v2/persons/{}/accounts/offer",
+            demo::QIWI_WALLET
+        ),
+    )
+    .await;
     assert_eq!(offer.as_array().unwrap().len(), 0);
-    let r = client().post(format!("{}/__sandbox/reset", sb.base_url())).send().await.unwrap();
+    let r = client()
+        .post(format!("{}/__sandbox/reset", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
-    let (_, offer) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{}/accounts/offer", demo::QIWI_WALLET)).await;
+    let (_, offer) = wallet_get(
+        &sb,
+        &format!(
+            "/funding-sources/v2/persons/{}/accounts/offer",
+            demo::QIWI_WALLET
+        ),
+    )
+    .await;
     assert_eq!(offer.as_array().unwrap().len(), 1);
 }
 
@@ -129,7 +178,11 @@ async fn unknown_paths_are_404() {
     let (status, body) = wallet_get(&sb, "/nope").await;
     assert_eq!(status, 404);
     assert_eq!(body["errorCode"], "not.found");
-    let r = client().get(format!("{}/v1/nope", sb.base_url())).send().await.unwrap();
+    let r = client()
+        .get(format!("{}/v1/nope", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v["errors"].is_array());

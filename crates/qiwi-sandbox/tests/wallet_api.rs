@@ -31,9 +31,18 @@ async fn profile_has_the_documented_and_the_real_fields() {
     assert_eq!(contract["contractId"], json!(79_991_234_567_u64));
     assert_eq!(contract["blocked"], false);
     assert_eq!(contract["identificationInfo"][0]["bankAlias"], "QIWI");
-    assert_eq!(contract["identificationInfo"][0]["identificationLevel"], "FULL");
-    assert_eq!(keys(&contract["nickname"]), ["canChange", "canUse", "description", "nickname"]);
-    assert_eq!(keys(&contract["smsNotification"]), ["active", "enabled", "endDate", "price"]);
+    assert_eq!(
+        contract["identificationInfo"][0]["identificationLevel"],
+        "FULL"
+    );
+    assert_eq!(
+        keys(&contract["nickname"]),
+        ["canChange", "canUse", "description", "nickname"]
+    );
+    assert_eq!(
+        keys(&contract["smsNotification"]),
+        ["active", "enabled", "endDate", "price"]
+    );
     let user = &p["userInfo"];
     assert_eq!(user["defaultPayAccountAlias"], "qw_wallet_rub");
     assert_eq!(user["defaultPayCurrency"], 643);
@@ -47,7 +56,11 @@ async fn profile_has_the_documented_and_the_real_fields() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(keys(&p), ["userInfo"]);
-    let (status, err) = wallet_get(&sb, "/person-profile/v1/profile/current?authInfoEnabled=maybe").await;
+    let (status, err) = wallet_get(
+        &sb,
+        "/person-profile/v1/profile/current?authInfoEnabled=maybe",
+    )
+    .await;
     assert_eq!(status, 400);
     assert_eq!(err["errorCode"], "validation.error");
 }
@@ -63,9 +76,24 @@ async fn missing_and_wrong_tokens_get_401_with_an_edge_error_body() {
         }
         let r = req.send().await.unwrap();
         assert_eq!(r.status(), 401, "{auth:?}");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
         let body: Value = r.json().await.unwrap();
-        assert_eq!(keys(&body), ["dateTime", "description", "errorCode", "serviceName", "traceId", "userMessage"]);
+        assert_eq!(
+            keys(&body),
+            [
+                "dateTime",
+                "description",
+                "errorCode",
+                "serviceName",
+                "traceId",
+                "userMessage"
+            ]
+        );
         assert_eq!(body["errorCode"], "auth.unauthorized");
         assert_eq!(body["serviceName"], "funding-sources");
         assert_eq!(body["traceId"].as_str().unwrap().len(), 16);
@@ -91,7 +119,11 @@ async fn another_wallet_in_the_path_is_not_found() {
 #[tokio::test]
 async fn identification_submit_then_read_masked() {
     let sb = sandbox().await;
-    let (status, current) = wallet_get(&sb, &format!("/identification/v1/persons/{W}/identification")).await;
+    let (status, current) = wallet_get(
+        &sb,
+        &format!("/identification/v1/persons/{W}/identification"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(current["type"], "FULL");
     assert_eq!(current["inn"], "77***01");
@@ -101,7 +133,10 @@ async fn identification_submit_then_read_masked() {
     let body = json!({"birthDate": "1996-03-18", "firstName": "Иван", "middleName": "Иванович", "lastName": "Иванов",
                       "passport": "1122333000", "inn": "", "snils": "", "oms": ""});
     let r = client()
-        .post(format!("{}/identification/v1/persons/{W}/identification", sb.base_url()))
+        .post(format!(
+            "{}/identification/v1/persons/{W}/identification",
+            sb.base_url()
+        ))
         .header("Accept", "application/json")
         .header("Content-Type", "application/json")
         .header("Authorization", bearer())
@@ -113,14 +148,24 @@ async fn identification_submit_then_read_masked() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["id"], json!(79_991_234_567_u64));
     assert_eq!(v["passport"], "1122333000");
-    assert_eq!(v["inn"], "7710000001", "a filled INN that was not sent means success");
+    assert_eq!(
+        v["inn"], "7710000001",
+        "a filled INN that was not sent means success"
+    );
     assert_eq!(v["type"], "FULL");
-    let (_, masked) = wallet_get(&sb, &format!("/identification/v1/persons/{W}/identification")).await;
+    let (_, masked) = wallet_get(
+        &sb,
+        &format!("/identification/v1/persons/{W}/identification"),
+    )
+    .await;
     assert_eq!(masked["passport"], "11***00");
     assert_eq!(masked["firstName"], "Иван");
 
     let r = client()
-        .post(format!("{}/identification/v1/persons/{W}/identification", sb.base_url()))
+        .post(format!(
+            "{}/identification/v1/persons/{W}/identification",
+            sb.base_url()
+        ))
         .header("Content-Type", "application/json")
         .header("Authorization", bearer())
         .body(r#"{"firstName": "Иван"}"#)
@@ -129,7 +174,10 @@ async fn identification_submit_then_read_masked() {
         .unwrap();
     assert_eq!(r.status(), 400);
     let r = client()
-        .post(format!("{}/identification/v1/persons/{W}/identification", sb.base_url()))
+        .post(format!(
+            "{}/identification/v1/persons/{W}/identification",
+            sb.base_url()
+        ))
         .header("Content-Type", "text/plain")
         .header("Authorization", bearer())
         .body(body.to_string())
@@ -142,7 +190,10 @@ async fn identification_submit_then_read_masked() {
 #[tokio::test]
 async fn identification_downgrade_create_confirm_and_poll() {
     let sb = sandbox().await;
-    let base = format!("{}/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations", sb.base_url());
+    let base = format!(
+        "{}/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations",
+        sb.base_url()
+    );
     let r = client()
         .post(&base)
         .header("Content-Type", "application/json")
@@ -156,8 +207,15 @@ async fn identification_downgrade_create_confirm_and_poll() {
     let id = v["downgradeOperationId"].as_str().unwrap().to_owned();
     assert_eq!(id.len(), 36);
 
-    let (_, before) = wallet_get(&sb, &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}")).await;
-    assert_eq!(before, json!({"downgradeOperation": {"downgradeOperationId": id, "status": {"type": "IN_PROGRESS"}}}));
+    let (_, before) = wallet_get(
+        &sb,
+        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}"),
+    )
+    .await;
+    assert_eq!(
+        before,
+        json!({"downgradeOperation": {"downgradeOperationId": id, "status": {"type": "IN_PROGRESS"}}})
+    );
 
     let r = client()
         .put(format!("{base}/{id}/confirm"))
@@ -172,12 +230,23 @@ async fn identification_downgrade_create_confirm_and_poll() {
     assert_eq!(v["downgradeOperation"]["status"]["type"], "IN_PROGRESS");
 
     tokio::time::sleep(std::time::Duration::from_millis(80)).await;
-    let (_, after) = wallet_get(&sb, &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}")).await;
+    let (_, after) = wallet_get(
+        &sb,
+        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}"),
+    )
+    .await;
     assert_eq!(after["downgradeOperation"]["status"]["type"], "SUCCESS");
     let (_, profile) = wallet_get(&sb, "/person-profile/v1/profile/current").await;
-    assert_eq!(profile["contractInfo"]["identificationInfo"][0]["identificationLevel"], "VERIFIED");
+    assert_eq!(
+        profile["contractInfo"]["identificationInfo"][0]["identificationLevel"],
+        "VERIFIED"
+    );
 
-    let (status, _) = wallet_get(&sb, &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/nope")).await;
+    let (status, _) = wallet_get(
+        &sb,
+        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/nope"),
+    )
+    .await;
     assert_eq!(status, 404);
     // VERIFIED cannot be lowered again.
     let r = client()
@@ -196,7 +265,9 @@ async fn limits_accept_encoded_and_literal_brackets() {
     let sb = sandbox().await;
     let (status, v) = wallet_get(
         &sb,
-        &format!("/qw-limits/v1/persons/{W}/actual-limits?types%5B0%5D=REFILL&types%5B1%5D=TURNOVER"),
+        &format!(
+            "/qw-limits/v1/persons/{W}/actual-limits?types%5B0%5D=REFILL&types%5B1%5D=TURNOVER"
+        ),
     )
     .await;
     assert_eq!(status, 200);
@@ -205,8 +276,16 @@ async fn limits_accept_encoded_and_literal_brackets() {
     assert_eq!(items[0]["type"], "REFILL");
     assert_eq!(items[0]["currency"], "RUB");
     assert_eq!(items[1]["type"], "TURNOVER");
-    assert_eq!(keys(&items[1]), ["currency", "interval", "max", "rest", "spent", "type"]);
-    assert!(items[1]["interval"]["dateFrom"].as_str().unwrap().ends_with("T00:00:00+03:00"));
+    assert_eq!(
+        keys(&items[1]),
+        ["currency", "interval", "max", "rest", "spent", "type"]
+    );
+    assert!(
+        items[1]["interval"]["dateFrom"]
+            .as_str()
+            .unwrap()
+            .ends_with("T00:00:00+03:00")
+    );
     // Exact decimal text, as in the reference's example.
     let raw = v.to_string();
     assert!(raw.contains(r#""max":40000.00"#), "{raw}");
@@ -216,13 +295,21 @@ async fn limits_accept_encoded_and_literal_brackets() {
     assert!(raw.contains(r#""spent":8.74"#), "{raw}");
     assert!(raw.contains(r#""rest":599991.26"#), "{raw}");
 
-    let (status, v) = wallet_get(&sb, &format!("/qw-limits/v1/persons/{W}/actual-limits?types[0]=WITHDRAW_CASH")).await;
+    let (status, v) = wallet_get(
+        &sb,
+        &format!("/qw-limits/v1/persons/{W}/actual-limits?types[0]=WITHDRAW_CASH"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(v["limits"]["RU"][0]["type"], "WITHDRAW_CASH");
 
     let (status, _) = wallet_get(&sb, &format!("/qw-limits/v1/persons/{W}/actual-limits")).await;
     assert_eq!(status, 400);
-    let (status, _) = wallet_get(&sb, &format!("/qw-limits/v1/persons/{W}/actual-limits?types%5B0%5D=NOPE")).await;
+    let (status, _) = wallet_get(
+        &sb,
+        &format!("/qw-limits/v1/persons/{W}/actual-limits?types%5B0%5D=NOPE"),
+    )
+    .await;
     assert_eq!(status, 400);
 }
 
@@ -234,15 +321,30 @@ async fn p2p_count_and_restrictions() {
     )
     .unwrap();
     let sb = sandbox_with(SandboxConfig::default().with_data(data)).await;
-    let (status, v) = wallet_get(&sb, &format!("/qw-limits/v1/persons/{W}/p2p-payment-count-limit")).await;
+    let (status, v) = wallet_get(
+        &sb,
+        &format!("/qw-limits/v1/persons/{W}/p2p-payment-count-limit"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(v, json!({"p2pPaymentCountLimit": 3}));
-    let (status, v) = wallet_get(&sb, &format!("/person-profile/v1/persons/{W}/status/restrictions")).await;
+    let (status, v) = wallet_get(
+        &sb,
+        &format!("/person-profile/v1/persons/{W}/status/restrictions"),
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!(v, json!([{"restrictionCode": "OUTGOING_PAYMENTS", "restrictionDescription": "Исходящие платежи заблокированы"}]));
+    assert_eq!(
+        v,
+        json!([{"restrictionCode": "OUTGOING_PAYMENTS", "restrictionDescription": "Исходящие платежи заблокированы"}])
+    );
 
     let sb = sandbox().await;
-    let (_, v) = wallet_get(&sb, &format!("/person-profile/v1/persons/{W}/status/restrictions")).await;
+    let (_, v) = wallet_get(
+        &sb,
+        &format!("/person-profile/v1/persons/{W}/status/restrictions"),
+    )
+    .await;
     assert_eq!(v, json!([]));
 }
 
@@ -251,7 +353,10 @@ async fn accounts_list_shape_and_alias_filter() {
     let sb = sandbox().await;
     let client = client();
     let r = client
-        .get(format!("{}/funding-sources/v2/persons/{W}/accounts", sb.base_url()))
+        .get(format!(
+            "{}/funding-sources/v2/persons/{W}/accounts",
+            sb.base_url()
+        ))
         .header("Accept", "application/json")
         .header("Authorization", bearer())
         .send()
@@ -259,8 +364,14 @@ async fn accounts_list_shape_and_alias_filter() {
         .unwrap();
     assert_eq!(r.status(), 200);
     let raw = r.text().await.unwrap();
-    assert!(raw.contains(r#""balance":{"amount":8.74,"currency":643}"#), "{raw}");
-    assert!(raw.contains(r#""balance":{"amount":10.5,"currency":840}"#), "{raw}");
+    assert!(
+        raw.contains(r#""balance":{"amount":8.74,"currency":643}"#),
+        "{raw}"
+    );
+    assert!(
+        raw.contains(r#""balance":{"amount":10.5,"currency":840}"#),
+        "{raw}"
+    );
     let v: Value = serde_json::from_str(&raw).unwrap();
     let accounts = v["accounts"].as_array().unwrap();
     assert_eq!(accounts.len(), 3);
@@ -271,13 +382,27 @@ async fn accounts_list_shape_and_alias_filter() {
                "type": {"id": "MC", "title": "Счет мобильного кошелька"}, "hasBalance": false, "balance": null,
                "currency": 643, "defaultAccount": false})
     );
-    assert_eq!(accounts.iter().filter(|a| a["defaultAccount"] == true).count(), 1);
+    assert_eq!(
+        accounts
+            .iter()
+            .filter(|a| a["defaultAccount"] == true)
+            .count(),
+        1
+    );
 
-    let (status, v) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts?timeout=1000&alias=qw_wallet_usd")).await;
+    let (status, v) = wallet_get(
+        &sb,
+        &format!("/funding-sources/v2/persons/{W}/accounts?timeout=1000&alias=qw_wallet_usd"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(v["accounts"].as_array().unwrap().len(), 1);
     assert_eq!(v["accounts"][0]["alias"], "qw_wallet_usd");
-    let (status, _) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts?timeout=soon")).await;
+    let (status, _) = wallet_get(
+        &sb,
+        &format!("/funding-sources/v2/persons/{W}/accounts?timeout=soon"),
+    )
+    .await;
     assert_eq!(status, 400);
 }
 
@@ -285,7 +410,11 @@ async fn accounts_list_shape_and_alias_filter() {
 async fn create_account_from_the_offer_and_move_the_default() {
     let sb = sandbox().await;
     let base = format!("{}/funding-sources/v2/persons/{W}/accounts", sb.base_url());
-    let (status, offer) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts/offer")).await;
+    let (status, offer) = wallet_get(
+        &sb,
+        &format!("/funding-sources/v2/persons/{W}/accounts/offer"),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(offer, json!([{"alias": "qw_wallet_eur", "currency": 978}]));
 
@@ -302,10 +431,20 @@ async fn create_account_from_the_offer_and_move_the_default() {
     assert_eq!(r.status(), 201);
     assert!(r.text().await.unwrap().is_empty(), "201 has an empty body");
     let (_, list) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts")).await;
-    let eur = list["accounts"].as_array().unwrap().iter().find(|a| a["alias"] == "qw_wallet_eur").unwrap().clone();
+    let eur = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alias"] == "qw_wallet_eur")
+        .unwrap()
+        .clone();
     assert_eq!(eur["balance"], json!({"amount": 0, "currency": 978}));
     assert_eq!(eur["defaultAccount"], false);
-    let (_, offer) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts/offer")).await;
+    let (_, offer) = wallet_get(
+        &sb,
+        &format!("/funding-sources/v2/persons/{W}/accounts/offer"),
+    )
+    .await;
     assert_eq!(offer, json!([]));
 
     // Unknown or already existing aliases are refused.
@@ -327,11 +466,19 @@ async fn create_account_from_the_offer_and_move_the_default() {
     let r = patch("qw_wallet_eur", true).await.unwrap();
     assert_eq!(r.status(), 204);
     let (_, list) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts")).await;
-    let defaults: Vec<&Value> =
-        list["accounts"].as_array().unwrap().iter().filter(|a| a["defaultAccount"] == true).map(|a| &a["alias"]).collect();
+    let defaults: Vec<&Value> = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["defaultAccount"] == true)
+        .map(|a| &a["alias"])
+        .collect();
     assert_eq!(defaults, [&json!("qw_wallet_eur")]);
     let (_, profile) = wallet_get(&sb, "/person-profile/v1/profile/current").await;
-    assert_eq!(profile["userInfo"]["defaultPayAccountAlias"], "qw_wallet_eur");
+    assert_eq!(
+        profile["userInfo"]["defaultPayAccountAlias"],
+        "qw_wallet_eur"
+    );
     assert_eq!(profile["userInfo"]["defaultPayCurrency"], 978);
 
     let r = patch("qw_wallet_nope", true).await.unwrap();

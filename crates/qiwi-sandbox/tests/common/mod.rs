@@ -11,12 +11,18 @@ pub async fn sandbox() -> Sandbox {
 }
 
 pub async fn sandbox_with(config: SandboxConfig) -> Sandbox {
-    qiwi_sandbox::start(config.with_processing_delay(Duration::from_millis(50))).await.expect("sandbox starts")
+    qiwi_sandbox::start(config.with_processing_delay(Duration::from_millis(50)))
+        .await
+        .expect("sandbox starts")
 }
 
 /// A plain HTTP client (no proxy, short timeout).
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(5)).build().unwrap()
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
 }
 
 pub fn bearer() -> String {
@@ -34,7 +40,10 @@ pub async fn wallet_get(sb: &Sandbox, path: &str) -> (u16, serde_json::Value) {
         .unwrap();
     let status = r.status().as_u16();
     let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// POSTs an agent XML request; returns the response text.
@@ -68,7 +77,9 @@ pub fn attr(doc: &str, tag: &str, name: &str) -> Option<String> {
 
 /// The text of the first `<tag ...>text</tag>` of `doc`.
 pub fn text(doc: &str, tag: &str) -> Option<String> {
-    let open = doc.find(&format!("<{tag}")).and_then(|i| doc[i..].find('>').map(|j| i + j + 1))?;
+    let open = doc
+        .find(&format!("<{tag}"))
+        .and_then(|i| doc[i..].find('>').map(|j| i + j + 1))?;
     let close = doc[open..].find(&format!("</{tag}>"))?;
     Some(doc[open..open + close].to_owned())
 }
