@@ -1,0 +1,120 @@
+//! The token never appears in `Debug` of the builder or the client, nor in configuration
+//! errors; the exact `Debug` text of each type holding it is pinned.
+
+mod common;
+
+use std::sync::Arc;
+
+use qiwi_transport::test_util::ScriptedTransport;
+use qiwi_wallet::{Error, NotSentError, RetryPolicy, SecretString, WalletClient};
+
+const TOKEN: &str = common::TOKEN;
+
+#[test]
+fn builder_debug_is_exact_and_redacted() {
+    let builder = WalletClient::builder()
+        .token(SecretString::from(TOKEN))
+        .wallet("79111234567".parse().unwrap())
+        .retry(RetryPolicy::never());
+    assert_eq!(
+        format!("{builder:?}"),
+        "WalletClientBuilder { token: Some(\"[REDACTED]\"), wallet: Some(WalletNumber(79111234567)), \
+         base_url: \"https://edge.qiwi.com\", allow_http: false, transport: \"default\", \
+         timeouts: Timeouts { attempt: 30s, total: 60s }, \
+         retry: RetryPolicy { max_attempts: 1, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
+         clock: \"system\", balance_refresh_attempts: 2 }"
+    );
+    let empty = WalletClient::builder();
+    assert!(format!("{empty:?}").contains("token: None"));
+}
+
+#[test]
+fn client_debug_is_exact_and_redacted() {
+    let client = WalletClient::builder()
+        .token(SecretString::from(TOKEN))
+        .wallet("79111234567".parse().unwrap())
+        .transport(Arc::new(ScriptedTransport::default()))
+        .balance_refresh_attempts(4)
+        .build()
+        .unwrap();
+    let debug = format!("{client:?}");
+    assert_eq!(
+        debug,
+        "WalletClient { base_url: \"https://edge.qiwi.com/\", wallet: WalletNumber(79111234567), \
+         token: \"[REDACTED]\", timeouts: Timeouts { attempt: 30s, total: 60s }, \
+         retry: RetryPolicy { max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
+         balance_refresh_attempts: 4 }"
+    );
+    let cloned = client.clone();
+    assert_eq!(format!("{cloned:?}"), debug);
+}
+
+#[test]
+fn configuration_errors_say_what_is_missing_without_the_token() {
+    let missing_token = WalletClient::builder()
+        .wallet("79111234567".parse().unwrap())
+        .build()
+        .unwrap_err();
+    assert!(
+        missing_token.to_string().contains("token is missing"),
+        "{missing_token}"
+    );
+
+    let missing_wallet = WalletClient::builder()
+        .token(SecretString::from(TOKEN))
+        .build()
+        .unwrap_err();
+    assert!(
+        missing_wallet
+            .to_string()
+            .contains("wallet number is missing")
+    );
+
+    for bad in ["", "   ", "tok en\n"] {
+        let error = WalletClient::builder()
+            .token(SecretString::from(bad))
+            .wallet("79111234567".parse().unwrap())
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::NotSent(NotSentError::Configuration(_))),
+            "{bad:?}"
+        );
+        assert!(!error.to_string().contains("tok en"), "{error}");
+    }
+
+    let http = WalletClient::builder()
+        .token(SecretString::from(TOKEN))
+        .wallet("79111234567".parse().unwrap())
+        .base_url("http://edge.qiwi.com")
+        .build()
+        .unwrap_err();
+    assert!(http.to_string().contains("https://"), "{http}");
+    let shown = format!("{missing_token:?} {missing_wallet:?} {http:?}");
+    assert!(!shown.contains(TOKEN));
+}
+
+#[test]
+fn the_client_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync::<WalletClient>();
+}
+
+#[tokio::test]
+async fn a_surrounding_space_in_the_token_is_trimmed() {
+    let transport = ScriptedTransport::new([qiwi_transport::test_util::Reply::json(
+        r#"{"p2pPaymentCountLimit": 3}"#,
+    )]);
+    let client = WalletClient::builder()
+        .token(SecretString::from(format!(" {TOKEN}\n")))
+        .wallet("79111234567".parse().unwrap())
+        .transport(Arc::new(transport.clone()))
+        .build()
+        .unwrap();
+    assert_eq!(client.p2p_payment_count().await.unwrap(), 3);
+    let sent = &transport.requests()[0];
+    let auth = sent.headers.get("authorization").unwrap();
+    assert_eq!(auth.to_str().unwrap(), format!("Bearer {TOKEN}"));
+    assert!(auth.is_sensitive());
+    assert!(!format!("{sent:?}").contains(TOKEN));
+}
