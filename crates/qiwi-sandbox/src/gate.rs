@@ -16,8 +16,17 @@ use crate::routes::{self, AGENT_PATH};
 use crate::state::{Shared, lock};
 use crate::{agent_api, respond, treezor_api, wallet_api, xml};
 
-/// The middleware.
+/// The middleware: a debug event per request (method, path and status; never a query string,
+/// header or body, which may carry credentials).
 pub(crate) async fn gate(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = apply(shared, req, next).await;
+    tracing::debug!(%method, %path, status = response.status().as_u16(), "sandbox request");
+    response
+}
+
+async fn apply(shared: Arc<Shared>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_owned();
     let Some(template) = req
         .extensions()

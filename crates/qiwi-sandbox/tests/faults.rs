@@ -57,13 +57,8 @@ async fn latency_delays_the_response() {
         "{:?}",
         started.elapsed()
     );
-    let started = Instant::now();
-    let (status, _) = wallet_get(&sb, ACCOUNTS).await;
-    assert_eq!(status, 200);
-    assert!(
-        started.elapsed() < Duration::from_millis(150),
-        "other routes are not delayed"
-    );
+    assert_eq!(wallet_get(&sb, ACCOUNTS).await.0, 200);
+    assert_eq!(sb.hits("wallet"), 2);
 }
 
 #[tokio::test]
@@ -233,7 +228,7 @@ async fn null_balance_first_then_the_real_value() {
 async fn timeout_caps_a_slow_balance_to_null() {
     let sb = sandbox_with(SandboxConfig::default().with_fault(FaultRule::new(
         "wallet.accounts.list",
-        Fault::Latency(Duration::from_millis(250)),
+        Fault::Latency(Duration::from_millis(1000)),
     )))
     .await;
     let started = Instant::now();
@@ -241,7 +236,7 @@ async fn timeout_caps_a_slow_balance_to_null() {
         wallet_get(&sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
     assert_eq!(status, 200);
     assert!(
-        started.elapsed() < Duration::from_millis(250),
+        started.elapsed() < Duration::from_millis(600),
         "{:?}",
         started.elapsed()
     );
