@@ -89,7 +89,6 @@ pub struct OperationError(String);
 
 /// A running sandbox. Dropping it stops the server (gracefully, in the background);
 /// [`Sandbox::shutdown`] stops it and waits.
-#[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -260,6 +259,15 @@ impl Sandbox {
             Some(task) => task.await.map_err(io::Error::other)?,
             None => Ok(()),
         }
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .field("running", &self.stop.is_some())
+            .finish()
     }
 }
 

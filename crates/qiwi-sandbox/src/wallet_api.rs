@@ -643,7 +643,8 @@ pub(crate) fn accounts_timeout(uri: &Uri) -> Result<Option<u64>, String> {
     }
 }
 
-/// E10 GET /funding-sources/v2/persons/{personId}/accounts
+/// E10 GET /funding-sources/v2/persons/{personId}/accounts; `alias` keeps only that account (an
+/// unknown alias gives an empty list), `timeout` (ms) is checked and bounds injected latency.
 pub(crate) async fn accounts_list(
     State(shared): State<Arc<Shared>>,
     Path(person): Path<String>,

@@ -187,3 +187,13 @@ async fn unknown_paths_are_404() {
     let v: serde_json::Value = r.json().await.unwrap();
     assert!(v["errors"].is_array());
 }
+
+#[tokio::test]
+async fn debug_output_is_short() {
+    let sb = sandbox().await;
+    let text = format!("{sb:?}");
+    assert_eq!(
+        text,
+        format!("Sandbox {{ addr: {}, running: true }}", sb.addr())
+    );
+}
