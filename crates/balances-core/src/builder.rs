@@ -1,0 +1,370 @@
+//! Configuration of a [`BalancesClient`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use qiwi_transport::auth::BearerToken;
+use qiwi_transport::clock::Clock;
+#[cfg(feature = "reqwest")]
+use qiwi_transport::{ClientIdentity, ReqwestTransport};
+use qiwi_transport::{
+    BaseUrl, Executor, ExposeSecret, RetryPolicy, SecretString, Timeouts, Transport,
+};
+
+use crate::client::BalancesClient;
+use crate::oauth::{Auth, ClientCredentials, TokenCache};
+use crate::Error;
+
+/// The scope asked for unless [`BalancesClientBuilder::scope`] says otherwise: the balance
+/// endpoints need `read_only` (or `read_write`), and a token should carry no more than it needs.
+pub const DEFAULT_SCOPE: &str = "read_only";
+
+/// A Treezor environment, for [`BalancesClientBuilder::company`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://<company>.sandbox.treezor.co`
+    Sandbox,
+    /// `https://<company>.api.treezor.com` (spec 25.04.03; an older spec wrote `.co`)
+    Production,
+}
+
+impl Environment {
+    /// The Connect API base URL of `company` in this environment, from the host patterns of
+    /// Treezor's OpenAPI `servers`.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when `company` is not a DNS label (letters, digits and inner
+    /// hyphens, at most 63 characters).
+    ///
+    /// ```
+    /// use balances_core::Environment;
+    /// let url = Environment::Sandbox.base_url("acme")?;
+    /// assert_eq!(url.to_string(), "https://acme.sandbox.treezor.co/");
+    /// # Ok::<(), balances_core::Error>(())
+    /// ```
+    pub fn base_url(self, company: &str) -> Result<BaseUrl, Error> {
+        let label = company.trim().to_ascii_lowercase();
+        let valid = (1..=63).contains(&label.len())
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-');
+        if !valid {
+            return Err(Error::Configuration(format!(
+                "the company name {company:?} cannot be a host name: use the letters, digits and hyphens Treezor gave you, or set the base URL itself"
+            )));
+        }
+        let host = match self {
+            Environment::Sandbox => format!("https://{label}.sandbox.treezor.co"),
+            Environment::Production => format!("https://{label}.api.treezor.com"),
+        };
+        BaseUrl::parse(&host).map_err(|e| Error::Configuration(e.to_string()))
+    }
+}
+
+enum Endpoint {
+    Url(String),
+    Company(String, Environment),
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Endpoint::Url(url) => write!(f, "{url:?}"),
+            Endpoint::Company(name, env) => write!(f, "{env:?}({name:?})"),
+        }
+    }
+}
+
+/// Settings for a [`BalancesClient`]; see [`BalancesClient::builder`].
+///
+/// Needed: where (a base URL, or a company name and environment) and how to authenticate
+/// (client credentials, or a token). Everything else has a default.
+#[must_use]
+pub struct BalancesClientBuilder {
+    endpoint: Option<Endpoint>,
+    allow_http: bool,
+    client_id: Option<SecretString>,
+    client_secret: Option<SecretString>,
+    scope: String,
+    token: Option<SecretString>,
+    transport: Option<Arc<dyn Transport>>,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    clock: Option<Arc<dyn Clock>>,
+    #[cfg(feature = "reqwest")]
+    client_certificate: Option<ClientIdentity>,
+}
+
+impl Default for BalancesClientBuilder {
+    fn default() -> Self {
+        Self {
+            endpoint: None,
+            allow_http: false,
+            client_id: None,
+            client_secret: None,
+            scope: DEFAULT_SCOPE.to_owned(),
+            token: None,
+            transport: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+            clock: None,
+            #[cfg(feature = "reqwest")]
+            client_certificate: None,
+        }
+    }
+}
+
+/// Shows whether a secret is set, never its value.
+struct Redacted(bool);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "Some([REDACTED])" } else { "None" })
+    }
+}
+
+impl fmt::Debug for BalancesClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("BalancesClientBuilder");
+        s.field("endpoint", &self.endpoint)
+            .field("allow_http", &self.allow_http)
+            .field("client_id", &Redacted(self.client_id.is_some()))
+            .field("client_secret", &Redacted(self.client_secret.is_some()))
+            .field("scope", &self.scope)
+            .field("token", &Redacted(self.token.is_some()))
+            .field("transport", &self.transport)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("clock", &self.clock);
+        #[cfg(feature = "reqwest")]
+        s.field("client_certificate", &self.client_certificate);
+        s.finish()
+    }
+}
+
+impl BalancesClientBuilder {
+    /// The Connect API base URL Treezor gave for the environment, such as
+    /// `https://acme.sandbox.treezor.co`. Replaces an earlier [`company`](Self::company).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(Endpoint::Url(url.into()));
+        self
+    }
+
+    /// The base URL from the company name and environment (see [`Environment::base_url`]).
+    /// Replaces an earlier [`base_url`](Self::base_url). Treezor supplies the base URL per
+    /// environment; when it gave one, prefer [`base_url`](Self::base_url).
+    pub fn company(mut self, company: impl Into<String>, environment: Environment) -> Self {
+        self.endpoint = Some(Endpoint::Company(company.into(), environment));
+        self
+    }
+
+    /// Accepts a plain `http://` base URL: for a local emulator or a loopback test only.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Authenticates with OAuth 2.0 client credentials; tokens are obtained, cached and
+    /// renewed by the client.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<SecretString>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
+        self.client_id = Some(client_id.into());
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// The scopes asked for with client credentials, space separated. Default
+    /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = scope.into();
+        self
+    }
+
+    /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed: a
+    /// 401 is reported as [`Error::Authentication`].
+    pub fn bearer_token(mut self, token: impl Into<SecretString>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Sends requests through this transport instead of the built-in HTTPS one.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Per-attempt and total time limits. Default 30 s and 60 s.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy (reads and token requests are retried on 5xx, 429 and network
+    /// failures). Default: 3 attempts with capped, jittered backoff.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The clock for timeouts, backoff and token expiry (tests use a manual one).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Presents a client certificate (mutual TLS) with the built-in HTTPS transport. With
+    /// [`transport`](Self::transport), configure the certificate on that transport instead.
+    #[cfg(feature = "reqwest")]
+    pub fn client_certificate(mut self, identity: ClientIdentity) -> Self {
+        self.client_certificate = Some(identity);
+        self
+    }
+
+    /// Builds the client. Nothing is sent: the first token is requested by the first call.
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] when the base URL is missing, not `https://` (unless
+    /// [`allow_http`](Self::allow_http)) or not a URL; when neither or both of client
+    /// credentials and a token are given, or one of them is empty or unusable in a header;
+    /// when the scope holds characters OAuth does not allow; when a client certificate is
+    /// combined with a custom transport; or when no transport is given and the `reqwest`
+    /// feature is off.
+    ///
+    /// ```
+    /// use balances_core::{BalancesClient, Environment};
+    /// let client = BalancesClient::builder()
+    ///     .company("acme", Environment::Sandbox)
+    ///     .client_credentials("client-id", "client-secret")
+    ///     .build()?;
+    /// assert_eq!(client.base_url().to_string(), "https://acme.sandbox.treezor.co/");
+    /// # Ok::<(), balances_core::Error>(())
+    /// ```
+    pub fn build(mut self) -> Result<BalancesClient, Error> {
+        let base = match &self.endpoint {
+            None => {
+                return Err(Error::Configuration(
+                    "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)".into(),
+                ));
+            }
+            Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)
+                .map_err(|e| Error::Configuration(e.to_string()))?,
+            Some(Endpoint::Company(name, environment)) => environment.base_url(name)?,
+        };
+        let auth = self.auth(&base)?;
+        let transport = self.make_transport()?;
+        let mut executor = Executor::new(transport)
+            .with_retry(self.retry)
+            .with_timeouts(self.timeouts);
+        if let Some(clock) = self.clock {
+            executor = executor.with_clock(clock);
+        }
+        Ok(BalancesClient::new(base, executor, auth))
+    }
+
+    fn auth(&self, base: &BaseUrl) -> Result<Auth, Error> {
+        let not_empty = |secret: &SecretString, what: &str| {
+            if secret.expose_secret().trim().is_empty() {
+                Err(Error::Configuration(format!("the {what} is empty")))
+            } else {
+                Ok(())
+            }
+        };
+        match (&self.client_id, &self.client_secret, &self.token) {
+            (Some(id), Some(secret), None) => {
+                not_empty(id, "client id")?;
+                not_empty(secret, "client secret")?;
+                let scope = normalize_scope(&self.scope)?;
+                Ok(Auth::Credentials(TokenCache::new(
+                    ClientCredentials {
+                        client_id: id.clone(),
+                        client_secret: secret.clone(),
+                        scope,
+                    },
+                    base.join(["oauth", "token"]),
+                )))
+            }
+            (None, None, Some(token)) => BearerToken::new(token.expose_secret())
+                .map(Auth::Static)
+                .map_err(|e| Error::Configuration(e.to_string())),
+            (None, None, None) => Err(Error::Configuration(
+                "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)".into(),
+            )),
+            _ => Err(Error::Configuration(
+                "both client credentials and a token were given: choose one".into(),
+            )),
+        }
+    }
+
+    #[cfg(feature = "reqwest")]
+    fn make_transport(&mut self) -> Result<Arc<dyn Transport>, Error> {
+        let configuration = |e: qiwi_transport::NotSentError| Error::Configuration(e.to_string());
+        match (&self.transport, self.client_certificate.take()) {
+            (Some(_), Some(_)) => Err(Error::Configuration(
+                "a client certificate applies to the built-in HTTPS transport; configure it on your own transport instead".into(),
+            )),
+            (Some(transport), None) => Ok(Arc::clone(transport)),
+            (None, Some(identity)) => Ok(Arc::new(
+                ReqwestTransport::builder()
+                    .identity(identity)
+                    .build()
+                    .map_err(configuration)?,
+            )),
+            (None, None) => Ok(Arc::new(ReqwestTransport::new().map_err(configuration)?)),
+        }
+    }
+
+    #[cfg(not(feature = "reqwest"))]
+    fn make_transport(&mut self) -> Result<Arc<dyn Transport>, Error> {
+        self.transport.clone().ok_or_else(|| {
+            Error::Configuration(
+                "no transport: give one (.transport) or enable the `reqwest` feature".into(),
+            )
+        })
+    }
+}
+
+/// Checks scope tokens against RFC 6749 §3.3 (printable ASCII except `"` and `\`) and joins
+/// them with single spaces.
+fn normalize_scope(scope: &str) -> Result<String, Error> {
+    let tokens: Vec<&str> = scope.split_ascii_whitespace().collect();
+    if let Some(bad) = tokens
+        .iter()
+        .find(|t| !t.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
+    {
+        return Err(Error::Configuration(format!(
+            "the scope {bad:?} holds characters OAuth does not allow"
+        )));
+    }
+    Ok(tokens.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_hosts_follow_the_documented_patterns() {
+        assert_eq!(
+            Environment::Production.base_url(" Acme-Corp ").unwrap().to_string(),
+            "https://acme-corp.api.treezor.com/"
+        );
+        for bad in ["", "-acme", "acme-", "ac.me", "acme/x", "a b", &"a".repeat(64)] {
+            let err = Environment::Sandbox.base_url(bad).unwrap_err();
+            assert!(matches!(err, Error::Configuration(_)), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn scopes_are_normalized_and_checked() {
+        assert_eq!(normalize_scope(" read_only  read_write ").unwrap(), "read_only read_write");
+        assert_eq!(normalize_scope("").unwrap(), "");
+        assert!(normalize_scope("read\"only").is_err());
+        assert!(normalize_scope("lecture_é").is_err());
+    }
+}

@@ -1,0 +1,286 @@
+//! The Treezor balances client.
+
+use std::fmt;
+use std::sync::Arc;
+
+use qiwi_transport::codec::json;
+use qiwi_transport::{
+    BaseUrl, Executor, HeaderValue, Method, Request, Response, StatusCode, header,
+};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::builder::BalancesClientBuilder;
+use crate::oauth::Auth;
+use crate::{Balance, BalanceHistory, Balances, Error, HistoryRange, UserId, WalletId};
+
+const BALANCES_ROUTE: &str = "/v1/balances";
+const BALANCES_OPERATION: &str = "GET /v1/balances";
+const HISTORY_ROUTE: &str = "/core-connect/balances/{walletId}";
+const HISTORY_OPERATION: &str = "GET /core-connect/balances/{walletId}";
+
+/// Whose balances to read with [`BalancesClient::balances`]: exactly one of a wallet or a
+/// user (the API takes either and documents nothing for both or neither).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BalancesQuery {
+    /// One wallet: `?walletId=`.
+    Wallet(WalletId),
+    /// Every wallet of a user: `?userId=`.
+    User(UserId),
+}
+
+/// A client for Treezor's balance endpoints.
+///
+/// Cheap to clone; clones share the connection pool and the access token. Built with
+/// [`BalancesClient::builder`].
+///
+/// ```no_run
+/// use balances_core::{BalancesClient, Environment, HistoryRange, UserId, WalletId};
+/// # async fn run() -> Result<(), balances_core::Error> {
+/// let client = BalancesClient::builder()
+///     .company("acme", Environment::Sandbox)
+///     .client_credentials("client-id", "client-secret")
+///     .build()?;
+/// let balance = client.wallet_balance(WalletId::new(1317558)).await?;
+/// println!("{:?} {}", balance.authorized_balance, balance.currency);
+/// let all = client.user_balances(UserId::new(100_655)).await?;
+/// let range = HistoryRange::parse(Some("2021-11-01"), Some("2022-10-01"))?;
+/// let history = client.balance_history(WalletId::new(1317558), range).await?;
+/// # let _ = (all, history);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct BalancesClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base: BaseUrl,
+    executor: Executor,
+    auth: Auth,
+}
+
+impl fmt::Debug for BalancesClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BalancesClient")
+            .field("base_url", &self.inner.base.as_url().as_str())
+            .field("auth", &self.inner.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BalancesClient {
+    /// Settings for a client.
+    ///
+    /// ```
+    /// use balances_core::BalancesClient;
+    /// let client = BalancesClient::builder()
+    ///     .base_url("https://acme.sandbox.treezor.co")
+    ///     .bearer_token("eyJ0eX...")
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), balances_core::Error>(())
+    /// ```
+    pub fn builder() -> BalancesClientBuilder {
+        BalancesClientBuilder::default()
+    }
+
+    pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                base,
+                executor,
+                auth,
+            }),
+        }
+    }
+
+    /// The base URL requests go to.
+    ///
+    /// ```
+    /// # let client = balances_core::BalancesClient::builder()
+    /// #     .base_url("https://acme.sandbox.treezor.co").bearer_token("t").build()?;
+    /// assert_eq!(client.base_url().to_string(), "https://acme.sandbox.treezor.co/");
+    /// # Ok::<(), balances_core::Error>(())
+    /// ```
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base
+    }
+
+    /// `GET /v1/balances?walletId=` or `?userId=`: the balances as the server lists them.
+    ///
+    /// # Errors
+    /// [`Error`]: authentication, not found, validation, rate limited, server errors from the
+    /// answer, transport failures, or a body that is not a balance list.
+    ///
+    /// ```no_run
+    /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
+    /// use balances_core::{BalancesQuery, UserId};
+    /// let balances = client.balances(BalancesQuery::User(UserId::new(100_655))).await?;
+    /// # let _ = balances;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn balances(&self, query: BalancesQuery) -> Result<Vec<Balance>, Error> {
+        let mut url = self.inner.base.join(["v1", "balances"]);
+        match query {
+            BalancesQuery::Wallet(id) => url
+                .query_pairs_mut()
+                .append_pair("walletId", &id.to_string()),
+            BalancesQuery::User(id) => url.query_pairs_mut().append_pair("userId", &id.to_string()),
+        };
+        let answer: Balances = self.get(url, BALANCES_ROUTE, BALANCES_OPERATION).await?;
+        Ok(answer.balances)
+    }
+
+    /// The balance of one wallet (`GET /v1/balances?walletId=`).
+    ///
+    /// # Errors
+    /// As [`balances`](Self::balances), and [`Error::Decode`] when the answer does not hold
+    /// exactly one balance, for that wallet.
+    ///
+    /// ```no_run
+    /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
+    /// use balances_core::WalletId;
+    /// let balance = client.wallet_balance(WalletId::new(1317558)).await?;
+    /// println!("{:?} {}", balance.authorized_balance, balance.currency);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn wallet_balance(&self, wallet_id: WalletId) -> Result<Balance, Error> {
+        let mut balances = self.balances(BalancesQuery::Wallet(wallet_id)).await?;
+        let found: Vec<WalletId> = balances.iter().map(|b| b.wallet_id).collect();
+        match balances.pop() {
+            Some(balance) if balances.is_empty() && balance.wallet_id == wallet_id => Ok(balance),
+            _ => Err(Error::Decode(qiwi_transport::DecodeError {
+                status: StatusCode::OK,
+                format: "JSON",
+                path: "balances".into(),
+                message: format!(
+                    "expected exactly the balance of wallet {wallet_id}, found wallets {found:?}"
+                ),
+                body: Default::default(),
+            })),
+        }
+    }
+
+    /// The balances of several wallets, one request per wallet, in the order given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty list; otherwise the first error of
+    /// [`balances`](Self::balances) (call [`wallet_balance`](Self::wallet_balance) per wallet to
+    /// get each wallet's own result).
+    ///
+    /// ```no_run
+    /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
+    /// use balances_core::WalletId;
+    /// let ids = [WalletId::new(3645800), WalletId::new(3645801)];
+    /// for balance in client.wallet_balances(&ids).await? {
+    ///     println!("{} {:?}", balance.wallet_id, balance.current_balance);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn wallet_balances(&self, wallet_ids: &[WalletId]) -> Result<Vec<Balance>, Error> {
+        if wallet_ids.is_empty() {
+            return Err(Error::InvalidInput("give at least one wallet id".into()));
+        }
+        let mut all = Vec::with_capacity(wallet_ids.len());
+        for id in wallet_ids {
+            all.extend(self.balances(BalancesQuery::Wallet(*id)).await?);
+        }
+        Ok(all)
+    }
+
+    /// The balances of every wallet of a user (`GET /v1/balances?userId=`).
+    ///
+    /// # Errors
+    /// As [`balances`](Self::balances).
+    ///
+    /// ```no_run
+    /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
+    /// use balances_core::UserId;
+    /// let balances = client.user_balances(UserId::new(100_655)).await?;
+    /// # let _ = balances;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn user_balances(&self, user_id: UserId) -> Result<Vec<Balance>, Error> {
+        self.balances(BalancesQuery::User(user_id)).await
+    }
+
+    /// The balance history of a wallet (`GET /core-connect/balances/{walletId}` with optional
+    /// `dateFrom`/`dateTo`), sorted oldest first. The range was checked when it was built.
+    ///
+    /// # Errors
+    /// As [`balances`](Self::balances), and [`Error::Decode`] when the body is not an object
+    /// keyed by timestamps.
+    ///
+    /// ```no_run
+    /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
+    /// use balances_core::{HistoryRange, WalletId};
+    /// let range = HistoryRange::parse(Some("2024-12-01"), Some("2025-02-10"))?;
+    /// let history = client.balance_history(WalletId::new(1317558), range).await?;
+    /// for point in &history.points {
+    ///     println!("{} {:?}", point.time, point.balance);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn balance_history(
+        &self,
+        wallet_id: WalletId,
+        range: HistoryRange,
+    ) -> Result<BalanceHistory, Error> {
+        let mut url = self
+            .inner
+            .base
+            .join(["core-connect", "balances", &wallet_id.to_string()]);
+        {
+            let mut pairs = range.query_pairs().peekable();
+            if pairs.peek().is_some() {
+                url.query_pairs_mut().extend_pairs(pairs);
+            }
+        }
+        self.get(url, HISTORY_ROUTE, HISTORY_OPERATION).await
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        route: &'static str,
+        operation: &'static str,
+    ) -> Result<T, Error> {
+        let request = Request::new(Method::GET, url, route).header(
+            header::ACCEPT,
+            HeaderValue::from_static(json::CONTENT_TYPE),
+        );
+        let response = self.send_authorized(request, operation).await?;
+        json::decode(&response).map_err(Error::Decode)
+    }
+
+    /// Sends `request` with the current token. A 401 with a token obtained from client
+    /// credentials renews the token once and sends once more; a second 401 is reported.
+    async fn send_authorized(
+        &self,
+        request: Request,
+        operation: &'static str,
+    ) -> Result<Response, Error> {
+        let Inner { executor, auth, .. } = &*self.inner;
+        let lease = auth.lease(executor).await?;
+        let first = executor.send(lease.authorize(request.clone())).await;
+        let result = match first {
+            Err(qiwi_transport::Error::Service(e))
+                if e.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
+            {
+                tracing::debug!(operation, "the token was refused; renewing it once");
+                auth.invalidate(&lease);
+                let lease = auth.lease(executor).await?;
+                executor.send(lease.authorize(request)).await
+            }
+            other => other,
+        };
+        result.map_err(|e| Error::from_transport(e, operation, false))
+    }
+}

@@ -1,0 +1,143 @@
+//! Treezor identifiers: integers in REST answers, strings in webhook payloads.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::Error;
+
+macro_rules! numeric_id {
+    ($(#[$meta:meta])* $name:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u64);
+
+        impl $name {
+            /// Wraps a numeric identifier.
+            pub const fn new(id: u64) -> Self {
+                Self(id)
+            }
+
+            /// The number itself.
+            pub const fn get(self) -> u64 {
+                self.0
+            }
+
+            /// Reads an identifier written as decimal digits (surrounding spaces are ignored).
+            ///
+            /// # Errors
+            /// [`Error::InvalidInput`] when the text is empty, holds anything but digits, or is
+            /// too large for 64 bits.
+            ///
+            /// ```
+            #[doc = concat!("use balances_core::", stringify!($name), ";")]
+            #[doc = concat!("let id = ", stringify!($name), "::parse(\"3645800\")?;")]
+            /// assert_eq!(id.get(), 3645800);
+            #[doc = concat!("assert!(", stringify!($name), "::parse(\"36x\").is_err());")]
+            /// # Ok::<(), balances_core::Error>(())
+            /// ```
+            pub fn parse(text: &str) -> Result<Self, Error> {
+                parse_id(text, $what).map(Self)
+            }
+        }
+
+        impl From<u64> for $name {
+            fn from(id: u64) -> Self {
+                Self(id)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(text: &str) -> Result<Self, Error> {
+                Self::parse(text)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.0)
+            }
+        }
+
+        impl Serialize for $name {
+            /// Written as a JSON number, as the REST API writes it.
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_u64(self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            /// Reads a JSON number (REST) or a string of digits (webhooks).
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = qiwi_types::lenient::string_or_number(d)?;
+                parse_id(&text, $what)
+                    .map(Self)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+numeric_id!(
+    /// A Treezor wallet id (`walletId`), such as `1317558`.
+    WalletId,
+    "wallet id"
+);
+
+numeric_id!(
+    /// A Treezor user id (`userId`).
+    UserId,
+    "user id"
+);
+
+fn parse_id(text: &str, what: &str) -> Result<u64, Error> {
+    let digits = text.trim();
+    if digits.is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "the {what} is empty; give its number, e.g. 1317558"
+        )));
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::InvalidInput(format!(
+            "the {what} {text:?} must be digits only, e.g. 1317558"
+        )));
+    }
+    digits.parse().map_err(|_| {
+        Error::InvalidInput(format!(
+            "the {what} {text:?} is too large for a Treezor identifier"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_numbers_and_digit_strings() {
+        let a: WalletId = serde_json::from_str("1317558").unwrap();
+        let b: WalletId = serde_json::from_str(r#""1317558""#).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(serde_json::to_string(&a).unwrap(), "1317558");
+        assert_eq!(format!("{a:?} {a}"), "WalletId(1317558) 1317558");
+        assert_eq!(" 42 ".parse::<UserId>().unwrap(), UserId::new(42));
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_id_with_a_clear_message() {
+        for bad in [r#""""#, r#""12a""#, "-1", "1.5", r#""99999999999999999999""#, "true"] {
+            assert!(serde_json::from_str::<WalletId>(bad).is_err(), "{bad}");
+        }
+        let err = WalletId::parse("12a").unwrap_err().to_string();
+        assert!(err.contains("wallet id") && err.contains("digits only"), "{err}");
+        assert!(UserId::parse("").unwrap_err().to_string().contains("user id is empty"));
+    }
+}

@@ -1,0 +1,4 @@
+//! What the balance endpoints answer.
+
+pub mod balance;
+pub mod history;

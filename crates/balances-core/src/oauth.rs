@@ -1,0 +1,360 @@
+//! OAuth 2.0 client credentials against `POST /oauth/token`, and the token cache.
+//!
+//! The token request is `multipart/form-data`: it is the only encoding Treezor documents (the
+//! OpenAPI `requestBody` of `/oauth/token` and the guide's `curl --form` example). Other
+//! encodings seen in the wild (form-urlencoded in a Go SDK, JSON in a JavaScript sample) are
+//! undocumented and could stop working without notice.
+//!
+//! A token lives an hour (`expires_in: 3600`). It is kept until shortly before it runs out and
+//! shared by every call; when it must be renewed, one task asks for a new one while the others
+//! wait for it (an async mutex around the renewal, and a re-check once it is held).
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime};
+
+use qiwi_transport::auth::BearerToken;
+use qiwi_transport::codec::json;
+use qiwi_transport::{
+    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Response,
+    SecretString, header,
+};
+use serde::Deserialize;
+use url::Url;
+
+use crate::{Error, multipart};
+
+/// The path template of the token endpoint, for tracing.
+pub(crate) const TOKEN_ROUTE: &str = "/oauth/token";
+const TOKEN_OPERATION: &str = "POST /oauth/token";
+/// `expires_in` when the answer leaves it out: the OpenAPI default.
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+/// A token is renewed this long before it runs out (at most a tenth of its lifetime), so that
+/// a call made just before expiry does not reach Treezor with a dead token.
+const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+
+/// The client id, secret and requested scope.
+pub(crate) struct ClientCredentials {
+    pub(crate) client_id: SecretString,
+    pub(crate) client_secret: SecretString,
+    /// Space-separated scopes; empty sends no `scope` field.
+    pub(crate) scope: String,
+}
+
+impl fmt::Debug for ClientCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &format_args!("[REDACTED]"))
+            .field("client_secret", &format_args!("[REDACTED]"))
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// How calls are authorized.
+pub(crate) enum Auth {
+    /// A token given by the caller: used as is, never renewed.
+    Static(BearerToken),
+    /// Tokens obtained with client credentials and renewed as needed.
+    Credentials(TokenCache),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Static(_) => f.write_str("StaticToken([REDACTED])"),
+            Auth::Credentials(cache) => write!(
+                f,
+                "ClientCredentials {{ scope: {:?} }}",
+                cache.credentials.scope
+            ),
+        }
+    }
+}
+
+/// A token to send, and which renewal it came from (so that a 401 clears only that one).
+#[derive(Clone)]
+pub(crate) struct Lease {
+    token: BearerToken,
+    generation: u64,
+}
+
+impl Lease {
+    /// `request` with the `Authorization: Bearer ...` header (marked sensitive).
+    pub(crate) fn authorize(&self, request: Request) -> Request {
+        request.header(header::AUTHORIZATION, self.token.header_value())
+    }
+}
+
+impl Auth {
+    /// The token to use now, obtaining one first when needed.
+    pub(crate) async fn lease(&self, executor: &Executor) -> Result<Lease, Error> {
+        match self {
+            Auth::Static(token) => Ok(Lease {
+                token: token.clone(),
+                generation: 0,
+            }),
+            Auth::Credentials(cache) => cache.lease(executor).await,
+        }
+    }
+
+    /// Whether a refused token can be replaced by a new one.
+    pub(crate) fn renewable(&self) -> bool {
+        matches!(self, Auth::Credentials(_))
+    }
+
+    /// Forgets the token of `lease` after Treezor refused it, unless it was already replaced.
+    pub(crate) fn invalidate(&self, lease: &Lease) {
+        if let Auth::Credentials(cache) = self {
+            let mut state = cache.state();
+            if state
+                .cached
+                .as_ref()
+                .is_some_and(|c| c.generation == lease.generation)
+            {
+                state.cached = None;
+            }
+        }
+    }
+}
+
+/// The shared token and the lock that makes one task at a time renew it.
+pub(crate) struct TokenCache {
+    credentials: ClientCredentials,
+    token_url: Url,
+    state: Mutex<TokenState>,
+    renewal: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct TokenState {
+    cached: Option<Cached>,
+    /// How many tokens were obtained so far; a waiter that sees it move knows another task
+    /// renewed the token while it waited.
+    generation: u64,
+}
+
+struct Cached {
+    token: BearerToken,
+    renew_at: SystemTime,
+    generation: u64,
+}
+
+impl TokenCache {
+    pub(crate) fn new(credentials: ClientCredentials, token_url: Url) -> Self {
+        Self {
+            credentials,
+            token_url,
+            state: Mutex::default(),
+            renewal: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, TokenState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The cached token if it is still fresh; else the generation seen.
+    fn fresh(&self, now: SystemTime) -> Result<Lease, u64> {
+        let state = self.state();
+        match &state.cached {
+            Some(c) if now < c.renew_at => Ok(Lease {
+                token: c.token.clone(),
+                generation: c.generation,
+            }),
+            _ => Err(state.generation),
+        }
+    }
+
+    async fn lease(&self, executor: &Executor) -> Result<Lease, Error> {
+        let clock = executor.clock();
+        let seen = match self.fresh(clock.now()) {
+            Ok(lease) => return Ok(lease),
+            Err(generation) => generation,
+        };
+        let _renewing = self.renewal.lock().await;
+        {
+            // Re-check: the task that held the lock may have renewed the token meanwhile.
+            let state = self.state();
+            if let Some(c) = state.cached.as_ref().filter(|_| state.generation != seen) {
+                return Ok(Lease {
+                    token: c.token.clone(),
+                    generation: c.generation,
+                });
+            }
+        }
+        if let Ok(lease) = self.fresh(clock.now()) {
+            return Ok(lease);
+        }
+        let requested_at = clock.now();
+        let (token, lifetime) = self.request_token(executor).await?;
+        let mut state = self.state();
+        state.generation += 1;
+        let generation = state.generation;
+        state.cached = Some(Cached {
+            token: token.clone(),
+            renew_at: requested_at + lifetime.saturating_sub(renewal_margin(lifetime)),
+            generation,
+        });
+        tracing::debug!(
+            generation,
+            lifetime_s = lifetime.as_secs(),
+            "obtained a Treezor access token"
+        );
+        Ok(Lease { token, generation })
+    }
+
+    async fn request_token(&self, executor: &Executor) -> Result<(BearerToken, Duration), Error> {
+        let credentials = &self.credentials;
+        let mut fields: Vec<(&'static str, &[u8])> = vec![
+            ("grant_type", b"client_credentials"),
+            ("client_id", credentials.client_id.expose_secret().as_bytes()),
+            (
+                "client_secret",
+                credentials.client_secret.expose_secret().as_bytes(),
+            ),
+        ];
+        if !credentials.scope.is_empty() {
+            fields.push(("scope", credentials.scope.as_bytes()));
+        }
+        let form = multipart::encode(&fields);
+        let mut request = Request::new(Method::POST, self.token_url.clone(), TOKEN_ROUTE)
+            .header(
+                header::ACCEPT,
+                HeaderValue::from_static(json::CONTENT_TYPE),
+            )
+            // Asking again for a token has no effect beyond issuing one: safe to retry.
+            .idempotent(true);
+        let content_type = HeaderValue::try_from(form.content_type).map_err(|_| {
+            Error::Configuration("the token request's content type is not a header value".into())
+        })?;
+        request.headers.insert(header::CONTENT_TYPE, content_type);
+        request.body = form.body;
+        let response = executor
+            .send(request)
+            .await
+            .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
+        read_token_answer(&response)
+    }
+}
+
+fn renewal_margin(lifetime: Duration) -> Duration {
+    RENEWAL_MARGIN.min(lifetime / 10)
+}
+
+/// The body of a successful token answer.
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: SecretString,
+    #[serde(default)]
+    token_type: Option<String>,
+    #[serde(default, with = "qiwi_types::lenient::text_opt")]
+    expires_in: Option<String>,
+}
+
+/// Reads a token answer. Errors never carry the body: it holds the token.
+fn read_token_answer(response: &Response) -> Result<(BearerToken, Duration), Error> {
+    let withheld = |path: &str, message: String| DecodeError {
+        status: response.status,
+        format: "JSON",
+        path: path.to_owned(),
+        message: format!("{message} (the body is withheld: it may hold a token)"),
+        body: Bytes::new(),
+    };
+    let answer: TokenAnswer = json::decode(response).map_err(|e| withheld(&e.path, e.message))?;
+    if let Some(kind) = answer
+        .token_type
+        .as_deref()
+        .filter(|t| !t.eq_ignore_ascii_case("bearer"))
+    {
+        return Err(withheld(
+            "token_type",
+            format!("the token type is {kind:?}; only Bearer tokens are supported"),
+        )
+        .into());
+    }
+    let lifetime = match answer.expires_in.as_deref().map(str::trim) {
+        None => DEFAULT_LIFETIME,
+        Some(text) => text.parse::<u64>().map(Duration::from_secs).map_err(|_| {
+            withheld(
+                "expires_in",
+                format!("expires_in {text:?} is not a number of seconds"),
+            )
+        })?,
+    };
+    let token = BearerToken::new(answer.access_token.expose_secret()).map_err(|_| {
+        withheld(
+            "access_token",
+            "the access token is empty or holds characters that cannot go into a header".into(),
+        )
+    })?;
+    Ok((token, lifetime))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use qiwi_transport::StatusCode;
+
+    fn read(body: &'static str) -> Result<(BearerToken, Duration), Error> {
+        read_token_answer(&Response::new(StatusCode::OK, Bytes::from_static(body.as_bytes())))
+    }
+
+    #[test]
+    fn reads_the_documented_answer() {
+        let (token, lifetime) = read(
+            r#"{"token_type": "Bearer", "expires_in": 3600, "access_token": "eyJ0eX[...]PcOIkQ"}"#,
+        )
+        .unwrap();
+        assert_eq!(token.expose(), "eyJ0eX[...]PcOIkQ");
+        assert_eq!(lifetime, Duration::from_secs(3600));
+        let (_, lifetime) = read(r#"{"access_token": "t", "expires_in": "120"}"#).unwrap();
+        assert_eq!(lifetime, Duration::from_secs(120));
+        let (_, lifetime) = read(r#"{"access_token": "t"}"#).unwrap();
+        assert_eq!(lifetime, DEFAULT_LIFETIME);
+    }
+
+    #[test]
+    fn bad_answers_are_errors_that_never_show_the_token() {
+        #[rustfmt::skip]
+        let cases = [
+            (r#"{"token_type": "mac", "access_token": "SECRET-1"}"#, "token_type"),
+            (r#"{"access_token": "SECRET-1", "expires_in": "soon"}"#, "expires_in"),
+            (r#"{"access_token": "SECRET 1"}"#, "access_token"),
+            (r#"{"access_token": "SECRET-1", "expires_in": -5}"#, "expires_in"),
+            (r#"{"token": "SECRET-1"}"#, "."),
+            ("SECRET-1", "."),
+        ];
+        for (body, path) in cases {
+            let err = read(body).expect_err(body);
+            let Error::Decode(decode) = &err else {
+                panic!("{body}: {err:?}")
+            };
+            assert_eq!(decode.path, path, "{body}");
+            assert!(decode.body.is_empty(), "{body}");
+            for shown in [err.to_string(), format!("{err:?}")] {
+                assert!(!shown.contains("SECRET"), "{body}: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_margin_is_a_minute_or_a_tenth_of_short_lifetimes() {
+        assert_eq!(renewal_margin(Duration::from_secs(3600)), Duration::from_secs(60));
+        assert_eq!(renewal_margin(Duration::from_secs(100)), Duration::from_secs(10));
+        assert_eq!(renewal_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn credentials_debug_is_redacted() {
+        let credentials = ClientCredentials {
+            client_id: SecretString::from("id-123"),
+            client_secret: SecretString::from("secret-456"),
+            scope: "read_only".into(),
+        };
+        assert_eq!(
+            format!("{credentials:?}"),
+            r#"ClientCredentials { client_id: [REDACTED], client_secret: [REDACTED], scope: "read_only" }"#
+        );
+    }
+}
