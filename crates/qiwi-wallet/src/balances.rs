@@ -19,7 +19,9 @@ impl WalletClient {
     /// [`balance_refresh_attempts`](crate::WalletClientBuilder::balance_refresh_attempts) times
     /// per account, and the balances that arrive are merged in. A balance still missing after
     /// that is [`Balance::Unknown`](crate::Balance::Unknown); [`Accounts::unknown_balances`]
-    /// lists those accounts.
+    /// lists those accounts. Each request asking again is a read like any other: it is retried
+    /// on failures as the [`RetryPolicy`](crate::RetryPolicy) allows, and its failure is this
+    /// call's failure.
     ///
     /// # Errors
     /// Any [`Error`], from the first request or from asking again.
@@ -35,7 +37,6 @@ impl WalletClient {
     ///         Balance::Known(money) => println!("{}{default}: {money}", account.alias),
     ///         Balance::Unknown => println!("{}{default}: balance not reported", account.alias),
     ///         Balance::NotApplicable => println!("{}{default}: {}", account.alias, account.currency),
-    ///         _ => {}
     ///     }
     /// }
     /// # Ok(())

@@ -62,6 +62,11 @@ pub use qiwi_types::wallet::{
 };
 pub use qiwi_types::{Currency, Decimal, Money, WalletNumber};
 
+/// The README's example, compiled as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// The HTTP layer: transports, retry policy, clocks and the error parts.
 pub use qiwi_transport as transport;
 pub use qiwi_transport::{
