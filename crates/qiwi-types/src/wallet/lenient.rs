@@ -5,7 +5,9 @@ use std::fmt;
 use serde::Deserializer;
 use serde::de::{self, Visitor};
 
-/// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text.
+/// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text; the
+/// free-form [`JsonValue`](super::JsonValue) must look at an object's first key before deciding
+/// whether it is a number, which `crate::lenient::json_number_text` cannot do.
 pub(crate) const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
 
 /// Reads a string, a number or a boolean as text; `null` gives `None`, and so does an empty
@@ -68,10 +70,7 @@ impl<'de> Visitor<'de> for ScalarText {
 
     /// `serde_json` with `arbitrary_precision` hands numbers over as a one-entry map.
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        match map.next_key::<String>()? {
-            Some(key) if key == JSON_NUMBER_KEY => map.next_value::<String>().map(Some),
-            _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
-        }
+        crate::lenient::json_number_text(&mut map, "a string, a number or null").map(Some)
     }
 }
 
