@@ -1,0 +1,191 @@
+//! Amounts sent in a payout.
+
+use std::fmt;
+use std::str::FromStr;
+
+use qiwi_types::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::value::InvalidValue;
+
+/// An amount to pay out: greater than zero, with at most two decimal places, written on the
+/// wire with exactly two decimals and a dot (`1115.00`), as the protocol requires.
+///
+/// An amount with more precision is refused rather than rounded: rounding money silently would
+/// pay a different amount from the one asked for. Trailing zeros are not extra precision
+/// (`10.500` is `10.50`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PayoutAmount(Decimal);
+
+impl PayoutAmount {
+    /// Validates an amount.
+    ///
+    /// ```
+    /// use qiwi_agent::PayoutAmount;
+    /// use qiwi_types::Decimal;
+    /// assert_eq!(PayoutAmount::new(Decimal::new(1115, 0))?.to_string(), "1115.00");
+    /// assert!(PayoutAmount::new(Decimal::new(10555, 3)).is_err()); // 10.555
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when the amount is zero or negative, or has more than two decimal places.
+    pub fn new(amount: Decimal) -> Result<Self, InvalidValue> {
+        const WHAT: &str = "amount";
+        if amount <= Decimal::ZERO {
+            return Err(InvalidValue::new(
+                WHAT,
+                format!("{amount} is not greater than zero"),
+            ));
+        }
+        let mut exact = amount.normalize();
+        if exact.scale() > 2 {
+            return Err(InvalidValue::new(
+                WHAT,
+                format!(
+                    "{amount} has more than two decimal places; amounts are sent in hundredths (e.g. {})",
+                    amount.trunc_with_scale(2)
+                ),
+            ));
+        }
+        exact.rescale(2);
+        Ok(Self(exact))
+    }
+
+    /// Reads an amount written with a dot (`1115`, `1115.5`, `1115.50`).
+    ///
+    /// ```
+    /// use qiwi_agent::PayoutAmount;
+    /// assert_eq!(PayoutAmount::parse("10.5")?.to_string(), "10.50");
+    /// assert!(PayoutAmount::parse("10,50").is_err());
+    /// assert!(PayoutAmount::parse("0").is_err());
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when the text is not a plain decimal number or [`PayoutAmount::new`]
+    /// refuses it.
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        let trimmed = text.trim();
+        let plain = !trimmed.is_empty()
+            && trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && trimmed.bytes().filter(|b| *b == b'.').count() <= 1
+            && !trimmed.starts_with('.')
+            && !trimmed.ends_with('.');
+        if !plain {
+            return Err(InvalidValue::new(
+                "amount",
+                format!(
+                    "{trimmed:?} is not a decimal number written with digits and a dot, e.g. 1115.00"
+                ),
+            ));
+        }
+        let amount = Decimal::from_str_exact(trimmed)
+            .map_err(|e| InvalidValue::new("amount", format!("{trimmed:?} cannot be read: {e}")))?;
+        Self::new(amount)
+    }
+
+    /// The amount, with a scale of exactly two.
+    ///
+    /// ```
+    /// # use qiwi_agent::PayoutAmount;
+    /// assert_eq!(PayoutAmount::parse("7")?.value().scale(), 2);
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl TryFrom<Decimal> for PayoutAmount {
+    type Error = InvalidValue;
+    fn try_from(amount: Decimal) -> Result<Self, InvalidValue> {
+        Self::new(amount)
+    }
+}
+
+impl FromStr for PayoutAmount {
+    type Err = InvalidValue;
+    fn from_str(text: &str) -> Result<Self, InvalidValue> {
+        Self::parse(text)
+    }
+}
+
+impl fmt::Display for PayoutAmount {
+    /// The wire form: two decimals and a dot.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Debug for PayoutAmount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PayoutAmount({})", self.0)
+    }
+}
+
+impl Serialize for PayoutAmount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_exactly_two_decimals_with_a_dot() {
+        for (input, wire) in [
+            ("1115", "1115.00"),
+            ("1115.5", "1115.50"),
+            ("1115.55", "1115.55"),
+            ("0.01", "0.01"),
+            ("10.500", "10.50"),
+            ("10007.03", "10007.03"),
+            ("12345678901234567890.12", "12345678901234567890.12"),
+        ] {
+            assert_eq!(
+                PayoutAmount::parse(input).unwrap().to_string(),
+                wire,
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_more_than_two_decimals_zero_and_negatives() {
+        let cases = [
+            (
+                "10.555",
+                "invalid amount: 10.555 has more than two decimal places; amounts are sent in hundredths (e.g. 10.55)",
+            ),
+            (
+                "0.001",
+                "invalid amount: 0.001 has more than two decimal places; amounts are sent in hundredths (e.g. 0.00)",
+            ),
+            ("0", "invalid amount: 0 is not greater than zero"),
+            ("0.00", "invalid amount: 0.00 is not greater than zero"),
+        ];
+        for (input, message) in cases {
+            assert_eq!(PayoutAmount::parse(input).unwrap_err().to_string(), message);
+        }
+        assert_eq!(
+            PayoutAmount::new(Decimal::new(-5, 0))
+                .unwrap_err()
+                .to_string(),
+            "invalid amount: -5 is not greater than zero"
+        );
+    }
+
+    #[test]
+    fn refuses_text_that_is_not_a_plain_number() {
+        for bad in [
+            "", "abc", "10,50", "-1", "+1", "1e3", ".5", "5.", "1.2.3", " ", "1 000",
+        ] {
+            assert!(PayoutAmount::parse(bad).is_err(), "{bad:?}");
+        }
+        let huge = "9".repeat(40);
+        assert!(PayoutAmount::parse(&huge).is_err());
+    }
+}

@@ -1,0 +1,764 @@
+//! The client and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::Method;
+use qiwi_transport::clock::Clock;
+use qiwi_transport::{BaseUrl, Executor, Request, Response, RetryPolicy, Timeouts, Transport};
+use qiwi_types::{Currency, WalletNumber};
+use secrecy::SecretString;
+
+use crate::credentials::{Credentials, TerminalId};
+use crate::error::Error;
+use crate::ids::TransactionNumber;
+use crate::model::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
+use crate::payout::{FundsSource, Payout};
+use crate::value::{InvalidValue, check_digits, check_xml_text};
+use crate::wire::{self, encode};
+
+/// One payment to look up with `pay`/`<status>`: its transaction number and the recipient as
+/// sent in the payment (`to/account-number`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusQuery {
+    transaction_number: TransactionNumber,
+    account_number: String,
+}
+
+impl StatusQuery {
+    /// A query for one payment.
+    ///
+    /// ```
+    /// use qiwi_agent::{StatusQuery, TransactionNumber};
+    /// let query = StatusQuery::new(TransactionNumber::parse("12345678")?, "79181234567")?;
+    /// assert_eq!(query.account_number(), "79181234567");
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when the account number is empty, longer than 100 characters or holds a
+    /// control character.
+    pub fn new(
+        transaction_number: TransactionNumber,
+        account_number: impl Into<String>,
+    ) -> Result<Self, InvalidValue> {
+        let account_number = account_number.into();
+        if account_number.trim().is_empty() {
+            return Err(InvalidValue::new("account number", "it is empty"));
+        }
+        if account_number.chars().count() > 100 {
+            return Err(InvalidValue::new(
+                "account number",
+                "it is longer than 100 characters",
+            ));
+        }
+        check_xml_text("account number", &account_number, false)?;
+        Ok(Self::from_parts(transaction_number, account_number))
+    }
+
+    pub(crate) fn from_parts(
+        transaction_number: TransactionNumber,
+        account_number: String,
+    ) -> Self {
+        Self {
+            transaction_number,
+            account_number,
+        }
+    }
+
+    /// The transaction number.
+    ///
+    /// ```
+    /// # use qiwi_agent::{StatusQuery, TransactionNumber};
+    /// let query = StatusQuery::new(TransactionNumber::parse("5")?, "79181234567")?;
+    /// assert_eq!(query.transaction_number().as_str(), "5");
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    pub fn transaction_number(&self) -> &TransactionNumber {
+        &self.transaction_number
+    }
+
+    /// The recipient as sent in the payment.
+    ///
+    /// ```
+    /// # use qiwi_agent::{StatusQuery, TransactionNumber};
+    /// let query = StatusQuery::new(TransactionNumber::parse("5")?, "79181234567")?;
+    /// assert_eq!(query.account_number(), "79181234567");
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    pub fn account_number(&self) -> &str {
+        &self.account_number
+    }
+}
+
+/// Client for the QIWI top-up agent XML protocol.
+///
+/// Cheap to clone (clones share one connection pool and configuration); `Send + Sync`.
+/// Every request is idempotent (reads, and `pay`, which its transaction number makes
+/// idempotent), so the executor may retry any of them after a transport error or a 5xx.
+#[derive(Clone)]
+pub struct AgentClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    executor: Executor,
+    credentials: Credentials,
+    endpoint: BaseUrl,
+    lookup_endpoint: BaseUrl,
+    #[cfg(feature = "signing")]
+    signing_key: Option<crate::signing::SigningKey>,
+}
+
+impl fmt::Debug for AgentClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        let mut s = f.debug_struct("AgentClient");
+        s.field("credentials", &inner.credentials)
+            .field("endpoint", &inner.endpoint.as_url().as_str())
+            .field("lookup_endpoint", &inner.lookup_endpoint.as_url().as_str());
+        #[cfg(feature = "signing")]
+        s.field("signing_key", &inner.signing_key);
+        s.finish_non_exhaustive()
+    }
+}
+
+const ROUTE_PING: &str = "/xml/topup.jsp ping";
+const ROUTE_CHECK_USER: &str = "/xml/topup.jsp check-user";
+const ROUTE_CHECK_DEPOSIT: &str = "/xml/topup.jsp check-deposit-possible";
+const ROUTE_PAY_AUTH: &str = "/xml/topup.jsp pay/auth";
+const ROUTE_PAY_STATUS: &str = "/xml/topup.jsp pay/status";
+const ROUTE_PROVIDER: &str = "/xml/xmlcp.jsp get-provider-by-phone-number";
+
+impl AgentClient {
+    /// The endpoint for password or signature authentication.
+    pub const DEFAULT_ENDPOINT: &'static str = "https://api.qiwi.com/xml/topup.jsp";
+    /// The endpoint for client-certificate authentication.
+    pub const PRIVATE_ENDPOINT: &'static str = "https://private-api.qiwi.com/xml/topup.jsp";
+    /// The mobile-operator lookup endpoint.
+    pub const DEFAULT_LOOKUP_ENDPOINT: &'static str = "https://api.qiwi.com/xml/xmlcp.jsp";
+    /// The mobile-operator lookup endpoint with a client certificate.
+    pub const PRIVATE_LOOKUP_ENDPOINT: &'static str = "https://private-api.qiwi.com/xml/xmlcp.jsp";
+
+    /// Settings for a client.
+    ///
+    /// ```no_run
+    /// use qiwi_agent::AgentClient;
+    /// use qiwi_agent::secrecy::SecretString;
+    /// let client = AgentClient::builder()
+    ///     .terminal_id(44)
+    ///     .password(SecretString::from("password"))
+    ///     .build()?;
+    /// # Ok::<(), qiwi_agent::Error>(())
+    /// ```
+    pub fn builder() -> AgentClientBuilder {
+        AgentClientBuilder::default()
+    }
+
+    /// The agent's terminal id.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
+    /// # use qiwi_transport::test_util::ScriptedTransport;
+    /// let client = AgentClient::builder()
+    ///     .terminal_id(44)
+    ///     .password(SecretString::from("pw"))
+    ///     .transport(Arc::new(ScriptedTransport::default()))
+    ///     .build()?;
+    /// assert_eq!(client.terminal_id().get(), 44);
+    /// # Ok::<(), qiwi_agent::Error>(())
+    /// ```
+    pub fn terminal_id(&self) -> TerminalId {
+        self.inner.credentials.terminal_id()
+    }
+
+    /// The top-up endpoint in use.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
+    /// # use qiwi_transport::test_util::ScriptedTransport;
+    /// let client = AgentClient::builder()
+    ///     .terminal_id(44)
+    ///     .password(SecretString::from("pw"))
+    ///     .transport(Arc::new(ScriptedTransport::default()))
+    ///     .build()?;
+    /// assert_eq!(client.endpoint(), "https://api.qiwi.com/xml/topup.jsp");
+    /// # Ok::<(), qiwi_agent::Error>(())
+    /// ```
+    pub fn endpoint(&self) -> &str {
+        self.inner.endpoint.as_url().as_str()
+    }
+
+    /// The mobile-operator lookup endpoint in use.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
+    /// # use qiwi_transport::test_util::ScriptedTransport;
+    /// let client = AgentClient::builder()
+    ///     .terminal_id(44)
+    ///     .password(SecretString::from("pw"))
+    ///     .endpoint("https://private-api.qiwi.com/xml/topup.jsp")
+    ///     .transport(Arc::new(ScriptedTransport::default()))
+    ///     .build()?;
+    /// assert_eq!(client.lookup_endpoint(), "https://private-api.qiwi.com/xml/xmlcp.jsp");
+    /// # Ok::<(), qiwi_agent::Error>(())
+    /// ```
+    pub fn lookup_endpoint(&self) -> &str {
+        self.inner.lookup_endpoint.as_url().as_str()
+    }
+
+    /// The clock the client waits with.
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        self.inner.executor.clock()
+    }
+
+    /// The agent's balances, one per active agent account (`ping`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// for balance in client.ping().await?.iter() {
+    ///     println!("{} {}", balance.amount, balance.currency);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
+    /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
+    pub async fn ping(&self) -> Result<Balances, Error> {
+        let body = encode::ping(&self.inner.credentials)?;
+        let response = self.send(&self.inner.endpoint, ROUTE_PING, body).await?;
+        wire::ping(response.status, &response.body)
+    }
+
+    /// Whether a wallet exists (`check-user`); with a currency, whether it has an account in
+    /// that currency. Optional before a top-up: `pay` creates a missing wallet.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_types::{Currency, WalletNumber};
+    /// let check = client.check_user(&WalletNumber::parse("79031234567")?, Some(&Currency::RUB)).await?;
+    /// println!("exists: {:?}", check.exists);
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AgentClient::ping`].
+    pub async fn check_user(
+        &self,
+        phone: &WalletNumber,
+        currency: Option<&Currency>,
+    ) -> Result<UserCheck, Error> {
+        let body = encode::check_user(&self.inner.credentials, phone, currency)?;
+        let response = self
+            .send(&self.inner.endpoint, ROUTE_CHECK_USER, body)
+            .await?;
+        wire::user_check(response.status, &response.body)
+    }
+
+    /// Whether a wallet can be topped up with the declared kind of funds
+    /// (`check-deposit-possible`). The protocol asks agents to call it before every wallet
+    /// top-up; a "not possible" answer (even with a non-zero code such as 204) is returned as a
+    /// [`DepositCheck`], not as an error.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_agent::FundsSource;
+    /// use qiwi_types::WalletNumber;
+    /// let check = client
+    ///     .check_deposit_possible(&WalletNumber::parse("79031234567")?, FundsSource::NonCash, None)
+    ///     .await?;
+    /// if !check.is_possible() {
+    ///     println!("not possible: {:?}", check.reason());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AgentClient::ping`].
+    pub async fn check_deposit_possible(
+        &self,
+        phone: &WalletNumber,
+        funds: FundsSource,
+        currency: Option<&Currency>,
+    ) -> Result<DepositCheck, Error> {
+        let body = encode::check_deposit(&self.inner.credentials, phone, funds, currency)?;
+        let response = self
+            .send(&self.inner.endpoint, ROUTE_CHECK_DEPOSIT, body)
+            .await?;
+        wire::deposit_check(response.status, &response.body)
+    }
+
+    /// Registers a payout (`pay` with `<auth>`) and returns what the server reported.
+    ///
+    /// Sending the same payout again (same transaction number, same details) is safe and is
+    /// how a payout is retried. The answer's payment status is usually not final: follow it
+    /// with [`AgentClient::status`], or use [`AgentClient::pay_and_confirm`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_agent::{FundsSource, Payout, PayoutAmount, TransactionNumber, WalletTopUp};
+    /// let payout: Payout = WalletTopUp::new(
+    ///     TransactionNumber::parse("12345678")?,
+    ///     "79181234567".parse()?,
+    ///     PayoutAmount::parse("1115.00")?,
+    ///     FundsSource::NonCash,
+    /// )
+    /// .into();
+    /// let response = client.pay(&payout).await?;
+    /// if let Some(payment) = &response.payment {
+    ///     println!("{}", payment.state());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AgentClient::ping`]. After any error but [`Error::InvalidInput`] and
+    /// [`Error::Configuration`] the payment's fate is unknown, not failed.
+    pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
+        let body = encode::pay(&self.inner.credentials, payout)?;
+        tracing::debug!(
+            transaction_number = payout.transaction_number().as_str(),
+            service_id = payout.service_id().0,
+            "sending pay/auth"
+        );
+        let response = self
+            .send(&self.inner.endpoint, ROUTE_PAY_AUTH, body)
+            .await?;
+        wire::pay(response.status, &response.body)
+    }
+
+    /// The status of one payment (`pay` with `<status>`). A payment QIWI does not know is
+    /// absent from the answer: [`StatusResponse::payment`] returns `None`.
+    ///
+    /// The protocol asks for no more than one status check of a payment every 10 minutes.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_agent::{StatusQuery, TransactionNumber};
+    /// let number = TransactionNumber::parse("12345678")?;
+    /// let response = client.status(&StatusQuery::new(number.clone(), "79181234567")?).await?;
+    /// match response.payment(&number) {
+    ///     Some(payment) => println!("{}", payment.state()),
+    ///     None => println!("not found (yet)"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`AgentClient::ping`].
+    pub async fn status(&self, query: &StatusQuery) -> Result<StatusResponse, Error> {
+        self.status_many(std::slice::from_ref(query)).await
+    }
+
+    /// The status of several payments in one request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_agent::{StatusQuery, TransactionNumber};
+    /// let queries = [
+    ///     StatusQuery::new(TransactionNumber::parse("1")?, "79181234567")?,
+    ///     StatusQuery::new(TransactionNumber::parse("2")?, "79181234568")?,
+    /// ];
+    /// let response = client.status_many(&queries).await?;
+    /// println!("{} found", response.payments.len());
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an empty list; otherwise as [`AgentClient::ping`].
+    pub async fn status_many(&self, queries: &[StatusQuery]) -> Result<StatusResponse, Error> {
+        let body = encode::status(&self.inner.credentials, queries)?;
+        let response = self
+            .send(&self.inner.endpoint, ROUTE_PAY_STATUS, body)
+            .await?;
+        wire::payment_status(response.status, &response.body)
+    }
+
+    /// The mobile operator's provider id for a phone number written without its country code
+    /// (`get-provider-by-phone-number`, on the lookup endpoint), for [`crate::MobileTopUp`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// let provider_id = client.provider_by_phone("9161234567").await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the number is not 5 to 15 digits; otherwise as
+    /// [`AgentClient::ping`].
+    pub async fn provider_by_phone(&self, local_phone: &str) -> Result<u32, Error> {
+        let local_phone = local_phone.trim();
+        check_digits("phone number without country code", local_phone, 5..=15)?;
+        let body = encode::provider_lookup(&self.inner.credentials, local_phone)?;
+        let response = self
+            .send(&self.inner.lookup_endpoint, ROUTE_PROVIDER, body)
+            .await?;
+        wire::provider(response.status, &response.body)
+    }
+
+    async fn send(
+        &self,
+        endpoint: &BaseUrl,
+        route: &'static str,
+        body: Vec<u8>,
+    ) -> Result<Response, Error> {
+        // Every request of this protocol may be sent twice: reads trivially, and `pay` because
+        // its transaction number makes a resend return the same payment.
+        #[allow(unused_mut)]
+        let mut request = Request::new(Method::POST, endpoint.as_url().clone(), route)
+            .body(crate::CONTENT_TYPE, body)
+            .idempotent(true);
+        #[cfg(feature = "signing")]
+        if let Some(key) = &self.inner.signing_key {
+            request = key.sign_request(request)?;
+        }
+        Ok(self.inner.executor.send(request).await?)
+    }
+}
+
+/// Settings for an [`AgentClient`]. `Debug` never shows the password.
+#[derive(Default)]
+pub struct AgentClientBuilder {
+    terminal_id: Option<u64>,
+    password: Option<SecretString>,
+    credentials: Option<Credentials>,
+    endpoint: Option<String>,
+    lookup_endpoint: Option<String>,
+    allow_http: bool,
+    transport: Option<Arc<dyn Transport>>,
+    #[cfg(feature = "reqwest")]
+    client_identity: Option<qiwi_transport::ClientIdentity>,
+    timeouts: Option<Timeouts>,
+    retry: Option<RetryPolicy>,
+    clock: Option<Arc<dyn Clock>>,
+    #[cfg(feature = "signing")]
+    signing_key: Option<crate::signing::SigningKey>,
+}
+
+impl fmt::Debug for AgentClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("AgentClientBuilder");
+        s.field("terminal_id", &self.terminal_id)
+            .field("password", &self.password.as_ref().map(|_| Redacted))
+            .field("credentials", &self.credentials)
+            .field("endpoint", &self.endpoint)
+            .field("lookup_endpoint", &self.lookup_endpoint)
+            .field("allow_http", &self.allow_http)
+            .field("transport", &self.transport);
+        #[cfg(feature = "reqwest")]
+        s.field("client_identity", &self.client_identity);
+        s.field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field("clock", &self.clock);
+        #[cfg(feature = "signing")]
+        s.field("signing_key", &self.signing_key);
+        s.finish()
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl AgentClientBuilder {
+    /// The agent's terminal id (a positive integer issued by QIWI).
+    ///
+    /// ```
+    /// let builder = qiwi_agent::AgentClient::builder().terminal_id(44);
+    /// ```
+    pub fn terminal_id(mut self, terminal_id: u64) -> Self {
+        self.terminal_id = Some(terminal_id);
+        self
+    }
+
+    /// The agent's password (`<extra name="password">`). It may be left out when requests are
+    /// signed (feature `signing`).
+    ///
+    /// ```
+    /// use qiwi_agent::secrecy::SecretString;
+    /// let builder = qiwi_agent::AgentClient::builder().password(SecretString::from("pw"));
+    /// ```
+    pub fn password(mut self, password: SecretString) -> Self {
+        self.password = Some(password);
+        self
+    }
+
+    /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
+    /// [`password`](Self::password).
+    ///
+    /// ```
+    /// use qiwi_agent::{AgentClient, Credentials, TerminalId};
+    /// use qiwi_agent::secrecy::SecretString;
+    /// let credentials = Credentials::new(TerminalId::new(44)?, SecretString::from("pw"))?;
+    /// let builder = AgentClient::builder().credentials(credentials);
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The top-up endpoint; default [`AgentClient::DEFAULT_ENDPOINT`], or
+    /// [`AgentClient::PRIVATE_ENDPOINT`] with a client certificate. `https://` only unless
+    /// [`allow_http`](Self::allow_http).
+    ///
+    /// ```
+    /// let builder = qiwi_agent::AgentClient::builder()
+    ///     .endpoint(qiwi_agent::AgentClient::PRIVATE_ENDPOINT);
+    /// ```
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        self.endpoint = Some(url.into());
+        self
+    }
+
+    /// The mobile-operator lookup endpoint; default: `xmlcp.jsp` in place of the last path
+    /// segment of the top-up endpoint.
+    ///
+    /// ```
+    /// let builder = qiwi_agent::AgentClient::builder()
+    ///     .lookup_endpoint("https://api.qiwi.com/xml/xmlcp.jsp");
+    /// ```
+    pub fn lookup_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.lookup_endpoint = Some(url.into());
+        self
+    }
+
+    /// Allows `http://` endpoints, for a local emulator or a loopback test.
+    ///
+    /// ```
+    /// let builder = qiwi_agent::AgentClient::builder()
+    ///     .endpoint("http://127.0.0.1:8080/xml/topup.jsp")
+    ///     .allow_http(true);
+    /// ```
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The transport; default a [`qiwi_transport::ReqwestTransport`] (feature `reqwest`).
+    ///
+    /// ```
+    /// # #[cfg(feature = "reqwest")] {
+    /// use std::sync::Arc;
+    /// let transport = qiwi_transport::ReqwestTransport::new().unwrap();
+    /// let builder = qiwi_agent::AgentClient::builder().transport(Arc::new(transport));
+    /// # }
+    /// ```
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Authenticates with a client certificate (mutual TLS): the default transport presents
+    /// it, and the endpoint defaults to [`AgentClient::PRIVATE_ENDPOINT`]. Cannot be combined
+    /// with [`transport`](Self::transport): give the identity to that transport instead.
+    ///
+    /// ```no_run
+    /// let pem = std::fs::read("agent.pem").unwrap();
+    /// let identity = qiwi_agent::ClientIdentity::from_pem(&pem)?;
+    /// let builder = qiwi_agent::AgentClient::builder().client_identity(identity);
+    /// # Ok::<(), qiwi_transport::NotSentError>(())
+    /// ```
+    #[cfg(feature = "reqwest")]
+    pub fn client_identity(mut self, identity: qiwi_transport::ClientIdentity) -> Self {
+        self.client_identity = Some(identity);
+        self
+    }
+
+    /// Per-attempt and total time limits.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let builder = qiwi_agent::AgentClient::builder().timeouts(qiwi_agent::Timeouts {
+    ///     attempt: Duration::from_secs(15),
+    ///     total: Duration::from_secs(40),
+    /// });
+    /// ```
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// The retry policy for transport errors and 5xx answers.
+    ///
+    /// ```
+    /// let builder = qiwi_agent::AgentClient::builder().retry(qiwi_agent::RetryPolicy::never());
+    /// ```
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The clock used for timeouts, retry waits and [`AgentClient::pay_and_confirm`]'s polling
+    /// (tests use a manual one).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// let builder = qiwi_agent::AgentClient::builder()
+    ///     .clock(Arc::new(qiwi_transport::clock::SystemClock));
+    /// ```
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then be
+    /// left out: the protocol does not use it with signed requests.
+    ///
+    /// ```no_run
+    /// use qiwi_agent::signing::{SignatureAlgorithm, SigningKey};
+    /// let pem = std::fs::read_to_string("private.key").unwrap();
+    /// let key = SigningKey::from_pem(&pem, SignatureAlgorithm::Sha1WithRsa)?;
+    /// let builder = qiwi_agent::AgentClient::builder().terminal_id(44).signing_key(key);
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    #[cfg(feature = "signing")]
+    pub fn signing_key(mut self, key: crate::signing::SigningKey) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// ```no_run
+    /// use qiwi_agent::secrecy::SecretString;
+    /// let client = qiwi_agent::AgentClient::builder()
+    ///     .terminal_id(44)
+    ///     .password(SecretString::from("pw"))
+    ///     .build()?;
+    /// # Ok::<(), qiwi_agent::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Configuration`] for a missing or zero terminal id, no password (unless
+    /// signing), an unusable endpoint URL, a transport given together with a client identity,
+    /// or no transport without the `reqwest` feature; [`Error::InvalidInput`] for an unusable
+    /// password.
+    pub fn build(self) -> Result<AgentClient, Error> {
+        #[cfg(feature = "signing")]
+        let signing = self.signing_key.is_some();
+        #[cfg(not(feature = "signing"))]
+        let signing = false;
+
+        let credentials = match self.credentials {
+            Some(credentials) => credentials,
+            None => {
+                let id = self
+                    .terminal_id
+                    .ok_or_else(|| Error::Configuration("the terminal id is not set".into()))?;
+                let id = TerminalId::new(id).map_err(|e| Error::Configuration(e.to_string()))?;
+                match self.password {
+                    Some(password) => Credentials::new(id, password)?,
+                    None => Credentials::without_password(id),
+                }
+            }
+        };
+        if !credentials.has_password() && !signing {
+            return Err(Error::Configuration(
+                "no password is set; requests need the agent password unless they are signed"
+                    .into(),
+            ));
+        }
+
+        #[cfg(feature = "reqwest")]
+        let has_identity = self.client_identity.is_some();
+        #[cfg(not(feature = "reqwest"))]
+        let has_identity = false;
+
+        let endpoint_text = self.endpoint.clone().unwrap_or_else(|| {
+            if has_identity {
+                AgentClient::PRIVATE_ENDPOINT.to_owned()
+            } else {
+                AgentClient::DEFAULT_ENDPOINT.to_owned()
+            }
+        });
+        let endpoint = BaseUrl::parse_with(&endpoint_text, self.allow_http)?;
+        let lookup_endpoint = match &self.lookup_endpoint {
+            Some(text) => BaseUrl::parse_with(text, self.allow_http)?,
+            None => BaseUrl::parse_with(&sibling(&endpoint, "xmlcp.jsp"), self.allow_http)?,
+        };
+
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(_) if has_identity => {
+                return Err(Error::Configuration(
+                    "a client certificate cannot be added to a transport given with .transport(); build that transport with the certificate instead".into(),
+                ));
+            }
+            Some(transport) => transport,
+            None => default_transport(
+                #[cfg(feature = "reqwest")]
+                self.client_identity,
+            )?,
+        };
+
+        let mut executor = Executor::new(transport);
+        if let Some(retry) = self.retry {
+            executor = executor.with_retry(retry);
+        }
+        if let Some(timeouts) = self.timeouts {
+            executor = executor.with_timeouts(timeouts);
+        }
+        if let Some(clock) = self.clock {
+            executor = executor.with_clock(clock);
+        }
+        Ok(AgentClient {
+            inner: Arc::new(Inner {
+                executor,
+                credentials,
+                endpoint,
+                lookup_endpoint,
+                #[cfg(feature = "signing")]
+                signing_key: self.signing_key,
+            }),
+        })
+    }
+}
+
+/// The URL with its last path segment replaced.
+fn sibling(base: &BaseUrl, segment: &str) -> String {
+    let mut url = base.as_url().clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop().push(segment);
+    }
+    url.to_string()
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(
+    identity: Option<qiwi_transport::ClientIdentity>,
+) -> Result<Arc<dyn Transport>, Error> {
+    let mut builder = qiwi_transport::ReqwestTransport::builder();
+    if let Some(identity) = identity {
+        builder = builder.identity(identity);
+    }
+    Ok(Arc::new(builder.build()?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport() -> Result<Arc<dyn Transport>, Error> {
+    Err(Error::Configuration(
+        "no transport is set; enable the `reqwest` feature or pass one with .transport()".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lookup_endpoint_sits_next_to_the_top_up_endpoint() {
+        let base = BaseUrl::parse("https://private-api.qiwi.com/xml/topup.jsp").unwrap();
+        assert_eq!(
+            sibling(&base, "xmlcp.jsp"),
+            "https://private-api.qiwi.com/xml/xmlcp.jsp"
+        );
+    }
+}

@@ -1,0 +1,605 @@
+//! Sending a payout and following it to a final status, as the protocol's algorithm says.
+//!
+//! The rules (the protocol's flowchart and error matrix):
+//!
+//! | what came back | the payment is | next step |
+//! |---|---|---|
+//! | transport error, HTTP error, unreadable answer | unknown | wait, check the status |
+//! | request-level code ≠ 0, not fatal | unknown | wait, check the status |
+//! | request-level code ≠ 0, fatal (150, 339, `fatal="true"`) | unknown | stop: [`Outcome::Stopped`] |
+//! | status answer without this payment | not found | wait, send the same `pay` again (or keep checking once it was seen registered) |
+//! | status `-1` or empty `txn_id` | not registered | wait, send the same `pay` again; stop with [`Outcome::Rejected`] if its error is fatal |
+//! | payment result code 215 | conflict | stop: [`Outcome::Rejected`] |
+//! | `final-status="false"` | in progress | wait, check the status |
+//! | final, status 60 | succeeded | [`Outcome::Succeeded`] |
+//! | final, status > 100 | failed, money back to the agent | [`Outcome::Failed`] |
+//!
+//! A payment is never reported failed on anything but a final status. Waiting uses the client's
+//! [`Clock`](qiwi_transport::clock::Clock), so tests with a manual clock do not sleep.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use qiwi_types::WalletNumber;
+
+use crate::client::AgentClient;
+use crate::codes::{PaymentCode, PaymentState, PaymentStatus};
+use crate::error::Error;
+use crate::ids::TransactionNumber;
+use crate::model::{Balances, DepositCheck, Payment, ServiceId};
+use crate::payout::Payout;
+
+type ProgressFn = dyn Fn(&Progress) + Send + Sync;
+
+/// How [`AgentClient::pay_and_confirm`] waits.
+#[derive(Clone)]
+pub struct ConfirmOptions {
+    interval: Duration,
+    timeout: Duration,
+    check_deposit_first: bool,
+    on_progress: Option<Arc<ProgressFn>>,
+}
+
+impl Default for ConfirmOptions {
+    fn default() -> Self {
+        Self {
+            interval: Self::DEFAULT_INTERVAL,
+            timeout: Self::DEFAULT_TIMEOUT,
+            check_deposit_first: false,
+            on_progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for ConfirmOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfirmOptions")
+            .field("interval", &self.interval)
+            .field("timeout", &self.timeout)
+            .field("check_deposit_first", &self.check_deposit_first)
+            .field("on_progress", &self.on_progress.as_ref().map(|_| "Fn"))
+            .finish()
+    }
+}
+
+impl ConfirmOptions {
+    /// The protocol's spacing of status checks for one payment: 10 minutes.
+    pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(600);
+    /// How long to follow a payment by default: one hour.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3600);
+
+    /// Default options: a status check every 10 minutes for at most an hour, no deposit check
+    /// first, no progress callback.
+    ///
+    /// ```
+    /// let options = qiwi_agent::ConfirmOptions::new();
+    /// assert_eq!(options.get_interval().as_secs(), 600);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The wait between two requests. The protocol asks for at least 10 minutes between status
+    /// checks of one payment; a shorter interval is the caller's decision.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = qiwi_agent::ConfirmOptions::new().interval(Duration::from_secs(60));
+    /// ```
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// How long to follow the payment before returning [`Outcome::Pending`], measured from
+    /// the first request.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let options = qiwi_agent::ConfirmOptions::new().timeout(Duration::from_secs(1800));
+    /// ```
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Runs `check-deposit-possible` before a wallet top-up (service 99), as the protocol's
+    /// algorithm starts; a "not possible" answer ends with [`Outcome::DepositNotPossible`]
+    /// and nothing is paid. Off by default: when resuming a payout that may already have been
+    /// paid, the check can answer "not possible" because of that very payment (limits).
+    ///
+    /// ```
+    /// let options = qiwi_agent::ConfirmOptions::new().check_deposit_first(true);
+    /// ```
+    pub fn check_deposit_first(mut self, check: bool) -> Self {
+        self.check_deposit_first = check;
+        self
+    }
+
+    /// Called after every step (a command-line program prints it to stderr).
+    ///
+    /// ```
+    /// let options = qiwi_agent::ConfirmOptions::new().on_progress(|p| eprintln!("{p}"));
+    /// ```
+    pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(Arc::new(callback));
+        self
+    }
+
+    /// The wait between two requests.
+    ///
+    /// ```
+    /// assert_eq!(qiwi_agent::ConfirmOptions::new().get_interval(), qiwi_agent::ConfirmOptions::DEFAULT_INTERVAL);
+    /// ```
+    pub fn get_interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// How long the payment is followed.
+    ///
+    /// ```
+    /// assert_eq!(qiwi_agent::ConfirmOptions::new().get_timeout(), qiwi_agent::ConfirmOptions::DEFAULT_TIMEOUT);
+    /// ```
+    pub fn get_timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+/// What [`AgentClient::pay_and_confirm`] does next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NextStep {
+    /// Send the same `pay` again.
+    Resend,
+    /// Check the payment's status.
+    CheckStatus,
+}
+
+impl fmt::Display for NextStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Resend => "send the payment again",
+            Self::CheckStatus => "check the status",
+        })
+    }
+}
+
+/// One step of [`AgentClient::pay_and_confirm`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProgressEvent {
+    /// Checking whether the wallet can be topped up.
+    CheckingDeposit,
+    /// Sending `pay` (again, when `resend`).
+    Sending {
+        /// Whether this is a repeat of an earlier send.
+        resend: bool,
+    },
+    /// Sending a status check.
+    CheckingStatus,
+    /// The server reported the payment.
+    Seen {
+        /// Its status.
+        status: Option<PaymentStatus>,
+        /// What its attributes say together.
+        state: PaymentState,
+        /// Its payment result code.
+        result_code: Option<PaymentCode>,
+    },
+    /// A status answer did not contain the payment.
+    NotFound,
+    /// The answer did not say anything about the payment (transport error, request-level
+    /// error, unreadable answer).
+    Unknown {
+        /// What happened.
+        reason: String,
+    },
+    /// Waiting before the next request.
+    Waiting {
+        /// How long.
+        wait: Duration,
+        /// What comes after.
+        next: NextStep,
+    },
+}
+
+/// A progress report: which payment, how far, and what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// The payment.
+    pub transaction_number: TransactionNumber,
+    /// How many `pay`/status requests were sent so far.
+    pub requests: u32,
+    /// Time since the start.
+    pub elapsed: Duration,
+    /// What happened.
+    pub event: ProgressEvent,
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "payment {} [{} s]: ",
+            self.transaction_number,
+            self.elapsed.as_secs()
+        )?;
+        match &self.event {
+            ProgressEvent::CheckingDeposit => {
+                f.write_str("checking that the wallet can be topped up")
+            }
+            ProgressEvent::Sending { resend: false } => f.write_str("sending"),
+            ProgressEvent::Sending { resend: true } => {
+                f.write_str("sending again (same transaction number)")
+            }
+            ProgressEvent::CheckingStatus => f.write_str("checking the status"),
+            ProgressEvent::Seen {
+                status,
+                state,
+                result_code,
+            } => {
+                write!(f, "{state}")?;
+                if let Some(status) = status {
+                    write!(f, ", status {status}")?;
+                }
+                match result_code {
+                    Some(code) if !code.is_ok() => write!(f, ", result code {code}"),
+                    _ => Ok(()),
+                }
+            }
+            ProgressEvent::NotFound => f.write_str("not found by the status check"),
+            ProgressEvent::Unknown { reason } => write!(f, "status unknown: {reason}"),
+            ProgressEvent::Waiting { wait, next } => {
+                write!(f, "waiting {} s, then: {next}", wait.as_secs())
+            }
+        }
+    }
+}
+
+/// How [`AgentClient::pay_and_confirm`] ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Final status 60: the money reached the recipient.
+    Succeeded,
+    /// A final status above 100: the payment failed and its money is back on the agent
+    /// balance; the agent returns it to its client.
+    Failed {
+        /// The payment result code that explains why.
+        reason: Option<PaymentCode>,
+    },
+    /// The payment was not registered and sending it again unchanged would fail the same way
+    /// (a fatal payment error, or 215: the transaction number is taken by other details).
+    /// Nothing was debited.
+    Rejected {
+        /// The payment result code.
+        reason: Option<PaymentCode>,
+    },
+    /// `check-deposit-possible` answered that the wallet cannot be topped up; nothing was
+    /// paid.
+    DepositNotPossible(DepositCheck),
+    /// A fatal request-level error (authentication, IP restriction, `fatal="true"`) stopped
+    /// the confirmation: waiting cannot help until the configuration is fixed. The payment's
+    /// fate is unknown: never treat it as failed.
+    Stopped(Error),
+    /// The time limit was reached before a final status; the payment's fate is unknown or it
+    /// is still in progress. Check it later (or run this again: resending is safe).
+    Pending {
+        /// What was last seen of the payment, if it was seen at all.
+        last_state: Option<PaymentState>,
+    },
+}
+
+impl Outcome {
+    /// Whether the money reached the recipient.
+    ///
+    /// ```
+    /// assert!(qiwi_agent::Outcome::Succeeded.is_success());
+    /// ```
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Succeeded)
+    }
+
+    /// Whether the payment's fate is settled: succeeded, failed, or never made (rejected, not
+    /// possible).
+    ///
+    /// ```
+    /// assert!(!qiwi_agent::Outcome::Pending { last_state: None }.is_settled());
+    /// ```
+    pub fn is_settled(&self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded
+                | Self::Failed { .. }
+                | Self::Rejected { .. }
+                | Self::DepositNotPossible(_)
+        )
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Succeeded => f.write_str("succeeded"),
+            Self::Failed { reason: Some(code) } => {
+                write!(f, "failed, money returned to the agent: {code}")
+            }
+            Self::Failed { reason: None } => f.write_str("failed, money returned to the agent"),
+            Self::Rejected { reason: Some(code) } => write!(
+                f,
+                "rejected, not registered: {code}; fix the cause before sending it again"
+            ),
+            Self::Rejected { reason: None } => {
+                f.write_str("rejected, not registered; fix the cause before sending it again")
+            }
+            Self::DepositNotPossible(check) => match check.reason() {
+                Some(code) => write!(f, "the wallet cannot be topped up: {code}"),
+                None => f.write_str("the wallet cannot be topped up"),
+            },
+            Self::Stopped(error) => write!(
+                f,
+                "stopped, the payment's fate is unknown (do not treat it as failed): {error}"
+            ),
+            Self::Pending {
+                last_state: Some(state),
+            } => write!(
+                f,
+                "not final yet (last seen: {state}); check its status later"
+            ),
+            Self::Pending { last_state: None } => f.write_str(
+                "not confirmed yet, its fate is unknown; check its status later or send it again",
+            ),
+        }
+    }
+}
+
+/// What [`AgentClient::pay_and_confirm`] found out.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Confirmation {
+    /// The payment.
+    pub transaction_number: TransactionNumber,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The payment as last reported by the server.
+    pub payment: Option<Payment>,
+    /// The agent's balances as last reported.
+    pub balances: Option<Balances>,
+    /// How many `pay`/status requests were sent.
+    pub requests: u32,
+    /// Time from the first request to the end.
+    pub elapsed: Duration,
+}
+
+/// What one request said about the payment.
+enum Observation {
+    Seen(Box<Payment>),
+    NotFound,
+    Unknown(String),
+}
+
+struct Run<'a> {
+    client: &'a AgentClient,
+    options: &'a ConfirmOptions,
+    number: TransactionNumber,
+    start: SystemTime,
+    requests: u32,
+}
+
+impl Run<'_> {
+    fn elapsed(&self) -> Duration {
+        self.client
+            .clock()
+            .now()
+            .duration_since(self.start)
+            .unwrap_or_default()
+    }
+
+    fn report(&self, event: ProgressEvent) {
+        if let Some(callback) = &self.options.on_progress {
+            callback(&Progress {
+                transaction_number: self.number.clone(),
+                requests: self.requests,
+                elapsed: self.elapsed(),
+                event,
+            });
+        }
+    }
+}
+
+impl AgentClient {
+    /// Sends a payout and follows it until its status is final or the time limit is reached,
+    /// following the protocol's algorithm (see the table in the [module docs](self)): after
+    /// anything that leaves the payment's fate unknown it waits and checks the status; when
+    /// the payment is not registered it sends the same `pay` again (the transaction number
+    /// makes that safe); it stops on a final status or on an error that waiting cannot fix.
+    ///
+    /// Progress goes to [`ConfirmOptions::on_progress`]; waits use the client's clock.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
+    /// use qiwi_agent::{ConfirmOptions, FundsSource, Outcome, Payout, PayoutAmount, TransactionNumber, WalletTopUp};
+    /// let payout: Payout = WalletTopUp::new(
+    ///     TransactionNumber::parse("12345678")?,
+    ///     "79181234567".parse()?,
+    ///     PayoutAmount::parse("100.00")?,
+    ///     FundsSource::NonCash,
+    /// )
+    /// .into();
+    /// let options = ConfirmOptions::new().on_progress(|p| eprintln!("{p}"));
+    /// let confirmation = client.pay_and_confirm(&payout, &options).await?;
+    /// match confirmation.outcome {
+    ///     Outcome::Succeeded => println!("paid"),
+    ///     other => println!("{other}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Only when the payment was never sent: [`Error::InvalidInput`] (a value cannot be
+    /// encoded), or any error of the deposit check when
+    /// [`ConfirmOptions::check_deposit_first`] is on. Everything after the first send is
+    /// reported in [`Confirmation::outcome`].
+    pub async fn pay_and_confirm(
+        &self,
+        payout: &Payout,
+        options: &ConfirmOptions,
+    ) -> Result<Confirmation, Error> {
+        if options.interval.is_zero() {
+            return Err(Error::InvalidInput(
+                "the confirmation interval must be longer than zero".into(),
+            ));
+        }
+        let mut run = Run {
+            client: self,
+            options,
+            number: payout.transaction_number().clone(),
+            start: self.clock().now(),
+            requests: 0,
+        };
+        let query = payout.status_query();
+        let mut last: Option<Payment> = None;
+        let mut balances: Option<Balances> = None;
+        let done = |run: &Run<'_>, outcome, payment, balances| {
+            Ok(Confirmation {
+                transaction_number: run.number.clone(),
+                outcome,
+                payment,
+                balances,
+                requests: run.requests,
+                elapsed: run.elapsed(),
+            })
+        };
+
+        if options.check_deposit_first && payout.service_id() == ServiceId::WALLET {
+            if let Some(funds) = payout.income_wire_transfer {
+                run.report(ProgressEvent::CheckingDeposit);
+                let wallet = WalletNumber::parse(payout.account_number())?;
+                let check = self
+                    .check_deposit_possible(&wallet, funds, payout.to_currency.as_ref())
+                    .await?;
+                if check.deposit_possible == Some(false) {
+                    return done(&run, Outcome::DepositNotPossible(check), None, None);
+                }
+            }
+        }
+
+        // Whether the payment was ever seen registered: from then on it is only polled.
+        let mut registered = false;
+        let mut next: Option<NextStep> = None;
+        loop {
+            let observation = match next {
+                None | Some(NextStep::Resend) => {
+                    run.report(ProgressEvent::Sending {
+                        resend: next.is_some(),
+                    });
+                    run.requests += 1;
+                    match self.pay(payout).await {
+                        Ok(response) => {
+                            if response.balances.is_some() {
+                                balances = response.balances;
+                            }
+                            match response.payment {
+                                Some(payment) => Observation::Seen(Box::new(payment)),
+                                None => Observation::Unknown(
+                                    "the answer to pay holds no payment".into(),
+                                ),
+                            }
+                        }
+                        Err(error) if error.is_not_sent() && run.requests == 1 => {
+                            return Err(error);
+                        }
+                        Err(error) if error.is_fatal() => {
+                            return done(&run, Outcome::Stopped(error), last, balances);
+                        }
+                        Err(error) => Observation::Unknown(error.to_string()),
+                    }
+                }
+                Some(NextStep::CheckStatus) => {
+                    run.report(ProgressEvent::CheckingStatus);
+                    run.requests += 1;
+                    match self.status(&query).await {
+                        Ok(response) => {
+                            if response.balances.is_some() {
+                                balances = response.balances.clone();
+                            }
+                            match response.payment(&run.number) {
+                                Some(payment) => Observation::Seen(Box::new(payment.clone())),
+                                None => Observation::NotFound,
+                            }
+                        }
+                        Err(error) if error.is_fatal() => {
+                            return done(&run, Outcome::Stopped(error), last, balances);
+                        }
+                        Err(error) => Observation::Unknown(error.to_string()),
+                    }
+                }
+            };
+
+            let step = match observation {
+                Observation::Seen(payment) => {
+                    let payment = *payment;
+                    let state = payment.state();
+                    run.report(ProgressEvent::Seen {
+                        status: payment.status,
+                        state,
+                        result_code: payment.result_code,
+                    });
+                    let reason = payment.result_code;
+                    if reason == Some(PaymentCode::TransactionNumberConflict) {
+                        return done(&run, Outcome::Rejected { reason }, Some(payment), balances);
+                    }
+                    let step = match state {
+                        PaymentState::Succeeded => {
+                            return done(&run, Outcome::Succeeded, Some(payment), balances);
+                        }
+                        PaymentState::Failed => {
+                            return done(&run, Outcome::Failed { reason }, Some(payment), balances);
+                        }
+                        PaymentState::NotRegistered if registered => NextStep::CheckStatus,
+                        PaymentState::NotRegistered if !payment.may_retry_same_request() => {
+                            return done(
+                                &run,
+                                Outcome::Rejected { reason },
+                                Some(payment),
+                                balances,
+                            );
+                        }
+                        PaymentState::NotRegistered => NextStep::Resend,
+                        PaymentState::InProgress => {
+                            registered = true;
+                            NextStep::CheckStatus
+                        }
+                    };
+                    last = Some(payment);
+                    step
+                }
+                Observation::NotFound => {
+                    run.report(ProgressEvent::NotFound);
+                    if registered {
+                        NextStep::CheckStatus
+                    } else {
+                        NextStep::Resend
+                    }
+                }
+                Observation::Unknown(reason) => {
+                    run.report(ProgressEvent::Unknown { reason });
+                    NextStep::CheckStatus
+                }
+            };
+
+            if run.elapsed().saturating_add(options.interval) > options.timeout {
+                let last_state = last.as_ref().map(Payment::state);
+                return done(&run, Outcome::Pending { last_state }, last, balances);
+            }
+            run.report(ProgressEvent::Waiting {
+                wait: options.interval,
+                next: step,
+            });
+            self.clock().sleep(options.interval).await;
+            next = Some(step);
+        }
+    }
+}

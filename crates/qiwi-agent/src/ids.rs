@@ -1,0 +1,166 @@
+//! The agent's payment number.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::value::{InvalidValue, check_digits};
+
+/// The agent's own number for a payment (`<transaction-number>`): a positive integer of up to
+/// 20 digits, kept as its digits because 20 digits can exceed `u64`.
+///
+/// Together with the terminal id it identifies the payment in QIWI for its whole life. Sending
+/// a `pay` again with the same number and the same details does not create a second payment
+/// (it is how a payout is retried); the same number with different details is refused with
+/// payment result code 215.
+///
+/// Leading zeros are refused so that one payment has exactly one spelling.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct TransactionNumber(String);
+
+impl TransactionNumber {
+    /// The most digits a transaction number may have.
+    pub const MAX_DIGITS: usize = 20;
+
+    /// Validates a transaction number written as digits.
+    ///
+    /// ```
+    /// use qiwi_agent::TransactionNumber;
+    /// let big = TransactionNumber::parse("99999999999999999999")?; // more than u64::MAX
+    /// assert_eq!(big.as_str(), "99999999999999999999");
+    /// assert!(TransactionNumber::parse("0123").is_err());
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when the text is empty, holds anything but digits, has more than 20
+    /// digits, starts with `0`, or is zero.
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        const WHAT: &str = "transaction number";
+        let text = text.trim();
+        check_digits(WHAT, text, 1..=Self::MAX_DIGITS)?;
+        if text.starts_with('0') {
+            return Err(InvalidValue::new(
+                WHAT,
+                "it must be a positive integer without leading zeros",
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// A transaction number from an integer.
+    ///
+    /// ```
+    /// use qiwi_agent::TransactionNumber;
+    /// assert_eq!(TransactionNumber::from_u128(12345678)?.as_str(), "12345678");
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidValue`] for zero or a number of more than 20 digits.
+    pub fn from_u128(number: u128) -> Result<Self, InvalidValue> {
+        Self::parse(&number.to_string())
+    }
+
+    /// The digits.
+    ///
+    /// ```
+    /// # use qiwi_agent::TransactionNumber;
+    /// assert_eq!(TransactionNumber::parse("42")?.as_str(), "42");
+    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// ```
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Ord for TransactionNumber {
+    /// Numeric order: without leading zeros, a shorter number is a smaller one.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for TransactionNumber {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl FromStr for TransactionNumber {
+    type Err = InvalidValue;
+    fn from_str(text: &str) -> Result<Self, InvalidValue> {
+        Self::parse(text)
+    }
+}
+
+impl fmt::Display for TransactionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for TransactionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TransactionNumber({})", self.0)
+    }
+}
+
+impl Serialize for TransactionNumber {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_up_to_twenty_digits_beyond_u64() {
+        let max = "9".repeat(20);
+        assert_eq!(TransactionNumber::parse(&max).unwrap().as_str(), max);
+        assert!(max.parse::<u64>().is_err(), "20 nines exceed u64");
+        assert_eq!(TransactionNumber::parse(" 1 ").unwrap().as_str(), "1");
+        assert_eq!(
+            TransactionNumber::from_u128(u128::from(u64::MAX) + 1)
+                .unwrap()
+                .as_str(),
+            "18446744073709551616"
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_positive_integer() {
+        for bad in [
+            "",
+            "0",
+            "007",
+            "-1",
+            "+1",
+            "1.0",
+            "12 34",
+            "１２",
+            &"1".repeat(21),
+        ] {
+            assert!(TransactionNumber::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(TransactionNumber::from_u128(0).is_err());
+        assert!(TransactionNumber::from_u128(u128::MAX).is_err());
+        let err = TransactionNumber::parse("12a").unwrap_err().to_string();
+        assert!(err.starts_with("invalid transaction number: "), "{err}");
+    }
+
+    #[test]
+    fn orders_numerically() {
+        let n = |s| TransactionNumber::parse(s).unwrap();
+        assert!(n("9") < n("10"));
+        assert!(n("99999999999999999999") > n("18446744073709551615"));
+        assert_eq!(n("5").cmp(&n("5")), Ordering::Equal);
+    }
+}

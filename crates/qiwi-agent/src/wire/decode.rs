@@ -1,0 +1,440 @@
+//! From the element tree to typed answers.
+//!
+//! Tolerated, because the protocol's own examples do it: no request-level `<result-code>`
+//! (then the presence of the requested data says the request was processed), `<payment>`
+//! directly under `<response>` or inside `<payments>`, `result-сode` with a Cyrillic `с`,
+//! amounts without decimals, `message` without `msg` and the reverse, empty `txn_id`, unknown
+//! elements and attributes (ignored), `extra` pairs inside `<payment>` (kept in order).
+//! Numbers that are present but not numbers are errors that name their place.
+
+use std::str::FromStr;
+
+use bytes::Bytes;
+use http::StatusCode;
+use qiwi_transport::DecodeError;
+use qiwi_transport::codec::xml::checked_text;
+use qiwi_types::Currency;
+use qiwi_types::money::parse_decimal;
+
+use super::tree::{self, Element};
+use crate::codes::{PaymentCode, PaymentStatus, RequestCode};
+use crate::error::Error;
+use crate::ids::TransactionNumber;
+use crate::model::{
+    Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
+    ServiceId, StatusResponse, TxnDate, UserCheck,
+};
+
+/// Everything a `<response>` may hold, before the request type decides what is required.
+#[derive(Debug, Default)]
+pub(crate) struct Envelope {
+    pub(crate) result: Option<RequestResult>,
+    pub(crate) payments: Vec<Payment>,
+    pub(crate) balances: Option<Balances>,
+    pub(crate) exists: Option<bool>,
+    pub(crate) deposit_possible: Option<bool>,
+    pub(crate) provider_id: Option<u32>,
+}
+
+struct Ctx<'a> {
+    status: StatusCode,
+    body: &'a Bytes,
+}
+
+impl Ctx<'_> {
+    fn error(&self, path: &str, message: impl Into<String>) -> DecodeError {
+        DecodeError {
+            status: self.status,
+            format: "XML",
+            path: path.to_owned(),
+            message: message.into(),
+            body: self.body.clone(),
+        }
+    }
+
+    fn number<T: FromStr>(&self, text: &str, path: &str, what: &str) -> Result<T, DecodeError> {
+        text.trim()
+            .parse()
+            .map_err(|_| self.error(path, format!("{what} {text:?} is not a valid number")))
+    }
+
+    /// `true`/`false` (any case) or `1`/`0`; empty is absent.
+    fn flag(&self, text: Option<&str>, path: &str) -> Result<Option<bool>, DecodeError> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Ok(None);
+        };
+        if text.eq_ignore_ascii_case("true") || text == "1" {
+            Ok(Some(true))
+        } else if text.eq_ignore_ascii_case("false") || text == "0" {
+            Ok(Some(false))
+        } else {
+            Err(self.error(path, format!("{text:?} is neither true/false nor 1/0")))
+        }
+    }
+}
+
+/// A non-empty attribute value.
+fn attr<'e>(element: &'e Element, name: &str) -> Option<&'e str> {
+    element
+        .attribute(name)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// `message`, else `msg`, ignoring empty ones.
+fn message(element: &Element) -> Option<String> {
+    attr(element, "message")
+        .or_else(|| attr(element, "msg"))
+        .map(str::to_owned)
+}
+
+fn text_of(element: Option<&Element>) -> Option<&str> {
+    element.map(Element::trimmed_text).filter(|t| !t.is_empty())
+}
+
+/// Parses a whole answer into an [`Envelope`].
+pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, DecodeError> {
+    let text = checked_text(status, body)?;
+    let ctx = Ctx { status, body };
+    let root = tree::parse(text).map_err(|message| ctx.error(".", message))?;
+    if root.name != "response" {
+        return Err(ctx.error(
+            ".",
+            format!("the root element is <{}>, expected <response>", root.name),
+        ));
+    }
+    let result = match root.child("result-code") {
+        Some(element) => request_result(&ctx, element)?,
+        None => None,
+    };
+    let mut payments = Vec::new();
+    let mut index = 0;
+    for child in &root.children {
+        let found: Vec<(&Element, String)> = match child.name.as_str() {
+            "payment" => vec![(child, format!("response.payment[{index}]"))],
+            "payments" => child
+                .children_named("payment")
+                .enumerate()
+                .map(|(i, p)| (p, format!("response.payments.payment[{i}]")))
+                .collect(),
+            _ => continue,
+        };
+        for (element, path) in found {
+            payments.push(payment(&ctx, element, &path)?);
+            index += 1;
+        }
+    }
+    let balances = match root.child("balances") {
+        Some(element) => Some(balances(&ctx, element)?),
+        None => None,
+    };
+    let exists = ctx.flag(text_of(root.child("exist")), "response.exist")?;
+    let deposit_possible = ctx.flag(
+        text_of(root.child("deposit-possible")),
+        "response.deposit-possible",
+    )?;
+    let provider_id = match root.child("provider").and_then(|p| attr(p, "id")) {
+        Some(id) => Some(ctx.number(id, "response.provider@id", "provider id")?),
+        None => None,
+    };
+    Ok(Envelope {
+        result,
+        payments,
+        balances,
+        exists,
+        deposit_possible,
+        provider_id,
+    })
+}
+
+fn request_result(ctx: &Ctx<'_>, element: &Element) -> Result<Option<RequestResult>, DecodeError> {
+    let text = element.trimmed_text();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let code: i32 = ctx.number(text, "response.result-code", "result code")?;
+    Ok(Some(RequestResult {
+        code: RequestCode::from_code(code),
+        fatal: ctx.flag(element.attribute("fatal"), "response.result-code@fatal")?,
+        message: message(element),
+    }))
+}
+
+fn balances(ctx: &Ctx<'_>, element: &Element) -> Result<Balances, DecodeError> {
+    let mut list = Vec::new();
+    for (i, balance) in element.children_named("balance").enumerate() {
+        let path = format!("response.balances.balance[{i}]");
+        let code = attr(balance, "code")
+            .ok_or_else(|| ctx.error(&format!("{path}@code"), "the currency code is missing"))?;
+        let text = balance.trimmed_text();
+        let amount = parse_decimal(text).map_err(|message| ctx.error(&path, message))?;
+        list.push(Balance {
+            currency: Currency::parse(code),
+            amount,
+        });
+    }
+    Ok(Balances(list))
+}
+
+fn extras(element: &Element) -> Vec<Extra> {
+    element
+        .children_named("extra")
+        .map(|e| Extra::new(e.attribute("name").unwrap_or_default(), e.trimmed_text()))
+        .collect()
+}
+
+fn side(ctx: &Ctx<'_>, element: &Element, path: &str) -> Result<PaymentSide, DecodeError> {
+    let amount = match text_of(element.child("amount")) {
+        Some(text) => Some(
+            parse_decimal(text).map_err(|message| ctx.error(&format!("{path}.amount"), message))?,
+        ),
+        None => None,
+    };
+    let service_id = match text_of(element.child("service-id")) {
+        Some(text) => Some(ServiceId(ctx.number(
+            text,
+            &format!("{path}.service-id"),
+            "service id",
+        )?)),
+        None => None,
+    };
+    Ok(PaymentSide {
+        amount,
+        currency: text_of(element.child("ccy")).map(Currency::parse),
+        service_id,
+        account_number: text_of(element.child("account-number")).map(str::to_owned),
+        extra: extras(element),
+    })
+}
+
+fn payment(ctx: &Ctx<'_>, element: &Element, path: &str) -> Result<Payment, DecodeError> {
+    let at = |name: &str| format!("{path}@{name}");
+    let transaction_number = match attr(element, "transaction-number") {
+        Some(text) => Some(
+            TransactionNumber::parse(text)
+                .map_err(|e| ctx.error(&at("transaction-number"), e.to_string()))?,
+        ),
+        None => None,
+    };
+    let status = match attr(element, "status") {
+        Some(text) => Some(PaymentStatus::from_code(ctx.number(
+            text,
+            &at("status"),
+            "payment status",
+        )?)),
+        None => None,
+    };
+    let result_code = match attr(element, "result-code") {
+        Some(text) => Some(PaymentCode::from_code(ctx.number(
+            text,
+            &at("result-code"),
+            "payment result code",
+        )?)),
+        None => None,
+    };
+    let from = match element.child("from") {
+        Some(from) => Some(side(ctx, from, &format!("{path}.from"))?),
+        None => None,
+    };
+    let to = match element.child("to") {
+        Some(to) => Some(side(ctx, to, &format!("{path}.to"))?),
+        None => None,
+    };
+    Ok(Payment {
+        transaction_number,
+        txn_id: attr(element, "txn_id").map(str::to_owned),
+        status,
+        result_code,
+        fatal_error: ctx.flag(element.attribute("fatal-error"), &at("fatal-error"))?,
+        final_status: ctx.flag(element.attribute("final-status"), &at("final-status"))?,
+        message: message(element),
+        txn_date: attr(element, "txn-date").map(TxnDate::parse),
+        from,
+        to,
+        extra: extras(element),
+    })
+}
+
+/// Turns a non-zero request-level result into the matching error.
+fn check(envelope: &Envelope, status: StatusCode, body: &Bytes) -> Result<(), Error> {
+    match &envelope.result {
+        Some(result) if !result.is_ok() => {
+            Err(Error::from_result(result.clone(), status, body.clone()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn missing(status: StatusCode, body: &Bytes, what: &str) -> Error {
+    Error::Decode(DecodeError {
+        status,
+        format: "XML",
+        path: "response".into(),
+        message: format!("the answer has neither a result code nor {what}"),
+        body: body.clone(),
+    })
+}
+
+pub(crate) fn ping(status: StatusCode, body: &Bytes) -> Result<Balances, Error> {
+    let envelope = envelope(status, body)?;
+    check(&envelope, status, body)?;
+    match (envelope.balances, envelope.result) {
+        (Some(balances), _) => Ok(balances),
+        // Processed, and the agent has no active account.
+        (None, Some(_)) => Ok(Balances::default()),
+        (None, None) => Err(missing(status, body, "balances")),
+    }
+}
+
+pub(crate) fn user_check(status: StatusCode, body: &Bytes) -> Result<UserCheck, Error> {
+    let envelope = envelope(status, body)?;
+    check(&envelope, status, body)?;
+    if envelope.result.is_none() && envelope.exists.is_none() {
+        return Err(missing(status, body, "<exist>"));
+    }
+    Ok(UserCheck {
+        result: envelope.result,
+        exists: envelope.exists,
+    })
+}
+
+pub(crate) fn deposit_check(status: StatusCode, body: &Bytes) -> Result<DepositCheck, Error> {
+    let envelope = envelope(status, body)?;
+    let answered = envelope.exists.is_some() || envelope.deposit_possible.is_some();
+    // A non-zero code with the answer's elements (204 in the protocol's example) is an
+    // answer, not a failure to process the request.
+    if !answered {
+        check(&envelope, status, body)?;
+        if envelope.result.is_none() {
+            return Err(missing(status, body, "<deposit-possible>"));
+        }
+    }
+    Ok(DepositCheck {
+        result: envelope.result,
+        exists: envelope.exists,
+        deposit_possible: envelope.deposit_possible,
+    })
+}
+
+pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error> {
+    let envelope = envelope(status, body)?;
+    check(&envelope, status, body)?;
+    if envelope.result.is_none() && envelope.payments.is_empty() {
+        return Err(missing(status, body, "a <payment>"));
+    }
+    Ok(PayResponse {
+        result: envelope.result,
+        payment: envelope.payments.into_iter().next(),
+        balances: envelope.balances,
+    })
+}
+
+pub(crate) fn payment_status(status: StatusCode, body: &Bytes) -> Result<StatusResponse, Error> {
+    let envelope = envelope(status, body)?;
+    check(&envelope, status, body)?;
+    if envelope.result.is_none() && envelope.payments.is_empty() && envelope.balances.is_none() {
+        return Err(missing(status, body, "payments or balances"));
+    }
+    Ok(StatusResponse {
+        result: envelope.result,
+        payments: envelope.payments,
+        balances: envelope.balances,
+    })
+}
+
+pub(crate) fn provider(status: StatusCode, body: &Bytes) -> Result<u32, Error> {
+    let envelope = envelope(status, body)?;
+    check(&envelope, status, body)?;
+    envelope.provider_id.ok_or_else(|| {
+        Error::Decode(DecodeError {
+            status,
+            format: "XML",
+            path: "response.provider@id".into(),
+            message: "the answer has no provider id".into(),
+            body: body.clone(),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(xml: &str) -> Result<Envelope, DecodeError> {
+        envelope(StatusCode::OK, &Bytes::copy_from_slice(xml.as_bytes()))
+    }
+
+    #[test]
+    fn payments_are_found_with_and_without_the_wrapper() {
+        let e = env(
+            "<response><payment transaction-number='1'/><payments><payment transaction-number='2'/></payments></response>",
+        )
+        .unwrap();
+        let numbers: Vec<_> = e
+            .payments
+            .iter()
+            .map(|p| p.transaction_number.as_ref().unwrap().as_str())
+            .collect();
+        assert_eq!(numbers, ["1", "2"]);
+    }
+
+    #[test]
+    fn bad_numbers_name_their_place() {
+        let cases = [
+            (
+                "<response><result-code fatal='false'>zero</result-code></response>",
+                "response.result-code",
+            ),
+            (
+                "<response><result-code fatal='maybe'>0</result-code></response>",
+                "response.result-code@fatal",
+            ),
+            (
+                "<response><balances><balance code='643'>abc</balance></balances></response>",
+                "response.balances.balance[0]",
+            ),
+            (
+                "<response><balances><balance>1</balance></balances></response>",
+                "response.balances.balance[0]@code",
+            ),
+            (
+                "<response><payment status='x'/></response>",
+                "response.payment[0]@status",
+            ),
+            (
+                "<response><payments><payment transaction-number='01'/></payments></response>",
+                "response.payments.payment[0]@transaction-number",
+            ),
+            (
+                "<response><payment><to><amount>1,5</amount></to></payment></response>",
+                "response.payment[0].to.amount",
+            ),
+            ("<response><exist>yes</exist></response>", "response.exist"),
+            (
+                "<response><provider id='x'/></response>",
+                "response.provider@id",
+            ),
+            ("<answer/>", "."),
+        ];
+        for (xml, path) in cases {
+            let err = env(xml).unwrap_err();
+            assert_eq!(err.path, path, "{xml}");
+            assert_eq!(&err.body[..], xml.as_bytes());
+        }
+    }
+
+    #[test]
+    fn empty_values_are_absent() {
+        let e = env(
+            "<response><result-code fatal=''></result-code><payment txn_id='' message='' msg='Ok' result-code='' status=' '/></response>",
+        )
+        .unwrap();
+        assert_eq!(e.result, None);
+        let p = &e.payments[0];
+        assert_eq!(
+            (p.txn_id.as_deref(), p.status, p.result_code),
+            (None, None, None)
+        );
+        assert_eq!(p.message.as_deref(), Some("Ok"));
+    }
+}
