@@ -77,7 +77,7 @@ pub use model::{
 };
 pub use payout::{
     CardNumber, CardPayout, CardPayoutByPhone, Comment, ForeignCardPayout, FundsSource,
-    MobileTopUp, Payout, SbpPayout, Sender,
+    MobileTopUp, Payout, SbpPayout, Sender, WalletTopUp,
 };
 pub use value::InvalidValue;
 
