@@ -1,0 +1,459 @@
+//! Table tests: every result code and status, whether it is final or fatal, and what
+//! `pay_and_confirm` does with it. A scripted transport answers and a manual clock stands in
+//! for time, so nothing sleeps.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use qiwi_agent::{
+    ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
+    PaymentStatus, Payout, PayoutAmount, RequestCode, RequestResult, ServiceId, TransactionNumber,
+    WalletTopUp, wire,
+};
+use qiwi_transport::TransportErrorKind;
+use qiwi_transport::test_util::Reply;
+use qiwi_types::Currency;
+use support::{scripted_client, xml};
+
+const TXN: &str = "12345678";
+
+fn payout() -> Payout {
+    WalletTopUp::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        "79181234567".parse().unwrap(),
+        PayoutAmount::parse("100.00").unwrap(),
+        FundsSource::NonCash,
+    )
+    .into()
+}
+
+fn options() -> ConfirmOptions {
+    ConfirmOptions::new()
+        .interval(Duration::from_secs(600))
+        .timeout(Duration::from_secs(3600))
+}
+
+/// An answer holding one payment with these attributes (and the request-level code 0).
+fn payment(attributes: &str) -> Reply {
+    xml(&format!(
+        "<response><result-code fatal='false'>0</result-code><payment transaction-number='{TXN}' {attributes}/></response>"
+    ))
+}
+
+/// A request-level error answer.
+fn request_error(code: i32, fatal: Option<bool>) -> Reply {
+    let fatal = fatal.map(|f| format!(" fatal='{f}'")).unwrap_or_default();
+    xml(&format!(
+        "<response><result-code{fatal} message='x'>{code}</result-code></response>"
+    ))
+}
+
+/// The final answer that ends a run successfully, for `pay` and for status alike.
+fn success() -> Reply {
+    payment("status='60' txn_id='9' result-code='0' final-status='true' fatal-error='false'")
+}
+
+fn not_found() -> Reply {
+    xml("<response><result-code fatal='false'>0</result-code><balances/></response>")
+}
+
+fn describe(outcome: &Outcome) -> String {
+    let code = |c: &Option<PaymentCode>| c.map(|c| c.code().to_string()).unwrap_or_default();
+    match outcome {
+        Outcome::Succeeded => "succeeded".into(),
+        Outcome::Failed { reason } => format!("failed({})", code(reason)),
+        Outcome::Rejected { reason } => format!("rejected({})", code(reason)),
+        Outcome::DepositNotPossible(_) => "deposit_not_possible".into(),
+        Outcome::Stopped(error) => format!(
+            "stopped({})",
+            match error {
+                Error::Authentication(_) => "authentication",
+                Error::Permission(_) => "permission",
+                Error::Rejected(_) => "rejected",
+                Error::Server(_) => "server",
+                other => panic!("unexpected stop {other:?}"),
+            }
+        ),
+        Outcome::Pending { last_state } => format!("pending({last_state:?})"),
+        other => panic!("unexpected outcome {other:?}"),
+    }
+}
+
+/// Runs `pay_and_confirm` against a script; returns the confirmation, the kinds of requests
+/// sent (`pay`, `status`, `check`) and the waits the clock was asked for.
+async fn run(
+    replies: Vec<Reply>,
+    options: &ConfirmOptions,
+) -> (Confirmation, Vec<&'static str>, Vec<Duration>) {
+    let (client, transport, clock) = scripted_client(replies);
+    let confirmation = client.pay_and_confirm(&payout(), options).await.unwrap();
+    let kinds = transport
+        .requests()
+        .iter()
+        .map(|r| {
+            let body = String::from_utf8_lossy(&r.body).into_owned();
+            if body.contains("<auth>") {
+                "pay"
+            } else if body.contains("<status>") {
+                "status"
+            } else if body.contains("check-deposit-possible") {
+                "check"
+            } else {
+                panic!("unexpected request {body}")
+            }
+        })
+        .collect();
+    assert_eq!(transport.count(), transport.requests().len());
+    (confirmation, kinds, clock.sleeps())
+}
+
+#[test]
+fn request_codes_table() {
+    // code, fatal attribute, variant, documented fatal, fatal, may retry same request, error
+    #[rustfmt::skip]
+    let table: &[(i32, Option<bool>, RequestCode, Option<bool>, bool, bool, &str)] = &[
+        (13,  Some(false), RequestCode::RetryLater,         Some(false), false, true,  "RateLimited"),
+        (150, Some(true),  RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),
+        (150, None,        RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),
+        (300, Some(false), RequestCode::UnknownError,       Some(false), false, true,  "Server"),
+        (339, Some(true),  RequestCode::IpRestricted,       Some(true),  true,  false, "Permission"),
+        (204, Some(true),  RequestCode::Other(204),         None,        true,  false, "Rejected"),
+        (777, Some(false), RequestCode::Other(777),         None,        false, true,  "Rejected"),
+        (777, None,        RequestCode::Other(777),         None,        false, true,  "Rejected"),
+    ];
+    for &(code, fatal, variant, documented, is_fatal, may_retry, error) in table {
+        let name = format!("{code} fatal={fatal:?}");
+        let parsed = RequestCode::from_code(code);
+        assert_eq!(parsed, variant, "{name}");
+        assert_eq!(parsed.documented_fatal(), documented, "{name}");
+        let result = RequestResult::new(parsed, fatal, None);
+        assert_eq!(result.is_fatal(), is_fatal, "{name}");
+        assert_eq!(result.may_retry_same_request(), may_retry, "{name}");
+        let fatal_attr = fatal.map(|f| format!(" fatal='{f}'")).unwrap_or_default();
+        let body = format!("<response><result-code{fatal_attr}>{code}</result-code></response>");
+        let err = wire::decode_ping(body.as_bytes()).unwrap_err();
+        let got = match &err {
+            Error::RateLimited { retry_after, .. } => {
+                assert_eq!(*retry_after, Duration::from_secs(60), "{name}");
+                "RateLimited"
+            }
+            Error::Authentication(_) => "Authentication",
+            Error::Server(_) => "Server",
+            Error::Permission(_) => "Permission",
+            Error::Rejected(_) => "Rejected",
+            other => panic!("{name}: {other:?}"),
+        };
+        assert_eq!(got, error, "{name}");
+        assert_eq!(err.is_fatal(), is_fatal, "{name}");
+        assert_eq!(err.request_result(), Some(&result), "{name}");
+    }
+    assert!(RequestCode::Ok.is_ok());
+    assert!(!RequestCode::Ok.may_retry_same_request(None));
+}
+
+#[test]
+fn payment_statuses_table() {
+    use PaymentStatus::*;
+    // code, variant, final, success, failure
+    #[rustfmt::skip]
+    let table: &[(i32, PaymentStatus, bool, bool, bool)] = &[
+        (-2,  Other(-2),                false, false, false),
+        (-1,  NotRegistered,            false, false, false),
+        (0,   AwaitingConfirmation(0),  false, false, false),
+        (49,  AwaitingConfirmation(49), false, false, false),
+        (50,  Accepted,                 false, false, false),
+        (51,  Processing(51),           false, false, false),
+        (52,  Crediting,                false, false, false),
+        (59,  Processing(59),           false, false, false),
+        (60,  Success,                  true,  true,  false),
+        (61,  Other(61),                false, false, false),
+        (100, Other(100),               false, false, false),
+        (101, Failed(101),              true,  false, true),
+        (130, Failed(130),              true,  false, true),
+        (150, Declined,                 true,  false, true),
+        (151, AuthorizationError,       true,  false, true),
+        (160, Cancelled,                true,  false, true),
+        (161, Failed(161),              true,  false, true),
+    ];
+    for &(code, variant, is_final, success, failure) in table {
+        let status = PaymentStatus::from_code(code);
+        assert_eq!(status, variant, "{code}");
+        assert_eq!(status.code(), code);
+        assert_eq!(status.is_final(), is_final, "{code}");
+        assert_eq!(status.is_success(), success, "{code}");
+        assert_eq!(status.is_failure(), failure, "{code}");
+    }
+}
+
+#[test]
+fn payment_codes_table() {
+    use PaymentCode::*;
+    // code, variant, may retry without fatal-error, with fatal-error=false, with fatal-error=true
+    #[rustfmt::skip]
+    let table: &[(i32, PaymentCode, bool, bool, bool)] = &[
+        (0,   Ok,                         false, false, false),
+        (155, ServiceNotAllowed,          false, true,  false),
+        (204, InsufficientIdentification, false, true,  false),
+        (215, TransactionNumberConflict,  false, false, false),
+        (220, InsufficientFunds,          true,  true,  false),
+        (241, AmountBelowMinimum,         false, true,  false),
+        (242, AmountAboveMaximum,         false, true,  false),
+        (298, InvalidPhoneNumber,         false, true,  false),
+        (300, UnknownError,               true,  true,  false),
+        (316, AgentBlocked,               false, true,  false),
+        (319, TopUpProhibited,            false, true,  false),
+        (700, MonthlyLimitExceeded,       true,  true,  false),
+        (702, BalanceLimitExceeded,       true,  true,  false),
+        (999, Other(999),                 true,  true,  false),
+    ];
+    for &(code, variant, without, not_fatal, fatal) in table {
+        let parsed = PaymentCode::from_code(code);
+        assert_eq!(parsed, variant, "{code}");
+        assert_eq!(parsed.may_retry_same_request(None), without, "{code}");
+        assert_eq!(
+            parsed.may_retry_same_request(Some(false)),
+            not_fatal,
+            "{code}"
+        );
+        assert_eq!(parsed.may_retry_same_request(Some(true)), fatal, "{code}");
+    }
+}
+
+/// What `pay_and_confirm` does with each answer to its first `pay`: which requests follow and
+/// how it ends. Every run that goes on is ended by a final success.
+#[tokio::test]
+async fn pay_and_confirm_table_for_the_first_answer() {
+    #[rustfmt::skip]
+    let table: Vec<(&str, Reply, &[&str], &str)> = vec![
+        // Request-level codes.
+        ("13 busy, not fatal",        request_error(13, Some(false)),  &["pay", "status"], "succeeded"),
+        ("150 auth, fatal",           request_error(150, Some(true)),  &["pay"], "stopped(authentication)"),
+        ("150 without fatal flag",    request_error(150, None),        &["pay"], "stopped(authentication)"),
+        ("300 unknown, not fatal",    request_error(300, Some(false)), &["pay", "status"], "succeeded"),
+        ("339 IP, fatal",             request_error(339, Some(true)),  &["pay"], "stopped(permission)"),
+        ("unlisted code, fatal",      request_error(777, Some(true)),  &["pay"], "stopped(rejected)"),
+        ("unlisted code, not fatal",  request_error(777, Some(false)), &["pay", "status"], "succeeded"),
+        // Transport and HTTP level.
+        ("connection reset",          Reply::Fail(TransportErrorKind::Reset), &["pay", "status"], "succeeded"),
+        ("timeout",                   Reply::Fail(TransportErrorKind::Timeout), &["pay", "status"], "succeeded"),
+        ("HTTP 500",                  Reply::status(500, "oops"),      &["pay", "status"], "succeeded"),
+        ("HTTP 502 HTML page",        Reply::status(502, "<html><body>Bad gateway</body></html>"), &["pay", "status"], "succeeded"),
+        ("HTTP 401",                  Reply::status(401, ""),          &["pay"], "stopped(authentication)"),
+        ("HTTP 403",                  Reply::status(403, ""),          &["pay"], "stopped(permission)"),
+        ("empty body",                xml(""),                         &["pay", "status"], "succeeded"),
+        ("malformed XML",             xml("<response><payment"),       &["pay", "status"], "succeeded"),
+        ("DTD refused",               xml("<!DOCTYPE r [<!ENTITY e 'x'>]><response>&e;</response>"), &["pay", "status"], "succeeded"),
+        ("code 0, no payment",        xml("<response><result-code fatal='false'>0</result-code></response>"), &["pay", "status"], "succeeded"),
+        // Payment level.
+        ("-1, not fatal: resend",     payment("status='-1' txn_id='' result-code='300' fatal-error='false' final-status='false'"), &["pay", "pay"], "succeeded"),
+        ("-1 without code: resend",   payment("status='-1' txn_id=''"), &["pay", "pay"], "succeeded"),
+        ("empty txn_id: resend",      payment("status='50' txn_id='' final-status='false'"), &["pay", "pay"], "succeeded"),
+        ("-1, 220 fatal",             payment("status='-1' txn_id='' result-code='220' fatal-error='true'"), &["pay"], "rejected(220)"),
+        ("-1, 220 no fatal flag",     payment("status='-1' txn_id='' result-code='220'"), &["pay", "pay"], "succeeded"),
+        ("-1, 241 no fatal flag",     payment("status='-1' txn_id='' result-code='241'"), &["pay"], "rejected(241)"),
+        ("215 conflict",              payment("status='-1' txn_id='' result-code='215' fatal-error='true'"), &["pay"], "rejected(215)"),
+        ("215 on a final status",     payment("status='60' txn_id='5' result-code='215' final-status='true'"), &["pay"], "rejected(215)"),
+        ("0 awaiting confirmation",   payment("status='0' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("50 accepted",               payment("status='50' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("52 crediting",              payment("status='52' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("55 processing",             payment("status='55' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("77 undescribed",            payment("status='77' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("60 final",                  payment("status='60' txn_id='5' result-code='0' final-status='true'"), &["pay"], "succeeded"),
+        ("60 without final flag",     payment("status='60' txn_id='5'"), &["pay"], "succeeded"),
+        ("60 but final-status false", payment("status='60' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        ("final flag on status 50",   payment("status='50' txn_id='5' final-status='true'"), &["pay", "status"], "succeeded"),
+        ("130 failed",                payment("status='130' txn_id='5' result-code='300' final-status='true' fatal-error='true'"), &["pay"], "failed(300)"),
+        ("150 declined",              payment("status='150' txn_id='5' result-code='242' final-status='true'"), &["pay"], "failed(242)"),
+        ("151 auth error",            payment("status='151' txn_id='5' result-code='316' final-status='true'"), &["pay"], "failed(316)"),
+        ("160 cancelled",             payment("status='160' txn_id='5' final-status='true'"), &["pay"], "failed()"),
+        ("130 but final-status false", payment("status='130' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+    ];
+    for (name, first, expected_requests, expected_outcome) in table {
+        let (confirmation, kinds, sleeps) = run(vec![first, success()], &options()).await;
+        assert_eq!(kinds, expected_requests, "{name}: requests");
+        assert_eq!(
+            describe(&confirmation.outcome),
+            expected_outcome,
+            "{name}: outcome"
+        );
+        assert_eq!(
+            sleeps,
+            vec![Duration::from_secs(600); expected_requests.len() - 1],
+            "{name}: waits"
+        );
+        assert_eq!(
+            confirmation.requests as usize,
+            expected_requests.len(),
+            "{name}"
+        );
+    }
+}
+
+/// What happens after the payment was sent: status answers.
+#[tokio::test]
+async fn pay_and_confirm_table_for_status_answers() {
+    let in_progress = || payment("status='50' txn_id='5' final-status='false'");
+    #[rustfmt::skip]
+    let table: Vec<(&str, Vec<Reply>, &[&str], &str)> = vec![
+        ("registered, then not found: keep checking",
+         vec![in_progress(), not_found(), success()], &["pay", "status", "status"], "succeeded"),
+        ("never seen, not found: send again",
+         vec![Reply::Fail(TransportErrorKind::Reset), not_found(), success()], &["pay", "status", "pay"], "succeeded"),
+        ("registered, then -1: keep checking (never resend)",
+         vec![in_progress(), payment("status='-1' txn_id=''"), success()], &["pay", "status", "status"], "succeeded"),
+        ("status check fails in transport: check again",
+         vec![in_progress(), Reply::Fail(TransportErrorKind::Connect), success()], &["pay", "status", "status"], "succeeded"),
+        ("status check 300: check again",
+         vec![in_progress(), request_error(300, Some(false)), success()], &["pay", "status", "status"], "succeeded"),
+        ("status check 150: stop",
+         vec![in_progress(), request_error(150, Some(true))], &["pay", "status"], "stopped(authentication)"),
+        ("final failure on status",
+         vec![in_progress(), payment("status='160' txn_id='5' result-code='300' final-status='true'")], &["pay", "status"], "failed(300)"),
+        ("another payment's entry does not count",
+         vec![in_progress(), xml("<response><result-code fatal='false'>0</result-code><payment transaction-number='1' status='60' txn_id='1' final-status='true'/></response>"), success()],
+         &["pay", "status", "status"], "succeeded"),
+    ];
+    for (name, replies, expected_requests, expected_outcome) in table {
+        let (confirmation, kinds, _) = run(replies, &options()).await;
+        assert_eq!(kinds, expected_requests, "{name}: requests");
+        assert_eq!(
+            describe(&confirmation.outcome),
+            expected_outcome,
+            "{name}: outcome"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stopped_confirmation_keeps_what_was_last_seen() {
+    let (confirmation, _, _) = run(
+        vec![
+            payment("status='50' txn_id='5' final-status='false'"),
+            request_error(150, Some(true)),
+        ],
+        &options(),
+    )
+    .await;
+    assert!(matches!(
+        confirmation.outcome,
+        Outcome::Stopped(Error::Authentication(_))
+    ));
+    assert_eq!(
+        confirmation.payment.as_ref().map(|p| p.state()),
+        Some(PaymentState::InProgress)
+    );
+    assert!(!confirmation.outcome.is_settled());
+}
+
+#[tokio::test]
+async fn the_deadline_ends_with_pending_without_sleeping_for_real() {
+    let in_progress = || payment("status='50' txn_id='5' final-status='false'");
+    let options = ConfirmOptions::new()
+        .interval(Duration::from_secs(600))
+        .timeout(Duration::from_secs(1800));
+    let (confirmation, kinds, sleeps) = run(
+        vec![in_progress(), in_progress(), in_progress(), in_progress()],
+        &options,
+    )
+    .await;
+    // Requests at 0, 600, 1200 and 1800 s; another wait would pass the 1800 s limit.
+    assert_eq!(kinds, ["pay", "status", "status", "status"]);
+    assert_eq!(sleeps, vec![Duration::from_secs(600); 3]);
+    assert_eq!(describe(&confirmation.outcome), "pending(Some(InProgress))");
+    assert_eq!(confirmation.elapsed, Duration::from_secs(1800));
+    assert_eq!(
+        confirmation.outcome.to_string(),
+        "not final yet (last seen: in progress); check its status later"
+    );
+
+    let (confirmation, kinds, _) = run(
+        vec![Reply::Fail(TransportErrorKind::Reset), not_found()],
+        &ConfirmOptions::new()
+            .interval(Duration::from_secs(600))
+            .timeout(Duration::from_secs(600)),
+    )
+    .await;
+    assert_eq!(kinds, ["pay", "status"]);
+    assert_eq!(describe(&confirmation.outcome), "pending(None)");
+}
+
+#[tokio::test]
+async fn progress_is_reported_for_every_step() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let options = options().on_progress(move |p| sink.lock().unwrap().push(p.to_string()));
+    let (confirmation, _, _) = run(
+        vec![
+            Reply::Fail(TransportErrorKind::Reset),
+            not_found(),
+            payment("status='52' txn_id='5' final-status='false'"),
+            success(),
+        ],
+        &options,
+    )
+    .await;
+    assert!(confirmation.outcome.is_success());
+    assert_eq!(
+        confirmation.payment.as_ref().unwrap().txn_id.as_deref(),
+        Some("9")
+    );
+    let lines = lines.lock().unwrap().clone();
+    assert_eq!(
+        lines,
+        [
+            "payment 12345678 [0 s]: sending",
+            "payment 12345678 [0 s]: status unknown: the connection was closed before the answer was complete: scripted failure; try again; for a payment, check its status before sending it again",
+            "payment 12345678 [0 s]: waiting 600 s, then: check the status",
+            "payment 12345678 [600 s]: checking the status",
+            "payment 12345678 [600 s]: not found by the status check",
+            "payment 12345678 [600 s]: waiting 600 s, then: send the payment again",
+            "payment 12345678 [1200 s]: sending again (same transaction number)",
+            "payment 12345678 [1200 s]: in progress, status 52 (being credited to the client account)",
+            "payment 12345678 [1200 s]: waiting 600 s, then: check the status",
+            "payment 12345678 [1800 s]: checking the status",
+            "payment 12345678 [1800 s]: succeeded, status 60 (processed successfully)",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_deposit_check_comes_first_when_asked() {
+    let impossible = support::fixture("responses/deposit_spec_5_2_impossible_204.xml");
+    let options = options().check_deposit_first(true);
+    let (confirmation, kinds, _) = run(vec![xml(&impossible)], &options).await;
+    assert_eq!(kinds, ["check"]);
+    assert_eq!(confirmation.requests, 0);
+    assert_eq!(
+        confirmation.outcome.to_string(),
+        "the wallet cannot be topped up: 204 (the wallet's identification status is insufficient for this payment)"
+    );
+
+    let possible = support::fixture("responses/deposit_spec_5_2_possible.xml");
+    let (confirmation, kinds, _) = run(vec![xml(&possible), success()], &options).await;
+    assert_eq!(kinds, ["check", "pay"]);
+    assert!(confirmation.outcome.is_success());
+}
+
+#[tokio::test]
+async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
+    let (client, transport, _) = scripted_client(vec![]);
+    let bad = Payout::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        ServiceId::WALLET,
+        "79181234567",
+        PayoutAmount::parse("1").unwrap(),
+    )
+    .unwrap()
+    .with_to_currency(Some(Currency::parse("R<B")));
+    let err = client.pay_and_confirm(&bad, &options()).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert_eq!(transport.count(), 0);
+    let err = client
+        .pay_and_confirm(&payout(), &options().interval(Duration::ZERO))
+        .await
+        .unwrap_err();
+    assert!(err.is_not_sent());
+    assert_eq!(transport.count(), 0);
+}
