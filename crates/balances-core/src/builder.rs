@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
-#[cfg(feature = "reqwest")]
-use qiwi_transport::{ClientIdentity, ReqwestTransport};
 use qiwi_transport::{
     BaseUrl, Executor, ExposeSecret, RetryPolicy, SecretString, Timeouts, Transport,
 };
+#[cfg(feature = "reqwest")]
+use qiwi_transport::{ClientIdentity, ReqwestTransport};
 
+use crate::Error;
 use crate::client::BalancesClient;
 use crate::oauth::{Auth, ClientCredentials, TokenCache};
-use crate::Error;
 
 /// The scope asked for unless [`BalancesClientBuilder::scope`] says otherwise: the balance
 /// endpoints need `read_only` (or `read_write`), and a token should carry no more than it needs.
@@ -280,14 +280,14 @@ impl BalancesClientBuilder {
                 not_empty(id, "client id")?;
                 not_empty(secret, "client secret")?;
                 let scope = normalize_scope(&self.scope)?;
-                Ok(Auth::Credentials(TokenCache::new(
+                Ok(Auth::Credentials(Box::new(TokenCache::new(
                     ClientCredentials {
                         client_id: id.clone(),
                         client_secret: secret.clone(),
                         scope,
                     },
                     base.join(["oauth", "token"]),
-                )))
+                ))))
             }
             (None, None, Some(token)) => BearerToken::new(token.expose_secret())
                 .map(Auth::Static)
@@ -333,10 +333,10 @@ impl BalancesClientBuilder {
 /// them with single spaces.
 fn normalize_scope(scope: &str) -> Result<String, Error> {
     let tokens: Vec<&str> = scope.split_ascii_whitespace().collect();
-    if let Some(bad) = tokens
-        .iter()
-        .find(|t| !t.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\'))
-    {
+    if let Some(bad) = tokens.iter().find(|t| {
+        !t.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    }) {
         return Err(Error::Configuration(format!(
             "the scope {bad:?} holds characters OAuth does not allow"
         )));
@@ -351,10 +351,21 @@ mod tests {
     #[test]
     fn company_hosts_follow_the_documented_patterns() {
         assert_eq!(
-            Environment::Production.base_url(" Acme-Corp ").unwrap().to_string(),
+            Environment::Production
+                .base_url(" Acme-Corp ")
+                .unwrap()
+                .to_string(),
             "https://acme-corp.api.treezor.com/"
         );
-        for bad in ["", "-acme", "acme-", "ac.me", "acme/x", "a b", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "-acme",
+            "acme-",
+            "ac.me",
+            "acme/x",
+            "a b",
+            &"a".repeat(64),
+        ] {
             let err = Environment::Sandbox.base_url(bad).unwrap_err();
             assert!(matches!(err, Error::Configuration(_)), "{bad}: {err}");
         }
@@ -362,7 +373,10 @@ mod tests {
 
     #[test]
     fn scopes_are_normalized_and_checked() {
-        assert_eq!(normalize_scope(" read_only  read_write ").unwrap(), "read_only read_write");
+        assert_eq!(
+            normalize_scope(" read_only  read_write ").unwrap(),
+            "read_only read_write"
+        );
         assert_eq!(normalize_scope("").unwrap(), "");
         assert!(normalize_scope("read\"only").is_err());
         assert!(normalize_scope("lecture_é").is_err());

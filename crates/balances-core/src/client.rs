@@ -252,10 +252,8 @@ impl BalancesClient {
         route: &'static str,
         operation: &'static str,
     ) -> Result<T, Error> {
-        let request = Request::new(Method::GET, url, route).header(
-            header::ACCEPT,
-            HeaderValue::from_static(json::CONTENT_TYPE),
-        );
+        let request = Request::new(Method::GET, url, route)
+            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE));
         let response = self.send_authorized(request, operation).await?;
         json::decode(&response).map_err(Error::Decode)
     }

@@ -61,10 +61,10 @@ impl HistoryDate {
     /// ```
     pub fn from_ymd(year: i16, month: i8, day: i8) -> Result<Self, Error> {
         calendar_date(year, month, day).ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "{year:04}-{month:02}-{day:02} is not a calendar date"
-                ))
-            })
+            Error::InvalidInput(format!(
+                "{year:04}-{month:02}-{day:02} is not a calendar date"
+            ))
+        })
     }
 
     /// The date.
@@ -214,22 +214,34 @@ mod tests {
         let err = HistoryRange::parse(Some("2022-10-02"), Some("2022-10-01"))
             .unwrap_err()
             .to_string();
-        assert!(err.contains("2022-10-02 is after the end date 2022-10-01"), "{err}");
+        assert!(
+            err.contains("2022-10-02 is after the end date 2022-10-01"),
+            "{err}"
+        );
         let same_day = HistoryRange::parse(Some("2022-10-01"), Some("2022-10-01")).unwrap();
         let pairs: Vec<_> = same_day.query_pairs().collect();
         assert_eq!(
             pairs,
-            [("dateFrom", "2022-10-01".to_owned()), ("dateTo", "2022-10-01".to_owned())]
+            [
+                ("dateFrom", "2022-10-01".to_owned()),
+                ("dateTo", "2022-10-01".to_owned())
+            ]
         );
         assert_eq!(HistoryRange::all().query_pairs().count(), 0);
         let open_end = HistoryRange::parse(None, Some("2022-10-01")).unwrap();
-        assert_eq!(open_end.query_pairs().map(|p| p.0).collect::<Vec<_>>(), ["dateTo"]);
+        assert_eq!(
+            open_end.query_pairs().map(|p| p.0).collect::<Vec<_>>(),
+            ["dateTo"]
+        );
     }
 
     #[test]
     fn from_parts() {
         assert!(HistoryDate::from_ymd(2023, 2, 29).is_err());
         assert!(HistoryDate::from_ymd(0, 1, 1).is_err());
-        assert_eq!(HistoryDate::from_ymd(2024, 2, 29).unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            HistoryDate::from_ymd(2024, 2, 29).unwrap().to_string(),
+            "2024-02-29"
+        );
     }
 }

@@ -146,7 +146,8 @@ impl ApiError {
     /// knows) and fills its code, message and request id.
     pub(crate) fn new(operation: &'static str, mut service: ServiceError) -> Self {
         let entries = ErrorEntry::parse_body(&service.body);
-        let first = |pick: fn(&ErrorEntry) -> Option<&String>| entries.iter().find_map(pick).cloned();
+        let first =
+            |pick: fn(&ErrorEntry) -> Option<&String>| entries.iter().find_map(pick).cloned();
         service.code = first(|e| e.code.as_ref());
         service.message = first(|e| e.message.as_ref());
         // The body's requestId names the failing request better than a gateway header.
@@ -287,8 +288,13 @@ mod tests {
         let mut limited = answer(429, "");
         limited.retry_after = Some(Duration::from_secs(7));
         let error = Error::from_transport(limited.into(), "GET /v1/balances", false);
-        assert!(matches!(error, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 7));
-        assert!(error.to_string().ends_with("wait 7 s before trying again"), "{error}");
+        assert!(
+            matches!(error, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == 7)
+        );
+        assert!(
+            error.to_string().ends_with("wait 7 s before trying again"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -134,6 +134,15 @@ fn non_empty(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// (name, body, code, message, request id)
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+
     fn first(body: &str) -> ErrorEntry {
         ErrorEntry::parse_body(body.as_bytes())
             .into_iter()
@@ -144,7 +153,7 @@ mod tests {
     #[test]
     fn every_shape_gives_code_message_and_request_id() {
         #[rustfmt::skip]
-        let cases: &[(&str, &str, Option<&str>, Option<&str>, Option<&str>)] = &[
+        let cases: &[Case] = &[
             ("connect",
              r#"{"errors":[{"type":"invalid_request","code":"resource_not_found_error","message":"The userId field is required","docUrl":"https://docs"}]}"#,
              Some("resource_not_found_error"), Some("The userId field is required"), None),
@@ -191,7 +200,10 @@ mod tests {
             r#"{"unrelated":true}"#,
             "{\"errors\": [",
         ] {
-            assert!(ErrorEntry::parse_body(body.as_bytes()).is_empty(), "{body:?}");
+            assert!(
+                ErrorEntry::parse_body(body.as_bytes()).is_empty(),
+                "{body:?}"
+            );
         }
     }
 
@@ -200,7 +212,10 @@ mod tests {
         let entries = ErrorEntry::parse_body(
             br#"{"errors":[{"message":"a"},{"message":"b"},{"errorMessage":"c"}]}"#,
         );
-        let messages: Vec<_> = entries.iter().filter_map(|e| e.message.as_deref()).collect();
+        let messages: Vec<_> = entries
+            .iter()
+            .filter_map(|e| e.message.as_deref())
+            .collect();
         assert_eq!(messages, ["a", "b", "c"]);
     }
 }

@@ -133,11 +133,26 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_id_with_a_clear_message() {
-        for bad in [r#""""#, r#""12a""#, "-1", "1.5", r#""99999999999999999999""#, "true"] {
+        for bad in [
+            r#""""#,
+            r#""12a""#,
+            "-1",
+            "1.5",
+            r#""99999999999999999999""#,
+            "true",
+        ] {
             assert!(serde_json::from_str::<WalletId>(bad).is_err(), "{bad}");
         }
         let err = WalletId::parse("12a").unwrap_err().to_string();
-        assert!(err.contains("wallet id") && err.contains("digits only"), "{err}");
-        assert!(UserId::parse("").unwrap_err().to_string().contains("user id is empty"));
+        assert!(
+            err.contains("wallet id") && err.contains("digits only"),
+            "{err}"
+        );
+        assert!(
+            UserId::parse("")
+                .unwrap_err()
+                .to_string()
+                .contains("user id is empty")
+        );
     }
 }

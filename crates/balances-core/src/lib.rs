@@ -56,6 +56,7 @@ pub use error_body::ErrorEntry;
 pub use ids::{UserId, WalletId};
 pub use model::balance::{Balance, Balances};
 pub use model::history::{BalanceHistory, BalancePoint};
+pub use oauth::AccessToken;
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;

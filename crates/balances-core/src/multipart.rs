@@ -16,7 +16,11 @@ pub(crate) struct FormData {
 pub(crate) fn encode(fields: &[(&'static str, &[u8])]) -> FormData {
     let boundary = (0u32..)
         .map(|n| format!("{BOUNDARY_BASE}{n}"))
-        .find(|b| !fields.iter().any(|(_, value)| contains(value, b.as_bytes())))
+        .find(|b| {
+            !fields
+                .iter()
+                .any(|(_, value)| contains(value, b.as_bytes()))
+        })
         .unwrap_or_else(|| BOUNDARY_BASE.to_owned());
     let mut body = Vec::with_capacity(
         fields
@@ -52,7 +56,10 @@ mod tests {
 
     #[test]
     fn writes_each_field_as_a_part() {
-        let form = encode(&[("grant_type", b"client_credentials"), ("scope", b"read_only")]);
+        let form = encode(&[
+            ("grant_type", b"client_credentials"),
+            ("scope", b"read_only"),
+        ]);
         assert_eq!(
             form.content_type,
             "multipart/form-data; boundary=balances-core-form-boundary-0"
@@ -73,7 +80,10 @@ mod tests {
     fn a_value_holding_the_boundary_moves_it() {
         let tricky = b"x--balances-core-form-boundary-0\r\n";
         let form = encode(&[("client_secret", tricky)]);
-        assert!(form.content_type.ends_with("boundary=balances-core-form-boundary-1"));
+        assert!(
+            form.content_type
+                .ends_with("boundary=balances-core-form-boundary-1")
+        );
         let text = String::from_utf8_lossy(&form.body);
         assert_eq!(text.matches("--balances-core-form-boundary-1").count(), 2);
     }

@@ -16,8 +16,8 @@ use std::time::{Duration, SystemTime};
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Response,
-    SecretString, header,
+    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, SecretString,
+    StatusCode, header,
 };
 use serde::Deserialize;
 use url::Url;
@@ -56,7 +56,7 @@ pub(crate) enum Auth {
     /// A token given by the caller: used as is, never renewed.
     Static(BearerToken),
     /// Tokens obtained with client credentials and renewed as needed.
-    Credentials(TokenCache),
+    Credentials(Box<TokenCache>),
 }
 
 impl fmt::Debug for Auth {
@@ -187,7 +187,8 @@ impl TokenCache {
             return Ok(lease);
         }
         let requested_at = clock.now();
-        let (token, lifetime) = self.request_token(executor).await?;
+        let answer = self.request_token(executor).await?;
+        let (token, lifetime) = (answer.token, answer.expires_in);
         let mut state = self.state();
         state.generation += 1;
         let generation = state.generation;
@@ -204,11 +205,14 @@ impl TokenCache {
         Ok(Lease { token, generation })
     }
 
-    async fn request_token(&self, executor: &Executor) -> Result<(BearerToken, Duration), Error> {
+    async fn request_token(&self, executor: &Executor) -> Result<AccessToken, Error> {
         let credentials = &self.credentials;
         let mut fields: Vec<(&'static str, &[u8])> = vec![
             ("grant_type", b"client_credentials"),
-            ("client_id", credentials.client_id.expose_secret().as_bytes()),
+            (
+                "client_id",
+                credentials.client_id.expose_secret().as_bytes(),
+            ),
             (
                 "client_secret",
                 credentials.client_secret.expose_secret().as_bytes(),
@@ -219,10 +223,7 @@ impl TokenCache {
         }
         let form = multipart::encode(&fields);
         let mut request = Request::new(Method::POST, self.token_url.clone(), TOKEN_ROUTE)
-            .header(
-                header::ACCEPT,
-                HeaderValue::from_static(json::CONTENT_TYPE),
-            )
+            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
             // Asking again for a token has no effect beyond issuing one: safe to retry.
             .idempotent(true);
         let content_type = HeaderValue::try_from(form.content_type).map_err(|_| {
@@ -234,7 +235,7 @@ impl TokenCache {
             .send(request)
             .await
             .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
-        read_token_answer(&response)
+        AccessToken::decode(response.status, &response.body)
     }
 }
 
@@ -242,7 +243,7 @@ fn renewal_margin(lifetime: Duration) -> Duration {
     RENEWAL_MARGIN.min(lifetime / 10)
 }
 
-/// The body of a successful token answer.
+/// The body of a successful token answer, as sent.
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: SecretString,
@@ -252,52 +253,109 @@ struct TokenAnswer {
     expires_in: Option<String>,
 }
 
-/// Reads a token answer. Errors never carry the body: it holds the token.
-fn read_token_answer(response: &Response) -> Result<(BearerToken, Duration), Error> {
-    let withheld = |path: &str, message: String| DecodeError {
-        status: response.status,
-        format: "JSON",
-        path: path.to_owned(),
-        message: format!("{message} (the body is withheld: it may hold a token)"),
-        body: Bytes::new(),
-    };
-    let answer: TokenAnswer = json::decode(response).map_err(|e| withheld(&e.path, e.message))?;
-    if let Some(kind) = answer
-        .token_type
-        .as_deref()
-        .filter(|t| !t.eq_ignore_ascii_case("bearer"))
-    {
-        return Err(withheld(
-            "token_type",
-            format!("the token type is {kind:?}; only Bearer tokens are supported"),
-        )
-        .into());
+/// A token from `POST /oauth/token`: `{"token_type": "Bearer", "expires_in": 3600,
+/// "access_token": "..."}`.
+#[derive(Clone)]
+pub struct AccessToken {
+    token: BearerToken,
+    token_type: Option<String>,
+    expires_in: Duration,
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &self.token)
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .finish()
     }
-    let lifetime = match answer.expires_in.as_deref().map(str::trim) {
-        None => DEFAULT_LIFETIME,
-        Some(text) => text.parse::<u64>().map(Duration::from_secs).map_err(|_| {
-            withheld(
-                "expires_in",
-                format!("expires_in {text:?} is not a number of seconds"),
+}
+
+impl AccessToken {
+    /// Reads the body of a successful token answer. A missing `expires_in` is the OpenAPI
+    /// default, 3600 s; `token_type`, when given, must be `Bearer` (any case).
+    ///
+    /// # Errors
+    /// [`Error::Decode`] naming the field; the error never holds the body, which may hold a
+    /// token.
+    ///
+    /// ```
+    /// use balances_core::AccessToken;
+    /// let token = AccessToken::from_json(br#"{"token_type": "Bearer", "expires_in": 3600, "access_token": "eyJ0eX"}"#)?;
+    /// assert_eq!(token.expires_in().as_secs(), 3600);
+    /// assert_eq!(format!("{token:?}"), "AccessToken { token: BearerToken([REDACTED]), token_type: Some(\"Bearer\"), expires_in: 3600s }");
+    /// # Ok::<(), balances_core::Error>(())
+    /// ```
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        Self::decode(StatusCode::OK, body)
+    }
+
+    fn decode(status: StatusCode, body: &[u8]) -> Result<Self, Error> {
+        let withheld = |path: &str, message: String| DecodeError {
+            status,
+            format: "JSON",
+            path: path.to_owned(),
+            message: format!("{message} (the body is withheld: it may hold a token)"),
+            body: Bytes::new(),
+        };
+        let answer: TokenAnswer = json::decode_body(status, &Bytes::copy_from_slice(body))
+            .map_err(|e| withheld(&e.path, e.message))?;
+        if let Some(kind) = answer
+            .token_type
+            .as_deref()
+            .filter(|t| !t.eq_ignore_ascii_case("bearer"))
+        {
+            return Err(withheld(
+                "token_type",
+                format!("the token type is {kind:?}; only Bearer tokens are supported"),
             )
-        })?,
-    };
-    let token = BearerToken::new(answer.access_token.expose_secret()).map_err(|_| {
-        withheld(
-            "access_token",
-            "the access token is empty or holds characters that cannot go into a header".into(),
-        )
-    })?;
-    Ok((token, lifetime))
+            .into());
+        }
+        let expires_in = match answer.expires_in.as_deref().map(str::trim) {
+            None => DEFAULT_LIFETIME,
+            Some(text) => text.parse::<u64>().map(Duration::from_secs).map_err(|_| {
+                withheld(
+                    "expires_in",
+                    format!("expires_in {text:?} is not a number of seconds"),
+                )
+            })?,
+        };
+        let token = BearerToken::new(answer.access_token.expose_secret()).map_err(|_| {
+            withheld(
+                "access_token",
+                "the access token is empty or holds characters that cannot go into a header".into(),
+            )
+        })?;
+        Ok(Self {
+            token,
+            token_type: answer.token_type,
+            expires_in,
+        })
+    }
+
+    /// The token, for the `Authorization` header.
+    pub fn bearer(&self) -> &BearerToken {
+        &self.token
+    }
+
+    /// `token_type` as sent (`Bearer`), when sent.
+    pub fn token_type(&self) -> Option<&str> {
+        self.token_type.as_deref()
+    }
+
+    /// How long the token lives from when it was issued.
+    pub fn expires_in(&self) -> Duration {
+        self.expires_in
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use qiwi_transport::StatusCode;
 
     fn read(body: &'static str) -> Result<(BearerToken, Duration), Error> {
-        read_token_answer(&Response::new(StatusCode::OK, Bytes::from_static(body.as_bytes())))
+        AccessToken::from_json(body.as_bytes()).map(|t| (t.token, t.expires_in))
     }
 
     #[test]
@@ -340,8 +398,14 @@ mod tests {
 
     #[test]
     fn the_margin_is_a_minute_or_a_tenth_of_short_lifetimes() {
-        assert_eq!(renewal_margin(Duration::from_secs(3600)), Duration::from_secs(60));
-        assert_eq!(renewal_margin(Duration::from_secs(100)), Duration::from_secs(10));
+        assert_eq!(
+            renewal_margin(Duration::from_secs(3600)),
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            renewal_margin(Duration::from_secs(100)),
+            Duration::from_secs(10)
+        );
         assert_eq!(renewal_margin(Duration::ZERO), Duration::ZERO);
     }
 

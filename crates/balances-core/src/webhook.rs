@@ -17,8 +17,8 @@ use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
 use qiwi_transport::codec::json;
 use qiwi_transport::{Bytes, ExposeSecret, SecretString, StatusCode};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -128,7 +128,8 @@ impl VerifiedWebhook {
 }
 
 /// A verified `balance.update` webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BalanceUpdate {
     /// `webhook_id`, to spot duplicate deliveries.
@@ -189,8 +190,8 @@ impl WebhookVerifier {
     /// # Ok::<(), balances_core::webhook::WebhookError>(())
     /// ```
     pub fn verify(&self, body: &[u8]) -> Result<VerifiedWebhook, WebhookError> {
-        let envelope: Envelope = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::Malformed(e.to_string()))?;
+        let envelope: Envelope =
+            serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
         let signature = envelope
             .object_payload_signature
             .as_deref()
@@ -287,8 +288,7 @@ fn php_json(raw: &str) -> Result<String, String> {
             ' ' | '\t' | '\n' | '\r' => rest = &rest[1..],
             '"' => {
                 let end = string_end(rest).ok_or("unterminated string")?;
-                let text: String =
-                    serde_json::from_str(&rest[..end]).map_err(|e| e.to_string())?;
+                let text: String = serde_json::from_str(&rest[..end]).map_err(|e| e.to_string())?;
                 push_php_string(&mut out, &text);
                 rest = &rest[end..];
             }

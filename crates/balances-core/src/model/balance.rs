@@ -87,13 +87,19 @@ mod tests {
     fn calculation_date_is_paris_time_and_the_zero_date_stays_raw() {
         let b = balance("280").unwrap();
         let date = b.calculation_date.unwrap();
-        assert_eq!(date.timestamp().unwrap().to_string(), "2022-03-01T14:52:40Z");
+        assert_eq!(
+            date.timestamp().unwrap().to_string(),
+            "2022-03-01T14:52:40Z"
+        );
         let zero: Balance = serde_json::from_str(
             r#"{"walletId": 1, "currency": "EUR", "calculationDate": "0000-00-00 00:00:00"}"#,
         )
         .unwrap();
         let zero_date = zero.calculation_date.unwrap();
-        assert_eq!((zero_date.raw(), zero_date.timestamp()), ("0000-00-00 00:00:00", None));
+        assert_eq!(
+            (zero_date.raw(), zero_date.timestamp()),
+            ("0000-00-00 00:00:00", None)
+        );
         assert_eq!(zero.current_balance, None);
     }
 }

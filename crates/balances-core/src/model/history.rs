@@ -195,13 +195,20 @@ mod tests {
     #[test]
     fn empty_forms_and_duplicates() {
         assert!(history("{}").points.is_empty());
-        assert!(history("[]").points.is_empty(), "PHP writes an empty map as []");
+        assert!(
+            history("[]").points.is_empty(),
+            "PHP writes an empty map as []"
+        );
         assert!(serde_json::from_str::<BalanceHistory>("[1]").is_err());
         assert!(serde_json::from_str::<BalanceHistory>("null").is_err());
         let dup = history(
             r#"{"2025-01-09 11:46:44": {"solde": 1, "currency": "EUR"},
                 "2025-01-09 11:46:44": {"solde": 2, "currency": "EUR"}}"#,
         );
-        assert_eq!(dup.points.len(), 2, "a repeated key is kept, not silently dropped");
+        assert_eq!(
+            dup.points.len(),
+            2,
+            "a repeated key is kept, not silently dropped"
+        );
     }
 }

@@ -1,0 +1,716 @@
+//! The client against a local HTTP server: every request pinned, the token cache, the 401
+//! renewal, and the mapping of every error status and body shape.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use balances_core::{
+    BalancesClient, BalancesQuery, Error, HistoryRange, RetryPolicy, Timeouts, UserId, WalletId,
+};
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use common::{SteppedClock, fixture, multipart_fields};
+
+const CLIENT_ID: &str = "client-id-1";
+/// A secret with characters that would break a hand-made form: quote, ampersand, CRLF, é.
+const CLIENT_SECRET: &str = "s3cr3t\"&=\r\n/é";
+const TOKEN: &str = "eyJ0eX[...]PcOIkQ";
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(1),
+        max_retry_after: Duration::from_millis(1),
+    }
+}
+
+fn credentials_client(server: &MockServer, clock: &SteppedClock) -> BalancesClient {
+    BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .clock(Arc::new(clock.clone()))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+fn static_client(server: &MockServer) -> BalancesClient {
+    BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .bearer_token("static-token-1")
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+fn json_body(name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(fixture(name), "application/json")
+}
+
+fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        format!(
+            r#"{{"token_type": "Bearer", "expires_in": {expires_in}, "access_token": "{token}"}}"#
+        ),
+        "application/json",
+    )
+}
+
+async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.url.path() == wanted)
+        .collect()
+}
+
+fn header_of<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).map(|v| v.to_str().unwrap())
+}
+
+/// A read: GET, no body, no content type, JSON accepted, the bearer token.
+fn assert_read(request: &Request, path: &str, query: Option<&str>, token: &str) {
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.path(), path);
+    assert_eq!(request.url.query(), query);
+    assert_eq!(
+        header_of(request, "authorization"),
+        Some(format!("Bearer {token}").as_str())
+    );
+    assert_eq!(header_of(request, "accept"), Some("application/json"));
+    assert_eq!(header_of(request, "content-type"), None);
+    assert!(request.body.is_empty());
+}
+
+#[tokio::test]
+async fn the_token_request_and_a_wallet_balance_are_pinned() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(json_body("token/spec_client_credentials.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/balances"))
+        .and(query_param("walletId", "1317558"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = credentials_client(&server, &SteppedClock::new());
+
+    let balance = client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(balance.current_balance.unwrap().to_string(), "280");
+    assert_eq!(balance.authorized_balance.unwrap().to_string(), "280");
+    assert_eq!(
+        balance.calculation_date.unwrap().to_string(),
+        "2022-03-01T15:52:40+01:00"
+    );
+
+    let all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), 2);
+    let token = &all[0];
+    assert_eq!(token.method.as_str(), "POST");
+    assert_eq!(token.url.path(), "/oauth/token");
+    assert_eq!(token.url.query(), None);
+    assert_eq!(
+        header_of(token, "authorization"),
+        None,
+        "the token endpoint has no security"
+    );
+    assert_eq!(header_of(token, "accept"), Some("application/json"));
+    let content_type = header_of(token, "content-type").unwrap();
+    assert_eq!(
+        content_type,
+        "multipart/form-data; boundary=balances-core-form-boundary-0"
+    );
+    assert_eq!(
+        String::from_utf8(token.body.clone()).unwrap(),
+        "--balances-core-form-boundary-0\r\n\
+         Content-Disposition: form-data; name=\"grant_type\"\r\n\r\n\
+         client_credentials\r\n\
+         --balances-core-form-boundary-0\r\n\
+         Content-Disposition: form-data; name=\"client_id\"\r\n\r\n\
+         client-id-1\r\n\
+         --balances-core-form-boundary-0\r\n\
+         Content-Disposition: form-data; name=\"client_secret\"\r\n\r\n\
+         s3cr3t\"&=\r\n/é\r\n\
+         --balances-core-form-boundary-0\r\n\
+         Content-Disposition: form-data; name=\"scope\"\r\n\r\n\
+         read_only\r\n\
+         --balances-core-form-boundary-0--\r\n"
+    );
+    assert_eq!(
+        multipart_fields(content_type, &token.body),
+        [
+            ("grant_type".to_owned(), "client_credentials".to_owned()),
+            ("client_id".to_owned(), CLIENT_ID.to_owned()),
+            ("client_secret".to_owned(), CLIENT_SECRET.to_owned()),
+            ("scope".to_owned(), "read_only".to_owned()),
+        ]
+    );
+    assert_read(&all[1], "/v1/balances", Some("walletId=1317558"), TOKEN);
+}
+
+#[tokio::test]
+async fn a_custom_scope_is_sent_and_an_empty_one_is_left_out() {
+    for (scope, expected) in [
+        ("read_only  read_write", Some("read_only read_write")),
+        ("", None),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(token_answer("t", 3600))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(json_body("balances/spec_wallet_1317558.json"))
+            .mount(&server)
+            .await;
+        let client = BalancesClient::builder()
+            .base_url(server.uri())
+            .allow_http(true)
+            .client_credentials(CLIENT_ID, CLIENT_SECRET)
+            .scope(scope)
+            .build()
+            .unwrap();
+        client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+        let token = &requests_to(&server, "/oauth/token").await[0];
+        let fields = multipart_fields(header_of(token, "content-type").unwrap(), &token.body);
+        let sent = fields
+            .iter()
+            .find(|(k, _)| k == "scope")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(sent, expected, "{scope:?}");
+    }
+}
+
+#[tokio::test]
+async fn balances_by_user_and_by_several_wallets_are_pinned() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/balances"))
+        .and(query_param("userId", "100655"))
+        .respond_with(json_body("balances/spec_user_three_wallets.json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/balances"))
+        .and(query_param("walletId", "1317558"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .mount(&server)
+        .await;
+    let client = static_client(&server);
+
+    let balances = client.user_balances(UserId::new(100655)).await.unwrap();
+    let summary: Vec<_> = balances
+        .iter()
+        .map(|b| (b.wallet_id.get(), b.authorized_balance.unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (3645800, "4002.5".into()),
+            (3645801, "50".into()),
+            (3645802, "302.5".into())
+        ]
+    );
+    let twice = client
+        .wallet_balances(&[WalletId::new(1317558), WalletId::new(1317558)])
+        .await
+        .unwrap();
+    assert_eq!(twice.len(), 2);
+    let same = client
+        .balances(BalancesQuery::User(UserId::new(100655)))
+        .await
+        .unwrap();
+    assert_eq!(same, balances);
+
+    let all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), 4);
+    assert_read(
+        &all[0],
+        "/v1/balances",
+        Some("userId=100655"),
+        "static-token-1",
+    );
+    assert_read(
+        &all[1],
+        "/v1/balances",
+        Some("walletId=1317558"),
+        "static-token-1",
+    );
+    assert_read(
+        &all[2],
+        "/v1/balances",
+        Some("walletId=1317558"),
+        "static-token-1",
+    );
+    assert_read(
+        &all[3],
+        "/v1/balances",
+        Some("userId=100655"),
+        "static-token-1",
+    );
+    assert!(matches!(
+        client.wallet_balances(&[]).await,
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[tokio::test]
+async fn wallet_balance_wants_exactly_the_wallet_asked_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_body("balances/spec_user_three_wallets.json"))
+        .mount(&server)
+        .await;
+    let err = static_client(&server)
+        .wallet_balance(WalletId::new(3645800))
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "balances");
+    assert!(
+        err.to_string()
+            .contains("found wallets [WalletId(3645800), WalletId(3645801), WalletId(3645802)]"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn history_requests_are_pinned_with_and_without_dates() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/core-connect/balances/1317558"))
+        .respond_with(json_body("history/seed_example.json"))
+        .mount(&server)
+        .await;
+    let client = static_client(&server);
+    let wallet = WalletId::new(1317558);
+    let cases = [
+        (
+            HistoryRange::parse(Some("2021-11-01"), Some("2022-10-01")).unwrap(),
+            Some("dateFrom=2021-11-01&dateTo=2022-10-01"),
+        ),
+        (HistoryRange::all(), None),
+        (
+            HistoryRange::parse(Some("2021-11-01"), None).unwrap(),
+            Some("dateFrom=2021-11-01"),
+        ),
+        (
+            HistoryRange::parse(None, Some("2022-10-01")).unwrap(),
+            Some("dateTo=2022-10-01"),
+        ),
+    ];
+    for (range, _) in &cases {
+        let history = client.balance_history(wallet, *range).await.unwrap();
+        let keys: Vec<_> = history.points.iter().map(|p| p.key()).collect();
+        assert_eq!(
+            keys,
+            ["2021-02-04T13:20:02+00:00", "2021-03-31T09:50:02+00:00"]
+        );
+        assert_eq!(history.points[0].balance.unwrap().to_string(), "170.00");
+    }
+    let all = server.received_requests().await.unwrap();
+    assert_eq!(all.len(), cases.len());
+    for (request, (_, query)) in all.iter().zip(&cases) {
+        assert_read(
+            request,
+            "/core-connect/balances/1317558",
+            *query,
+            "static-token-1",
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_dates_never_reach_the_server() {
+    let server = MockServer::start().await;
+    for (from, to) in [
+        (Some("2021-11-1"), None),
+        (Some("2021-02-30"), None),
+        (None, Some("01/10/2022")),
+        (Some("2022-10-02"), Some("2022-10-01")),
+    ] {
+        let err = HistoryRange::parse(from, to).unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidInput(_)),
+            "{from:?} {to:?}: {err}"
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_token_is_reused_until_shortly_before_it_expires() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_answer("token-1", 3600))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .mount(&server)
+        .await;
+    let clock = SteppedClock::new();
+    let client = credentials_client(&server, &clock);
+    let wallet = WalletId::new(1317558);
+
+    let mut token_requests = Vec::new();
+    for step in [0, 1800, 1739, 1] {
+        clock.advance(Duration::from_secs(step));
+        client.wallet_balance(wallet).await.unwrap();
+        token_requests.push(requests_to(&server, "/oauth/token").await.len());
+    }
+    // At 3539 s the token is still used; at 3540 s (60 s before expiry) it is renewed.
+    assert_eq!(token_requests, [1, 1, 1, 2]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_calls_with_an_expired_token_make_one_token_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        // Slow enough that every call arrives while the renewal is in flight.
+        .respond_with(token_answer("token-1", 3600).set_delay(Duration::from_millis(200)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/balances"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .mount(&server)
+        .await;
+    let clock = SteppedClock::new();
+    let client = credentials_client(&server, &clock);
+    client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
+
+    clock.advance(Duration::from_secs(3600));
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.wallet_balance(WalletId::new(1317558)).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(
+        requests_to(&server, "/oauth/token").await.len(),
+        2,
+        "one token request for the 50 calls after expiry"
+    );
+    assert_eq!(requests_to(&server, "/v1/balances").await.len(), 51);
+}
+
+/// Tokens `token-1`, `token-2`, ... in order: each mock answers once, and wiremock tries the
+/// highest priority (lowest number) first.
+async fn mount_numbered_tokens(server: &MockServer, count: u8) {
+    for n in 1..=count {
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(token_answer(&format!("token-{n}"), 3600))
+            .up_to_n_times(1)
+            .with_priority(n)
+            .mount(server)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_401_renews_the_token_once_and_retries_once() {
+    let server = MockServer::start().await;
+    mount_numbered_tokens(&server, 3).await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            fixture("errors/spec_sca_session_expired.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .mount(&server)
+        .await;
+    let client = credentials_client(&server, &SteppedClock::new());
+
+    let balance = client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(balance.wallet_id, WalletId::new(1317558));
+    let tokens = requests_to(&server, "/oauth/token").await;
+    let reads = requests_to(&server, "/v1/balances").await;
+    assert_eq!(
+        (tokens.len(), reads.len()),
+        (2, 2),
+        "one renewal, one retry"
+    );
+    assert_read(
+        &reads[0],
+        "/v1/balances",
+        Some("walletId=1317558"),
+        "token-1",
+    );
+    assert_read(
+        &reads[1],
+        "/v1/balances",
+        Some("walletId=1317558"),
+        "token-2",
+    );
+
+    // The renewed token is the cached one now.
+    client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(requests_to(&server, "/oauth/token").await.len(), 2);
+}
+
+#[tokio::test]
+async fn two_401s_are_an_authentication_error_not_a_loop() {
+    let server = MockServer::start().await;
+    mount_numbered_tokens(&server, 5).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_raw(
+            fixture("errors/spec_sca_session_expired.json"),
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let client = credentials_client(&server, &SteppedClock::new());
+
+    let err = client
+        .wallet_balance(WalletId::new(1317558))
+        .await
+        .unwrap_err();
+    let Error::Authentication(answer) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(answer.code(), Some("sca_session_expired"));
+    assert_eq!(answer.operation(), "GET /v1/balances");
+    assert_eq!(requests_to(&server, "/oauth/token").await.len(), 2);
+    assert_eq!(requests_to(&server, "/v1/balances").await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_static_token_is_never_renewed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let err = static_client(&server)
+        .user_balances(UserId::new(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Authentication(_)), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_token_request_is_an_authentication_error() {
+    for (status, body) in [
+        (401, "errors/shape_oauth_invalid_client.json"),
+        (400, "errors/shape_oauth_invalid_client.json"),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_raw(fixture(body), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let client = credentials_client(&server, &SteppedClock::new());
+        let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
+        let Error::Authentication(answer) = &err else {
+            panic!("{status}: {err:?}")
+        };
+        assert_eq!(answer.operation(), "POST /oauth/token");
+        assert_eq!(answer.code(), Some("invalid_client"));
+        assert_eq!(answer.message(), Some("Client authentication failed"));
+        for shown in [err.to_string(), format!("{err:?}")] {
+            assert!(!shown.contains("s3cr3t"), "{shown}");
+        }
+        assert!(requests_to(&server, "/v1/balances").await.is_empty());
+    }
+}
+
+/// (status, body fixture, variant, code, message, request id)
+type ErrorCase = (
+    u16,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+#[tokio::test]
+async fn error_statuses_and_body_shapes_map_to_variants() {
+    #[rustfmt::skip]
+    let cases: &[ErrorCase] = &[
+        (400, "errors/spec_connect_default_error.json", "Validation", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (401, "errors/shape_connect_with_request_id.json", "Authentication", Some("authorization_error"), Some("Invalid token"), Some("293f2ab1-77a7-42d7-8b3f-de4db3fe9d7d")),
+        (403, "errors/spec_connect_default_error.json", "PermissionDenied", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (404, "errors/shape_bare_array.json", "NotFound", Some("invalid_parameter_in_request"), Some("walletId must be an integer"), None),
+        (404, "errors/openapi_default_error_example.json", "NotFound", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (405, "errors/spec_connect_default_error.json", "Service", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (422, "errors/spec_legacy_unwrapped.json", "Validation", Some("0"), Some("Input validation failed"), None),
+        (400, "errors/spec_legacy_wrapped.json", "Validation", Some("15030"), Some("..."), None),
+        (429, "errors/shape_empty.txt", "RateLimited", None, None, None),
+        (500, "errors/shape_empty.txt", "Server", None, None, None),
+        (502, "errors/shape_gateway.html", "Server", None, None, None),
+        (503, "errors/shape_error_string.json", "Server", None, Some("Service unavailable"), None),
+        (504, "errors/spec_sca_session_expired.json", "Server", Some("sca_session_expired"), Some("Your session has expired."), None),
+        (501, "errors/shape_error_string.json", "Server", None, Some("Service unavailable"), None),
+    ];
+    let server = MockServer::start().await;
+    let client = static_client(&server);
+    for (status, body, variant, code, message, request_id) in cases {
+        server.reset().await;
+        let raw = fixture(body);
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(*status)
+                    .set_body_raw(raw.clone(), "application/json")
+                    .insert_header("retry-after", "7"),
+            )
+            .mount(&server)
+            .await;
+        let err = client.user_balances(UserId::new(1)).await.unwrap_err();
+        let name = format!("{err:?}");
+        assert!(name.starts_with(variant), "{status} {body}: {name}");
+        let answer = err.api_error().unwrap();
+        assert_eq!(answer.status().as_u16(), *status, "{body}");
+        assert_eq!(answer.code(), *code, "{status} {body}");
+        assert_eq!(answer.message(), *message, "{status} {body}");
+        assert_eq!(answer.request_id(), *request_id, "{status} {body}");
+        assert_eq!(
+            answer.service().body.as_ref(),
+            raw.as_slice(),
+            "raw body kept"
+        );
+        if *status == 429 {
+            assert!(
+                matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(7))
+            );
+        }
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "{status}: no retry"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_id_header_is_kept_when_the_body_has_none() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).insert_header("x-request-id", "req-77"))
+        .mount(&server)
+        .await;
+    let err = static_client(&server)
+        .user_balances(UserId::new(1))
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_error().unwrap().request_id(), Some("req-77"));
+    assert!(err.to_string().contains("[request id req-77]"), "{err}");
+}
+
+#[tokio::test]
+async fn reads_are_retried_after_a_server_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .bearer_token("static-token-1")
+        .retry(fast_retry())
+        .build()
+        .unwrap();
+    client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn undecodable_answers_name_the_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/balances"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"balances":[{"walletId":1,"currentBalance":"12,50","currency":"EUR"}]}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/core-connect/balances/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("[]", "application/json"))
+        .mount(&server)
+        .await;
+    let client = static_client(&server);
+    let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "balances[0].currentBalance");
+    // An empty history written by PHP as `[]` is an empty history, not an error.
+    let history = client
+        .balance_history(WalletId::new(1), HistoryRange::all())
+        .await
+        .unwrap();
+    assert!(history.points.is_empty());
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            json_body("balances/spec_wallet_1317558.json").set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+    let client = BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .bearer_token("static-token-1")
+        .retry(RetryPolicy::never())
+        .timeouts(Timeouts {
+            attempt: Duration::from_millis(50),
+            total: Duration::from_millis(100),
+        })
+        .build()
+        .unwrap();
+    let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
+    let Error::Transport(transport) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        transport.kind(),
+        qiwi_transport::TransportErrorKind::Timeout
+    );
+}
