@@ -183,20 +183,19 @@ impl TokenCache {
                 });
             }
         }
-        if let Ok(lease) = self.fresh(clock.now()) {
-            return Ok(lease);
-        }
         let requested_at = clock.now();
         let answer = self.request_token(executor).await?;
         let (token, lifetime) = (answer.token, answer.expires_in);
-        let mut state = self.state();
-        state.generation += 1;
-        let generation = state.generation;
-        state.cached = Some(Cached {
-            token: token.clone(),
-            renew_at: requested_at + lifetime.saturating_sub(renewal_margin(lifetime)),
-            generation,
-        });
+        let generation = {
+            let mut state = self.state();
+            state.generation += 1;
+            state.cached = Some(Cached {
+                token: token.clone(),
+                renew_at: requested_at + lifetime.saturating_sub(renewal_margin(lifetime)),
+                generation: state.generation,
+            });
+            state.generation
+        };
         tracing::debug!(
             generation,
             lifetime_s = lifetime.as_secs(),
