@@ -1,0 +1,213 @@
+//! Command-line arguments.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor, in one table.
+///
+/// With no credentials configured, `qiwi balances` starts an embedded sandbox with demo data.
+#[derive(Debug, Parser)]
+#[command(name = "qiwi", version, about, long_about = None, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Print stable JSON on stdout instead of tables (amounts as exact decimal strings).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Use the embedded sandbox with demo data, whatever is configured.
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Exit codes, shown at the end of `--help`.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  usage or configuration error (a flag or variable is missing or invalid)
+  3  authentication failed (wrong or expired token, password or client secret)
+  4  the service answered with an error (permission, not found, rate limit, validation, server)
+  5  network failure (could not connect, timed out, connection dropped)
+  6  the service's answer could not be understood";
+
+/// Where and how to reach each API; every flag falls back to an environment variable.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// QIWI Wallet API token.
+    #[arg(long, env = "QIWI_TOKEN", hide_env_values = true, global = true)]
+    pub qiwi_token: Option<String>,
+    /// QIWI wallet number (digits, international form, e.g. 79111234567).
+    #[arg(long, env = "QIWI_WALLET", global = true)]
+    pub qiwi_wallet: Option<String>,
+    /// QIWI Wallet API base URL (default https://edge.qiwi.com; http:// only for loopback hosts).
+    #[arg(long, env = "QIWI_BASE_URL", global = true)]
+    pub qiwi_base_url: Option<String>,
+    /// QIWI agent XML endpoint (default https://api.qiwi.com/xml/topup.jsp).
+    #[arg(long, env = "QIWI_AGENT_URL", global = true)]
+    pub agent_url: Option<String>,
+    /// QIWI agent terminal id.
+    #[arg(long, env = "QIWI_AGENT_TERMINAL", global = true)]
+    pub agent_terminal: Option<String>,
+    /// QIWI agent password.
+    #[arg(
+        long,
+        env = "QIWI_AGENT_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    pub agent_password: Option<String>,
+    /// Treezor API base URL (e.g. https://<company>.sandbox.treezor.co).
+    #[arg(long, env = "TREEZOR_BASE_URL", global = true)]
+    pub treezor_base_url: Option<String>,
+    /// Treezor OAuth2 client id.
+    #[arg(long, env = "TREEZOR_CLIENT_ID", global = true)]
+    pub treezor_client_id: Option<String>,
+    /// Treezor OAuth2 client secret.
+    #[arg(
+        long,
+        env = "TREEZOR_CLIENT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub treezor_client_secret: Option<String>,
+    /// Treezor wallet ids whose balances `qiwi balances` shows (comma-separated).
+    #[arg(long, env = "TREEZOR_WALLET_IDS", value_delimiter = ',', global = true)]
+    pub treezor_wallet_ids: Vec<String>,
+    /// Treezor user id whose wallets `qiwi balances` shows.
+    #[arg(long, env = "TREEZOR_USER_ID", global = true)]
+    pub treezor_user_id: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every balance from every configured source in one table (the sandbox when none is).
+    Balances,
+    /// QIWI Wallet personal API.
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+    /// QIWI top-up agent XML protocol.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Treezor balances API.
+    #[command(subcommand)]
+    Treezor(TreezorCommand),
+    /// The local emulator of all three APIs.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+/// QIWI Wallet commands.
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Accounts and their balances.
+    Accounts,
+    /// Accounts that can still be created.
+    Offer,
+    /// Creates an account, e.g. `qw_wallet_eur`.
+    CreateAccount {
+        /// The account alias.
+        alias: String,
+    },
+    /// Makes an account the default one.
+    SetDefault {
+        /// The account alias.
+        alias: String,
+    },
+    /// The wallet's profile.
+    Profile,
+    /// The owner's identification data.
+    Identification,
+    /// Actual limits (all types when none is given).
+    Limits {
+        /// Limit types, e.g. REFILL TURNOVER.
+        types: Vec<String>,
+    },
+    /// Restrictions on outgoing payments.
+    Restrictions,
+}
+
+/// QIWI agent commands.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// The agent's balances.
+    Ping,
+    /// Whether a QIWI wallet exists.
+    CheckUser {
+        /// The wallet's phone number.
+        phone: String,
+    },
+    /// Tops up a QIWI wallet and waits for a final status (progress on stderr).
+    Pay {
+        /// The wallet's phone number.
+        #[arg(long)]
+        wallet: String,
+        /// The amount, e.g. 150.00.
+        #[arg(long)]
+        amount: String,
+        /// Currency of the amount (ISO-4217, default RUB).
+        #[arg(long, default_value = "643")]
+        currency: String,
+        /// The transaction number (digits); resending the same number is safe. Default: from
+        /// the current time.
+        #[arg(long)]
+        transaction: Option<String>,
+        /// How long to wait for a final status, in seconds.
+        #[arg(long, default_value_t = 60)]
+        wait: u64,
+    },
+    /// The status of payments by transaction number.
+    Status {
+        /// The recipient's account (for a wallet top-up: the wallet's phone number).
+        #[arg(long)]
+        account: String,
+        /// Transaction numbers.
+        #[arg(required = true)]
+        transactions: Vec<String>,
+    },
+}
+
+/// Treezor commands.
+#[derive(Debug, Subcommand)]
+pub enum TreezorCommand {
+    /// Balances of one wallet or of all wallets of a user.
+    Balances {
+        /// A wallet id.
+        #[arg(long, conflicts_with = "user_id", required_unless_present = "user_id")]
+        wallet_id: Option<String>,
+        /// A user id.
+        #[arg(long)]
+        user_id: Option<String>,
+    },
+    /// A wallet's balance over time, with a chart when stdout is a terminal.
+    History {
+        /// The wallet id.
+        #[arg(long)]
+        wallet_id: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+/// Sandbox commands.
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Runs the sandbox until interrupted and prints its demo credentials.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Demo data file (JSON) instead of the built-in data.
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+    },
+}

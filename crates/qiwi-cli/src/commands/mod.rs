@@ -1,0 +1,7 @@
+//! One module per command group.
+
+pub mod agent;
+pub mod balances;
+pub mod sandbox;
+pub mod treezor;
+pub mod wallet;

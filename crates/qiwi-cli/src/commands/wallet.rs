@@ -1,0 +1,166 @@
+//! `qiwi wallet ...`: the QIWI Wallet personal API.
+
+use qiwi_wallet::{
+    AccountAlias, Accounts, Balance, LimitType, ProfileSections, WalletClient, WalletNumber,
+};
+
+use crate::cli::WalletCommand;
+use crate::context::{Context, allow_http_for, required, required_secret};
+use crate::failure::Failure;
+use crate::fields;
+use crate::output::Output;
+use crate::table::{Align, Table};
+
+/// A wallet client from the context's settings.
+pub fn client(ctx: &Context) -> Result<WalletClient, Failure> {
+    let config = ctx.config();
+    let token = required_secret(&config.qiwi_token, "qiwi-token", "QIWI_TOKEN")?;
+    let wallet = required(&config.qiwi_wallet, "qiwi-wallet", "QIWI_WALLET")?;
+    let wallet =
+        WalletNumber::parse(wallet).map_err(|e| Failure::Usage(format!("QIWI_WALLET: {e}")))?;
+    let mut builder = WalletClient::builder().token(token).wallet(wallet);
+    if let Some(url) = &config.qiwi_base_url {
+        builder = builder
+            .base_url(url.as_str())
+            .allow_http(allow_http_for(url));
+    }
+    Ok(builder.build()?)
+}
+
+/// Runs one wallet command.
+pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(), Failure> {
+    let client = client(ctx)?;
+    match command {
+        WalletCommand::Accounts => {
+            let accounts = client.list_accounts().await?;
+            out.emit(&accounts, || accounts_table(&accounts))
+        }
+        WalletCommand::Offer => {
+            let offers = client.account_offers().await?;
+            out.emit(&offers, || {
+                let mut t = Table::new(&[("ALIAS", Align::Left), ("CURRENCY", Align::Left)]);
+                for offer in &offers {
+                    t.row(vec![offer.alias.to_string(), offer.currency.to_string()]);
+                }
+                t
+            })
+        }
+        WalletCommand::CreateAccount { alias } => {
+            let alias = parse_alias(&alias)?;
+            client.create_account(&alias).await?;
+            done(out, "created", &alias)
+        }
+        WalletCommand::SetDefault { alias } => {
+            let alias = parse_alias(&alias)?;
+            client.set_default_account(&alias).await?;
+            done(out, "default", &alias)
+        }
+        WalletCommand::Profile => {
+            let profile = client.profile(ProfileSections::ALL).await?;
+            out.emit(&profile, || {
+                fields::table(&profile).unwrap_or_else(|_| Table::new(&[]))
+            })
+        }
+        WalletCommand::Identification => {
+            let identification = client.identification().await?;
+            out.emit(&identification, || {
+                fields::table(&identification).unwrap_or_else(|_| Table::new(&[]))
+            })
+        }
+        WalletCommand::Limits { types } => {
+            let types: Vec<LimitType> = if types.is_empty() {
+                LimitType::KNOWN.to_vec()
+            } else {
+                types
+                    .iter()
+                    .map(|t| LimitType::from(t.to_ascii_uppercase().as_str()))
+                    .collect()
+            };
+            let limits = client.actual_limits(&types).await?;
+            out.emit(&limits, || {
+                let mut t = Table::new(&[
+                    ("COUNTRY", Align::Left),
+                    ("TYPE", Align::Left),
+                    ("REST", Align::Right),
+                    ("MAX", Align::Right),
+                    ("SPENT", Align::Right),
+                    ("CURRENCY", Align::Left),
+                ]);
+                for (country, list) in &limits.limits {
+                    for limit in list {
+                        t.row(vec![
+                            country.clone(),
+                            limit.limit_type.to_string(),
+                            limit.rest.to_string(),
+                            limit.max.to_string(),
+                            limit.spent.to_string(),
+                            limit.currency.to_string(),
+                        ]);
+                    }
+                }
+                t
+            })
+        }
+        WalletCommand::Restrictions => {
+            let restrictions = client.restrictions().await?;
+            out.emit(&restrictions, || {
+                let mut t =
+                    Table::new(&[("RESTRICTION", Align::Left), ("DESCRIPTION", Align::Left)]);
+                for r in &restrictions {
+                    t.row(vec![
+                        r.restriction_code.to_string(),
+                        r.restriction_description.clone().unwrap_or_default(),
+                    ]);
+                }
+                t
+            })
+        }
+    }
+}
+
+fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {
+    AccountAlias::new(alias).map_err(|e| Failure::Usage(format!("account alias: {e}")))
+}
+
+fn done(out: Output, what: &'static str, alias: &AccountAlias) -> Result<(), Failure> {
+    let value = serde_json::json!({ "result": what, "alias": alias.as_str() });
+    out.emit(&value, || {
+        let mut t = Table::new(&[("RESULT", Align::Left), ("ALIAS", Align::Left)]);
+        t.row(vec![what.into(), alias.to_string()]);
+        t
+    })
+}
+
+/// The accounts list as a table.
+pub fn accounts_table(accounts: &Accounts) -> Table {
+    let mut t = Table::new(&[
+        ("ALIAS", Align::Left),
+        ("TITLE", Align::Left),
+        ("BALANCE", Align::Right),
+        ("CURRENCY", Align::Left),
+        ("DEFAULT", Align::Left),
+    ]);
+    for account in &accounts.accounts {
+        t.row(vec![
+            account.alias.to_string(),
+            account.title.clone(),
+            balance_text(&account.balance),
+            account.currency.to_string(),
+            if account.is_default() {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    t
+}
+
+/// A balance as shown to a person: the exact amount, `unknown`, or `-` where none applies.
+pub fn balance_text(balance: &Balance) -> String {
+    match balance.money() {
+        Some(money) => money.amount.to_string(),
+        None if balance.is_unknown() => "unknown".into(),
+        None => "-".into(),
+    }
+}

@@ -1,0 +1,115 @@
+//! One clear line on stderr and a distinct exit code for each kind of failure.
+
+use std::fmt;
+use std::process::ExitCode;
+
+/// Why a command failed, by what the user can do about it.
+#[derive(Debug)]
+pub enum Failure {
+    /// A flag or variable is missing or invalid (exit 2).
+    Usage(String),
+    /// Credentials were refused (exit 3).
+    Authentication(String),
+    /// The service answered with an error (exit 4).
+    Service(String),
+    /// No answer arrived (exit 5).
+    Network(String),
+    /// The answer could not be understood (exit 6).
+    Decode(String),
+    /// Anything else, such as a local I/O error (exit 1).
+    Other(String),
+}
+
+impl Failure {
+    /// The process exit code for this failure.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(match self {
+            Failure::Other(_) => 1,
+            Failure::Usage(_) => 2,
+            Failure::Authentication(_) => 3,
+            Failure::Service(_) => 4,
+            Failure::Network(_) => 5,
+            Failure::Decode(_) => 6,
+        })
+    }
+
+    /// Prefixes the message with what was being done.
+    pub fn context(self, what: &str) -> Self {
+        let wrap = |m: String| format!("{what}: {m}");
+        match self {
+            Failure::Usage(m) => Failure::Usage(wrap(m)),
+            Failure::Authentication(m) => Failure::Authentication(wrap(m)),
+            Failure::Service(m) => Failure::Service(wrap(m)),
+            Failure::Network(m) => Failure::Network(wrap(m)),
+            Failure::Decode(m) => Failure::Decode(wrap(m)),
+            Failure::Other(m) => Failure::Other(wrap(m)),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (Failure::Usage(m)
+        | Failure::Authentication(m)
+        | Failure::Service(m)
+        | Failure::Network(m)
+        | Failure::Decode(m)
+        | Failure::Other(m)) = self;
+        // One line, whatever the service put in its message.
+        f.write_str(&m.replace(['\n', '\r'], " "))
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.to_string())
+    }
+}
+
+impl From<qiwi_wallet::Error> for Failure {
+    fn from(e: qiwi_wallet::Error) -> Self {
+        use qiwi_wallet::Error as E;
+        let m = e.to_string();
+        match e {
+            E::NotSent(_) => Failure::Usage(m),
+            E::Transport(_) => Failure::Network(m),
+            E::Authentication { .. } => Failure::Authentication(m),
+            E::Decode(_) => Failure::Decode(m),
+            _ => Failure::Service(m),
+        }
+    }
+}
+
+impl From<balances_core::Error> for Failure {
+    fn from(e: balances_core::Error) -> Self {
+        use balances_core::Error as E;
+        let m = e.to_string();
+        match e {
+            E::InvalidInput(_) | E::Configuration(_) => Failure::Usage(m),
+            E::Transport(_) => Failure::Network(m),
+            E::Authentication(_) => Failure::Authentication(m),
+            E::Decode(_) => Failure::Decode(m),
+            _ => Failure::Service(m),
+        }
+    }
+}
+
+impl From<qiwi_agent::Error> for Failure {
+    fn from(e: qiwi_agent::Error) -> Self {
+        use qiwi_agent::Error as E;
+        let m = e.to_string();
+        match e {
+            E::InvalidInput(_) | E::Configuration(_) => Failure::Usage(m),
+            E::Transport(_) => Failure::Network(m),
+            E::Authentication(_) => Failure::Authentication(m),
+            E::Decode(_) => Failure::Decode(m),
+            _ => Failure::Service(m),
+        }
+    }
+}
+
+impl From<qiwi_agent::InvalidValue> for Failure {
+    fn from(e: qiwi_agent::InvalidValue) -> Self {
+        Failure::Usage(e.to_string())
+    }
+}
