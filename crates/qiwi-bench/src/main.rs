@@ -1,0 +1,284 @@
+//! The benchmark suite behind `cargo xtask bench` (release profile).
+//!
+//! In one run, against `qiwi-sandbox` on loopback with no faults and no added latency:
+//!
+//! 1. request overhead: the same calls through the SDK clients and through bare reqwest, at
+//!    concurrency 1 and 64, interleaved over several rounds (requests per second, p50 and p99
+//!    latency, the SDK/bare ratio);
+//! 2. decode throughput: every fixture of the three families decoded into the typed models,
+//!    against `serde_json::Value` (JSON) or a quick-xml event loop (XML);
+//! 3. memory: the peak resident memory of a child process making 100,000 calls, against one
+//!    making 10,000;
+//! 4. build cost: crates compiled and clean build time for a consumer of `balances-core`
+//!    only, of `qiwi-wallet` only, and of every library crate.
+//!
+//! The report is printed and written to `docs/performance.md`.
+
+#![allow(
+    clippy::float_arithmetic,
+    reason = "rates, medians and ratios of measurements; no money is handled here"
+)]
+#![allow(
+    clippy::print_stdout,
+    reason = "a command-line program: the report goes to standard output"
+)]
+
+mod build_cost;
+mod decode;
+mod families;
+mod load;
+mod machine;
+mod memory;
+mod overhead;
+mod report;
+mod stats;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::families::Targets;
+use crate::report::Report;
+
+const USAGE: &str = "\
+usage: cargo xtask bench [options]
+
+  --quick             fewer calls and shorter timings, for quick iterations; the report is
+                      printed but docs/performance.md is left alone unless --output is given
+  --skip-build-cost   do not measure the build cost (several clean builds, minutes)
+  --requests <n>      calls per overhead run (default 20000; 2000 with --quick)
+  --rounds <n>        rounds of every measurement (default 3)
+  --output <path>     where to write the report (default docs/performance.md)
+  --no-write          print the report only
+  --help              this text";
+
+/// What the command line asked for.
+#[derive(Debug, Clone)]
+struct Options {
+    quick: bool,
+    skip_build_cost: bool,
+    requests: Option<usize>,
+    rounds: usize,
+    output: Option<PathBuf>,
+    write: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut options = Options {
+            quick: false,
+            skip_build_cost: false,
+            requests: None,
+            rounds: 3,
+            output: None,
+            write: true,
+        };
+        let mut args = args.iter();
+        let count = |flag: &str, value: Option<&String>| -> Result<usize, String> {
+            value
+                .and_then(|v| v.parse::<usize>().ok())
+                .filter(|&n| n > 0)
+                .ok_or_else(|| format!("{flag} takes a positive count\n\n{USAGE}"))
+        };
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--quick" => options.quick = true,
+                "--skip-build-cost" => options.skip_build_cost = true,
+                "--requests" => options.requests = Some(count(arg, args.next())?),
+                "--rounds" => options.rounds = count(arg, args.next())?,
+                "--output" => {
+                    let path = args
+                        .next()
+                        .ok_or_else(|| format!("--output takes a path\n\n{USAGE}"))?;
+                    options.output = Some(PathBuf::from(path));
+                }
+                "--no-write" => options.write = false,
+                other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+
+    fn requests(&self) -> usize {
+        self.requests
+            .unwrap_or(if self.quick { 2_000 } else { 20_000 })
+    }
+
+    /// Where the report goes, if anywhere.
+    fn output(&self, root: &Path) -> Option<PathBuf> {
+        if !self.write {
+            return None;
+        }
+        match (&self.output, self.quick) {
+            (Some(path), _) => Some(path.clone()),
+            (None, true) => None,
+            (None, false) => Some(root.join("docs/performance.md")),
+        }
+    }
+}
+
+/// The multi-threaded runtime the clients run on (one worker per CPU).
+fn client_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("client")
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))
+}
+
+/// The workspace root: two levels above this crate.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+fn progress(line: &str) {
+    eprintln!("qiwi-bench: {line}");
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some(memory::CHILD_FLAG) {
+        let result = memory::ChildArgs::parse(&args[1..]).and_then(|a| memory::child_main(&a));
+        return match result {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("qiwi-bench memory child: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let result = Options::parse(&args).and_then(|options| run(&options, &args));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("qiwi-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(options: &Options, args: &[String]) -> Result<(), String> {
+    let root = workspace_root();
+    let machine = machine::Machine::detect();
+    let command = if args.is_empty() {
+        "cargo xtask bench".to_owned()
+    } else {
+        format!("cargo xtask bench {}", args.join(" "))
+    };
+
+    // Fixtures first: a fixture that no longer decodes should fail the run at once.
+    let fixtures = decode::load(&root)?;
+
+    let sandbox_runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("sandbox")
+        .build()
+        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))?;
+    let sandbox = sandbox_runtime
+        .block_on(qiwi_sandbox::start(qiwi_sandbox::SandboxConfig::default()))
+        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+    let targets = Targets {
+        base_url: sandbox.base_url(),
+        agent_url: sandbox.agent_url(),
+    };
+    progress(&format!("sandbox listening on {}", targets.base_url));
+
+    let settings = overhead::Settings {
+        requests: options.requests(),
+        rounds: options.rounds,
+        concurrencies: vec![1, 64],
+    };
+    let client_runtime = client_runtime()?;
+    let overhead = client_runtime.block_on(async {
+        let clients = overhead::Clients::new(&targets).await?;
+        overhead::measure(&clients, &settings, &progress).await
+    })?;
+    // Close the measured pools before the next measurements.
+    drop(client_runtime);
+
+    progress("decode throughput");
+    let budget = Duration::from_millis(if options.quick { 50 } else { 300 });
+    let decode = decode::measure(&fixtures, options.rounds, budget)?;
+
+    let (small, large) = if options.quick {
+        (2_000, 20_000)
+    } else {
+        (10_000, 100_000)
+    };
+    let concurrency = 64;
+    let mut memory = report::Memory {
+        small_calls: small,
+        large_calls: large,
+        concurrency,
+        small_kib: Vec::new(),
+        large_kib: Vec::new(),
+    };
+    let memory_runs = if options.quick { 1 } else { options.rounds };
+    for run in 0..memory_runs {
+        for calls in [small, large] {
+            let peak = memory::measure(&targets, calls, concurrency)?;
+            progress(&format!(
+                "memory run {}/{memory_runs}: {calls} calls, peak {peak} KiB",
+                run + 1
+            ));
+            if calls == small {
+                memory.small_kib.push(peak);
+            } else {
+                memory.large_kib.push(peak);
+            }
+        }
+    }
+    sandbox_runtime.block_on(async {
+        // Clients are gone; a graceful stop should be quick, but it must not hold the report.
+        let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
+    });
+    drop(sandbox_runtime);
+
+    let build = if options.skip_build_cost {
+        None
+    } else {
+        let scratch = std::env::temp_dir().join(format!("qiwi-bench-build-{}", std::process::id()));
+        let mut costs = Vec::new();
+        for consumer in build_cost::consumers(&root)? {
+            progress(&format!("clean build of a consumer of {}", consumer.label));
+            let cost = build_cost::measure(&root, &scratch, &consumer)?;
+            progress(&format!(
+                "{} artifacts in {:.1} s",
+                cost.artifacts,
+                cost.elapsed.as_secs_f64()
+            ));
+            costs.push(cost);
+        }
+        let _ = std::fs::remove_dir_all(&scratch);
+        Some(costs)
+    };
+
+    let report = Report {
+        machine,
+        command,
+        requests: settings.requests,
+        rounds: settings.rounds,
+        overhead,
+        decode,
+        skipped: fixtures.iter().flat_map(|f| f.skipped.clone()).collect(),
+        memory,
+        build,
+    };
+    let text = report.render();
+    println!("{text}");
+    if let Some(path) = options.output(&root) {
+        std::fs::write(&path, &text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        progress(&format!("report written to {}", path.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,299 @@
+//! The markdown report written to `docs/performance.md`.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use crate::build_cost::BuildCost;
+use crate::decode::{Skipped, Throughput};
+use crate::machine::Machine;
+use crate::overhead::Cell;
+use crate::stats;
+
+/// The lowest SDK/bare throughput ratio accepted.
+pub const OVERHEAD_TARGET: f64 = 0.90;
+/// The lowest typed/`Value` decode ratio accepted for the JSON families.
+pub const DECODE_TARGET: f64 = 1.0;
+/// The largest growth of peak memory from the small to the large memory run.
+pub const MEMORY_TARGET: f64 = 1.10;
+
+/// Peak memory of the two memory runs.
+#[derive(Debug, Clone)]
+pub struct Memory {
+    /// Calls of the small run.
+    pub small_calls: usize,
+    /// Calls of the large run.
+    pub large_calls: usize,
+    /// Calls in flight.
+    pub concurrency: usize,
+    /// Peak KiB of each small run.
+    pub small_kib: Vec<u64>,
+    /// Peak KiB of each large run.
+    pub large_kib: Vec<u64>,
+}
+
+fn median_kib(values: &[u64]) -> f64 {
+    let values: Vec<f64> = values.iter().map(|&v| v as f64).collect();
+    stats::median(&values).unwrap_or_default()
+}
+
+impl Memory {
+    /// The median peak of the small runs, KiB.
+    pub fn small(&self) -> f64 {
+        median_kib(&self.small_kib)
+    }
+
+    /// The median peak of the large runs, KiB.
+    pub fn large(&self) -> f64 {
+        median_kib(&self.large_kib)
+    }
+
+    /// Large / small.
+    pub fn ratio(&self) -> f64 {
+        self.large() / self.small()
+    }
+}
+
+/// Everything one run measured.
+#[derive(Debug)]
+pub struct Report {
+    /// The machine.
+    pub machine: Machine,
+    /// The command that reproduces the run.
+    pub command: String,
+    /// Calls per overhead run.
+    pub requests: usize,
+    /// Rounds.
+    pub rounds: usize,
+    /// Overhead cells.
+    pub overhead: Vec<Cell>,
+    /// Decode throughputs.
+    pub decode: Vec<Throughput>,
+    /// Fixtures left out of the decode measurement.
+    pub skipped: Vec<Skipped>,
+    /// Memory.
+    pub memory: Memory,
+    /// Build cost, unless skipped.
+    pub build: Option<Vec<BuildCost>>,
+}
+
+fn us(d: Duration) -> String {
+    format!("{}", d.as_micros())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "**missed**" }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Report {
+    /// Whether every SDK/bare ratio reaches [`OVERHEAD_TARGET`].
+    pub fn overhead_met(&self) -> bool {
+        self.overhead.iter().all(|c| c.ratio() >= OVERHEAD_TARGET)
+    }
+
+    /// Whether typed decoding is at least as fast as `Value` for the JSON families.
+    pub fn decode_met(&self) -> bool {
+        self.decode
+            .iter()
+            .filter(|t| t.plain.is_some())
+            .all(|t| t.ratio >= DECODE_TARGET)
+    }
+
+    /// Whether peak memory stays within [`MEMORY_TARGET`].
+    pub fn memory_met(&self) -> bool {
+        self.memory.ratio() <= MEMORY_TARGET
+    }
+
+    /// The markdown text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let m = &self.machine;
+        let _ = writeln!(out, "# Performance\n");
+        let _ = writeln!(
+            out,
+            "Written by the benchmark suite (`crates/qiwi-bench`); do not edit by hand, run it again.\n"
+        );
+        let _ = writeln!(out, "- Command: `{}`", self.command);
+        let _ = writeln!(out, "- Date: {}", m.date);
+        let _ = writeln!(
+            out,
+            "- Machine: {} logical CPUs ({} available to the benchmark), {}; Linux {}",
+            m.cpus, m.available, m.cpu_model, m.kernel
+        );
+        let _ = writeln!(out, "- Toolchain: {}, release profile", m.rustc);
+        let _ = writeln!(
+            out,
+            "- Server: `qiwi-sandbox` in the same process on its own runtime, loopback, no faults, no added latency\n"
+        );
+
+        let _ = writeln!(out, "## Targets\n");
+        let _ = writeln!(out, "| target | result |");
+        let _ = writeln!(out, "|---|---|");
+        let worst = self
+            .overhead
+            .iter()
+            .map(Cell::ratio)
+            .fold(f64::INFINITY, f64::min);
+        let _ = writeln!(
+            out,
+            "| SDK throughput ≥ {OVERHEAD_TARGET:.2} × bare reqwest, every family and concurrency | {} (lowest ratio {worst:.3}) |",
+            verdict(self.overhead_met())
+        );
+        let worst_decode = self
+            .decode
+            .iter()
+            .filter(|t| t.plain.is_some())
+            .map(|t| t.ratio)
+            .fold(f64::INFINITY, f64::min);
+        let _ = writeln!(
+            out,
+            "| typed decoding ≥ `serde_json::Value`, JSON families | {} (lowest ratio {worst_decode:.2}) |",
+            verdict(self.decode_met())
+        );
+        let mem = &self.memory;
+        let _ = writeln!(
+            out,
+            "| peak memory for {} calls ≤ {MEMORY_TARGET:.2} × that for {} calls | {} (ratio {:.3}) |\n",
+            thousands(mem.large_calls),
+            thousands(mem.small_calls),
+            verdict(self.memory_met()),
+            mem.ratio()
+        );
+
+        let _ = writeln!(out, "## Request overhead: SDK against bare reqwest\n");
+        let _ = writeln!(
+            out,
+            "{} calls per run, {} rounds; figures are medians over the rounds, the ratio is the median of the per-round ratios (SDK and bare measured back to back, the side going first alternating). Latencies in microseconds.\n",
+            thousands(self.requests),
+            self.rounds
+        );
+        let _ = writeln!(
+            out,
+            "| family | call | concurrency | SDK/bare | SDK req/s | bare req/s | SDK p50 | bare p50 | SDK p99 | bare p99 |"
+        );
+        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for cell in &self.overhead {
+            let (s, b) = (cell.sdk(), cell.bare());
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | **{:.3}** | {:.0} | {:.0} | {} | {} | {} | {} |",
+                cell.family.name(),
+                cell.family.call(),
+                cell.concurrency,
+                cell.ratio(),
+                s.rate,
+                b.rate,
+                us(s.p50),
+                us(b.p50),
+                us(s.p99),
+                us(b.p99),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. The agent `ping` body is written by the SDK for every call and prepared once for bare reqwest.\n"
+        );
+
+        let _ = writeln!(out, "## Decode throughput\n");
+        let _ = writeln!(
+            out,
+            "Every fixture of a family decoded in turn, repeatedly; MB/s (10^6 bytes per second), medians over {} rounds. \"SDK decoder\" is the path a client takes after a `200` (`qiwi_transport::codec::json::decode_body`, which tracks the failing field's path, `AccessToken::from_json`, the agent's `qiwi_agent::wire::decode_*`); \"plain serde\" is `serde_json::from_slice` into the same models. serde_json is built with `arbitrary_precision` in this workspace, for both sides.\n",
+            self.rounds
+        );
+        let _ = writeln!(
+            out,
+            "| family | files | bytes | SDK decoder MB/s | plain serde MB/s | baseline | baseline MB/s | SDK/baseline |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---:|");
+        for t in &self.decode {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.1} | {} | {} | {:.1} | **{:.2}** |",
+                t.family.name(),
+                t.files,
+                thousands(t.bytes as usize),
+                t.sdk,
+                t.plain
+                    .map_or_else(|| "n/a".to_owned(), |p| format!("{p:.1}")),
+                t.baseline,
+                t.baseline_rate,
+                t.ratio,
+            );
+        }
+        if !self.skipped.is_empty() {
+            let _ = writeln!(out, "\nLeft out:\n");
+            for s in &self.skipped {
+                let _ = writeln!(out, "- `{}`: {}", s.path, s.reason);
+            }
+        }
+
+        let _ = writeln!(out, "\n## Memory\n");
+        let _ = writeln!(
+            out,
+            "Peak resident memory (`VmHWM`) of a child process making SDK calls (the three families in turn) at concurrency {} against the sandbox of the parent; median of {} runs each.\n",
+            mem.concurrency,
+            mem.small_kib.len()
+        );
+        let _ = writeln!(out, "| calls | peak RSS (KiB) | runs (KiB) |");
+        let _ = writeln!(out, "|---:|---:|---|");
+        for (calls, peak, runs) in [
+            (mem.small_calls, mem.small(), &mem.small_kib),
+            (mem.large_calls, mem.large(), &mem.large_kib),
+        ] {
+            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {peak:.0} | {} |",
+                thousands(calls),
+                runs.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nRatio {} calls / {} calls: **{:.3}**.\n",
+            thousands(mem.large_calls),
+            thousands(mem.small_calls),
+            mem.ratio()
+        );
+
+        let _ = writeln!(out, "## Build cost\n");
+        match &self.build {
+            None => {
+                let _ = writeln!(out, "Not measured in this run (`--skip-build-cost`).");
+            }
+            Some(costs) => {
+                let _ = writeln!(
+                    out,
+                    "A consumer crate depending on the crates named (path dependencies, default features), the workspace `Cargo.lock` copied in, built from clean in the dev profile into a fresh `CARGO_TARGET_DIR` (`cargo build --offline --message-format=json`). Crates compiled = `compiler-artifact` messages (build scripts count separately); the time is wall time on the machine above, shared with other work, so it is context rather than a precise figure.\n"
+                );
+                let _ = writeln!(
+                    out,
+                    "| consumer depends on | crates compiled | distinct packages | clean build (s) |"
+                );
+                let _ = writeln!(out, "|---|---:|---:|---:|");
+                for c in costs {
+                    let _ = writeln!(
+                        out,
+                        "| {} | {} | {} | {:.1} |",
+                        c.consumer.label,
+                        c.artifacts,
+                        c.packages,
+                        c.elapsed.as_secs_f64()
+                    );
+                }
+            }
+        }
+        out
+    }
+}
