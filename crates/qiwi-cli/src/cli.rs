@@ -158,8 +158,12 @@ pub enum AgentCommand {
         #[arg(long)]
         transaction: Option<String>,
         /// How long to wait for a final status, in seconds.
-        #[arg(long, default_value_t = 60)]
+        #[arg(long, default_value_t = 3600)]
         wait: u64,
+        /// Seconds between status checks. Default: 600, the protocol's documented minimum; 1
+        /// against the embedded sandbox.
+        #[arg(long)]
+        interval: Option<u64>,
     },
     /// The status of payments by transaction number.
     Status {

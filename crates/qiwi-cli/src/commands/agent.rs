@@ -92,6 +92,7 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
             currency,
             transaction,
             wait,
+            interval,
         } => {
             let wallet = parse_wallet(&wallet)?;
             let amount = PayoutAmount::parse(&amount)?;
@@ -101,7 +102,9 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
             };
             let payout = WalletTopUp::new(transaction, wallet, amount, FundsSource::NonCash)
                 .currency(Currency::parse(&currency));
+            let interval = interval.unwrap_or(if ctx.is_sandbox() { 1 } else { 600 });
             let options = ConfirmOptions::new()
+                .interval(Duration::from_secs(interval))
                 .timeout(Duration::from_secs(wait))
                 .on_progress(|progress| notice(&progress.to_string()));
             let confirmation = client.pay_and_confirm(&payout.into(), &options).await?;
@@ -127,6 +130,13 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
             })?;
             match confirmation.outcome {
                 Outcome::Succeeded => Ok(()),
+                Outcome::Pending { .. } => {
+                    notice(&format!(
+                        "payment {} is not final yet; check it later with `qiwi agent status`, or send it again with --transaction {}",
+                        report.transaction, report.transaction
+                    ));
+                    Ok(())
+                }
                 Outcome::Stopped(error) => Err(Failure::from(error).context("payment")),
                 other => Err(Failure::Service(format!(
                     "payment {}: {other}",

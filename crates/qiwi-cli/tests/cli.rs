@@ -1,0 +1,254 @@
+//! The `qiwi` binary as a user runs it: output, JSON, exit codes, stderr.
+
+use std::process::{Command, Output};
+
+use qiwi_sandbox::{Sandbox, SandboxConfig, demo};
+
+fn qiwi(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("the qiwi binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+async fn sandbox() -> Sandbox {
+    qiwi_sandbox::start(SandboxConfig::default()).await.unwrap()
+}
+
+#[test]
+fn balances_without_credentials_uses_the_embedded_sandbox() {
+    let output = qiwi(&["balances"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("embedded sandbox"),
+        "{}",
+        stderr(&output)
+    );
+    insta::assert_snapshot!("balances_table", stdout(&output));
+}
+
+#[test]
+fn balances_json_is_stable_and_amounts_are_exact_strings() {
+    let output = qiwi(&["--json", "balances"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let balances = report["balances"].as_array().unwrap();
+    let sources: std::collections::BTreeSet<_> = balances
+        .iter()
+        .map(|b| b["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["qiwi-agent", "qiwi-wallet", "treezor"]
+    );
+    let rub = balances
+        .iter()
+        .find(|b| b["account"] == "qw_wallet_rub")
+        .unwrap();
+    assert_eq!(rub["balance"], "8.74");
+    assert_eq!(rub["currency"], "RUB");
+    let pending = balances
+        .iter()
+        .find(|b| b["account"] == "wallet 3645801")
+        .unwrap();
+    assert_eq!(
+        (pending["balance"].as_str(), pending["available"].as_str()),
+        (Some("100"), Some("50"))
+    );
+    assert_eq!(report["errors"], serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_token_exits_3_with_one_line_and_no_secret() {
+    let sandbox = sandbox().await;
+    let token = "0123456789abcdef0123456789abcdef";
+    let base = sandbox.base_url();
+    let output = qiwi(
+        &["wallet", "accounts"],
+        &[
+            ("QIWI_TOKEN", token),
+            ("QIWI_WALLET", demo::QIWI_WALLET),
+            ("QIWI_BASE_URL", &base),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("token"), "{err}");
+    assert!(!err.contains(token) && !stdout(&output).contains(token));
+}
+
+#[test]
+fn an_unreachable_host_exits_5() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let output = qiwi(
+        &["wallet", "accounts"],
+        &[
+            ("QIWI_TOKEN", demo::QIWI_TOKEN),
+            ("QIWI_WALLET", demo::QIWI_WALLET),
+            ("QIWI_BASE_URL", &base),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
+    assert!(stderr(&output).contains("connect"), "{}", stderr(&output));
+}
+
+#[test]
+fn usage_errors_exit_2_and_name_what_to_set() {
+    let output = qiwi(&["wallet"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = qiwi(&["no-such-command"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = qiwi(&["wallet", "accounts"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("QIWI_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+    let output = qiwi(
+        &["wallet", "accounts"],
+        &[("QIWI_TOKEN", "t"), ("QIWI_WALLET", "7911abc")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("digits"), "{}", stderr(&output));
+    let output = qiwi(
+        &["wallet", "accounts"],
+        &[
+            ("QIWI_TOKEN", "t"),
+            ("QIWI_WALLET", demo::QIWI_WALLET),
+            ("QIWI_BASE_URL", "http://example.com"),
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "plain http only for loopback"
+    );
+    let output = qiwi(
+        &[
+            "--sandbox",
+            "treezor",
+            "history",
+            "--wallet-id",
+            "3645800",
+            "--from",
+            "2024-13-01",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let output = qiwi(&["--help"], &[]);
+    assert!(output.status.success());
+    let help = stdout(&output);
+    for line in [
+        "3  authentication failed",
+        "5  network failure",
+        "QIWI_AGENT_PASSWORD",
+        "TREEZOR_WALLET_IDS",
+    ] {
+        assert!(help.contains(line), "{line}\n{help}");
+    }
+}
+
+#[test]
+fn every_family_answers_through_its_subcommands_on_the_sandbox() {
+    for args in [
+        &["--sandbox", "wallet", "profile"][..],
+        &["--sandbox", "wallet", "limits", "REFILL", "TURNOVER"],
+        &["--sandbox", "wallet", "offer"],
+        &["--sandbox", "wallet", "restrictions"],
+        &["--sandbox", "wallet", "identification"],
+        &["--sandbox", "agent", "ping"],
+        &["--sandbox", "agent", "check-user", demo::AGENT_OTHER_WALLET],
+        &["--sandbox", "treezor", "balances", "--user-id", "100200"],
+        &["--sandbox", "treezor", "balances", "--wallet-id", "3645801"],
+    ] {
+        let output = qiwi(args, &[]);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(!stdout(&output).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn history_pipes_get_data_only() {
+    let output = qiwi(
+        &[
+            "--sandbox",
+            "--json",
+            "treezor",
+            "history",
+            "--wallet-id",
+            "3645800",
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let history: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let points = history.as_array().unwrap();
+    assert!(points.len() > 2);
+    assert!(
+        points
+            .iter()
+            .all(|p| p["solde"].is_string() && p["time"].is_string()),
+        "{history}"
+    );
+    let table = qiwi(
+        &["--sandbox", "treezor", "history", "--wallet-id", "3645800"],
+        &[],
+    );
+    assert!(
+        stdout(&table).starts_with("TIME"),
+        "no chart when stdout is not a terminal"
+    );
+    assert!(!stdout(&table).contains('⠀') && !stdout(&table).contains("days since"));
+}
+
+#[test]
+fn agent_pay_reports_progress_on_stderr_and_the_result_on_stdout() {
+    let output = qiwi(
+        &[
+            "--sandbox",
+            "--json",
+            "agent",
+            "pay",
+            "--wallet",
+            demo::AGENT_OTHER_WALLET,
+            "--amount",
+            "15.00",
+            "--transaction",
+            "1234567890123456789",
+            "--wait",
+            "30",
+        ],
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["succeeded"], true);
+    assert_eq!(report["transaction"], "1234567890123456789");
+    assert!(
+        stderr(&output).contains("payment 1234567890123456789"),
+        "{}",
+        stderr(&output)
+    );
+}
