@@ -1,19 +1,5 @@
 //! Sending a payout and following it to a final status, as the protocol's algorithm says.
 //!
-//! The rules (the protocol's flowchart and error matrix):
-//!
-//! | what came back | the payment is | next step |
-//! |---|---|---|
-//! | transport error, HTTP error, unreadable answer | unknown | wait, check the status |
-//! | request-level code ≠ 0, not fatal | unknown | wait, check the status |
-//! | request-level code ≠ 0, fatal (150, 339, `fatal="true"`) | unknown | stop: [`Outcome::Stopped`] |
-//! | status answer without this payment | not found | wait, send the same `pay` again (or keep checking once it was seen registered) |
-//! | status `-1` or empty `txn_id` | not registered | wait, send the same `pay` again; stop with [`Outcome::Rejected`] if its error is fatal |
-//! | payment result code 215 | conflict | stop: [`Outcome::Rejected`] |
-//! | `final-status="false"` | in progress | wait, check the status |
-//! | final, status 60 | succeeded | [`Outcome::Succeeded`] |
-//! | final, status > 100 | failed, money back to the agent | [`Outcome::Failed`] |
-//!
 //! A payment is never reported failed on anything but a final status. Waiting uses the client's
 //! [`Clock`](qiwi_transport::clock::Clock), so tests with a manual clock do not sleep.
 
@@ -411,10 +397,25 @@ impl Run<'_> {
 
 impl AgentClient {
     /// Sends a payout and follows it until its status is final or the time limit is reached,
-    /// following the protocol's algorithm (see the table in the [module docs](self)): after
-    /// anything that leaves the payment's fate unknown it waits and checks the status; when
-    /// the payment is not registered it sends the same `pay` again (the transaction number
-    /// makes that safe); it stops on a final status or on an error that waiting cannot fix.
+    /// following the protocol's algorithm: after anything that leaves the payment's fate
+    /// unknown it waits and checks the status; when the payment is not registered it sends
+    /// the same `pay` again (the transaction number makes that safe); it stops on a final
+    /// status or on an error that waiting cannot fix. A payment is never reported failed on
+    /// anything but a final status.
+    ///
+    /// The rules (the protocol's flowchart and error matrix):
+    ///
+    /// | what came back | the payment is | next step |
+    /// |---|---|---|
+    /// | transport error, HTTP error, unreadable answer | unknown | wait, check the status |
+    /// | request-level code ≠ 0, not fatal | unknown | wait, check the status |
+    /// | request-level code ≠ 0, fatal (150, 339, `fatal="true"`) | unknown | stop: [`Outcome::Stopped`] |
+    /// | status answer without this payment | not found | wait, send the same `pay` again (or keep checking once it was seen registered) |
+    /// | status `-1` or empty `txn_id` | not registered | wait, send the same `pay` again; stop with [`Outcome::Rejected`] if its error is fatal (or once seen registered: keep checking) |
+    /// | payment result code 215 | conflict | stop: [`Outcome::Rejected`] |
+    /// | `final-status="false"` | in progress | wait, check the status |
+    /// | final, status 60 | succeeded | [`Outcome::Succeeded`] |
+    /// | final, status > 100 | failed, money back to the agent | [`Outcome::Failed`] |
     ///
     /// Progress goes to [`ConfirmOptions::on_progress`]; waits use the client's clock.
     ///

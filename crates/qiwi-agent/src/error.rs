@@ -37,9 +37,11 @@ impl Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.service.status;
         match &self.result {
-            Some(result) => write!(f, "{result}")?,
-            None => write!(f, "HTTP status {}", self.service.status)?,
+            Some(result) if status == StatusCode::OK => write!(f, "{result}")?,
+            Some(result) => write!(f, "HTTP status {status}, {result}")?,
+            None => write!(f, "HTTP status {status}")?,
         }
         if let Some(trace) = &self.service.trace_id {
             write!(f, " [trace id {trace}]")?;

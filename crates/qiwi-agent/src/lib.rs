@@ -20,7 +20,9 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), qiwi_agent::Error> {
-//! use qiwi_agent::{AgentClient, ConfirmOptions, FundsSource, PayoutAmount, TransactionNumber, WalletTopUp};
+//! use qiwi_agent::{
+//!     AgentClient, ConfirmOptions, FundsSource, Payout, PayoutAmount, TransactionNumber, WalletTopUp,
+//! };
 //! use qiwi_agent::secrecy::SecretString;
 //! use qiwi_types::WalletNumber;
 //!
@@ -33,14 +35,15 @@
 //!     println!("{} {}", balance.amount, balance.currency);
 //! }
 //!
-//! let top_up = WalletTopUp::new(
+//! let payout: Payout = WalletTopUp::new(
 //!     TransactionNumber::parse("12345678")?,
 //!     WalletNumber::parse("79181234567")?,
 //!     PayoutAmount::parse("1115.00")?,
 //!     FundsSource::NonCash,
-//! );
+//! )
+//! .into();
 //! let options = ConfirmOptions::new().on_progress(|p| eprintln!("{p}"));
-//! let confirmation = client.pay_and_confirm(top_up, &options).await?;
+//! let confirmation = client.pay_and_confirm(&payout, &options).await?;
 //! println!("{}", confirmation.outcome);
 //! # Ok(()) }
 //! ```

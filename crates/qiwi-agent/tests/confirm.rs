@@ -112,8 +112,17 @@ async fn run(
 #[test]
 fn request_codes_table() {
     // code, fatal attribute, variant, documented fatal, fatal, may retry same request, error
+    type Row = (
+        i32,
+        Option<bool>,
+        RequestCode,
+        Option<bool>,
+        bool,
+        bool,
+        &'static str,
+    );
     #[rustfmt::skip]
-    let table: &[(i32, Option<bool>, RequestCode, Option<bool>, bool, bool, &str)] = &[
+    let table: &[Row] = &[
         (13,  Some(false), RequestCode::RetryLater,         Some(false), false, true,  "RateLimited"),
         (150, Some(true),  RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),
         (150, None,        RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),

@@ -1,0 +1,126 @@
+//! The password never shows: not in `Debug`, not in errors, not in logs.
+
+mod support;
+
+use std::sync::Arc;
+
+use qiwi_agent::secrecy::SecretString;
+use qiwi_agent::{AgentClient, Credentials, Error, TerminalId};
+use qiwi_transport::TransportErrorKind;
+use qiwi_transport::test_util::{Reply, ScriptedTransport};
+use support::{scripted_client_with, xml};
+
+const SECRET: &str = "Tr0ub4dor&3-very-secret";
+
+#[test]
+fn debug_of_credentials_builder_and_client_is_exact() {
+    let credentials =
+        Credentials::new(TerminalId::new(44).unwrap(), SecretString::from(SECRET)).unwrap();
+    assert_eq!(
+        format!("{credentials:?}"),
+        "Credentials { terminal_id: 44, password: Some([REDACTED]) }"
+    );
+
+    let builder = AgentClient::builder()
+        .terminal_id(44)
+        .password(SecretString::from(SECRET));
+    let identity = if cfg!(feature = "reqwest") {
+        " client_identity: None,"
+    } else {
+        ""
+    };
+    let signing = if cfg!(feature = "signing") {
+        ", signing_key: None"
+    } else {
+        ""
+    };
+    assert_eq!(
+        format!("{builder:?}"),
+        format!(
+            "AgentClientBuilder {{ terminal_id: Some(44), password: Some([REDACTED]), credentials: None, endpoint: None, lookup_endpoint: None, allow_http: false, transport: None,{identity} timeouts: None, retry: None, clock: None{signing} }}"
+        )
+    );
+    let with_credentials = AgentClient::builder().credentials(credentials);
+    assert!(format!("{with_credentials:?}").contains(
+        "credentials: Some(Credentials { terminal_id: 44, password: Some([REDACTED]) })"
+    ));
+
+    let client = builder
+        .transport(Arc::new(ScriptedTransport::default()))
+        .build()
+        .unwrap();
+    let signing = if cfg!(feature = "signing") {
+        "signing_key: None, "
+    } else {
+        ""
+    };
+    assert_eq!(
+        format!("{client:?}"),
+        format!(
+            "AgentClient {{ credentials: Credentials {{ terminal_id: 44, password: Some([REDACTED]) }}, endpoint: \"https://api.qiwi.com/xml/topup.jsp\", lookup_endpoint: \"https://api.qiwi.com/xml/xmlcp.jsp\", {signing}.. }}"
+        )
+    );
+    for text in [format!("{client:?}"), format!("{:?}", client.clone())] {
+        assert!(!text.contains(SECRET));
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_an_authentication_error_that_does_not_repeat_it() {
+    let auth = support::fixture("responses/error_derived_7_1_authorization.xml");
+    let (client, transport, _) = scripted_client_with(123, SECRET, vec![xml(&auth)]);
+    let err = client.ping().await.unwrap_err();
+    assert!(matches!(err, Error::Authentication(_)), "{err:?}");
+    assert!(err.is_fatal());
+    assert_eq!(
+        err.to_string(),
+        "authentication failed (result code 150, fatal: Ошибка авторизации); check the terminal id and the password (or signing key), then try again"
+    );
+    // The request did carry the password; the error does not.
+    assert!(support::body(&transport, 0).contains("Tr0ub4dor&amp;3-very-secret"));
+    assert_no_secret(&err);
+}
+
+fn assert_no_secret(err: &Error) {
+    let escaped = SECRET.replace('&', "&amp;");
+    for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(!text.contains(&escaped), "{text}");
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        assert!(!inner.to_string().contains(SECRET));
+        source = inner.source();
+    }
+}
+
+#[tokio::test]
+async fn no_error_of_any_kind_carries_the_password() {
+    let replies = vec![
+        Reply::Fail(TransportErrorKind::Timeout),
+        Reply::status(500, "<html>oops</html>"),
+        xml("<response><result-code"),
+        xml("<response><result-code fatal='true'>339</result-code></response>"),
+        xml("<response><result-code fatal='false'>13</result-code></response>"),
+    ];
+    let count = replies.len();
+    let (client, _, _) = scripted_client_with(123, SECRET, replies);
+    for _ in 0..count {
+        assert_no_secret(&client.ping().await.unwrap_err());
+    }
+    let err = Credentials::new(
+        TerminalId::new(1).unwrap(),
+        SecretString::from(format!("{SECRET}\u{1}")),
+    )
+    .map_err(Error::from)
+    .unwrap_err();
+    assert_no_secret(&err);
+    let err = AgentClient::builder()
+        .terminal_id(1)
+        .password(SecretString::from(format!("{SECRET}\u{0}")))
+        .transport(Arc::new(ScriptedTransport::default()))
+        .build()
+        .unwrap_err();
+    assert!(err.is_not_sent());
+    assert_no_secret(&err);
+}
