@@ -384,13 +384,15 @@ impl Run<'_> {
     }
 
     fn report(&self, event: ProgressEvent) {
+        let progress = Progress {
+            transaction_number: self.number.clone(),
+            requests: self.requests,
+            elapsed: self.elapsed(),
+            event,
+        };
+        tracing::debug!(transaction_number = self.number.as_str(), "{progress}");
         if let Some(callback) = &self.options.on_progress {
-            callback(&Progress {
-                transaction_number: self.number.clone(),
-                requests: self.requests,
-                elapsed: self.elapsed(),
-                event,
-            });
+            callback(&progress);
         }
     }
 }

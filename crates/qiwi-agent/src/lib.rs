@@ -91,3 +91,8 @@ pub use secrecy;
 
 /// The `Content-Type` of every request, as the protocol's only HTTP example writes it.
 pub const CONTENT_TYPE: &str = "application/xml";
+
+/// The README's example is compiled as a doctest so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

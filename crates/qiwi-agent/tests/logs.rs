@@ -107,6 +107,10 @@ async fn logs_never_carry_the_password() {
         "{logged}"
     );
     assert!(logged.contains("sending pay/auth"), "{logged}");
+    assert!(
+        logged.contains("payment 12345678 [0 s]: sending"),
+        "{logged}"
+    );
     assert!(!logged.contains(SECRET), "{logged}");
     assert!(!logged.contains("Tr0ub4dor"), "{logged}");
 }
