@@ -289,7 +289,7 @@ impl BalancesClientBuilder {
                     base.join(["oauth", "token"]),
                 ))))
             }
-            (None, None, Some(token)) => BearerToken::new(token.expose_secret())
+            (None, None, Some(token)) => BearerToken::new(token.clone())
                 .map(Auth::Static)
                 .map_err(|e| Error::Configuration(e.to_string())),
             (None, None, None) => Err(Error::Configuration(

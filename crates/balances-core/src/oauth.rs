@@ -320,7 +320,7 @@ impl AccessToken {
                 )
             })?,
         };
-        let token = BearerToken::new(answer.access_token.expose_secret()).map_err(|_| {
+        let token = BearerToken::new(answer.access_token).map_err(|_| {
             withheld(
                 "access_token",
                 "the access token is empty or holds characters that cannot go into a header".into(),

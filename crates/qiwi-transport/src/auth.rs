@@ -12,14 +12,15 @@ use crate::NotSentError;
 pub struct BearerToken(SecretString);
 
 impl BearerToken {
-    /// Wraps a token.
+    /// Checks and wraps a token (a `SecretString`, or a `String` or `&str` to be wrapped).
     ///
     /// # Errors
     /// [`NotSentError::Configuration`] when the token is empty or holds characters that cannot
     /// go into a header (the message does not repeat the token).
-    pub fn new(token: impl Into<String>) -> Result<Self, NotSentError> {
-        let token: String = token.into();
-        let trimmed = token.trim();
+    pub fn new(token: impl Into<SecretString>) -> Result<Self, NotSentError> {
+        let token: SecretString = token.into();
+        let text = token.expose_secret();
+        let trimmed = text.trim();
         if trimmed.is_empty() {
             return Err(NotSentError::Configuration("the API token is empty".into()));
         }
@@ -28,11 +29,17 @@ impl BearerToken {
                 "the API token holds spaces or characters that cannot be sent in a header".into(),
             ));
         }
-        Ok(Self(SecretString::from(trimmed.to_owned())))
+        // Copy out of the secret box only when surrounding white space must go.
+        if trimmed.len() == text.len() {
+            Ok(Self(token))
+        } else {
+            Ok(Self(SecretString::from(trimmed.to_owned())))
+        }
     }
 
     /// The `Authorization` header value, marked sensitive so that `Debug` of a header map hides it.
     pub fn header_value(&self) -> HeaderValue {
+        // `new` admits only visible ASCII, which always makes a valid header value.
         let mut value = HeaderValue::try_from(format!("Bearer {}", self.0.expose_secret()))
             .unwrap_or_else(|_| HeaderValue::from_static("Bearer"));
         value.set_sensitive(true);
@@ -42,12 +49,6 @@ impl BearerToken {
     /// The token itself, for the rare caller that must pass it on.
     pub fn expose(&self) -> &str {
         self.0.expose_secret()
-    }
-}
-
-impl From<SecretString> for BearerToken {
-    fn from(secret: SecretString) -> Self {
-        Self(secret)
     }
 }
 

@@ -70,7 +70,7 @@ impl TransportErrorKind {
             Self::Timeout => {
                 "the service may be slow or unreachable; try again or raise the timeout"
             }
-            Self::Reset => "try again; for a payment, check its status before sending it again",
+            Self::Reset => "try again; a write may or may not have taken effect",
             Self::BodyTooLarge { .. } => "raise the response size limit if this answer is expected",
             Self::Other => "try again",
         }

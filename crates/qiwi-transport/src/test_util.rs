@@ -151,6 +151,11 @@ impl Transport for NeverRespond {
 
 /// A clock whose `sleep` returns at once and moves its time forward; it records every wait
 /// and gives a fixed jitter sample.
+///
+/// Use it with in-memory transports ([`ScriptedTransport`], [`NeverRespond`]). The executor races
+/// each attempt against `sleep(attempt limit)`, which this clock finishes at once, so an answer
+/// that is not ready on the first poll (any real socket) counts as a timeout: tests over loopback
+/// use the system clock with millisecond backoffs instead.
 #[derive(Debug, Clone)]
 pub struct ManualClock {
     state: Arc<Mutex<(SystemTime, Vec<Duration>)>>,

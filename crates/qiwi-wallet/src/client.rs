@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, Executor, ExposeSecret, HeaderValue, Method, NotSentError, Request, Response,
-    RetryPolicy, SecretString, Timeouts, Transport, header,
+    BaseUrl, Executor, HeaderValue, Method, NotSentError, Request, Response, RetryPolicy,
+    SecretString, Timeouts, Transport, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -379,7 +379,7 @@ impl WalletClientBuilder {
         let token = self
             .token
             .ok_or_else(|| config("the API token is missing; set it with .token(..)"))?;
-        let token = bearer_token(token)?;
+        let token = BearerToken::new(token)?;
         let wallet = self
             .wallet
             .ok_or_else(|| config("the wallet number is missing; set it with .wallet(..)"))?;
@@ -403,26 +403,6 @@ impl WalletClientBuilder {
                 balance_refresh_attempts: self.balance_refresh_attempts,
             }),
         })
-    }
-}
-
-/// Checks the token without copying it out of its secret box, except to trim it.
-fn bearer_token(token: SecretString) -> Result<BearerToken, Error> {
-    let text = token.expose_secret();
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(NotSentError::Configuration("the API token is empty".into()).into());
-    }
-    if !trimmed.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(NotSentError::Configuration(
-            "the API token holds spaces or characters that cannot be sent in a header".into(),
-        )
-        .into());
-    }
-    if trimmed.len() == text.len() {
-        Ok(BearerToken::from(token))
-    } else {
-        Ok(BearerToken::from(SecretString::from(trimmed.to_owned())))
     }
 }
 
