@@ -484,7 +484,7 @@ async fn requests_have_the_envelope_of_the_template() {
 #[test]
 fn the_undocumented_password_change_is_not_built() {
     // §5.7: `pwd-change` appears only in third-party code and is unverified; the client has no
-    // method for it (see docs/api-coverage-agent.md). The example is kept to show what it is.
+    // method for it (see docs/api-coverage.md). The example is kept to show what it is.
     let example = parse(&fixture("requests/pwd_change_spec_5_7_undocumented.xml"));
     assert_eq!(example.find("request-type").unwrap().text, "pwd-change");
 }
