@@ -6,6 +6,8 @@
 //! - `release <version> [--execute]`: bumps versions, dates the changelog, checks, packages,
 //!   and with `--execute` publishes and tags.
 
+#![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
+
 use std::process::ExitCode;
 
 mod cmd;
