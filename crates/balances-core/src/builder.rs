@@ -3,13 +3,13 @@
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(feature = "reqwest")]
+use qiwi_transport::ClientIdentity;
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::{
-    BaseUrl, Executor, ExposeSecret, RetryPolicy, SecretString, Timeouts, Transport,
+    BaseUrl, ExecutorSettings, ExposeSecret, RetryPolicy, SecretString, Timeouts, Transport,
 };
-#[cfg(feature = "reqwest")]
-use qiwi_transport::{ClientIdentity, ReqwestTransport};
 
 use crate::Error;
 use crate::client::BalancesClient;
@@ -90,12 +90,7 @@ pub struct BalancesClientBuilder {
     client_secret: Option<SecretString>,
     scope: String,
     token: Option<SecretString>,
-    transport: Option<Arc<dyn Transport>>,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-    clock: Option<Arc<dyn Clock>>,
-    #[cfg(feature = "reqwest")]
-    client_certificate: Option<ClientIdentity>,
+    http: ExecutorSettings,
 }
 
 impl Default for BalancesClientBuilder {
@@ -107,12 +102,7 @@ impl Default for BalancesClientBuilder {
             client_secret: None,
             scope: DEFAULT_SCOPE.to_owned(),
             token: None,
-            transport: None,
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::default(),
-            clock: None,
-            #[cfg(feature = "reqwest")]
-            client_certificate: None,
+            http: ExecutorSettings::default(),
         }
     }
 }
@@ -128,20 +118,15 @@ impl fmt::Debug for Redacted {
 
 impl fmt::Debug for BalancesClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("BalancesClientBuilder");
-        s.field("endpoint", &self.endpoint)
+        f.debug_struct("BalancesClientBuilder")
+            .field("endpoint", &self.endpoint)
             .field("allow_http", &self.allow_http)
             .field("client_id", &Redacted(self.client_id.is_some()))
             .field("client_secret", &Redacted(self.client_secret.is_some()))
             .field("scope", &self.scope)
             .field("token", &Redacted(self.token.is_some()))
-            .field("transport", &self.transport)
-            .field("timeouts", &self.timeouts)
-            .field("retry", &self.retry)
-            .field("clock", &self.clock);
-        #[cfg(feature = "reqwest")]
-        s.field("client_certificate", &self.client_certificate);
-        s.finish()
+            .field("http", &self.http)
+            .finish()
     }
 }
 
@@ -195,26 +180,26 @@ impl BalancesClientBuilder {
 
     /// Sends requests through this transport instead of the built-in HTTPS one.
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.http.transport = Some(transport);
         self
     }
 
     /// Per-attempt and total time limits. Default 30 s and 60 s.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.http.timeouts = timeouts;
         self
     }
 
     /// The retry policy (reads and token requests are retried on 5xx, 429 and network
     /// failures). Default: 3 attempts with capped, jittered backoff.
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.http.retry = retry;
         self
     }
 
     /// The clock for timeouts, backoff and token expiry (tests use a manual one).
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.http.clock = Some(clock);
         self
     }
 
@@ -222,7 +207,7 @@ impl BalancesClientBuilder {
     /// [`transport`](Self::transport), configure the certificate on that transport instead.
     #[cfg(feature = "reqwest")]
     pub fn client_certificate(mut self, identity: ClientIdentity) -> Self {
-        self.client_certificate = Some(identity);
+        self.http.identity = Some(identity);
         self
     }
 
@@ -245,25 +230,18 @@ impl BalancesClientBuilder {
     /// assert_eq!(client.base_url().to_string(), "https://acme.sandbox.treezor.co/");
     /// # Ok::<(), balances_core::Error>(())
     /// ```
-    pub fn build(mut self) -> Result<BalancesClient, Error> {
+    pub fn build(self) -> Result<BalancesClient, Error> {
         let base = match &self.endpoint {
             None => {
                 return Err(Error::Configuration(
                     "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)".into(),
                 ));
             }
-            Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)
-                .map_err(|e| Error::Configuration(e.to_string()))?,
+            Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)?,
             Some(Endpoint::Company(name, environment)) => environment.base_url(name)?,
         };
         let auth = self.auth(&base)?;
-        let transport = self.make_transport()?;
-        let mut executor = Executor::new(transport)
-            .with_retry(self.retry)
-            .with_timeouts(self.timeouts);
-        if let Some(clock) = self.clock {
-            executor = executor.with_clock(clock);
-        }
+        let executor = self.http.build()?;
         Ok(BalancesClient::new(base, executor, auth))
     }
 
@@ -299,33 +277,6 @@ impl BalancesClientBuilder {
                 "both client credentials and a token were given: choose one".into(),
             )),
         }
-    }
-
-    #[cfg(feature = "reqwest")]
-    fn make_transport(&mut self) -> Result<Arc<dyn Transport>, Error> {
-        let configuration = |e: qiwi_transport::NotSentError| Error::Configuration(e.to_string());
-        match (&self.transport, self.client_certificate.take()) {
-            (Some(_), Some(_)) => Err(Error::Configuration(
-                "a client certificate applies to the built-in HTTPS transport; configure it on your own transport instead".into(),
-            )),
-            (Some(transport), None) => Ok(Arc::clone(transport)),
-            (None, Some(identity)) => Ok(Arc::new(
-                ReqwestTransport::builder()
-                    .identity(identity)
-                    .build()
-                    .map_err(configuration)?,
-            )),
-            (None, None) => Ok(Arc::new(ReqwestTransport::new().map_err(configuration)?)),
-        }
-    }
-
-    #[cfg(not(feature = "reqwest"))]
-    fn make_transport(&mut self) -> Result<Arc<dyn Transport>, Error> {
-        self.transport.clone().ok_or_else(|| {
-            Error::Configuration(
-                "no transport: give one (.transport) or enable the `reqwest` feature".into(),
-            )
-        })
     }
 }
 

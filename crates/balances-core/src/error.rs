@@ -99,8 +99,7 @@ impl Error {
         token_endpoint: bool,
     ) -> Self {
         match error {
-            qiwi_transport::Error::NotSent(NotSentError::InvalidInput(m)) => Error::InvalidInput(m),
-            qiwi_transport::Error::NotSent(other) => Error::Configuration(other.to_string()),
+            qiwi_transport::Error::NotSent(e) => e.into(),
             qiwi_transport::Error::Transport(e) => Error::Transport(e),
             qiwi_transport::Error::Service(e) => {
                 Self::from_answer(ApiError::new(operation, e), token_endpoint)
@@ -305,5 +304,16 @@ mod tests {
         assert_eq!(error.request_id(), Some("hdr-1"));
         assert!(error.entries().is_empty());
         assert_eq!(error.service().body_text(), "<html>Bad gateway</html>");
+    }
+}
+
+impl From<NotSentError> for Error {
+    fn from(error: NotSentError) -> Self {
+        match error {
+            NotSentError::InvalidInput(m) => Error::InvalidInput(m),
+            NotSentError::Configuration(m) => Error::Configuration(m),
+            // Non-exhaustive: anything new that kept a request from leaving is configuration.
+            other => Error::Configuration(other.to_string()),
+        }
     }
 }

@@ -14,10 +14,10 @@ fn debug_output_never_shows_a_secret() {
         with_both,
         "BalancesClientBuilder { endpoint: Some(Sandbox(\"acme\")), allow_http: false, \
          client_id: Some([REDACTED]), client_secret: Some([REDACTED]), scope: \"read_only\", \
-         token: Some([REDACTED]), transport: None, \
+         token: Some([REDACTED]), http: ExecutorSettings { transport: \"default\", \
          timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         clock: None, client_certificate: None }"
+         clock: \"default\", identity: None } }"
     );
     let err = builder.build().unwrap_err();
     assert_eq!(
@@ -134,7 +134,10 @@ fn a_client_certificate_goes_with_the_built_in_transport_only() {
         .build()
         .unwrap_err()
         .to_string();
-    assert!(err.contains("configure it on your own transport"), "{err}");
+    assert!(
+        err.contains("build that transport with the certificate instead"),
+        "{err}"
+    );
     let identity = balances_core::ClientIdentity::from_pem(&pem).unwrap();
     BalancesClient::builder()
         .base_url("https://acme.sandbox.treezor.co")

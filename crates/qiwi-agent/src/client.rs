@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use http::Method;
 use qiwi_transport::clock::Clock;
-use qiwi_transport::{BaseUrl, Executor, Request, Response, RetryPolicy, Timeouts, Transport};
+use qiwi_transport::{
+    BaseUrl, Executor, ExecutorSettings, Request, Response, RetryPolicy, Timeouts, Transport,
+};
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
 
@@ -429,12 +431,7 @@ pub struct AgentClientBuilder {
     endpoint: Option<String>,
     lookup_endpoint: Option<String>,
     allow_http: bool,
-    transport: Option<Arc<dyn Transport>>,
-    #[cfg(feature = "reqwest")]
-    client_identity: Option<qiwi_transport::ClientIdentity>,
-    timeouts: Option<Timeouts>,
-    retry: Option<RetryPolicy>,
-    clock: Option<Arc<dyn Clock>>,
+    http: ExecutorSettings,
     #[cfg(feature = "signing")]
     signing_key: Option<crate::signing::SigningKey>,
 }
@@ -448,12 +445,7 @@ impl fmt::Debug for AgentClientBuilder {
             .field("endpoint", &self.endpoint)
             .field("lookup_endpoint", &self.lookup_endpoint)
             .field("allow_http", &self.allow_http)
-            .field("transport", &self.transport);
-        #[cfg(feature = "reqwest")]
-        s.field("client_identity", &self.client_identity);
-        s.field("timeouts", &self.timeouts)
-            .field("retry", &self.retry)
-            .field("clock", &self.clock);
+            .field("http", &self.http);
         #[cfg(feature = "signing")]
         s.field("signing_key", &self.signing_key);
         s.finish()
@@ -553,7 +545,7 @@ impl AgentClientBuilder {
     /// # }
     /// ```
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.http.transport = Some(transport);
         self
     }
 
@@ -569,7 +561,7 @@ impl AgentClientBuilder {
     /// ```
     #[cfg(feature = "reqwest")]
     pub fn client_identity(mut self, identity: qiwi_transport::ClientIdentity) -> Self {
-        self.client_identity = Some(identity);
+        self.http.identity = Some(identity);
         self
     }
 
@@ -583,7 +575,7 @@ impl AgentClientBuilder {
     /// });
     /// ```
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = Some(timeouts);
+        self.http.timeouts = timeouts;
         self
     }
 
@@ -593,7 +585,7 @@ impl AgentClientBuilder {
     /// let builder = qiwi_agent::AgentClient::builder().retry(qiwi_agent::RetryPolicy::never());
     /// ```
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
+        self.http.retry = retry;
         self
     }
 
@@ -606,7 +598,7 @@ impl AgentClientBuilder {
     ///     .clock(Arc::new(qiwi_transport::clock::SystemClock));
     /// ```
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.http.clock = Some(clock);
         self
     }
 
@@ -668,10 +660,7 @@ impl AgentClientBuilder {
             ));
         }
 
-        #[cfg(feature = "reqwest")]
-        let has_identity = self.client_identity.is_some();
-        #[cfg(not(feature = "reqwest"))]
-        let has_identity = false;
+        let has_identity = self.http.has_identity();
 
         let endpoint_text = self.endpoint.clone().unwrap_or_else(|| {
             if has_identity {
@@ -686,29 +675,7 @@ impl AgentClientBuilder {
             None => BaseUrl::parse_with(&sibling(&endpoint, "xmlcp.jsp"), self.allow_http)?,
         };
 
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(_) if has_identity => {
-                return Err(Error::Configuration(
-                    "a client certificate cannot be added to a transport given with .transport(); build that transport with the certificate instead".into(),
-                ));
-            }
-            Some(transport) => transport,
-            None => default_transport(
-                #[cfg(feature = "reqwest")]
-                self.client_identity,
-            )?,
-        };
-
-        let mut executor = Executor::new(transport);
-        if let Some(retry) = self.retry {
-            executor = executor.with_retry(retry);
-        }
-        if let Some(timeouts) = self.timeouts {
-            executor = executor.with_timeouts(timeouts);
-        }
-        if let Some(clock) = self.clock {
-            executor = executor.with_clock(clock);
-        }
+        let executor = self.http.build()?;
         Ok(AgentClient {
             inner: Arc::new(Inner {
                 executor,
@@ -729,24 +696,6 @@ fn sibling(base: &BaseUrl, segment: &str) -> String {
         path.pop().push(segment);
     }
     url.to_string()
-}
-
-#[cfg(feature = "reqwest")]
-fn default_transport(
-    identity: Option<qiwi_transport::ClientIdentity>,
-) -> Result<Arc<dyn Transport>, Error> {
-    let mut builder = qiwi_transport::ReqwestTransport::builder();
-    if let Some(identity) = identity {
-        builder = builder.identity(identity);
-    }
-    Ok(Arc::new(builder.build()?))
-}
-
-#[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn Transport>, Error> {
-    Err(Error::Configuration(
-        "no transport is set; enable the `reqwest` feature or pass one with .transport()".into(),
-    ))
 }
 
 #[cfg(test)]

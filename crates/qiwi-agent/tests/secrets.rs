@@ -24,11 +24,6 @@ fn debug_of_credentials_builder_and_client_is_exact() {
     let builder = AgentClient::builder()
         .terminal_id(44)
         .password(SecretString::from(SECRET));
-    let identity = if cfg!(feature = "reqwest") {
-        " client_identity: None,"
-    } else {
-        ""
-    };
     let signing = if cfg!(feature = "signing") {
         ", signing_key: None"
     } else {
@@ -37,7 +32,7 @@ fn debug_of_credentials_builder_and_client_is_exact() {
     assert_eq!(
         format!("{builder:?}"),
         format!(
-            "AgentClientBuilder {{ terminal_id: Some(44), password: Some([REDACTED]), credentials: None, endpoint: None, lookup_endpoint: None, allow_http: false, transport: None,{identity} timeouts: None, retry: None, clock: None{signing} }}"
+            "AgentClientBuilder {{ terminal_id: Some(44), password: Some([REDACTED]), credentials: None, endpoint: None, lookup_endpoint: None, allow_http: false, http: ExecutorSettings {{ transport: \"default\", timeouts: Timeouts {{ attempt: 30s, total: 60s }}, retry: RetryPolicy {{ max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }}, clock: \"default\", identity: None }}{signing} }}"
         )
     );
     let with_credentials = AgentClient::builder().credentials(credentials);

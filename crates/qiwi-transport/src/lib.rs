@@ -23,6 +23,7 @@ mod request;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 pub mod retry;
+mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod transport;
@@ -36,6 +37,7 @@ pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};
 pub use retry::RetryPolicy;
+pub use settings::ExecutorSettings;
 pub use transport::Transport;
 pub use url::BaseUrl;
 

@@ -24,6 +24,7 @@ impl fmt::Debug for ReqwestTransport {
 }
 
 /// A client certificate and its private key, for mutual TLS.
+#[derive(Clone)]
 pub struct ClientIdentity(reqwest::Identity);
 
 impl ClientIdentity {

@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, Executor, HeaderValue, Method, NotSentError, Request, Response, RetryPolicy,
-    SecretString, Timeouts, Transport, header,
+    BaseUrl, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request, Response,
+    RetryPolicy, SecretString, Timeouts, Transport, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -174,10 +174,7 @@ pub struct WalletClientBuilder {
     wallet: Option<WalletNumber>,
     base_url: String,
     allow_http: bool,
-    transport: Option<Arc<dyn Transport>>,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
-    clock: Option<Arc<dyn Clock>>,
+    http: ExecutorSettings,
     balance_refresh_attempts: u32,
 }
 
@@ -188,10 +185,7 @@ impl Default for WalletClientBuilder {
             wallet: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             allow_http: false,
-            transport: None,
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::default(),
-            clock: None,
+            http: ExecutorSettings::default(),
             balance_refresh_attempts: DEFAULT_BALANCE_REFRESH_ATTEMPTS,
         }
     }
@@ -204,24 +198,7 @@ impl fmt::Debug for WalletClientBuilder {
             .field("wallet", &self.wallet)
             .field("base_url", &self.base_url)
             .field("allow_http", &self.allow_http)
-            .field(
-                "transport",
-                &if self.transport.is_some() {
-                    "custom"
-                } else {
-                    "default"
-                },
-            )
-            .field("timeouts", &self.timeouts)
-            .field("retry", &self.retry)
-            .field(
-                "clock",
-                &if self.clock.is_some() {
-                    "custom"
-                } else {
-                    "system"
-                },
-            )
+            .field("http", &self.http)
             .field("balance_refresh_attempts", &self.balance_refresh_attempts)
             .finish()
     }
@@ -297,7 +274,7 @@ impl WalletClientBuilder {
     /// # }
     /// ```
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.http.transport = Some(transport);
         self
     }
 
@@ -314,7 +291,7 @@ impl WalletClientBuilder {
     /// # let _ = builder;
     /// ```
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.http.timeouts = timeouts;
         self
     }
 
@@ -327,7 +304,7 @@ impl WalletClientBuilder {
     /// # let _ = builder;
     /// ```
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.http.retry = retry;
         self
     }
 
@@ -341,7 +318,7 @@ impl WalletClientBuilder {
     /// # let _ = builder;
     /// ```
     pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = Some(clock);
+        self.http.clock = Some(clock);
         self
     }
 
@@ -384,16 +361,7 @@ impl WalletClientBuilder {
             .wallet
             .ok_or_else(|| config("the wallet number is missing; set it with .wallet(..)"))?;
         let base = BaseUrl::parse_with(&self.base_url, self.allow_http)?;
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => default_transport()?,
-        };
-        let mut executor = Executor::new(transport)
-            .with_retry(self.retry)
-            .with_timeouts(self.timeouts);
-        if let Some(clock) = self.clock {
-            executor = executor.with_clock(clock);
-        }
+        let executor = self.http.build()?;
         Ok(WalletClient {
             inner: Arc::new(Inner {
                 executor,
@@ -404,17 +372,4 @@ impl WalletClientBuilder {
             }),
         })
     }
-}
-
-#[cfg(feature = "reqwest")]
-fn default_transport() -> Result<Arc<dyn Transport>, Error> {
-    Ok(Arc::new(qiwi_transport::ReqwestTransport::new()?))
-}
-
-#[cfg(not(feature = "reqwest"))]
-fn default_transport() -> Result<Arc<dyn Transport>, Error> {
-    Err(NotSentError::Configuration(
-        "no transport is set and the `reqwest` feature is off; set one with .transport(..)".into(),
-    )
-    .into())
 }

@@ -19,10 +19,10 @@ fn builder_debug_is_exact_and_redacted() {
     assert_eq!(
         format!("{builder:?}"),
         "WalletClientBuilder { token: Some(\"[REDACTED]\"), wallet: Some(WalletNumber(79111234567)), \
-         base_url: \"https://edge.qiwi.com\", allow_http: false, transport: \"default\", \
+         base_url: \"https://edge.qiwi.com\", allow_http: false, http: ExecutorSettings { transport: \"default\", \
          timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 1, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         clock: \"system\", balance_refresh_attempts: 2 }"
+         clock: \"default\", identity: None }, balance_refresh_attempts: 2 }"
     );
     let empty = WalletClient::builder();
     assert!(format!("{empty:?}").contains("token: None"));
