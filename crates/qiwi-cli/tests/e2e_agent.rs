@@ -1,11 +1,13 @@
 //! `AgentClient` against the sandbox over loopback.
 
+mod common;
+
 use std::time::Duration;
 
 use qiwi_agent::payout::WalletTopUp;
 use qiwi_agent::{
     AgentClient, ConfirmOptions, Error, FundsSource, Outcome, PaymentState, PayoutAmount,
-    RetryPolicy, StatusQuery, Timeouts, TransactionNumber, secrecy::SecretString,
+    StatusQuery, TransactionNumber, secrecy::SecretString,
 };
 use qiwi_sandbox::{Amount, Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use qiwi_types::{Currency, Decimal, WalletNumber};
@@ -22,16 +24,8 @@ fn client_with_password(sandbox: &Sandbox, password: &str) -> AgentClient {
         .password(SecretString::from(password.to_owned()))
         .endpoint(sandbox.agent_url())
         .allow_http(true)
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_retry_after: Duration::from_millis(1500),
-        })
-        .timeouts(Timeouts {
-            attempt: Duration::from_millis(500),
-            total: Duration::from_secs(5),
-        })
+        .retry(common::fast_retry())
+        .timeouts(common::tight_timeouts())
         .build()
         .unwrap()
 }
@@ -179,37 +173,7 @@ async fn a_wrong_password_is_an_authentication_error_without_the_password() {
 
 #[tokio::test]
 async fn server_faults_are_retried_for_ping_and_pay() {
-    for (name, fault) in [
-        (
-            "500",
-            Fault::Status {
-                status: 500,
-                retry_after: None,
-            },
-        ),
-        (
-            "502 html",
-            Fault::Status {
-                status: 502,
-                retry_after: None,
-            },
-        ),
-        (
-            "503",
-            Fault::Status {
-                status: 503,
-                retry_after: None,
-            },
-        ),
-        (
-            "429 retry-after",
-            Fault::Status {
-                status: 429,
-                retry_after: Some(1),
-            },
-        ),
-        ("dropped connection", Fault::Drop),
-    ] {
+    for (name, fault) in common::passing_faults() {
         let sandbox = sandbox(Duration::from_millis(50)).await;
         let client = client(&sandbox);
         sandbox.add_fault(FaultRule::new("agent.ping", fault.clone()).times(2));

@@ -1,10 +1,10 @@
 //! `BalancesClient` against the sandbox over loopback.
 
+mod common;
+
 use std::time::Duration;
 
-use balances_core::{
-    BalancesClient, Error, HistoryRange, RetryPolicy, SecretString, Timeouts, UserId, WalletId,
-};
+use balances_core::{BalancesClient, Error, HistoryRange, SecretString, UserId, WalletId};
 use qiwi_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use qiwi_types::Decimal;
 
@@ -20,16 +20,8 @@ fn client_with_secret(sandbox: &Sandbox, secret: &str) -> BalancesClient {
             SecretString::from(demo::TREEZOR_CLIENT_ID),
             SecretString::from(secret.to_owned()),
         )
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_retry_after: Duration::from_millis(1500),
-        })
-        .timeouts(Timeouts {
-            attempt: Duration::from_millis(500),
-            total: Duration::from_secs(5),
-        })
+        .retry(common::fast_retry())
+        .timeouts(common::tight_timeouts())
         .build()
         .unwrap()
 }
@@ -146,37 +138,7 @@ async fn tokens_past_their_lifetime_are_renewed_before_use() {
 
 #[tokio::test]
 async fn reads_are_retried_through_each_server_fault() {
-    for (name, fault) in [
-        (
-            "500",
-            Fault::Status {
-                status: 500,
-                retry_after: None,
-            },
-        ),
-        (
-            "502 html",
-            Fault::Status {
-                status: 502,
-                retry_after: None,
-            },
-        ),
-        (
-            "503",
-            Fault::Status {
-                status: 503,
-                retry_after: None,
-            },
-        ),
-        (
-            "429 retry-after",
-            Fault::Status {
-                status: 429,
-                retry_after: Some(1),
-            },
-        ),
-        ("dropped connection", Fault::Drop),
-    ] {
+    for (name, fault) in common::passing_faults() {
         let sandbox = sandbox().await;
         sandbox.add_fault(FaultRule::new("treezor.balances", fault).times(2));
         let result = client(&sandbox)

@@ -1,11 +1,11 @@
 //! `WalletClient` against the sandbox over loopback: real sockets, real faults.
 
+mod common;
+
 use std::time::Duration;
 
 use qiwi_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, demo};
-use qiwi_wallet::{
-    AccountAlias, Balance, Error, RetryPolicy, SecretString, Timeouts, WalletClient, WalletNumber,
-};
+use qiwi_wallet::{AccountAlias, Balance, Error, SecretString, WalletClient, WalletNumber};
 
 async fn sandbox() -> Sandbox {
     qiwi_sandbox::start(SandboxConfig::default()).await.unwrap()
@@ -17,16 +17,8 @@ fn client_with_token(sandbox: &Sandbox, token: &str) -> WalletClient {
         .wallet(WalletNumber::parse(demo::QIWI_WALLET).unwrap())
         .base_url(sandbox.base_url())
         .allow_http(true)
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(5),
-            max_retry_after: Duration::from_millis(1500),
-        })
-        .timeouts(Timeouts {
-            attempt: Duration::from_millis(500),
-            total: Duration::from_secs(5),
-        })
+        .retry(common::fast_retry())
+        .timeouts(common::tight_timeouts())
         .build()
         .unwrap()
 }
@@ -125,37 +117,7 @@ async fn a_wrong_token_is_an_authentication_error_that_does_not_show_the_token()
 
 #[tokio::test]
 async fn reads_are_retried_through_each_server_fault() {
-    for (name, fault) in [
-        (
-            "500",
-            Fault::Status {
-                status: 500,
-                retry_after: None,
-            },
-        ),
-        (
-            "502 html",
-            Fault::Status {
-                status: 502,
-                retry_after: None,
-            },
-        ),
-        (
-            "503",
-            Fault::Status {
-                status: 503,
-                retry_after: None,
-            },
-        ),
-        (
-            "429 retry-after",
-            Fault::Status {
-                status: 429,
-                retry_after: Some(1),
-            },
-        ),
-        ("dropped connection", Fault::Drop),
-    ] {
+    for (name, fault) in common::passing_faults() {
         let sandbox = sandbox().await;
         sandbox.add_fault(FaultRule::new("wallet.accounts.list", fault).times(2));
         let accounts = client(&sandbox).list_accounts().await;
