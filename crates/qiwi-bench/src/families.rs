@@ -30,6 +30,24 @@ impl Family {
     /// Every family, in report order.
     pub const ALL: [Family; 3] = [Family::Wallet, Family::Balances, Family::Agent];
 
+    /// The family's position in [`ALL`](Self::ALL).
+    pub fn index(self) -> usize {
+        match self {
+            Family::Wallet => 0,
+            Family::Balances => 1,
+            Family::Agent => 2,
+        }
+    }
+
+    /// The sandbox's name for the route the measured call hits.
+    pub fn route(self) -> &'static str {
+        match self {
+            Family::Wallet => "wallet.accounts.list",
+            Family::Balances => "treezor.balances",
+            Family::Agent => "agent.ping",
+        }
+    }
+
     /// The family's name in the report.
     pub fn name(self) -> &'static str {
         match self {

@@ -7,8 +7,6 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
-use crate::stats;
-
 /// Whether each call's latency is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Record {
@@ -28,28 +26,6 @@ pub struct Sample {
     pub elapsed: Duration,
     /// Every call's latency, ascending (empty with [`Record::Nothing`]).
     pub latencies: Vec<Duration>,
-}
-
-/// The figures the report shows for one run.
-#[derive(Debug, Clone, Copy)]
-pub struct Summary {
-    /// Calls per second.
-    pub rate: f64,
-    /// Median latency.
-    pub p50: Duration,
-    /// 99th percentile latency.
-    pub p99: Duration,
-}
-
-impl Sample {
-    /// Rate and latency percentiles.
-    pub fn summary(&self) -> Summary {
-        Summary {
-            rate: stats::per_second(self.calls, self.elapsed),
-            p50: stats::percentile(&self.latencies, 50).unwrap_or_default(),
-            p99: stats::percentile(&self.latencies, 99).unwrap_or_default(),
-        }
-    }
 }
 
 /// Makes `calls` calls of `call(i)` (`i` from 0), at most `concurrency` at a time, each task

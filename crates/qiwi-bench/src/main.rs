@@ -24,6 +24,7 @@
 )]
 
 mod build_cost;
+mod cpu;
 mod decode;
 mod families;
 mod load;
@@ -166,6 +167,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// Both sides must have sent exactly one request per call: no retry, no extra request (such as
+/// a balance asked for again), and one token request each for Treezor.
+fn check_request_counts(
+    sandbox: &qiwi_sandbox::Sandbox,
+    clients: &overhead::Clients,
+) -> Result<(), String> {
+    let mut expected: Vec<(&str, u64)> = families::Family::ALL
+        .iter()
+        .map(|&f| (f.route(), clients.calls_made(f)))
+        .collect();
+    expected.push(("treezor.token", 2));
+    for (route, calls) in expected {
+        let hits = sandbox.hits(route);
+        if hits != calls {
+            return Err(format!(
+                "the sandbox received {hits} requests on {route} for {calls} calls: the two sides did not do the same work"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn run(options: &Options, args: &[String]) -> Result<(), String> {
     let root = workspace_root();
     let machine = machine::Machine::detect();
@@ -198,10 +221,14 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         concurrencies: vec![1, 64],
     };
     let client_runtime = client_runtime()?;
-    let overhead = client_runtime.block_on(async {
+    sandbox.reset_request_counts();
+    let (overhead, clients) = client_runtime.block_on(async {
         let clients = overhead::Clients::new(&targets).await?;
-        overhead::measure(&clients, &settings, &progress).await
+        let cells = overhead::measure(&clients, &settings, &progress).await?;
+        Ok::<_, String>((cells, clients))
     })?;
+    check_request_counts(&sandbox, &clients)?;
+    drop(clients);
     // Close the measured pools before the next measurements.
     drop(client_runtime);
 

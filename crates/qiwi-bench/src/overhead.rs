@@ -1,17 +1,31 @@
 //! Request overhead: the same calls through the SDK and through bare reqwest, interleaved.
+//!
+//! A round measures every family at every concurrency. Within a round, each side's calls are
+//! made in [`SLICES`] slices that alternate with the other side's (SDK, bare, bare, SDK, ...),
+//! so that a burst of other work on the machine falls on both sides alike; a side's rate is its
+//! calls over the sum of its slices' times, its latencies are those of all its calls.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
+use crate::cpu;
 use crate::families::{Bare, Family, Sdk, Targets};
-use crate::load::{self, Record, Sample, Summary};
+use crate::load::{self, Record, Sample};
 use crate::stats;
+
+/// Slices each side's calls are split into within a round.
+pub const SLICES: usize = 8;
+
+/// The name of the client runtime's threads, whose CPU time is counted.
+pub const CLIENT_THREADS: &str = "client";
 
 /// How the overhead is measured.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Calls per measured run.
+    /// Calls per side, family and concurrency in each round.
     pub requests: usize,
-    /// Rounds; each measures every family, concurrency and side once.
+    /// Rounds.
     pub rounds: usize,
     /// The concurrencies measured.
     pub concurrencies: Vec<usize>,
@@ -26,6 +40,57 @@ pub enum Side {
     Bare,
 }
 
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Sdk => "SDK ",
+            Side::Bare => "bare",
+        }
+    }
+}
+
+/// One side's figures for one round.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    /// Calls per second.
+    pub rate: f64,
+    /// Median latency.
+    pub p50: Duration,
+    /// 99th percentile latency.
+    pub p99: Duration,
+    /// CPU time of the client threads per call.
+    pub cpu_per_call: Duration,
+}
+
+/// One side's calls of one round, slice by slice.
+#[derive(Debug, Default)]
+struct Tally {
+    calls: u64,
+    elapsed: Duration,
+    cpu: Duration,
+    latencies: Vec<Duration>,
+}
+
+impl Tally {
+    fn add(&mut self, sample: Sample, cpu: Duration) {
+        self.calls += sample.calls;
+        self.elapsed += sample.elapsed;
+        self.cpu += cpu;
+        self.latencies.extend(sample.latencies);
+    }
+
+    fn run(mut self) -> Run {
+        self.latencies.sort_unstable();
+        let calls = u32::try_from(self.calls.max(1)).unwrap_or(u32::MAX);
+        Run {
+            rate: stats::per_second(self.calls, self.elapsed),
+            p50: stats::percentile(&self.latencies, 50).unwrap_or_default(),
+            p99: stats::percentile(&self.latencies, 99).unwrap_or_default(),
+            cpu_per_call: self.cpu / calls,
+        }
+    }
+}
+
 /// The runs of one family at one concurrency.
 #[derive(Debug, Clone)]
 pub struct Cell {
@@ -34,9 +99,9 @@ pub struct Cell {
     /// Calls in flight.
     pub concurrency: usize,
     /// The SDK's runs, one per round.
-    pub sdk: Vec<Summary>,
+    pub sdk: Vec<Run>,
     /// Bare reqwest's runs, one per round.
-    pub bare: Vec<Summary>,
+    pub bare: Vec<Run>,
 }
 
 /// Medians over the rounds of one side.
@@ -45,19 +110,24 @@ pub struct Medians {
     /// Calls per second.
     pub rate: f64,
     /// Median latency.
-    pub p50: std::time::Duration,
+    pub p50: Duration,
     /// 99th percentile latency.
-    pub p99: std::time::Duration,
+    pub p99: Duration,
+    /// Client CPU time per call.
+    pub cpu_per_call: Duration,
 }
 
-fn medians(runs: &[Summary]) -> Medians {
+fn medians(runs: &[Run]) -> Medians {
     let rates: Vec<f64> = runs.iter().map(|s| s.rate).collect();
-    let p50: Vec<_> = runs.iter().map(|s| s.p50).collect();
-    let p99: Vec<_> = runs.iter().map(|s| s.p99).collect();
+    let of = |f: fn(&Run) -> Duration| {
+        let values: Vec<Duration> = runs.iter().map(f).collect();
+        stats::median_duration(&values).unwrap_or_default()
+    };
     Medians {
         rate: stats::median(&rates).unwrap_or_default(),
-        p50: stats::median_duration(&p50).unwrap_or_default(),
-        p99: stats::median_duration(&p99).unwrap_or_default(),
+        p50: of(|r| r.p50),
+        p99: of(|r| r.p99),
+        cpu_per_call: of(|r| r.cpu_per_call),
     }
 }
 
@@ -72,7 +142,7 @@ impl Cell {
         medians(&self.bare)
     }
 
-    /// SDK rate / bare rate in each round (both measured back to back).
+    /// SDK rate / bare rate in each round.
     pub fn ratios(&self) -> Vec<f64> {
         self.sdk
             .iter()
@@ -87,11 +157,12 @@ impl Cell {
     }
 }
 
-/// Both clients.
-#[derive(Debug, Clone)]
+/// Both clients, and how many calls each family received.
+#[derive(Debug)]
 pub struct Clients {
     sdk: Arc<Sdk>,
     bare: Bare,
+    calls: [AtomicU64; 3],
 }
 
 impl Clients {
@@ -100,7 +171,13 @@ impl Clients {
         Ok(Self {
             sdk: Arc::new(Sdk::new(targets)?),
             bare: Bare::connect(targets).await?,
+            calls: Default::default(),
         })
+    }
+
+    /// Calls made so far for `family`, both sides, warm-ups included.
+    pub fn calls_made(&self, family: Family) -> u64 {
+        self.calls[family.index()].load(Ordering::Relaxed)
     }
 
     /// `calls` calls of `family` by `side`, `concurrency` at a time.
@@ -111,6 +188,7 @@ impl Clients {
         calls: usize,
         concurrency: usize,
     ) -> Result<Sample, String> {
+        self.calls[family.index()].fetch_add(calls as u64, Ordering::Relaxed);
         match side {
             Side::Sdk => {
                 let sdk = self.sdk.clone();
@@ -130,10 +208,24 @@ impl Clients {
             }
         }
     }
+
+    /// As [`run`](Self::run), with the client threads' CPU time it took.
+    async fn timed(
+        &self,
+        side: Side,
+        family: Family,
+        calls: usize,
+        concurrency: usize,
+    ) -> Result<(Sample, Duration), String> {
+        let before = cpu::threads_named(CLIENT_THREADS);
+        let sample = self.run(side, family, calls, concurrency).await?;
+        let cpu = cpu::threads_named(CLIENT_THREADS).saturating_sub(before);
+        Ok((sample, cpu))
+    }
 }
 
-/// Measures every family at every concurrency, SDK and bare in turn, `rounds` times. The side
-/// that goes first alternates, and each run is preceded by a short warm-up of its own.
+/// Measures every family at every concurrency, SDK and bare in alternating slices, `rounds`
+/// times.
 pub async fn measure(
     clients: &Clients,
     settings: &Settings,
@@ -157,39 +249,50 @@ pub async fn measure(
             })
         })
         .collect();
+    let slice = settings.requests.div_ceil(SLICES);
     let warmup = (settings.requests / 20).clamp(1, 1_000);
     for round in 0..settings.rounds {
-        for (index, cell) in cells.iter_mut().enumerate() {
-            let order = if (round + index) % 2 == 0 {
-                [Side::Sdk, Side::Bare]
-            } else {
-                [Side::Bare, Side::Sdk]
-            };
-            for side in order {
+        for cell in &mut cells {
+            for side in [Side::Sdk, Side::Bare] {
                 clients
                     .run(side, cell.family, warmup, cell.concurrency)
                     .await?;
-                let summary = clients
-                    .run(side, cell.family, settings.requests, cell.concurrency)
-                    .await?
-                    .summary();
+            }
+            let (mut sdk, mut bare) = (Tally::default(), Tally::default());
+            for index in 0..SLICES {
+                // SDK first in even slices of even rounds: S B B S S B B S, then the mirror.
+                let order = if (index + round) % 2 == 0 {
+                    [Side::Sdk, Side::Bare]
+                } else {
+                    [Side::Bare, Side::Sdk]
+                };
+                for side in order {
+                    let (sample, cpu) = clients
+                        .timed(side, cell.family, slice, cell.concurrency)
+                        .await?;
+                    match side {
+                        Side::Sdk => sdk.add(sample, cpu),
+                        Side::Bare => bare.add(sample, cpu),
+                    }
+                }
+            }
+            for (side, tally) in [(Side::Sdk, sdk), (Side::Bare, bare)] {
+                let run = tally.run();
                 progress(&format!(
-                    "round {}/{} {} c={} {}: {:.0} req/s, p50 {} µs, p99 {} µs",
+                    "round {}/{} {} c={} {}: {:.0} req/s, p50 {} µs, p99 {} µs, client CPU {:.1} µs/call",
                     round + 1,
                     settings.rounds,
                     cell.family.name(),
                     cell.concurrency,
-                    match side {
-                        Side::Sdk => "SDK ",
-                        Side::Bare => "bare",
-                    },
-                    summary.rate,
-                    summary.p50.as_micros(),
-                    summary.p99.as_micros(),
+                    side.name(),
+                    run.rate,
+                    run.p50.as_micros(),
+                    run.p99.as_micros(),
+                    run.cpu_per_call.as_secs_f64() * 1e6,
                 ));
                 match side {
-                    Side::Sdk => cell.sdk.push(summary),
-                    Side::Bare => cell.bare.push(summary),
+                    Side::Sdk => cell.sdk.push(run),
+                    Side::Bare => cell.bare.push(run),
                 }
             }
         }

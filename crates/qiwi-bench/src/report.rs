@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::build_cost::BuildCost;
 use crate::decode::{Skipped, Throughput};
 use crate::machine::Machine;
-use crate::overhead::Cell;
+use crate::overhead::{Cell, SLICES};
 use crate::stats;
 
 /// The lowest SDK/bare throughput ratio accepted.
@@ -174,20 +174,23 @@ impl Report {
         let _ = writeln!(out, "## Request overhead: SDK against bare reqwest\n");
         let _ = writeln!(
             out,
-            "{} calls per run, {} rounds; figures are medians over the rounds, the ratio is the median of the per-round ratios (SDK and bare measured back to back, the side going first alternating). Latencies in microseconds.\n",
+            "{} calls per side, family and concurrency in each of {} rounds, made in {SLICES} slices per side that alternate with the other side's (SDK, bare, bare, SDK, ...). Figures are medians over the rounds; the ratio is the median of the per-round SDK/bare throughput ratios. Latencies in microseconds. Client CPU is the CPU time of the client runtime's threads per call (from `/proc/self/task/*/schedstat`): unlike throughput, it hardly moves with other work on the machine.\n",
             thousands(self.requests),
             self.rounds
         );
         let _ = writeln!(
             out,
-            "| family | call | concurrency | SDK/bare | SDK req/s | bare req/s | SDK p50 | bare p50 | SDK p99 | bare p99 |"
+            "| family | call | concurrency | SDK/bare | SDK req/s | bare req/s | SDK p50 | bare p50 | SDK p99 | bare p99 | SDK client CPU µs/call | bare client CPU µs/call |"
         );
-        let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for cell in &self.overhead {
             let (s, b) = (cell.sdk(), cell.bare());
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | **{:.3}** | {:.0} | {:.0} | {} | {} | {} | {} |",
+                "| {} | {} | {} | **{:.3}** | {:.0} | {:.0} | {} | {} | {} | {} | {:.1} | {:.1} |",
                 cell.family.name(),
                 cell.family.call(),
                 cell.concurrency,
@@ -198,11 +201,13 @@ impl Report {
                 us(b.p50),
                 us(s.p99),
                 us(b.p99),
+                s.cpu_per_call.as_secs_f64() * 1e6,
+                b.cpu_per_call.as_secs_f64() * 1e6,
             );
         }
         let _ = writeln!(
             out,
-            "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. The agent `ping` body is written by the SDK for every call and prepared once for bare reqwest.\n"
+            "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. The agent `ping` body is written by the SDK for every call and prepared once for bare reqwest. Afterwards the sandbox's request counts are checked: exactly one request per call on each side (no retry, no request asking again for a balance) and one token request per side.\n"
         );
 
         let _ = writeln!(out, "## Decode throughput\n");
