@@ -15,6 +15,7 @@ use crate::money::Amount;
 use crate::respond;
 use crate::routes::ROUTES;
 use crate::state::{Shared, TreezorOperation, lock};
+use crate::treezor_api::balance_json;
 
 fn bad(message: &str) -> Response {
     respond::json(StatusCode::BAD_REQUEST, &json!({ "error": message }))
@@ -75,11 +76,7 @@ pub(crate) async fn routes() -> Response {
 
 /// POST /__sandbox/treezor/expire-tokens: every issued Treezor token expires now.
 pub(crate) async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
-    lock(&shared.state)
-        .treezor
-        .tokens
-        .values_mut()
-        .for_each(|e| *e = std::time::Instant::now());
+    shared.expire_treezor_tokens();
     respond::empty(StatusCode::NO_CONTENT)
 }
 
@@ -111,15 +108,5 @@ pub(crate) async fn treezor_operation(State(shared): State<Arc<Shared>>, body: B
         return bad(&e);
     }
     let w = &state.treezor.wallets[&op.wallet_id];
-    respond::json(
-        StatusCode::OK,
-        &json!({
-            "walletId": op.wallet_id,
-            "currentBalance": Amount(w.current).json_number(),
-            "authorizations": Amount(w.authorizations).json_number(),
-            "authorizedBalance": Amount(w.authorized()).json_number(),
-            "currency": w.currency,
-            "calculationDate": clock::treezor_datetime(w.calculated),
-        }),
-    )
+    respond::json(StatusCode::OK, &balance_json(op.wallet_id, w))
 }

@@ -56,6 +56,22 @@ pub(crate) fn error_response(code: i32, fatal: bool, message: &str) -> Response 
     respond::xml(document(code, fatal, Some(message), ""))
 }
 
+/// A document refusing a request that cannot be processed as sent (fatal result code 300).
+fn malformed(message: &str) -> String {
+    document(300, true, Some(message), "")
+}
+
+/// A successful document: `body`, then the agent's balances.
+fn with_balances(state: &SandboxState, body: &str) -> String {
+    document(0, false, None, &format!("{body}{}", balances_block(state)))
+}
+
+/// Result code 298: the target is not a wallet number.
+const INVALID_PHONE: &str = "Wallet account cannot be registered: invalid phone number";
+/// Result code 204: the target wallet may not receive top-ups.
+const LOW_IDENTIFICATION: &str =
+    "Недостаточный статус идентификации кошелька для проведения платежа";
+
 fn balances_block(state: &SandboxState) -> String {
     let mut out = String::from("<balances>\n");
     for (code, minor) in &state.agent.balances {
@@ -112,26 +128,16 @@ pub(crate) async fn topup(
         return error_response(150, true, message);
     }
     let text = match root.child_text("request-type") {
-        Some("ping") => document(0, false, None, &balances_block(&state)),
+        Some("ping") => with_balances(&state, ""),
         Some("check-user") => check_user(&state, &root),
         Some("check-deposit-possible") => check_deposit(&state, &root),
         Some("pay") if root.child("auth").is_some() => {
             pay_auth(&mut state, &root, shared.settings.processing_delay)
         }
         Some("pay") if root.child("status").is_some() => pay_status(&state, &root),
-        Some("pay") => document(
-            300,
-            true,
-            Some("A pay request needs an <auth> or a <status> element"),
-            "",
-        ),
-        Some(other) => document(
-            300,
-            true,
-            Some(&format!("Unsupported request type {other:?}")),
-            "",
-        ),
-        None => document(300, true, Some("The <request-type> element is missing"), ""),
+        Some("pay") => malformed("A pay request needs an <auth> or a <status> element"),
+        Some(other) => malformed(&format!("Unsupported request type {other:?}")),
+        None => malformed("The <request-type> element is missing"),
     };
     respond::xml(text)
 }
@@ -150,7 +156,7 @@ fn phone_and_ccy(root: &Element) -> Result<(&str, Option<u16>), String> {
 fn check_user(state: &SandboxState, root: &Element) -> String {
     let (phone, ccy) = match phone_and_ccy(root) {
         Ok(v) => v,
-        Err(e) => return document(300, true, Some(&e), ""),
+        Err(e) => return malformed(&e),
     };
     let exist = is_wallet_number(phone) && state.wallet_exists(phone, ccy);
     document(
@@ -164,24 +170,19 @@ fn check_user(state: &SandboxState, root: &Element) -> String {
 fn check_deposit(state: &SandboxState, root: &Element) -> String {
     let (phone, ccy) = match phone_and_ccy(root) {
         Ok(v) => v,
-        Err(e) => return document(300, true, Some(&e), ""),
+        Err(e) => return malformed(&e),
     };
     match root.extra("income_wire_transfer") {
         Some("0") | Some("1") => {}
         _ => {
-            return document(
-                300,
-                true,
-                Some("The income_wire_transfer extra field must be 0 or 1"),
-                "",
-            );
+            return malformed("The income_wire_transfer extra field must be 0 or 1");
         }
     }
     if !is_wallet_number(phone) {
         return document(
             298,
             true,
-            Some("Wallet account cannot be registered: invalid phone number"),
+            Some(INVALID_PHONE),
             "<exist>0</exist>\n<deposit-possible>0</deposit-possible>\n",
         );
     }
@@ -193,7 +194,7 @@ fn check_deposit(state: &SandboxState, root: &Element) -> String {
         return document(
             204,
             true,
-            Some("Недостаточный статус идентификации кошелька для проведения платежа"),
+            Some(LOW_IDENTIFICATION),
             "<exist>1</exist>\n<deposit-possible>0</deposit-possible>\n",
         );
     }
@@ -331,18 +332,10 @@ fn vet(state: &SandboxState, req: &PayRequest) -> Result<Settlement, Rejection> 
     match req.service.as_str() {
         "99" => {
             if !is_wallet_number(&req.account) {
-                return reject(
-                    298,
-                    true,
-                    "Wallet account cannot be registered: invalid phone number",
-                );
+                return reject(298, true, INVALID_PHONE);
             }
             match state.directory.get(&req.account) {
-                Some(w) if !w.deposit_possible => reject(
-                    204,
-                    true,
-                    "Недостаточный статус идентификации кошелька для проведения платежа",
-                ),
+                Some(w) if !w.deposit_possible => reject(204, true, LOW_IDENTIFICATION),
                 Some(w) if w.fail_top_ups => Ok(Settlement::Fail),
                 _ => Ok(Settlement::CreditWallet),
             }
@@ -376,11 +369,7 @@ fn vet(state: &SandboxState, req: &PayRequest) -> Result<Settlement, Rejection> 
         ),
         "29130" => {
             if !is_wallet_number(&req.account) {
-                return reject(
-                    298,
-                    true,
-                    "Wallet account cannot be registered: invalid phone number",
-                );
+                return reject(298, true, INVALID_PHONE);
             }
             match extra("account0") {
                 Some(v) if v.contains("id:") && v.contains("acc:") => Ok(Settlement::Payout),
@@ -437,7 +426,7 @@ fn debit_amount(state: &SandboxState, req: &PayRequest) -> Option<i64> {
 fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration) -> String {
     let req = match read_pay(root) {
         Ok(r) => r,
-        Err(e) => return document(300, true, Some(&e), ""),
+        Err(e) => return malformed(&e),
     };
     if let Some(existing) = state.agent.payments.get(&req.number) {
         let same = existing.service == req.service
@@ -455,12 +444,7 @@ fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration
                     "The transaction number is already registered with different payment details"
                 ),
             );
-            return document(
-                0,
-                false,
-                None,
-                &format!("{element}{}", balances_block(state)),
-            );
+            return with_balances(state, &element);
         }
         return pay_document(state, &existing.clone());
     }
@@ -574,29 +558,19 @@ fn pay_document(state: &SandboxState, p: &AgentPayment) -> String {
     if p.service == "38413" {
         element = format!("<payments>\n{element}</payments>\n");
     }
-    document(
-        0,
-        false,
-        None,
-        &format!("{element}{}", balances_block(state)),
-    )
+    with_balances(state, &element)
 }
 
 fn pay_status(state: &SandboxState, root: &Element) -> String {
     let Some(status) = root.child("status") else {
-        return document(300, true, Some("The <status> element is missing"), "");
+        return malformed("The <status> element is missing");
     };
     let mut body = String::new();
     let mut any = false;
     for p in status.children_named("payment") {
         any = true;
         let Some(number) = p.child_text("transaction-number") else {
-            return document(
-                300,
-                true,
-                Some("Every <payment> needs a transaction-number"),
-                "",
-            );
+            return malformed("Every <payment> needs a transaction-number");
         };
         let account = p.child("to").and_then(|t| t.child_text("account-number"));
         match state.agent.payments.get(number) {
@@ -608,15 +582,9 @@ fn pay_status(state: &SandboxState, root: &Element) -> String {
         }
     }
     if !any {
-        return document(
-            300,
-            true,
-            Some("<status> must hold at least one <payment>"),
-            "",
-        );
+        return malformed("<status> must hold at least one <payment>");
     }
-    body.push_str(&balances_block(state));
-    document(0, false, None, &body)
+    with_balances(state, &body)
 }
 
 #[cfg(test)]

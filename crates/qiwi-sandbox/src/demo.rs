@@ -202,59 +202,27 @@ pub struct QiwiDemo {
 
 impl Default for QiwiDemo {
     fn default() -> Self {
-        let account = |alias: &str,
-                       fs: &str,
-                       title: &str,
-                       type_id: &str,
-                       type_title: &str,
-                       balance: Option<Amount>,
-                       currency: u16,
-                       default: bool| QiwiAccount {
-            alias: alias.into(),
-            fs_alias: fs.into(),
-            bank_alias: "QIWI".into(),
-            title: title.into(),
-            type_id: type_id.into(),
-            type_title: type_title.into(),
-            has_balance: balance.is_some(),
-            balance,
-            currency,
-            default_account: default,
-        };
         Self {
             token: QIWI_TOKEN.into(),
             wallet: QIWI_WALLET.into(),
             accounts: vec![
-                account(
-                    "mc_beeline_rub",
-                    "qb_mc_beeline",
-                    "MC",
-                    "MC",
-                    "Счет мобильного кошелька",
-                    None,
-                    643,
-                    false,
-                ),
-                account(
-                    "qw_wallet_rub",
-                    "qb_wallet",
-                    "WALLET",
-                    "WALLET",
-                    "QIWI Wallet",
-                    Some(Amount::new(8, 74)),
-                    643,
-                    true,
-                ),
-                account(
-                    "qw_wallet_usd",
-                    "qb_wallet",
-                    "WALLET",
-                    "WALLET",
-                    "QIWI Wallet",
-                    Some(Amount::new(10, 50)),
-                    840,
-                    false,
-                ),
+                QiwiAccount {
+                    alias: "mc_beeline_rub".into(),
+                    fs_alias: "qb_mc_beeline".into(),
+                    bank_alias: "QIWI".into(),
+                    title: "MC".into(),
+                    type_id: "MC".into(),
+                    type_title: "Счет мобильного кошелька".into(),
+                    has_balance: false,
+                    balance: None,
+                    currency: 643,
+                    default_account: false,
+                },
+                QiwiAccount {
+                    default_account: true,
+                    ..QiwiAccount::wallet("qw_wallet_rub", 643, Amount::new(8, 74))
+                },
+                QiwiAccount::wallet("qw_wallet_usd", 840, Amount::new(10, 50)),
             ],
             offers: vec![QiwiOffer {
                 alias: "qw_wallet_eur".into(),
@@ -345,6 +313,25 @@ pub struct QiwiAccount {
     /// `defaultAccount`.
     #[serde(default)]
     pub default_account: bool,
+}
+
+impl QiwiAccount {
+    /// A QIWI Wallet account (`qb_wallet`) with a balance, not the default one: the shape of the
+    /// demo wallet's own accounts and of those created from an offer.
+    pub(crate) fn wallet(alias: &str, currency: u16, balance: Amount) -> Self {
+        Self {
+            alias: alias.into(),
+            fs_alias: "qb_wallet".into(),
+            bank_alias: "QIWI".into(),
+            title: "WALLET".into(),
+            type_id: "WALLET".into(),
+            type_title: "QIWI Wallet".into(),
+            has_balance: true,
+            balance: Some(balance),
+            currency,
+            default_account: false,
+        }
+    }
 }
 
 /// An account that may be created (E12 item).

@@ -2,7 +2,7 @@
 //! bodies used by fault injection.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 
 /// A response with a body and content type.
@@ -21,7 +21,7 @@ pub(crate) fn with_body(
 
 /// A JSON response.
 pub(crate) fn json(status: StatusCode, value: &serde_json::Value) -> Response {
-    with_body(status, "application/json;charset=UTF-8", value.to_string())
+    json_text(status, value.to_string())
 }
 
 /// A JSON response from already serialized text.
@@ -94,6 +94,20 @@ pub(crate) fn form_pairs(raw: &str) -> Vec<(String, String)> {
             (percent_decode(k), percent_decode(v))
         })
         .collect()
+}
+
+/// The decoded pairs of a request's query string (none without one).
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    uri.query().map(form_pairs).unwrap_or_default()
+}
+
+/// The value of parameter `name`: the last one when it is repeated.
+pub(crate) fn last_value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Decodes `%XX` escapes and `+` (as a space); invalid escapes are kept as they are.

@@ -197,12 +197,7 @@ impl Sandbox {
 
     /// Makes every Treezor token issued so far expire now.
     pub fn expire_treezor_tokens(&self) {
-        let now = std::time::Instant::now();
-        lock(&self.shared.state)
-            .treezor
-            .tokens
-            .values_mut()
-            .for_each(|e| *e = now);
+        self.shared.expire_treezor_tokens();
     }
 
     /// Changes a Treezor wallet's balance, appending a history point.

@@ -12,9 +12,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use crate::clock;
-use crate::demo::{
-    DemoData, Identification, Limit, Profile, QiwiAccount, QiwiOffer, Rate, Restriction,
-};
+use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
 use crate::money::Amount;
 
@@ -64,6 +62,16 @@ impl Shared {
     pub(crate) fn reset(&self) {
         *lock(&self.state) = State::new(&self.initial, clock::now());
     }
+
+    /// Makes every Treezor token issued so far expire now.
+    pub(crate) fn expire_treezor_tokens(&self) {
+        let now = Instant::now();
+        lock(&self.state)
+            .treezor
+            .tokens
+            .values_mut()
+            .for_each(|e| *e = now);
+    }
 }
 
 /// Per-route request counts.
@@ -97,26 +105,15 @@ impl Hits {
 /// The whole mutable state.
 #[derive(Debug)]
 pub(crate) struct State {
-    pub qiwi: QiwiState,
+    /// The demo QIWI wallet, changed in place by the Wallet API and agent top-ups. Its
+    /// `other_wallets` stay empty: those wallets live in `directory`.
+    pub qiwi: QiwiDemo,
+    /// Identification downgrade operations of the demo wallet (E04-E06), by id.
+    pub downgrades: BTreeMap<String, Downgrade>,
     /// Other QIWI wallets, by number.
     pub directory: BTreeMap<String, DirWallet>,
     pub agent: AgentState,
     pub treezor: TreezorState,
-}
-
-/// The demo QIWI wallet.
-#[derive(Debug)]
-pub(crate) struct QiwiState {
-    pub token: String,
-    pub wallet: String,
-    pub accounts: Vec<QiwiAccount>,
-    pub offers: Vec<QiwiOffer>,
-    pub identification: Identification,
-    pub profile: Profile,
-    pub limits: Vec<Limit>,
-    pub p2p_payment_count: u32,
-    pub restrictions: Vec<Restriction>,
-    pub downgrades: BTreeMap<String, Downgrade>,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -298,18 +295,11 @@ impl State {
             .map(|w| (w.wallet_id, initial_treezor_wallet(w, t.history_days, wall)))
             .collect();
         Self {
-            qiwi: QiwiState {
-                token: q.token.clone(),
-                wallet: q.wallet.clone(),
-                accounts: q.accounts.clone(),
-                offers: q.offers.clone(),
-                identification: q.identification.clone(),
-                profile: q.profile.clone(),
-                limits: q.limits.clone(),
-                p2p_payment_count: q.p2p_payment_count,
-                restrictions: q.restrictions.clone(),
-                downgrades: BTreeMap::new(),
+            qiwi: QiwiDemo {
+                other_wallets: Vec::new(),
+                ..q.clone()
             },
+            downgrades: BTreeMap::new(),
             directory,
             agent: AgentState {
                 terminal_id: a.terminal_id.clone(),
@@ -367,7 +357,7 @@ impl State {
                 }
             }
         }
-        for op in self.qiwi.downgrades.values_mut() {
+        for op in self.downgrades.values_mut() {
             if op.status == "IN_PROGRESS"
                 && op.confirmed.is_some_and(|c| now.duration_since(c) >= delay)
             {
@@ -411,9 +401,11 @@ impl State {
             }
             if let Some(pos) = self.qiwi.offers.iter().position(|o| o.currency == ccy) {
                 let offer = self.qiwi.offers.remove(pos);
-                let mut account = wallet_account(&offer);
-                account.balance = Some(Amount(minor));
-                self.qiwi.accounts.push(account);
+                self.qiwi.accounts.push(QiwiAccount::wallet(
+                    &offer.alias,
+                    offer.currency,
+                    Amount(minor),
+                ));
                 return true;
             }
             return false;
@@ -482,22 +474,6 @@ impl State {
         }
         w.push_point(at);
         Ok(())
-    }
-}
-
-/// A new wallet account built from an offer.
-pub(crate) fn wallet_account(offer: &QiwiOffer) -> QiwiAccount {
-    QiwiAccount {
-        alias: offer.alias.clone(),
-        fs_alias: "qb_wallet".into(),
-        bank_alias: "QIWI".into(),
-        title: "WALLET".into(),
-        type_id: "WALLET".into(),
-        type_title: "QIWI Wallet".into(),
-        has_balance: true,
-        balance: Some(Amount(0)),
-        currency: offer.currency,
-        default_account: false,
     }
 }
 

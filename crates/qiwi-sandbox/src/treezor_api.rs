@@ -50,13 +50,15 @@ pub(crate) fn fault_error(status: StatusCode) -> Response {
     error(status, "server_error", code, message)
 }
 
+/// What a handler answers: `Err` holds the error response of an early exit.
+type Outcome = Result<Response, Response>;
+
+fn bad_request(code: &str, message: &str) -> Response {
+    error(StatusCode::BAD_REQUEST, "invalid_request", code, message)
+}
+
 fn invalid_parameter(message: &str) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        "invalid_request",
-        "invalid_parameter_in_request",
-        message,
-    )
+    bad_request("invalid_parameter_in_request", message)
 }
 
 /// Reads the token request's fields from a form, multipart or JSON body.
@@ -95,64 +97,45 @@ pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let fields = match token_fields(&headers, &body) {
-        Ok(f) => f,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                "invalid_request",
-                &format!("Invalid token request: {e}"),
-            );
-        }
-    };
-    let get = |name: &str| {
-        fields
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim())
-    };
+) -> Outcome {
+    let fields = token_fields(&headers, &body)
+        .map_err(|e| bad_request("invalid_request", &format!("Invalid token request: {e}")))?;
+    let get = |name: &str| respond::last_value(&fields, name).map(str::trim);
     match get("grant_type") {
         Some("client_credentials") => {}
         Some(other) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
+            return Err(bad_request(
                 "unsupported_grant_type",
                 &format!("The grant type {other:?} is not supported here; use client_credentials"),
-            );
+            ));
         }
         None => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
+            return Err(bad_request(
                 "invalid_request",
                 "The grant_type field is required",
-            );
+            ));
         }
     }
     let mut state = shared.state();
     let ok = get("client_id") == Some(state.treezor.client_id.as_str())
         && get("client_secret") == Some(state.treezor.client_secret.as_str());
     if !ok {
-        return error(
+        return Err(error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "authorization_error",
             "Client authentication failed",
-        );
+        ));
     }
     let now = Instant::now();
     let ttl = shared.settings.token_ttl;
     state.treezor.tokens.retain(|_, expiry| *expiry > now);
     let token = ids::token();
     state.treezor.tokens.insert(token.clone(), now + ttl);
-    respond::json(
+    Ok(respond::json(
         StatusCode::OK,
         &json!({ "token_type": "Bearer", "expires_in": ttl.as_secs(), "access_token": token }),
-    )
+    ))
 }
 
 /// Checks the bearer token of an API call.
@@ -175,7 +158,8 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     }
 }
 
-fn balance_json(wallet_id: u64, w: &TzWallet) -> Value {
+/// A wallet's balance, as one item of `GET /v1/balances`.
+pub(crate) fn balance_json(wallet_id: u64, w: &TzWallet) -> Value {
     json!({
         "walletId": wallet_id,
         "currentBalance": Amount(w.current).json_number(),
@@ -187,9 +171,9 @@ fn balance_json(wallet_id: u64, w: &TzWallet) -> Value {
 }
 
 fn id_param(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, Response> {
-    match pairs.iter().rev().find(|(k, _)| k == name) {
+    match respond::last_value(pairs, name) {
         None => Ok(None),
-        Some((_, v)) => v
+        Some(v) => v
             .trim()
             .parse::<u64>()
             .map(Some)
@@ -202,15 +186,11 @@ pub(crate) async fn balances(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
-) -> Response {
-    if let Err(r) = authorize(&shared, &headers) {
-        return r;
-    }
-    let pairs = uri.query().map(respond::form_pairs).unwrap_or_default();
-    let (wallet_id, user_id) = match (id_param(&pairs, "walletId"), id_param(&pairs, "userId")) {
-        (Ok(w), Ok(u)) => (w, u),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
+) -> Outcome {
+    authorize(&shared, &headers)?;
+    let pairs = respond::query_pairs(&uri);
+    let wallet_id = id_param(&pairs, "walletId")?;
+    let user_id = id_param(&pairs, "userId")?;
     let state = shared.state();
     let items: Vec<Value> = match (wallet_id, user_id) {
         (Some(id), None) => state
@@ -227,10 +207,18 @@ pub(crate) async fn balances(
             .filter(|(_, w)| w.user_id == user)
             .map(|(id, w)| balance_json(*id, w))
             .collect(),
-        (Some(_), Some(_)) => return invalid_parameter("Give either walletId or userId, not both"),
-        (None, None) => return invalid_parameter("The walletId or userId field is required"),
+        (Some(_), Some(_)) => {
+            return Err(invalid_parameter(
+                "Give either walletId or userId, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(invalid_parameter(
+                "The walletId or userId field is required",
+            ));
+        }
     };
-    respond::json(StatusCode::OK, &json!({ "balances": items }))
+    Ok(respond::json(StatusCode::OK, &json!({ "balances": items })))
 }
 
 /// Any other method on /v1/balances.
@@ -247,10 +235,10 @@ pub(crate) async fn balances_method_not_allowed() -> Response {
 }
 
 fn date_param(pairs: &[(String, String)], name: &str) -> Result<Option<Date>, Response> {
-    match pairs.iter().rev().find(|(k, _)| k == name) {
+    match respond::last_value(pairs, name) {
         None => Ok(None),
-        Some((_, v)) if v.is_empty() => Ok(None),
-        Some((_, v)) => {
+        Some("") => Ok(None),
+        Some(v) => {
             let ok = v.len() == 10 && v.as_bytes()[4] == b'-' && v.as_bytes()[7] == b'-';
             match v.parse::<Date>() {
                 Ok(d) if ok => Ok(Some(d)),
@@ -268,34 +256,30 @@ pub(crate) async fn history(
     Path(wallet): Path<String>,
     headers: HeaderMap,
     uri: Uri,
-) -> Response {
-    if let Err(r) = authorize(&shared, &headers) {
-        return r;
-    }
-    let Ok(wallet_id) = wallet.parse::<u64>() else {
-        return invalid_parameter("The walletId must be an integer");
-    };
-    let pairs = uri.query().map(respond::form_pairs).unwrap_or_default();
-    let (from, to) = match (date_param(&pairs, "dateFrom"), date_param(&pairs, "dateTo")) {
-        (Ok(f), Ok(t)) => (f, t),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
+) -> Outcome {
+    authorize(&shared, &headers)?;
+    let wallet_id = wallet
+        .parse::<u64>()
+        .map_err(|_| invalid_parameter("The walletId must be an integer"))?;
+    let pairs = respond::query_pairs(&uri);
+    let from = date_param(&pairs, "dateFrom")?;
+    let to = date_param(&pairs, "dateTo")?;
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
-            return invalid_parameter("dateFrom must not be after dateTo");
+            return Err(invalid_parameter("dateFrom must not be after dateTo"));
         }
     }
     let state = shared.state();
     let Some(w) = state.treezor.wallets.get(&wallet_id) else {
-        return error(
+        return Err(error(
             StatusCode::NOT_FOUND,
             "not_found",
             "resource_not_found_error",
             &format!("Wallet {wallet_id} not found"),
-        );
+        ));
     };
-    let from_key = from.map(|d| d.strftime("%Y-%m-%d").to_string());
-    let to_key = to.map(|d| d.strftime("%Y-%m-%d").to_string());
+    let day_key = |d: Option<Date>| d.map(|d| d.strftime("%Y-%m-%d").to_string());
+    let (from_key, to_key) = (day_key(from), day_key(to));
     // Newest first, keyed by `YYYY-MM-DD HH:mm:ss` (Paris time).
     let mut text = String::from("{");
     let mut first = true;
@@ -320,5 +304,5 @@ pub(crate) async fn history(
         text.push_str(&entry.to_string());
     }
     text.push('}');
-    respond::json_text(StatusCode::OK, text)
+    Ok(respond::json_text(StatusCode::OK, text))
 }

@@ -1,7 +1,7 @@
 //! QIWI Wallet personal API (JSON, bearer token): profile, identification, limits,
 //! restrictions and balances (endpoints E01-E13 of the reference).
 
-use std::sync::Arc;
+use std::sync::{Arc, MutexGuard};
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -72,44 +72,47 @@ fn service_of(route: &str) -> &'static str {
     }
 }
 
+/// What a handler answers: `Err` holds the error response of an early exit.
 type Outcome = Result<Response, Response>;
 
 /// Checks the bearer token.
 fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
     let expected = crate::state::lock(&shared.state).qiwi.token.clone();
-    match respond::bearer_token(headers) {
-        Some(token) if token == expected => Ok(()),
-        Some(_) => Err(edge_error(
-            StatusCode::UNAUTHORIZED,
-            service_of(route),
-            "auth.unauthorized",
-            "Unauthorized",
-            "The access token is invalid or expired",
-        )),
-        None => Err(edge_error(
-            StatusCode::UNAUTHORIZED,
-            service_of(route),
-            "auth.unauthorized",
-            "Unauthorized",
-            "The Authorization header with a Bearer token is missing",
-        )),
-    }
+    let description = match respond::bearer_token(headers) {
+        Some(token) if token == expected => return Ok(()),
+        Some(_) => "The access token is invalid or expired",
+        None => "The Authorization header with a Bearer token is missing",
+    };
+    Err(edge_error(
+        StatusCode::UNAUTHORIZED,
+        service_of(route),
+        "auth.unauthorized",
+        "Unauthorized",
+        description,
+    ))
 }
 
-/// Checks that the wallet in the path is the token's wallet (404 otherwise, as the reference
-/// says for a wallet that is not found).
-fn check_wallet(state: &SandboxState, wallet: &str, route: &str) -> Result<(), Response> {
-    if wallet == state.qiwi.wallet {
-        Ok(())
-    } else {
-        Err(edge_error(
+/// The start of every call on a wallet in the path: checks the bearer token (401), locks the
+/// settled state, and checks that the wallet is the token's wallet (404 otherwise, as the
+/// reference says for a wallet that is not found).
+fn wallet_state<'a>(
+    shared: &'a Shared,
+    headers: &HeaderMap,
+    wallet: &str,
+    route: &str,
+) -> Result<MutexGuard<'a, SandboxState>, Response> {
+    authorize(shared, headers, route)?;
+    let state = shared.state();
+    if wallet != state.qiwi.wallet {
+        return Err(edge_error(
             StatusCode::NOT_FOUND,
             service_of(route),
             "person.not.found",
             "Wallet not found",
             &format!("No wallet {wallet} is available to this token"),
-        ))
+        ));
     }
+    Ok(state)
 }
 
 fn bad_request(route: &str, description: &str) -> Response {
@@ -142,24 +145,16 @@ fn json_body(
     }
 }
 
-fn query(uri: &Uri) -> Vec<(String, String)> {
-    uri.query().map(respond::form_pairs).unwrap_or_default()
-}
-
 fn bool_param(pairs: &[(String, String)], name: &str, route: &str) -> Result<bool, Response> {
-    match pairs.iter().rev().find(|(k, _)| k == name) {
+    match respond::last_value(pairs, name) {
         None => Ok(true),
-        Some((_, v)) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some((_, v)) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some((_, v)) => Err(bad_request(
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+        Some(v) => Err(bad_request(
             route,
             &format!("{name} must be true or false, not {v:?}"),
         )),
     }
-}
-
-fn unwrap(outcome: Outcome) -> Response {
-    outcome.unwrap_or_else(|e| e)
 }
 
 /// E01 GET /person-profile/v1/profile/current
@@ -167,90 +162,88 @@ pub(crate) async fn profile(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
     uri: Uri,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.profile";
-        authorize(&shared, &headers, route)?;
-        let pairs = query(&uri);
-        let auth_info = bool_param(&pairs, "authInfoEnabled", route)?;
-        let contract_info = bool_param(&pairs, "contractInfoEnabled", route)?;
-        let user_info = bool_param(&pairs, "userInfoEnabled", route)?;
-        let state = shared.state();
-        let q = &state.qiwi;
-        let p = &q.profile;
-        let person_id = json_number(&q.wallet);
-        let mut body = Map::new();
-        if auth_info {
-            body.insert(
-                "authInfo".into(),
-                json!({
-                    "boundEmail": p.bound_email,
-                    "emailSettings": {},
-                    "ip": p.ip,
-                    "lastLoginDate": p.last_login_date,
-                    "mobilePinInfo": {
-                        "lastMobilePinChange": "2017-07-13T11:22:06.099Z",
-                        "mobilePinUsed": true,
-                        "nextMobilePinChange": "2017-11-27T06:51:06.099Z"
-                    },
-                    "passInfo": {
-                        "lastPassChange": "2017-07-21T09:25:06.099Z",
-                        "nextPassChange": "2017-08-21T09:25:06.099Z",
-                        "passwordUsed": true
-                    },
-                    "personId": person_id,
-                    "pinInfo": { "pinUsed": true },
-                    "registrationDate": p.registration_date,
-                }),
-            );
-        }
-        if contract_info {
-            body.insert(
-                "contractInfo".into(),
-                json!({
-                    "blocked": p.blocked,
-                    "contractId": person_id,
-                    "creationDate": p.registration_date,
-                    "features": [],
-                    "identificationInfo": [{
-                        "bankAlias": "QIWI",
-                        "identificationLevel": q.identification.level,
-                        "passportExpired": false
-                    }],
-                    "nickname": {
-                        "nickname": p.nickname,
-                        "canChange": true,
-                        "canUse": true,
-                        "description": ""
-                    },
-                    "smsNotification": {
-                        "price": { "amount": Amount::new(99, 0).json_number(), "currency": 643 },
-                        "enabled": false,
-                        "active": false,
-                        "endDate": null
-                    },
-                }),
-            );
-        }
-        if user_info {
-            let default = q.accounts.iter().find(|a| a.default_account);
-            body.insert(
-                "userInfo".into(),
-                json!({
-                    "defaultPayAccountAlias": default.map(|a| a.alias.clone()),
-                    "defaultPayCurrency": default.map_or(643, |a| a.currency),
-                    "defaultPaySource": 7,
-                    "email": p.email,
-                    "firstTxnId": p.first_txn_id,
-                    "language": p.language,
-                    "operator": p.operator,
-                    "phoneHash": p.phone_hash,
-                    "promoEnabled": null,
-                }),
-            );
-        }
-        Ok(respond::json(StatusCode::OK, &Value::Object(body)))
-    })())
+) -> Outcome {
+    let route = "wallet.profile";
+    authorize(&shared, &headers, route)?;
+    let pairs = respond::query_pairs(&uri);
+    let auth_info = bool_param(&pairs, "authInfoEnabled", route)?;
+    let contract_info = bool_param(&pairs, "contractInfoEnabled", route)?;
+    let user_info = bool_param(&pairs, "userInfoEnabled", route)?;
+    let state = shared.state();
+    let q = &state.qiwi;
+    let p = &q.profile;
+    let person_id = json_number(&q.wallet);
+    let mut body = Map::new();
+    if auth_info {
+        body.insert(
+            "authInfo".into(),
+            json!({
+                "boundEmail": p.bound_email,
+                "emailSettings": {},
+                "ip": p.ip,
+                "lastLoginDate": p.last_login_date,
+                "mobilePinInfo": {
+                    "lastMobilePinChange": "2017-07-13T11:22:06.099Z",
+                    "mobilePinUsed": true,
+                    "nextMobilePinChange": "2017-11-27T06:51:06.099Z"
+                },
+                "passInfo": {
+                    "lastPassChange": "2017-07-21T09:25:06.099Z",
+                    "nextPassChange": "2017-08-21T09:25:06.099Z",
+                    "passwordUsed": true
+                },
+                "personId": person_id,
+                "pinInfo": { "pinUsed": true },
+                "registrationDate": p.registration_date,
+            }),
+        );
+    }
+    if contract_info {
+        body.insert(
+            "contractInfo".into(),
+            json!({
+                "blocked": p.blocked,
+                "contractId": person_id,
+                "creationDate": p.registration_date,
+                "features": [],
+                "identificationInfo": [{
+                    "bankAlias": "QIWI",
+                    "identificationLevel": q.identification.level,
+                    "passportExpired": false
+                }],
+                "nickname": {
+                    "nickname": p.nickname,
+                    "canChange": true,
+                    "canUse": true,
+                    "description": ""
+                },
+                "smsNotification": {
+                    "price": { "amount": Amount::new(99, 0).json_number(), "currency": 643 },
+                    "enabled": false,
+                    "active": false,
+                    "endDate": null
+                },
+            }),
+        );
+    }
+    if user_info {
+        let default = q.accounts.iter().find(|a| a.default_account);
+        body.insert(
+            "userInfo".into(),
+            json!({
+                "defaultPayAccountAlias": default.map(|a| a.alias.clone()),
+                "defaultPayCurrency": default.map_or(643, |a| a.currency),
+                "defaultPaySource": 7,
+                "email": p.email,
+                "firstTxnId": p.first_txn_id,
+                "language": p.language,
+                "operator": p.operator,
+                "phoneHash": p.phone_hash,
+                "promoEnabled": null,
+            }),
+        );
+    }
+    Ok(respond::json(StatusCode::OK, &Value::Object(body)))
 }
 
 fn required_string(body: &Map<String, Value>, name: &str, route: &str) -> Result<String, Response> {
@@ -323,51 +316,47 @@ pub(crate) async fn identification_submit(
     Path(wallet): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.identification.submit";
-        authorize(&shared, &headers, route)?;
-        let mut state = shared.state();
-        check_wallet(&state, &wallet, route)?;
-        let body = json_body(&headers, &body, route)?;
-        let birth_date = required_string(&body, "birthDate", route)?;
-        if !is_date(&birth_date) {
-            return Err(bad_request(route, "birthDate must be YYYY-MM-DD"));
-        }
-        let first_name = required_string(&body, "firstName", route)?;
-        let middle_name = required_string(&body, "middleName", route)?;
-        let last_name = required_string(&body, "lastName", route)?;
-        let passport: String = required_string(&body, "passport", route)?
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if passport.is_empty() || !passport.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad_request(route, "passport must contain digits only"));
-        }
-        let inn = optional_string(&body, "inn", route)?;
-        let snils = optional_string(&body, "snils", route)?;
-        let oms = optional_string(&body, "oms", route)?;
-        let i = &mut state.qiwi.identification;
-        i.birth_date = birth_date;
-        i.first_name = first_name;
-        i.middle_name = middle_name;
-        i.last_name = last_name;
-        i.passport = passport;
-        // A filled INN that was not sent means the identification succeeded.
-        i.inn = Some(
-            inn.filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "7710000001".into()),
-        );
-        i.snils = Some(snils.unwrap_or_default());
-        i.oms = Some(oms.unwrap_or_default());
-        if i.level != "FULL" {
-            i.level = "VERIFIED".into();
-        }
-        Ok(respond::json(
-            StatusCode::OK,
-            &identification_json(&state, false),
-        ))
-    })())
+) -> Outcome {
+    let route = "wallet.identification.submit";
+    let mut state = wallet_state(&shared, &headers, &wallet, route)?;
+    let body = json_body(&headers, &body, route)?;
+    let birth_date = required_string(&body, "birthDate", route)?;
+    if !is_date(&birth_date) {
+        return Err(bad_request(route, "birthDate must be YYYY-MM-DD"));
+    }
+    let first_name = required_string(&body, "firstName", route)?;
+    let middle_name = required_string(&body, "middleName", route)?;
+    let last_name = required_string(&body, "lastName", route)?;
+    let passport: String = required_string(&body, "passport", route)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if passport.is_empty() || !passport.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad_request(route, "passport must contain digits only"));
+    }
+    let inn = optional_string(&body, "inn", route)?;
+    let snils = optional_string(&body, "snils", route)?;
+    let oms = optional_string(&body, "oms", route)?;
+    let i = &mut state.qiwi.identification;
+    i.birth_date = birth_date;
+    i.first_name = first_name;
+    i.middle_name = middle_name;
+    i.last_name = last_name;
+    i.passport = passport;
+    // A filled INN that was not sent means the identification succeeded.
+    i.inn = Some(
+        inn.filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "7710000001".into()),
+    );
+    i.snils = Some(snils.unwrap_or_default());
+    i.oms = Some(oms.unwrap_or_default());
+    if i.level != "FULL" {
+        i.level = "VERIFIED".into();
+    }
+    Ok(respond::json(
+        StatusCode::OK,
+        &identification_json(&state, false),
+    ))
 }
 
 /// E03 GET /identification/v1/persons/{wallet}/identification
@@ -375,17 +364,13 @@ pub(crate) async fn identification_get(
     State(shared): State<Arc<Shared>>,
     Path(wallet): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.identification.get";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &wallet, route)?;
-        Ok(respond::json(
-            StatusCode::OK,
-            &identification_json(&state, true),
-        ))
-    })())
+) -> Outcome {
+    let route = "wallet.identification.get";
+    let state = wallet_state(&shared, &headers, &wallet, route)?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &identification_json(&state, true),
+    ))
 }
 
 fn downgrade_json(id: &str, op: &Downgrade) -> Value {
@@ -408,38 +393,34 @@ pub(crate) async fn downgrade_create(
     Path(wallet): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.downgrade.create";
-        authorize(&shared, &headers, route)?;
-        let mut state = shared.state();
-        check_wallet(&state, &wallet, route)?;
-        let body = json_body(&headers, &body, route)?;
-        if body.get("identificationLevel").and_then(Value::as_str) != Some("VERIFIED") {
-            return Err(bad_request(route, "identificationLevel must be VERIFIED"));
-        }
-        if state.qiwi.identification.level != "FULL" {
-            return Err(edge_error(
-                StatusCode::BAD_REQUEST,
-                service_of(route),
-                "downgrade.not.available",
-                "Downgrade is not available",
-                "Only a FULL identification can be lowered to VERIFIED",
-            ));
-        }
-        let id = ids::uuid();
-        state.qiwi.downgrades.insert(
-            id.clone(),
-            Downgrade {
-                confirmed: None,
-                status: "IN_PROGRESS",
-            },
-        );
-        Ok(respond::json(
-            StatusCode::OK,
-            &json!({ "downgradeOperationId": id }),
-        ))
-    })())
+) -> Outcome {
+    let route = "wallet.downgrade.create";
+    let mut state = wallet_state(&shared, &headers, &wallet, route)?;
+    let body = json_body(&headers, &body, route)?;
+    if body.get("identificationLevel").and_then(Value::as_str) != Some("VERIFIED") {
+        return Err(bad_request(route, "identificationLevel must be VERIFIED"));
+    }
+    if state.qiwi.identification.level != "FULL" {
+        return Err(edge_error(
+            StatusCode::BAD_REQUEST,
+            service_of(route),
+            "downgrade.not.available",
+            "Downgrade is not available",
+            "Only a FULL identification can be lowered to VERIFIED",
+        ));
+    }
+    let id = ids::uuid();
+    state.downgrades.insert(
+        id.clone(),
+        Downgrade {
+            confirmed: None,
+            status: "IN_PROGRESS",
+        },
+    );
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "downgradeOperationId": id }),
+    ))
 }
 
 /// E05 PUT .../identification-downgrade/operations/{id}/confirm
@@ -448,23 +429,18 @@ pub(crate) async fn downgrade_confirm(
     Path((wallet, id)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.downgrade.confirm";
-        authorize(&shared, &headers, route)?;
-        let mut state = shared.state();
-        check_wallet(&state, &wallet, route)?;
-        json_body(&headers, &body, route)?;
-        let op = state
-            .qiwi
-            .downgrades
-            .get_mut(&id)
-            .ok_or_else(|| downgrade_not_found(route, &id))?;
-        if op.confirmed.is_none() {
-            op.confirmed = Some(Instant::now());
-        }
-        Ok(respond::json(StatusCode::OK, &downgrade_json(&id, op)))
-    })())
+) -> Outcome {
+    let route = "wallet.downgrade.confirm";
+    let mut state = wallet_state(&shared, &headers, &wallet, route)?;
+    json_body(&headers, &body, route)?;
+    let op = state
+        .downgrades
+        .get_mut(&id)
+        .ok_or_else(|| downgrade_not_found(route, &id))?;
+    if op.confirmed.is_none() {
+        op.confirmed = Some(Instant::now());
+    }
+    Ok(respond::json(StatusCode::OK, &downgrade_json(&id, op)))
 }
 
 /// E06 GET .../identification-downgrade/operations/{id}
@@ -472,19 +448,14 @@ pub(crate) async fn downgrade_get(
     State(shared): State<Arc<Shared>>,
     Path((wallet, id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.downgrade.get";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &wallet, route)?;
-        let op = state
-            .qiwi
-            .downgrades
-            .get(&id)
-            .ok_or_else(|| downgrade_not_found(route, &id))?;
-        Ok(respond::json(StatusCode::OK, &downgrade_json(&id, op)))
-    })())
+) -> Outcome {
+    let route = "wallet.downgrade.get";
+    let state = wallet_state(&shared, &headers, &wallet, route)?;
+    let op = state
+        .downgrades
+        .get(&id)
+        .ok_or_else(|| downgrade_not_found(route, &id))?;
+    Ok(respond::json(StatusCode::OK, &downgrade_json(&id, op)))
 }
 
 /// The `types[n]` values of a query, in index order; plain repeated `types` are accepted too.
@@ -515,62 +486,58 @@ pub(crate) async fn limits(
     Path(person): Path<String>,
     headers: HeaderMap,
     uri: Uri,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.limits";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &person, route)?;
-        let types = limit_types(&query(&uri));
-        if types.is_empty() {
-            return Err(bad_request(
-                route,
-                "At least one types[n] query parameter is required",
-            ));
-        }
-        let now = clock::in_moscow(clock::now());
-        let month = now
-            .first_of_month()
-            .ok()
-            .and_then(|z| z.start_of_day().ok());
-        let next = month
-            .as_ref()
-            .and_then(|m| m.checked_add(jiff::Span::new().months(1)).ok());
-        let interval = match (&month, &next) {
-            (Some(m), Some(n)) => json!({
-                "dateFrom": clock::moscow_offset_datetime(m),
-                "dateTill": clock::moscow_offset_datetime(n),
-            }),
-            _ => Value::Null,
+) -> Outcome {
+    let route = "wallet.limits";
+    let state = wallet_state(&shared, &headers, &person, route)?;
+    let types = limit_types(&respond::query_pairs(&uri));
+    if types.is_empty() {
+        return Err(bad_request(
+            route,
+            "At least one types[n] query parameter is required",
+        ));
+    }
+    let now = clock::in_moscow(clock::now());
+    let month = now
+        .first_of_month()
+        .ok()
+        .and_then(|z| z.start_of_day().ok());
+    let next = month
+        .as_ref()
+        .and_then(|m| m.checked_add(jiff::Span::new().months(1)).ok());
+    let interval = match (&month, &next) {
+        (Some(m), Some(n)) => json!({
+            "dateFrom": clock::moscow_offset_datetime(m),
+            "dateTill": clock::moscow_offset_datetime(n),
+        }),
+        _ => Value::Null,
+    };
+    let mut items = Vec::new();
+    for t in &types {
+        let limit = state
+            .qiwi
+            .limits
+            .iter()
+            .find(|l| &l.limit_type == t)
+            .ok_or_else(|| bad_request(route, &format!("Unknown limit type {t:?}")))?;
+        let spent = if t == "REFILL" {
+            state.qiwi_rub_balance()
+        } else {
+            limit.spent.minor()
         };
-        let mut items = Vec::new();
-        for t in &types {
-            let limit = state
-                .qiwi
-                .limits
-                .iter()
-                .find(|l| &l.limit_type == t)
-                .ok_or_else(|| bad_request(route, &format!("Unknown limit type {t:?}")))?;
-            let spent = if t == "REFILL" {
-                state.qiwi_rub_balance()
-            } else {
-                limit.spent.minor()
-            };
-            let rest = (limit.max.minor() - spent).max(0);
-            items.push(json!({
-                "type": t,
-                "currency": "RUB",
-                "rest": Amount(rest).json_number_fixed2(),
-                "max": limit.max.json_number_fixed2(),
-                "spent": Amount(spent).json_number_fixed2(),
-                "interval": interval,
-            }));
-        }
-        Ok(respond::json(
-            StatusCode::OK,
-            &json!({ "limits": { "RU": items } }),
-        ))
-    })())
+        let rest = (limit.max.minor() - spent).max(0);
+        items.push(json!({
+            "type": t,
+            "currency": "RUB",
+            "rest": Amount(rest).json_number_fixed2(),
+            "max": limit.max.json_number_fixed2(),
+            "spent": Amount(spent).json_number_fixed2(),
+            "interval": interval,
+        }));
+    }
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "limits": { "RU": items } }),
+    ))
 }
 
 /// E08 GET /qw-limits/v1/persons/{personId}/p2p-payment-count-limit
@@ -578,17 +545,13 @@ pub(crate) async fn p2p_count(
     State(shared): State<Arc<Shared>>,
     Path(person): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.p2p-count";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &person, route)?;
-        Ok(respond::json(
-            StatusCode::OK,
-            &json!({ "p2pPaymentCountLimit": state.qiwi.p2p_payment_count }),
-        ))
-    })())
+) -> Outcome {
+    let route = "wallet.p2p-count";
+    let state = wallet_state(&shared, &headers, &person, route)?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "p2pPaymentCountLimit": state.qiwi.p2p_payment_count }),
+    ))
 }
 
 /// E09 GET /person-profile/v1/persons/{personId}/status/restrictions
@@ -596,20 +559,16 @@ pub(crate) async fn restrictions(
     State(shared): State<Arc<Shared>>,
     Path(person): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.restrictions";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &person, route)?;
-        let items: Vec<Value> = state
-            .qiwi
-            .restrictions
-            .iter()
-            .map(|r| json!({ "restrictionCode": r.code, "restrictionDescription": r.description }))
-            .collect();
-        Ok(respond::json(StatusCode::OK, &Value::Array(items)))
-    })())
+) -> Outcome {
+    let route = "wallet.restrictions";
+    let state = wallet_state(&shared, &headers, &person, route)?;
+    let items: Vec<Value> = state
+        .qiwi
+        .restrictions
+        .iter()
+        .map(|r| json!({ "restrictionCode": r.code, "restrictionDescription": r.description }))
+        .collect();
+    Ok(respond::json(StatusCode::OK, &Value::Array(items)))
 }
 
 fn account_json(a: &QiwiAccount, null_balance: bool) -> Value {
@@ -634,9 +593,9 @@ fn account_json(a: &QiwiAccount, null_balance: bool) -> Value {
 
 /// The `timeout` query parameter of E10, in milliseconds.
 pub(crate) fn accounts_timeout(uri: &Uri) -> Result<Option<u64>, String> {
-    match query(uri).into_iter().rev().find(|(k, _)| k == "timeout") {
+    match respond::last_value(&respond::query_pairs(uri), "timeout") {
         None => Ok(None),
-        Some((_, v)) => v
+        Some(v) => v
             .parse::<u64>()
             .map(Some)
             .map_err(|_| format!("timeout must be a whole number of milliseconds, not {v:?}")),
@@ -651,28 +610,20 @@ pub(crate) async fn accounts_list(
     headers: HeaderMap,
     uri: Uri,
     null_balance: Option<axum::Extension<NullBalance>>,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.accounts.list";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &person, route)?;
-        accounts_timeout(&uri).map_err(|e| bad_request(route, &e))?;
-        let pairs = query(&uri);
-        let alias = pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "alias")
-            .map(|(_, v)| v.as_str());
-        let items: Vec<Value> = state
-            .qiwi
-            .accounts
-            .iter()
-            .filter(|a| alias.is_none_or(|x| x == a.alias))
-            .map(|a| account_json(a, null_balance.is_some()))
-            .collect();
-        Ok(respond::json(StatusCode::OK, &json!({ "accounts": items })))
-    })())
+) -> Outcome {
+    let route = "wallet.accounts.list";
+    let state = wallet_state(&shared, &headers, &person, route)?;
+    accounts_timeout(&uri).map_err(|e| bad_request(route, &e))?;
+    let pairs = respond::query_pairs(&uri);
+    let alias = respond::last_value(&pairs, "alias");
+    let items: Vec<Value> = state
+        .qiwi
+        .accounts
+        .iter()
+        .filter(|a| alias.is_none_or(|x| x == a.alias))
+        .map(|a| account_json(a, null_balance.is_some()))
+        .collect();
+    Ok(respond::json(StatusCode::OK, &json!({ "accounts": items })))
 }
 
 /// E11 POST /funding-sources/v2/persons/{personId}/accounts
@@ -681,39 +632,35 @@ pub(crate) async fn accounts_create(
     Path(person): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.accounts.create";
-        authorize(&shared, &headers, route)?;
-        let mut state = shared.state();
-        check_wallet(&state, &person, route)?;
-        let body = json_body(&headers, &body, route)?;
-        let alias = required_string(&body, "alias", route)?;
-        if state.qiwi.accounts.iter().any(|a| a.alias == alias) {
-            return Err(edge_error(
-                StatusCode::BAD_REQUEST,
-                service_of(route),
-                "account.already.exists",
-                "The account already exists",
-                &format!("The wallet already has an account {alias}"),
-            ));
-        }
-        let Some(pos) = state.qiwi.offers.iter().position(|o| o.alias == alias) else {
-            return Err(edge_error(
-                StatusCode::BAD_REQUEST,
-                service_of(route),
-                "account.not.offered",
-                "This account cannot be created",
-                &format!("{alias} is not among the accounts offered for creation"),
-            ));
-        };
-        let offer = state.qiwi.offers.remove(pos);
-        state
-            .qiwi
-            .accounts
-            .push(crate::state::wallet_account(&offer));
-        Ok(respond::empty(StatusCode::CREATED))
-    })())
+) -> Outcome {
+    let route = "wallet.accounts.create";
+    let mut state = wallet_state(&shared, &headers, &person, route)?;
+    let body = json_body(&headers, &body, route)?;
+    let alias = required_string(&body, "alias", route)?;
+    if state.qiwi.accounts.iter().any(|a| a.alias == alias) {
+        return Err(edge_error(
+            StatusCode::BAD_REQUEST,
+            service_of(route),
+            "account.already.exists",
+            "The account already exists",
+            &format!("The wallet already has an account {alias}"),
+        ));
+    }
+    let Some(pos) = state.qiwi.offers.iter().position(|o| o.alias == alias) else {
+        return Err(edge_error(
+            StatusCode::BAD_REQUEST,
+            service_of(route),
+            "account.not.offered",
+            "This account cannot be created",
+            &format!("{alias} is not among the accounts offered for creation"),
+        ));
+    };
+    let offer = state.qiwi.offers.remove(pos);
+    state
+        .qiwi
+        .accounts
+        .push(QiwiAccount::wallet(&offer.alias, offer.currency, Amount(0)));
+    Ok(respond::empty(StatusCode::CREATED))
 }
 
 /// E12 GET /funding-sources/v2/persons/{personId}/accounts/offer
@@ -721,20 +668,16 @@ pub(crate) async fn accounts_offer(
     State(shared): State<Arc<Shared>>,
     Path(person): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.accounts.offer";
-        authorize(&shared, &headers, route)?;
-        let state = shared.state();
-        check_wallet(&state, &person, route)?;
-        let items: Vec<Value> = state
-            .qiwi
-            .offers
-            .iter()
-            .map(|o| json!({ "alias": o.alias, "currency": o.currency }))
-            .collect();
-        Ok(respond::json(StatusCode::OK, &Value::Array(items)))
-    })())
+) -> Outcome {
+    let route = "wallet.accounts.offer";
+    let state = wallet_state(&shared, &headers, &person, route)?;
+    let items: Vec<Value> = state
+        .qiwi
+        .offers
+        .iter()
+        .map(|o| json!({ "alias": o.alias, "currency": o.currency }))
+        .collect();
+    Ok(respond::json(StatusCode::OK, &Value::Array(items)))
 }
 
 /// E13 PATCH /funding-sources/v2/persons/{personId}/accounts/{accountAlias}
@@ -743,40 +686,36 @@ pub(crate) async fn accounts_set_default(
     Path((person, alias)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    unwrap((|| {
-        let route = "wallet.accounts.set-default";
-        authorize(&shared, &headers, route)?;
-        let mut state = shared.state();
-        check_wallet(&state, &person, route)?;
-        let body = json_body(&headers, &body, route)?;
-        let Some(flag) = body.get("defaultAccount").and_then(Value::as_bool) else {
-            return Err(bad_request(
-                route,
-                "defaultAccount is required and must be a boolean",
-            ));
-        };
-        let Some(pos) = state.qiwi.accounts.iter().position(|a| a.alias == alias) else {
-            return Err(edge_error(
-                StatusCode::NOT_FOUND,
-                service_of(route),
-                "account.not.found",
-                "Account not found",
-                &format!("The wallet has no account {alias}"),
-            ));
-        };
-        if flag {
-            for (i, a) in state.qiwi.accounts.iter_mut().enumerate() {
-                a.default_account = i == pos;
-            }
-        } else if state.qiwi.accounts[pos].default_account {
-            return Err(bad_request(
-                route,
-                "The default account cannot be unset; make another account the default instead",
-            ));
+) -> Outcome {
+    let route = "wallet.accounts.set-default";
+    let mut state = wallet_state(&shared, &headers, &person, route)?;
+    let body = json_body(&headers, &body, route)?;
+    let Some(flag) = body.get("defaultAccount").and_then(Value::as_bool) else {
+        return Err(bad_request(
+            route,
+            "defaultAccount is required and must be a boolean",
+        ));
+    };
+    let Some(pos) = state.qiwi.accounts.iter().position(|a| a.alias == alias) else {
+        return Err(edge_error(
+            StatusCode::NOT_FOUND,
+            service_of(route),
+            "account.not.found",
+            "Account not found",
+            &format!("The wallet has no account {alias}"),
+        ));
+    };
+    if flag {
+        for (i, a) in state.qiwi.accounts.iter_mut().enumerate() {
+            a.default_account = i == pos;
         }
-        Ok(respond::empty(StatusCode::NO_CONTENT))
-    })())
+    } else if state.qiwi.accounts[pos].default_account {
+        return Err(bad_request(
+            route,
+            "The default account cannot be unset; make another account the default instead",
+        ));
+    }
+    Ok(respond::empty(StatusCode::NO_CONTENT))
 }
 
 #[cfg(test)]

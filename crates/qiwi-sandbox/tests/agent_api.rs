@@ -2,18 +2,8 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{agent, attr, sandbox, text, wallet_get};
+use common::{agent, attr, envelope, sandbox, text, wait_for_processing, wallet_get};
 use qiwi_sandbox::{Amount, demo};
-
-fn envelope(request_type: &str, inner: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<request>\n  <request-type>{request_type}</request-type>\n  <terminal-id>{}</terminal-id>\n  <extra name=\"password\">{}</extra>\n{inner}</request>\n",
-        demo::AGENT_TERMINAL_ID,
-        demo::AGENT_PASSWORD
-    )
-}
 
 fn pay(number: &str, amount: &str, service: &str, account: &str, to_extra: &str) -> String {
     envelope(
@@ -192,7 +182,7 @@ async fn top_up_moves_balances_and_completes_after_the_delay() {
         "not credited yet"
     );
 
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    wait_for_processing().await;
     let doc = agent(&sb, &status_request(&[("12345678", demo::QIWI_WALLET)])).await;
     assert_eq!(
         attr(&doc, "payment", "status").as_deref(),
@@ -274,7 +264,7 @@ async fn re_sending_a_payment_is_idempotent_and_mismatches_get_215() {
         "{other}"
     );
 
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    wait_for_processing().await;
     let replay = agent(
         &sb,
         &pay("555", "100.00", "99", demo::AGENT_OTHER_WALLET, ""),
@@ -372,7 +362,7 @@ async fn failing_wallet_returns_the_money_with_status_160() {
         "{doc}"
     );
     assert_eq!(balance(&doc, 643).as_deref(), Some("199500.26"));
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    wait_for_processing().await;
     let doc = agent(&sb, &status_request(&[("77", demo::AGENT_FAILING_WALLET)])).await;
     assert_eq!(
         attr(&doc, "payment", "status").as_deref(),
@@ -423,7 +413,7 @@ async fn other_payout_services() {
         doc.contains("<account-number>4265********4411</account-number>"),
         "{doc}"
     );
-    tokio::time::sleep(Duration::from_millis(80)).await;
+    wait_for_processing().await;
     let doc = agent(&sb, &card).await;
     assert_eq!(
         attr(&doc, "payment", "status").as_deref(),

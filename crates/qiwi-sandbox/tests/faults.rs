@@ -6,10 +6,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    agent, attr, bearer, client, sandbox, sandbox_with, text, treezor_get, treezor_token,
-    wallet_get,
+    admin, admin_get, admin_post, agent, attr, bearer, client, envelope, sandbox,
+    sandbox_with_fault, text, token_request, treezor_get, treezor_token, wallet_get,
+    wallet_request,
 };
-use qiwi_sandbox::{Fault, FaultRule, SandboxConfig, demo};
+use qiwi_sandbox::{Fault, FaultRule};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const ACCOUNTS: &str = "/funding-sources/v2/persons/79991234567/accounts";
@@ -21,33 +23,12 @@ fn status(s: u16) -> Fault {
     }
 }
 
-async fn admin_post(sb: &qiwi_sandbox::Sandbox, body: Value) -> reqwest::Response {
-    client()
-        .post(format!("{}/__sandbox/faults", sb.base_url()))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn counts(sb: &qiwi_sandbox::Sandbox) -> Value {
-    client()
-        .get(format!("{}/__sandbox/requests", sb.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn latency_delays_the_response() {
-    let sb = sandbox_with(SandboxConfig::default().with_fault(FaultRule::new(
+    let sb = sandbox_with_fault(FaultRule::new(
         "wallet.profile",
         Fault::Latency(Duration::from_millis(150)),
-    )))
+    ))
     .await;
     let started = Instant::now();
     let (status, _) = wallet_get(&sb, "/person-profile/v1/profile/current").await;
@@ -79,13 +60,12 @@ async fn error_statuses_have_family_shaped_bodies() {
 
     // 502 is an HTML page from the gateway, whatever the family.
     sb.add_fault(FaultRule::new("treezor", status(502)).times(1));
-    let token_response = client()
-        .post(format!("{}/oauth/token", sb.base_url()))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials&client_id=1&client_secret=2")
-        .send()
-        .await
-        .unwrap();
+    let token_response = token_request(
+        &sb,
+        "application/x-www-form-urlencoded",
+        "grant_type=client_credentials&client_id=1&client_secret=2",
+    )
+    .await;
     assert_eq!(token_response.status(), 502);
     assert_eq!(token_response.headers()["content-type"], "text/html");
     assert!(
@@ -119,32 +99,23 @@ async fn too_many_requests_carries_retry_after() {
         .times(1),
     );
     sb.add_fault(FaultRule::new("wallet", status(429)).times(1));
-    let r = client()
-        .get(format!("{}{ACCOUNTS}", sb.base_url()))
-        .header("Authorization", bearer())
-        .send()
-        .await
-        .unwrap();
+    let accounts = async || {
+        wallet_request(&sb, Method::GET, ACCOUNTS)
+            .send()
+            .await
+            .unwrap()
+    };
+    let r = accounts().await;
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "7");
-    let r = client()
-        .get(format!("{}{ACCOUNTS}", sb.base_url()))
-        .header("Authorization", bearer())
-        .send()
-        .await
-        .unwrap();
+    let r = accounts().await;
     assert_eq!(r.status(), 429);
     assert_eq!(
         r.headers()["retry-after"],
         "1",
         "429 always says when to retry"
     );
-    let r = client()
-        .get(format!("{}{ACCOUNTS}", sb.base_url()))
-        .header("Authorization", bearer())
-        .send()
-        .await
-        .unwrap();
+    let r = accounts().await;
     assert_eq!(r.status(), 200);
 }
 
@@ -202,11 +173,9 @@ async fn dropped_connections_are_connection_errors_and_are_counted() {
 
 #[tokio::test]
 async fn null_balance_first_then_the_real_value() {
-    let sb = sandbox_with(
-        SandboxConfig::default()
-            .with_fault(FaultRule::new("wallet.accounts.list", Fault::NullBalance).times(2)),
-    )
-    .await;
+    let sb =
+        sandbox_with_fault(FaultRule::new("wallet.accounts.list", Fault::NullBalance).times(2))
+            .await;
     let (_, first) = wallet_get(&sb, ACCOUNTS).await;
     let accounts = first["accounts"].as_array().unwrap();
     assert!(accounts.iter().all(|a| a["balance"].is_null()), "{first}");
@@ -226,10 +195,10 @@ async fn null_balance_first_then_the_real_value() {
 
 #[tokio::test]
 async fn timeout_caps_a_slow_balance_to_null() {
-    let sb = sandbox_with(SandboxConfig::default().with_fault(FaultRule::new(
+    let sb = sandbox_with_fault(FaultRule::new(
         "wallet.accounts.list",
         Fault::Latency(Duration::from_millis(1000)),
-    )))
+    ))
     .await;
     let started = Instant::now();
     let (status, body) =
@@ -246,11 +215,7 @@ async fn timeout_caps_a_slow_balance_to_null() {
 #[tokio::test]
 async fn agent_result_codes_and_http_errors() {
     let sb = sandbox().await;
-    let ping = format!(
-        "<request><request-type>ping</request-type><terminal-id>{}</terminal-id><extra name=\"password\">{}</extra></request>",
-        demo::AGENT_TERMINAL_ID,
-        demo::AGENT_PASSWORD
-    );
+    let ping = envelope("ping", "");
     sb.add_fault(
         FaultRule::new(
             "agent.ping",
@@ -297,13 +262,15 @@ async fn admin_endpoints_add_list_clear_and_count() {
     let sb = sandbox().await;
     let r = admin_post(
         &sb,
-        json!({"route": "wallet.accounts.list", "fault": "status", "status": 503, "times": 1}),
+        "faults",
+        &json!({"route": "wallet.accounts.list", "fault": "status", "status": 503, "times": 1}),
     )
     .await;
     assert_eq!(r.status(), 200);
     let r = admin_post(
         &sb,
-        json!({"rules": [
+        "faults",
+        &json!({"rules": [
             {"route": "treezor", "fault": "status", "status": 429, "retryAfter": 3, "skip": 1},
             {"route": "*", "fault": "latency", "ms": 1}
         ]}),
@@ -316,9 +283,14 @@ async fn admin_endpoints_add_list_clear_and_count() {
     assert_eq!(rules[1]["retryAfter"], 3);
     assert_eq!(rules[1]["skip"], 1);
 
-    let r = admin_post(&sb, json!([{"route": "x", "fault": "teleport"}])).await;
+    let r = admin_post(&sb, "faults", &json!([{"route": "x", "fault": "teleport"}])).await;
     assert_eq!(r.status(), 400);
-    let r = admin_post(&sb, json!({"route": "x", "fault": "status", "status": 200})).await;
+    let r = admin_post(
+        &sb,
+        "faults",
+        &json!({"route": "x", "fault": "status", "status": 200}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
 
     assert_eq!(wallet_get(&sb, ACCOUNTS).await.0, 503);
@@ -331,25 +303,13 @@ async fn admin_endpoints_add_list_clear_and_count() {
         429
     );
 
-    let listed: Value = client()
-        .get(format!("{}/__sandbox/faults", sb.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = admin_get(&sb, "faults").await;
     assert_eq!(
         listed["rules"].as_array().unwrap().len(),
         2,
         "the counted rule is spent: {listed}"
     );
-    let r = client()
-        .delete(format!("{}/__sandbox/faults", sb.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(admin(&sb, Method::DELETE, "faults").await.status(), 204);
     assert_eq!(
         treezor_get(&sb, &token, "/v1/balances?userId=100200")
             .await
@@ -357,27 +317,15 @@ async fn admin_endpoints_add_list_clear_and_count() {
         200
     );
 
-    let c = counts(&sb).await;
+    let c = admin_get(&sb, "requests").await;
     assert_eq!(c["routes"]["wallet.accounts.list"], 2, "{c}");
     assert_eq!(c["routes"]["treezor.token"], 1);
     assert_eq!(c["routes"]["treezor.balances"], 2);
     assert_eq!(c["total"], 5);
-    let r = client()
-        .delete(format!("{}/__sandbox/requests", sb.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    assert_eq!(counts(&sb).await["total"], 0);
+    assert_eq!(admin(&sb, Method::DELETE, "requests").await.status(), 204);
+    assert_eq!(admin_get(&sb, "requests").await["total"], 0);
 
-    let routes: Value = client()
-        .get(format!("{}/__sandbox/routes", sb.base_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let routes = admin_get(&sb, "routes").await;
     assert!(
         routes["routes"]
             .as_array()
@@ -390,27 +338,12 @@ async fn admin_endpoints_add_list_clear_and_count() {
 #[tokio::test]
 async fn always_rules_apply_until_cleared() {
     let sb = sandbox().await;
+    let p2p_count = "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit";
     sb.add_fault(FaultRule::new("wallet.p2p-count", status(500)));
     for _ in 0..3 {
-        assert_eq!(
-            wallet_get(
-                &sb,
-                "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit"
-            )
-            .await
-            .0,
-            500
-        );
+        assert_eq!(wallet_get(&sb, p2p_count).await.0, 500);
     }
     sb.clear_faults();
-    assert_eq!(
-        wallet_get(
-            &sb,
-            "/qw-limits/v1/persons/79991234567/p2p-payment-count-limit"
-        )
-        .await
-        .0,
-        200
-    );
+    assert_eq!(wallet_get(&sb, p2p_count).await.0, 200);
     assert_eq!(sb.hits("wallet"), 4);
 }

@@ -4,8 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, sandbox, sandbox_with, wallet_get};
+use common::{admin, client, sandbox, sandbox_with, wallet_get, wallet_send};
 use qiwi_sandbox::{DemoData, SandboxConfig, demo};
+use reqwest::Method;
 
 #[tokio::test]
 async fn urls_and_banner() {
@@ -133,42 +134,20 @@ async fn demo_data_from_a_file() {
 #[tokio::test]
 async fn reset_returns_to_the_initial_data() {
     let sb = sandbox().await;
-    let r = client()
-        .post(format!(
-            "{}/funding-sources/v2/persons/{}/accounts",
-            sb.base_url(),
-            demo::QIWI_WALLET
-        ))
-        .header("Content-Type", "application/json")
-        .header("Authorization", common::bearer())
-        .body(r#"{"alias": "qw_wallet_eur"}"#)
-        .send()
-        .await
-        .unwrap();
+    let accounts = format!("/funding-sources/v2/persons/{}/accounts", demo::QIWI_WALLET);
+    let offer_path = format!("{accounts}/offer");
+    let r = wallet_send(
+        &sb,
+        Method::POST,
+        &accounts,
+        r#"{"alias": "qw_wallet_eur"}"#,
+    )
+    .await;
     assert_eq!(r.status(), 201);
-    let (_, offer) = wallet_get(
-        &sb,
-        &format!(
-            "/funding-sources/v2/persons/{}/accounts/offer",
-            demo::QIWI_WALLET
-        ),
-    )
-    .await;
+    let (_, offer) = wallet_get(&sb, &offer_path).await;
     assert_eq!(offer.as_array().unwrap().len(), 0);
-    let r = client()
-        .post(format!("{}/__sandbox/reset", sb.base_url()))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let (_, offer) = wallet_get(
-        &sb,
-        &format!(
-            "/funding-sources/v2/persons/{}/accounts/offer",
-            demo::QIWI_WALLET
-        ),
-    )
-    .await;
+    assert_eq!(admin(&sb, Method::POST, "reset").await.status(), 204);
+    let (_, offer) = wallet_get(&sb, &offer_path).await;
     assert_eq!(offer.as_array().unwrap().len(), 1);
 }
 

@@ -4,13 +4,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, sandbox, sandbox_with, treezor_get, treezor_token};
+use common::{
+    admin, admin_post, client, sandbox, sandbox_with, token_request, treezor_get, treezor_token,
+};
 use qiwi_sandbox::{Amount, SandboxConfig, TreezorOperation, demo};
+use reqwest::Method;
 use serde_json::{Value, json};
-
-fn token_url(sb: &qiwi_sandbox::Sandbox) -> String {
-    format!("{}/oauth/token", sb.base_url())
-}
 
 fn check_error_shape(text: &str, code: &str) -> Value {
     let v: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
@@ -47,13 +46,7 @@ async fn token_from_form_multipart_and_json_bodies() {
     ];
     let mut tokens = Vec::new();
     for (content_type, body) in bodies {
-        let r = client()
-            .post(token_url(&sb))
-            .header("Content-Type", &content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let r = token_request(&sb, &content_type, body).await;
         assert_eq!(r.status(), 200, "{content_type}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["token_type"], "Bearer");
@@ -75,26 +68,20 @@ async fn token_from_form_multipart_and_json_bodies() {
 #[tokio::test]
 async fn bad_client_credentials_and_grant_types_are_refused() {
     let sb = sandbox().await;
-    let r = client()
-        .post(token_url(&sb))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(format!(
+    let form = "application/x-www-form-urlencoded";
+    let r = token_request(
+        &sb,
+        form,
+        format!(
             "grant_type=client_credentials&client_id={}&client_secret=nope",
             demo::TREEZOR_CLIENT_ID
-        ))
-        .send()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert_eq!(r.status(), 401);
     let v = check_error_shape(&r.text().await.unwrap(), "authorization_error");
     assert_eq!(v["errors"][0]["type"], "invalid_client");
-    let r = client()
-        .post(token_url(&sb))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body("grant_type=password&client_id=1&client_secret=2")
-        .send()
-        .await
-        .unwrap();
+    let r = token_request(&sb, form, "grant_type=password&client_id=1&client_secret=2").await;
     assert_eq!(r.status(), 400);
     check_error_shape(&r.text().await.unwrap(), "unsupported_grant_type");
 }
@@ -136,11 +123,7 @@ async fn unknown_missing_and_expired_tokens_get_401() {
     sb.expire_treezor_tokens();
     assert_eq!(treezor_get(&sb, &token, &path).await.0, 401);
     let token = treezor_token(&sb).await;
-    let r = client()
-        .post(format!("{}/__sandbox/treezor/expire-tokens", sb.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let r = admin(&sb, Method::POST, "treezor/expire-tokens").await;
     assert_eq!(r.status(), 204);
     assert_eq!(treezor_get(&sb, &token, &path).await.0, 401);
 }
@@ -273,13 +256,12 @@ async fn history_has_daily_points_filters_by_date_and_grows() {
     // A change appends a point.
     sb.treezor_operation(wallet, TreezorOperation::Payin, Amount::new(10, 25))
         .unwrap();
-    let r = client()
-        .post(format!("{}/__sandbox/treezor/operations", sb.base_url()))
-        .header("Content-Type", "application/json")
-        .body(json!({"walletId": wallet, "type": "authorization", "amount": "5.00"}).to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = admin_post(
+        &sb,
+        "treezor/operations",
+        &json!({"walletId": wallet, "type": "authorization", "amount": "5.00"}),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let after: Value = r.json().await.unwrap();
     assert_eq!(after["authorizedBalance"].to_string(), "55.25");

@@ -2,8 +2,11 @@
 
 mod common;
 
-use common::{bearer, client, sandbox, sandbox_with, wallet_get};
+use common::{
+    client, sandbox, sandbox_with, wait_for_processing, wallet_get, wallet_request, wallet_send,
+};
 use qiwi_sandbox::{DemoData, SandboxConfig, demo};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const W: &str = demo::QIWI_WALLET;
@@ -119,11 +122,8 @@ async fn another_wallet_in_the_path_is_not_found() {
 #[tokio::test]
 async fn identification_submit_then_read_masked() {
     let sb = sandbox().await;
-    let (status, current) = wallet_get(
-        &sb,
-        &format!("/identification/v1/persons/{W}/identification"),
-    )
-    .await;
+    let path = format!("/identification/v1/persons/{W}/identification");
+    let (status, current) = wallet_get(&sb, &path).await;
     assert_eq!(status, 200);
     assert_eq!(current["type"], "FULL");
     assert_eq!(current["inn"], "77***01");
@@ -132,18 +132,7 @@ async fn identification_submit_then_read_masked() {
 
     let body = json!({"birthDate": "1996-03-18", "firstName": "Иван", "middleName": "Иванович", "lastName": "Иванов",
                       "passport": "1122333000", "inn": "", "snils": "", "oms": ""});
-    let r = client()
-        .post(format!(
-            "{}/identification/v1/persons/{W}/identification",
-            sb.base_url()
-        ))
-        .header("Accept", "application/json")
-        .header("Content-Type", "application/json")
-        .header("Authorization", bearer())
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let r = wallet_send(&sb, Method::POST, &path, body.to_string()).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["id"], json!(79_991_234_567_u64));
@@ -153,33 +142,14 @@ async fn identification_submit_then_read_masked() {
         "a filled INN that was not sent means success"
     );
     assert_eq!(v["type"], "FULL");
-    let (_, masked) = wallet_get(
-        &sb,
-        &format!("/identification/v1/persons/{W}/identification"),
-    )
-    .await;
+    let (_, masked) = wallet_get(&sb, &path).await;
     assert_eq!(masked["passport"], "11***00");
     assert_eq!(masked["firstName"], "Иван");
 
-    let r = client()
-        .post(format!(
-            "{}/identification/v1/persons/{W}/identification",
-            sb.base_url()
-        ))
-        .header("Content-Type", "application/json")
-        .header("Authorization", bearer())
-        .body(r#"{"firstName": "Иван"}"#)
-        .send()
-        .await
-        .unwrap();
+    let r = wallet_send(&sb, Method::POST, &path, r#"{"firstName": "Иван"}"#).await;
     assert_eq!(r.status(), 400);
-    let r = client()
-        .post(format!(
-            "{}/identification/v1/persons/{W}/identification",
-            sb.base_url()
-        ))
+    let r = wallet_request(&sb, Method::POST, &path)
         .header("Content-Type", "text/plain")
-        .header("Authorization", bearer())
         .body(body.to_string())
         .send()
         .await
@@ -190,51 +160,31 @@ async fn identification_submit_then_read_masked() {
 #[tokio::test]
 async fn identification_downgrade_create_confirm_and_poll() {
     let sb = sandbox().await;
-    let base = format!(
-        "{}/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations",
-        sb.base_url()
-    );
-    let r = client()
-        .post(&base)
-        .header("Content-Type", "application/json")
-        .header("Authorization", bearer())
-        .body(r#"{"identificationLevel": "VERIFIED"}"#)
-        .send()
-        .await
-        .unwrap();
+    let base =
+        format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations");
+    let create = async || {
+        let body = r#"{"identificationLevel": "VERIFIED"}"#;
+        wallet_send(&sb, Method::POST, &base, body).await
+    };
+    let r = create().await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     let id = v["downgradeOperationId"].as_str().unwrap().to_owned();
     assert_eq!(id.len(), 36);
 
-    let (_, before) = wallet_get(
-        &sb,
-        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}"),
-    )
-    .await;
+    let (_, before) = wallet_get(&sb, &format!("{base}/{id}")).await;
     assert_eq!(
         before,
         json!({"downgradeOperation": {"downgradeOperationId": id, "status": {"type": "IN_PROGRESS"}}})
     );
 
-    let r = client()
-        .put(format!("{base}/{id}/confirm"))
-        .header("Content-Type", "application/json")
-        .header("Authorization", bearer())
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let r = wallet_send(&sb, Method::PUT, &format!("{base}/{id}/confirm"), "{}").await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["downgradeOperation"]["status"]["type"], "IN_PROGRESS");
 
-    tokio::time::sleep(std::time::Duration::from_millis(80)).await;
-    let (_, after) = wallet_get(
-        &sb,
-        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/{id}"),
-    )
-    .await;
+    wait_for_processing().await;
+    let (_, after) = wallet_get(&sb, &format!("{base}/{id}")).await;
     assert_eq!(after["downgradeOperation"]["status"]["type"], "SUCCESS");
     let (_, profile) = wallet_get(&sb, "/person-profile/v1/profile/current").await;
     assert_eq!(
@@ -242,21 +192,10 @@ async fn identification_downgrade_create_confirm_and_poll() {
         "VERIFIED"
     );
 
-    let (status, _) = wallet_get(
-        &sb,
-        &format!("/qw-ident-downgrade-api/v1/persons/{W}/identification-downgrade/operations/nope"),
-    )
-    .await;
+    let (status, _) = wallet_get(&sb, &format!("{base}/nope")).await;
     assert_eq!(status, 404);
     // VERIFIED cannot be lowered again.
-    let r = client()
-        .post(&base)
-        .header("Content-Type", "application/json")
-        .header("Authorization", bearer())
-        .body(r#"{"identificationLevel": "VERIFIED"}"#)
-        .send()
-        .await
-        .unwrap();
+    let r = create().await;
     assert_eq!(r.status(), 400);
 }
 
@@ -351,17 +290,14 @@ async fn p2p_count_and_restrictions() {
 #[tokio::test]
 async fn accounts_list_shape_and_alias_filter() {
     let sb = sandbox().await;
-    let client = client();
-    let r = client
-        .get(format!(
-            "{}/funding-sources/v2/persons/{W}/accounts",
-            sb.base_url()
-        ))
-        .header("Accept", "application/json")
-        .header("Authorization", bearer())
-        .send()
-        .await
-        .unwrap();
+    let r = wallet_request(
+        &sb,
+        Method::GET,
+        &format!("/funding-sources/v2/persons/{W}/accounts"),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(r.status(), 200);
     let raw = r.text().await.unwrap();
     assert!(
@@ -409,28 +345,19 @@ async fn accounts_list_shape_and_alias_filter() {
 #[tokio::test]
 async fn create_account_from_the_offer_and_move_the_default() {
     let sb = sandbox().await;
-    let base = format!("{}/funding-sources/v2/persons/{W}/accounts", sb.base_url());
-    let (status, offer) = wallet_get(
-        &sb,
-        &format!("/funding-sources/v2/persons/{W}/accounts/offer"),
-    )
-    .await;
+    let base = format!("/funding-sources/v2/persons/{W}/accounts");
+    let (status, offer) = wallet_get(&sb, &format!("{base}/offer")).await;
     assert_eq!(status, 200);
     assert_eq!(offer, json!([{"alias": "qw_wallet_eur", "currency": 978}]));
 
-    let post = |alias: &str| {
-        client()
-            .post(&base)
-            .header("Accept", "application/json")
-            .header("Content-Type", "application/json")
-            .header("Authorization", bearer())
-            .body(json!({ "alias": alias }).to_string())
-            .send()
+    let post = async |alias: &str| {
+        let body = json!({ "alias": alias }).to_string();
+        wallet_send(&sb, Method::POST, &base, body).await
     };
-    let r = post("qw_wallet_eur").await.unwrap();
+    let r = post("qw_wallet_eur").await;
     assert_eq!(r.status(), 201);
     assert!(r.text().await.unwrap().is_empty(), "201 has an empty body");
-    let (_, list) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts")).await;
+    let (_, list) = wallet_get(&sb, &base).await;
     let eur = list["accounts"]
         .as_array()
         .unwrap()
@@ -440,32 +367,24 @@ async fn create_account_from_the_offer_and_move_the_default() {
         .clone();
     assert_eq!(eur["balance"], json!({"amount": 0, "currency": 978}));
     assert_eq!(eur["defaultAccount"], false);
-    let (_, offer) = wallet_get(
-        &sb,
-        &format!("/funding-sources/v2/persons/{W}/accounts/offer"),
-    )
-    .await;
+    let (_, offer) = wallet_get(&sb, &format!("{base}/offer")).await;
     assert_eq!(offer, json!([]));
 
     // Unknown or already existing aliases are refused.
     for alias in ["qw_wallet_xyz", "qw_wallet_eur"] {
-        let r = post(alias).await.unwrap();
+        let r = post(alias).await;
         assert_eq!(r.status(), 400, "{alias}");
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["serviceName"], "funding-sources");
     }
 
-    let patch = |alias: &str, flag: bool| {
-        client()
-            .patch(format!("{base}/{alias}"))
-            .header("Content-Type", "application/json")
-            .header("Authorization", bearer())
-            .body(json!({ "defaultAccount": flag }).to_string())
-            .send()
+    let patch = async |alias: &str, flag: bool| {
+        let body = json!({ "defaultAccount": flag }).to_string();
+        wallet_send(&sb, Method::PATCH, &format!("{base}/{alias}"), body).await
     };
-    let r = patch("qw_wallet_eur", true).await.unwrap();
+    let r = patch("qw_wallet_eur", true).await;
     assert_eq!(r.status(), 204);
-    let (_, list) = wallet_get(&sb, &format!("/funding-sources/v2/persons/{W}/accounts")).await;
+    let (_, list) = wallet_get(&sb, &base).await;
     let defaults: Vec<&Value> = list["accounts"]
         .as_array()
         .unwrap()
@@ -481,10 +400,10 @@ async fn create_account_from_the_offer_and_move_the_default() {
     );
     assert_eq!(profile["userInfo"]["defaultPayCurrency"], 978);
 
-    let r = patch("qw_wallet_nope", true).await.unwrap();
+    let r = patch("qw_wallet_nope", true).await;
     assert_eq!(r.status(), 404);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["errorCode"], "account.not.found");
-    let r = patch("qw_wallet_eur", false).await.unwrap();
+    let r = patch("qw_wallet_eur", false).await;
     assert_eq!(r.status(), 400, "the only default cannot be unset");
 }
