@@ -44,11 +44,19 @@ pub struct ConfigArgs {
     /// QIWI wallet number (digits, international form, e.g. 79111234567).
     #[arg(long, env = "QIWI_WALLET", global = true)]
     pub qiwi_wallet: Option<String>,
-    /// QIWI Wallet API base URL (default https://edge.qiwi.com; http:// only for loopback hosts).
-    #[arg(long, env = "QIWI_BASE_URL", global = true)]
+    #[arg(
+        long,
+        env = "QIWI_BASE_URL",
+        global = true,
+        help = "QIWI Wallet API base URL (default https://edge.qiwi.com; http:// only for loopback hosts)"
+    )]
     pub qiwi_base_url: Option<String>,
-    /// QIWI agent XML endpoint (default https://api.qiwi.com/xml/topup.jsp).
-    #[arg(long, env = "QIWI_AGENT_URL", global = true)]
+    #[arg(
+        long,
+        env = "QIWI_AGENT_URL",
+        global = true,
+        help = "QIWI agent XML endpoint (default https://api.qiwi.com/xml/topup.jsp)"
+    )]
     pub agent_url: Option<String>,
     /// QIWI agent terminal id.
     #[arg(long, env = "QIWI_AGENT_TERMINAL", global = true)]
@@ -61,8 +69,12 @@ pub struct ConfigArgs {
         global = true
     )]
     pub agent_password: Option<String>,
-    /// Treezor API base URL (e.g. https://<company>.sandbox.treezor.co).
-    #[arg(long, env = "TREEZOR_BASE_URL", global = true)]
+    #[arg(
+        long,
+        env = "TREEZOR_BASE_URL",
+        global = true,
+        help = "Treezor API base URL (e.g. https://<company>.sandbox.treezor.co)"
+    )]
     pub treezor_base_url: Option<String>,
     /// Treezor OAuth2 client id.
     #[arg(long, env = "TREEZOR_CLIENT_ID", global = true)]
