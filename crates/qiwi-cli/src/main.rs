@@ -43,7 +43,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let out = Output { json: cli.json };
     if let Command::Sandbox(command) = cli.command {
-        return commands::sandbox::run(command).await;
+        return commands::sandbox::run(out, command).await;
     }
     let ctx = if cli.sandbox {
         Context::sandbox("--sandbox given").await?

@@ -252,3 +252,45 @@ fn agent_pay_reports_progress_on_stderr_and_the_result_on_stdout() {
         stderr(&output)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let banner: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
+    assert!(
+        banner.iter().any(|l| l.contains(demo::QIWI_TOKEN)),
+        "{banner:?}"
+    );
+
+    let client = qiwi_wallet::WalletClient::builder()
+        .token(demo::QIWI_TOKEN.into())
+        .wallet(demo::QIWI_WALLET.parse().unwrap())
+        .base_url(base)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    assert!(!client.list_accounts().await.unwrap().accounts.is_empty());
+
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(
+        child.wait().unwrap().success(),
+        "SIGTERM stops the server cleanly"
+    );
+}

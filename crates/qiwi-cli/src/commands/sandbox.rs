@@ -4,10 +4,10 @@ use qiwi_sandbox::{DemoData, SandboxConfig};
 
 use crate::cli::SandboxCommand;
 use crate::failure::Failure;
-use crate::output::notice;
+use crate::output::{Output, notice};
 
-/// Runs the sandbox until Ctrl-C.
-pub async fn run(command: SandboxCommand) -> Result<(), Failure> {
+/// Runs the sandbox until Ctrl-C or SIGTERM; the demo credentials go to stdout.
+pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
     let SandboxCommand::Serve { listen, data } = command;
     let mut config = SandboxConfig::default();
     if let Some(path) = data {
@@ -18,13 +18,30 @@ pub async fn run(command: SandboxCommand) -> Result<(), Failure> {
     let sandbox = qiwi_sandbox::bind(listen, config)
         .await
         .map_err(|e| Failure::Other(format!("could not listen on {listen}: {e}")))?;
-    notice(&sandbox.credentials_banner());
+    out.write(&format!("{}\n", sandbox.credentials_banner()))?;
     notice("press Ctrl-C to stop");
-    tokio::signal::ctrl_c()
+    stop_signal()
         .await
-        .map_err(|e| Failure::Other(format!("could not wait for Ctrl-C: {e}")))?;
+        .map_err(|e| Failure::Other(format!("could not wait for a stop signal: {e}")))?;
+    notice("stopping");
     sandbox
         .shutdown()
         .await
         .map_err(|e| Failure::Other(format!("sandbox shutdown: {e}")))
+}
+
+/// Waits for Ctrl-C, or on Unix also for SIGTERM (how service managers stop a process).
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
 }
