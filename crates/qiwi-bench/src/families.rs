@@ -11,7 +11,7 @@ use std::sync::Arc;
 use balances_core::{BalancesClient, WalletId};
 use qiwi_agent::AgentClient;
 use qiwi_sandbox::demo;
-use qiwi_transport::{Bytes, SecretString};
+use qiwi_transport::{Bytes, SecretString, Transport};
 use qiwi_wallet::{WalletClient, WalletNumber};
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
@@ -77,10 +77,10 @@ pub struct Targets {
 }
 
 /// The Treezor wallet whose balance is read.
-const TREEZOR_WALLET: u64 = demo::TREEZOR_WALLET_IDS[0];
+pub const TREEZOR_WALLET: u64 = demo::TREEZOR_WALLET_IDS[0];
 
 /// The `ping` request both sides send, as the SDK writes it.
-fn ping_body() -> String {
+pub fn ping_body() -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<request>\n  <request-type>ping</request-type>\n  <terminal-id>{}</terminal-id>\n  <extra name=\"password\">{}</extra>\n</request>\n",
         demo::AGENT_TERMINAL_ID,
@@ -99,31 +99,44 @@ pub struct Sdk {
 impl Sdk {
     /// Builds the clients for the sandbox at `targets`.
     pub fn new(targets: &Targets) -> Result<Self, String> {
+        Self::with_transport(targets, None)
+    }
+
+    /// Builds the clients for the sandbox at `targets`, sending through `transport` when given
+    /// (else each client's default reqwest transport).
+    pub fn with_transport(
+        targets: &Targets,
+        transport: Option<Arc<dyn Transport>>,
+    ) -> Result<Self, String> {
         let wallet_number =
             WalletNumber::parse(demo::QIWI_WALLET).map_err(|e| format!("demo wallet: {e}"))?;
-        let wallet = WalletClient::builder()
+        let mut wallet = WalletClient::builder()
             .token(SecretString::from(demo::QIWI_TOKEN))
             .wallet(wallet_number)
             .base_url(targets.base_url.clone())
-            .allow_http(true)
-            .build()
-            .map_err(|e| format!("WalletClient: {e}"))?;
-        let balances = BalancesClient::builder()
+            .allow_http(true);
+        let mut balances = BalancesClient::builder()
             .base_url(targets.base_url.clone())
             .allow_http(true)
-            .client_credentials(demo::TREEZOR_CLIENT_ID, demo::TREEZOR_CLIENT_SECRET)
-            .build()
-            .map_err(|e| format!("BalancesClient: {e}"))?;
+            .client_credentials(demo::TREEZOR_CLIENT_ID, demo::TREEZOR_CLIENT_SECRET);
         let terminal_id: u64 = demo::AGENT_TERMINAL_ID
             .parse()
             .map_err(|e| format!("demo terminal id: {e}"))?;
-        let agent = AgentClient::builder()
+        let mut agent = AgentClient::builder()
             .terminal_id(terminal_id)
             .password(SecretString::from(demo::AGENT_PASSWORD))
             .endpoint(targets.agent_url.clone())
-            .allow_http(true)
+            .allow_http(true);
+        if let Some(transport) = transport {
+            wallet = wallet.transport(transport.clone());
+            balances = balances.transport(transport.clone());
+            agent = agent.transport(transport);
+        }
+        let wallet = wallet.build().map_err(|e| format!("WalletClient: {e}"))?;
+        let balances = balances
             .build()
-            .map_err(|e| format!("AgentClient: {e}"))?;
+            .map_err(|e| format!("BalancesClient: {e}"))?;
+        let agent = agent.build().map_err(|e| format!("AgentClient: {e}"))?;
         Ok(Self {
             wallet,
             balances,

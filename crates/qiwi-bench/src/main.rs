@@ -27,6 +27,7 @@ mod build_cost;
 mod cpu;
 mod decode;
 mod families;
+mod in_memory;
 mod load;
 mod machine;
 mod memory;
@@ -229,6 +230,9 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
     })?;
     check_request_counts(&sandbox, &clients)?;
     drop(clients);
+
+    progress("SDK work per call with an in-memory transport");
+    let work = in_memory::measure(&targets, settings.requests, settings.rounds)?;
     // Close the measured pools before the next measurements.
     drop(client_runtime);
 
@@ -295,6 +299,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         requests: settings.requests,
         rounds: settings.rounds,
         overhead,
+        work,
         decode,
         skipped: fixtures.iter().flat_map(|f| f.skipped.clone()).collect(),
         memory,

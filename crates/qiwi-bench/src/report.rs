@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::build_cost::BuildCost;
 use crate::decode::{Skipped, Throughput};
+use crate::in_memory::Work;
 use crate::machine::Machine;
 use crate::overhead::{Cell, SLICES};
 use crate::stats;
@@ -66,6 +67,8 @@ pub struct Report {
     pub rounds: usize,
     /// Overhead cells.
     pub overhead: Vec<Cell>,
+    /// The SDK's work per call without the network.
+    pub work: Vec<Work>,
     /// Decode throughputs.
     pub decode: Vec<Throughput>,
     /// Fixtures left out of the decode measurement.
@@ -209,6 +212,42 @@ impl Report {
             out,
             "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. The agent `ping` body is written by the SDK for every call and prepared once for bare reqwest. Afterwards the sandbox's request counts are checked: exactly one request per call on each side (no retry, no request asking again for a balance) and one token request per side.\n"
         );
+
+        let _ = writeln!(
+            out,
+            "### The SDK's own work per call, without the network\n"
+        );
+        let _ = writeln!(
+            out,
+            "Each client given an in-memory transport that returns the sandbox's recorded answer; time per call on one thread, the median over batches of 200 calls ({} rounds of {} calls). Against it, what bare reqwest does with the same body besides HTTP: `serde_json::Value` (JSON) or the quick-xml event loop (XML). The difference is the SDK's cost beyond that: building the request, the executor (per-attempt timer, retry decision, tracing spans), typed decoding, and for the agent writing the request XML.\n",
+            self.rounds,
+            thousands(self.requests)
+        );
+        let _ = writeln!(
+            out,
+            "| family | answer bytes | SDK call µs | bare decode µs | SDK − bare µs | bare reqwest client CPU per loopback call µs (c=64) |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        for w in &self.work {
+            let bare_network = self
+                .overhead
+                .iter()
+                .filter(|c| c.family == w.family)
+                .max_by_key(|c| c.concurrency)
+                .map(|c| c.bare().cpu_per_call);
+            let micros = |d: Duration| d.as_secs_f64() * 1e6;
+            let _ = writeln!(
+                out,
+                "| {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+                w.family.name(),
+                w.body_bytes,
+                micros(w.sdk),
+                micros(w.baseline),
+                micros(w.sdk.saturating_sub(w.baseline)),
+                bare_network.map_or_else(|| "n/a".to_owned(), |d| format!("{:.1}", micros(d))),
+            );
+        }
+        let _ = writeln!(out);
 
         let _ = writeln!(out, "## Decode throughput\n");
         let _ = writeln!(
