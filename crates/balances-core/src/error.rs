@@ -233,6 +233,17 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl From<NotSentError> for Error {
+    fn from(error: NotSentError) -> Self {
+        match error {
+            NotSentError::InvalidInput(m) => Error::InvalidInput(m),
+            NotSentError::Configuration(m) => Error::Configuration(m),
+            // Non-exhaustive: anything new that kept a request from leaving is configuration.
+            other => Error::Configuration(other.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,16 +315,5 @@ mod tests {
         assert_eq!(error.request_id(), Some("hdr-1"));
         assert!(error.entries().is_empty());
         assert_eq!(error.service().body_text(), "<html>Bad gateway</html>");
-    }
-}
-
-impl From<NotSentError> for Error {
-    fn from(error: NotSentError) -> Self {
-        match error {
-            NotSentError::InvalidInput(m) => Error::InvalidInput(m),
-            NotSentError::Configuration(m) => Error::Configuration(m),
-            // Non-exhaustive: anything new that kept a request from leaving is configuration.
-            other => Error::Configuration(other.to_string()),
-        }
     }
 }
