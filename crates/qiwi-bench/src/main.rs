@@ -308,8 +308,9 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
     let text = report.render();
     println!("{text}");
     if let Some(path) = options.output(&root) {
-        std::fs::write(&path, &text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let previous = std::fs::read_to_string(&path).ok();
+        let text = report::with_notes(&text, previous.as_deref());
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         progress(&format!("report written to {}", path.display()));
     }
     Ok(())

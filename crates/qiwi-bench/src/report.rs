@@ -17,6 +17,19 @@ pub const DECODE_TARGET: f64 = 1.0;
 /// The largest growth of peak memory from the small to the large memory run.
 pub const MEMORY_TARGET: f64 = 1.10;
 
+/// Everything after this line of an existing report is written by hand and kept when the
+/// report is written again.
+pub const NOTES_MARKER: &str =
+    "<!-- Notes below this line are written by hand and kept by `cargo xtask bench`. -->";
+
+/// The report text with the hand-written notes of `previous` (an earlier report) appended.
+pub fn with_notes(generated: &str, previous: Option<&str>) -> String {
+    let notes = previous
+        .and_then(|text| text.split_once(NOTES_MARKER))
+        .map_or("\n", |(_, notes)| notes);
+    format!("{}\n\n{NOTES_MARKER}{notes}", generated.trim_end())
+}
+
 /// Peak memory of the two memory runs.
 #[derive(Debug, Clone)]
 pub struct Memory {
@@ -125,7 +138,7 @@ impl Report {
         let _ = writeln!(out, "# Performance\n");
         let _ = writeln!(
             out,
-            "Written by the benchmark suite (`crates/qiwi-bench`); do not edit by hand, run it again.\n"
+            "Written by the benchmark suite (`crates/qiwi-bench`): run it again rather than editing the figures; notes at the end are written by hand and kept.\n"
         );
         let _ = writeln!(out, "- Command: `{}`", self.command);
         let _ = writeln!(out, "- Date: {}", m.date);
