@@ -34,14 +34,19 @@ pub struct BuildCost {
     pub elapsed: Duration,
 }
 
-/// The library crates of the workspace (every `crates/*` with a `src/lib.rs`), sorted.
+/// The SDK's library crates: every `crates/*` with a `src/lib.rs` and no `src/main.rs` (a
+/// program's library target, such as the command line's, is not something users depend on).
 pub fn library_crates(root: &Path) -> Result<Vec<String>, String> {
     let dir = root.join("crates");
     let entries =
         std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.join("src/lib.rs").is_file() && p.join("Cargo.toml").is_file())
+        .filter(|p| {
+            p.join("Cargo.toml").is_file()
+                && p.join("src/lib.rs").is_file()
+                && !p.join("src/main.rs").exists()
+        })
         .filter_map(|p| p.file_name().and_then(|n| n.to_str()).map(str::to_owned))
         .collect();
     names.sort();
@@ -61,7 +66,7 @@ pub fn consumers(root: &Path) -> Result<Vec<Consumer>, String> {
             crates: vec!["qiwi-wallet".into()],
         },
         Consumer {
-            label: format!("all library crates ({})", all.join(", ")),
+            label: format!("every SDK library crate ({})", all.join(", ")),
             crates: all,
         },
     ])
