@@ -49,7 +49,7 @@ usage: cargo xtask bench [options]
                       printed but docs/performance.md is left alone unless --output is given
   --skip-build-cost   do not measure the build cost (several clean builds, minutes)
   --requests <n>      calls per overhead run (default 20000; 2000 with --quick)
-  --rounds <n>        rounds of every measurement (default 3)
+  --rounds <n>        rounds of every measurement (default 5; memory: 3 runs each, 1 with --quick)
   --output <path>     where to write the report (default docs/performance.md)
   --no-write          print the report only
   --help              this text";
@@ -71,7 +71,7 @@ impl Options {
             quick: false,
             skip_build_cost: false,
             requests: None,
-            rounds: 3,
+            rounds: 5,
             output: None,
             write: true,
         };
@@ -253,7 +253,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         small_kib: Vec::new(),
         large_kib: Vec::new(),
     };
-    let memory_runs = if options.quick { 1 } else { options.rounds };
+    let memory_runs = if options.quick { 1 } else { options.rounds.min(3) };
     for run in 0..memory_runs {
         for calls in [small, large] {
             let peak = memory::measure(&targets, calls, concurrency)?;
