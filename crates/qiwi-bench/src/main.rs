@@ -253,7 +253,11 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         small_kib: Vec::new(),
         large_kib: Vec::new(),
     };
-    let memory_runs = if options.quick { 1 } else { options.rounds.min(3) };
+    let memory_runs = if options.quick {
+        1
+    } else {
+        options.rounds.min(3)
+    };
     for run in 0..memory_runs {
         for calls in [small, large] {
             let peak = memory::measure(&targets, calls, concurrency)?;
