@@ -178,7 +178,9 @@ impl ReqwestTransport {
         {
             return Err(too_large());
         }
-        let mut body = BytesMut::new();
+        // Reserve what the server announced (already checked against the limit).
+        let announced = response.content_length().unwrap_or(0);
+        let mut body = BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
         while let Some(chunk) = response.chunk().await.map_err(map_error)? {
             if body.len() + chunk.len() > limit {
                 return Err(too_large());
@@ -192,7 +194,7 @@ impl ReqwestTransport {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        let response = self
+        let mut response = self
             .client
             .request(request.method, request.url)
             .headers(request.headers)
@@ -201,7 +203,7 @@ impl Transport for ReqwestTransport {
             .await
             .map_err(map_error)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let body = self.read_body(response).await?;
         Ok(Response {
             status,

@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -93,8 +94,16 @@ impl<Z: DocumentedZone> ApiTime<Z> {
 }
 
 fn zone(name: &str) -> TimeZone {
-    // The tz database is bundled, so the two documented zones are always present.
-    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+    // Looked up once per zone: `TimeZone::get` searches jiff's global database behind a lock.
+    // The database is bundled, so the documented zones are always present.
+    static MOSCOW: OnceLock<TimeZone> = OnceLock::new();
+    static PARIS: OnceLock<TimeZone> = OnceLock::new();
+    let lookup = || TimeZone::get(name).unwrap_or(TimeZone::UTC);
+    match name {
+        Moscow::NAME => MOSCOW.get_or_init(lookup).clone(),
+        Paris::NAME => PARIS.get_or_init(lookup).clone(),
+        _ => lookup(),
+    }
 }
 
 fn resolve(text: &str, zone_name: &str) -> Option<Timestamp> {
