@@ -47,6 +47,8 @@ struct Inner {
     executor: Executor,
     base: BaseUrl,
     token: BearerToken,
+    /// `Bearer <token>`, formatted once (marked sensitive).
+    authorization: HeaderValue,
     wallet: WalletNumber,
     balance_refresh_attempts: u32,
 }
@@ -131,7 +133,7 @@ impl WalletClient {
     pub(crate) fn request(&self, method: Method, url: Url, endpoint: Endpoint) -> Request {
         Request::new(method, url, endpoint.route)
             .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
-            .header(header::AUTHORIZATION, self.inner.token.header_value())
+            .header(header::AUTHORIZATION, self.inner.authorization.clone())
     }
 
     /// Adds a JSON body (and its `Content-Type`).
@@ -366,6 +368,7 @@ impl WalletClientBuilder {
             inner: Arc::new(Inner {
                 executor,
                 base,
+                authorization: token.header_value(),
                 token,
                 wallet,
                 balance_refresh_attempts: self.balance_refresh_attempts,
