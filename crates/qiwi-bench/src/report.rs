@@ -251,12 +251,12 @@ impl Report {
             let micros = |d: Duration| d.as_secs_f64() * 1e6;
             let _ = writeln!(
                 out,
-                "| {} | {} | {:.1} | {:.1} | {:.1} | {} |",
+                "| {} | {} | {:.1} | {:.1} | {:+.1} | {} |",
                 w.family.name(),
                 w.body_bytes,
                 micros(w.sdk),
                 micros(w.baseline),
-                micros(w.sdk.saturating_sub(w.baseline)),
+                micros(w.sdk) - micros(w.baseline),
                 bare_network.map_or_else(|| "n/a".to_owned(), |d| format!("{:.1}", micros(d))),
             );
         }
@@ -265,7 +265,7 @@ impl Report {
         let _ = writeln!(out, "## Decode throughput\n");
         let _ = writeln!(
             out,
-            "Every fixture of a family decoded in turn, repeatedly; MB/s (10^6 bytes per second), medians over {} rounds. \"SDK decoder\" is the path a client takes after a `200` (`qiwi_transport::codec::json::decode_body`, which tracks the failing field's path, `AccessToken::from_json`, the agent's `qiwi_agent::wire::decode_*`); \"plain serde\" is `serde_json::from_slice` into the same models. serde_json is built with `arbitrary_precision` in this workspace, for both sides.\n",
+            "Every fixture of a family decoded in turn, repeatedly; MB/s (10^6 bytes per second), medians over {} rounds. \"SDK decoder\" is the path a client takes after a `200` (`qiwi_transport::codec::json::decode_body`, `AccessToken::from_json`, the agent's `qiwi_agent::wire::decode_*`); \"plain serde\" is `serde_json::from_slice` into the same models. serde_json is built with `arbitrary_precision` in this workspace, for both sides.\n",
             self.rounds
         );
         let _ = writeln!(
