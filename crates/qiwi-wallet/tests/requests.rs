@@ -6,8 +6,7 @@ mod common;
 use common::{Expected, assert_request, client, model_fixture, received};
 use qiwi_wallet::{
     AccountAlias, Balance, DowngradeOperationId, DowngradeRequest, DowngradeStatusType, Error,
-    IdentificationLevel, IdentificationRequest, LimitType, NotSentError, ProfileSections,
-    RestrictionCode,
+    IdentificationLevel, LimitType, NotSentError, ProfileSections, RestrictionCode,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -81,19 +80,6 @@ async fn e01_profile_sends_the_three_flags() {
     );
 }
 
-fn identification_request() -> IdentificationRequest {
-    IdentificationRequest {
-        birth_date: "1998-02-11".parse().unwrap(),
-        first_name: "Иван".into(),
-        middle_name: "Иванович".into(),
-        last_name: "Иванов".into(),
-        passport: "4400111222".into(),
-        inn: None,
-        snils: None,
-        oms: None,
-    }
-}
-
 #[tokio::test]
 async fn e02_identify_posts_the_owner_data() {
     let server = MockServer::start().await;
@@ -108,7 +94,7 @@ async fn e02_identify_posts_the_owner_data() {
     .await;
 
     let answer = client(&server)
-        .identify(&identification_request())
+        .identify(&common::identification_request())
         .await
         .unwrap();
     assert_eq!(answer.level, IdentificationLevel::Verified);
@@ -133,7 +119,7 @@ async fn e02_identify_posts_the_owner_data() {
 #[tokio::test]
 async fn e02_an_invalid_request_is_not_sent() {
     let server = MockServer::start().await;
-    let mut request = identification_request();
+    let mut request = common::identification_request();
     request.passport = "4400 111222".into();
     let error = client(&server).identify(&request).await.unwrap_err();
     assert!(

@@ -10,24 +10,11 @@ use common::{builder, client, model_fixture, received};
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::{ManualClock, NeverRespond};
 use qiwi_wallet::{
-    AccountAlias, DowngradeOperationId, DowngradeRequest, Error, IdentificationRequest, LimitType,
-    ProfileSections, SecretString, Timeouts, WalletClient,
+    AccountAlias, DowngradeOperationId, DowngradeRequest, Error, LimitType, ProfileSections,
+    SecretString, Timeouts, WalletClient,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn identification_request() -> IdentificationRequest {
-    IdentificationRequest {
-        birth_date: "1998-02-11".parse().unwrap(),
-        first_name: "Иван".into(),
-        middle_name: "Иванович".into(),
-        last_name: "Иванов".into(),
-        passport: "4400111222".into(),
-        inn: None,
-        snils: None,
-        oms: None,
-    }
-}
 
 /// Runs every write once against `client` and returns each outcome, labelled.
 async fn every_write(client: &WalletClient) -> Vec<(&'static str, Result<(), Error>)> {
@@ -41,7 +28,10 @@ async fn every_write(client: &WalletClient) -> Vec<(&'static str, Result<(), Err
         ),
         (
             "identify",
-            client.identify(&identification_request()).await.map(drop),
+            client
+                .identify(&common::identification_request())
+                .await
+                .map(drop),
         ),
         (
             "start_identification_downgrade",

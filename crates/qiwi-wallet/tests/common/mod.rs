@@ -115,3 +115,18 @@ pub fn assert_request(request: &wiremock::Request, expected: &Expected<'_>) {
 pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
     server.received_requests().await.unwrap_or_default()
 }
+
+/// The owner data of the identification examples (E02).
+#[allow(dead_code, reason = "not every test binary sends an identification")]
+pub fn identification_request() -> qiwi_wallet::IdentificationRequest {
+    qiwi_wallet::IdentificationRequest {
+        birth_date: "1998-02-11".parse().unwrap(),
+        first_name: "Иван".into(),
+        middle_name: "Иванович".into(),
+        last_name: "Иванов".into(),
+        passport: "4400111222".into(),
+        inn: None,
+        snils: None,
+        oms: None,
+    }
+}
