@@ -268,7 +268,7 @@ impl BalancesClientBuilder {
                 ))))
             }
             (None, None, Some(token)) => BearerToken::new(token.clone())
-                .map(Auth::Static)
+                .map(|token| Auth::Static(token.header_value()))
                 .map_err(|e| Error::Configuration(e.to_string())),
             (None, None, None) => Err(Error::Configuration(
                 "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)".into(),

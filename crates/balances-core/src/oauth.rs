@@ -53,8 +53,9 @@ impl fmt::Debug for ClientCredentials {
 
 /// How calls are authorized.
 pub(crate) enum Auth {
-    /// A token given by the caller: used as is, never renewed.
-    Static(BearerToken),
+    /// A token given by the caller (as its sensitive `Authorization` value): used as is,
+    /// never renewed.
+    Static(HeaderValue),
     /// Tokens obtained with client credentials and renewed as needed.
     Credentials(Box<TokenCache>),
 }
@@ -75,14 +76,14 @@ impl fmt::Debug for Auth {
 /// A token to send, and which renewal it came from (so that a 401 clears only that one).
 #[derive(Clone)]
 pub(crate) struct Lease {
-    token: BearerToken,
+    header: HeaderValue,
     generation: u64,
 }
 
 impl Lease {
     /// `request` with the `Authorization: Bearer ...` header (marked sensitive).
     pub(crate) fn authorize(&self, request: Request) -> Request {
-        request.header(header::AUTHORIZATION, self.token.header_value())
+        request.header(header::AUTHORIZATION, self.header.clone())
     }
 }
 
@@ -90,8 +91,8 @@ impl Auth {
     /// The token to use now, obtaining one first when needed.
     pub(crate) async fn lease(&self, executor: &Executor) -> Result<Lease, Error> {
         match self {
-            Auth::Static(token) => Ok(Lease {
-                token: token.clone(),
+            Auth::Static(header) => Ok(Lease {
+                header: header.clone(),
                 generation: 0,
             }),
             Auth::Credentials(cache) => cache.lease(executor).await,
@@ -135,7 +136,9 @@ struct TokenState {
 }
 
 struct Cached {
-    token: BearerToken,
+    /// The formatted `Authorization` value, kept rather than the token so that a call only
+    /// clones it.
+    header: HeaderValue,
     renew_at: SystemTime,
     generation: u64,
 }
@@ -159,7 +162,7 @@ impl TokenCache {
         let state = self.state();
         match &state.cached {
             Some(c) if now < c.renew_at => Ok(Lease {
-                token: c.token.clone(),
+                header: c.header.clone(),
                 generation: c.generation,
             }),
             _ => Err(state.generation),
@@ -178,19 +181,19 @@ impl TokenCache {
             let state = self.state();
             if let Some(c) = state.cached.as_ref().filter(|_| state.generation != seen) {
                 return Ok(Lease {
-                    token: c.token.clone(),
+                    header: c.header.clone(),
                     generation: c.generation,
                 });
             }
         }
         let requested_at = clock.now();
         let answer = self.request_token(executor).await?;
-        let (token, lifetime) = (answer.token, answer.expires_in);
+        let (header, lifetime) = (answer.token.header_value(), answer.expires_in);
         let generation = {
             let mut state = self.state();
             state.generation += 1;
             state.cached = Some(Cached {
-                token: token.clone(),
+                header: header.clone(),
                 renew_at: requested_at + lifetime.saturating_sub(renewal_margin(lifetime)),
                 generation: state.generation,
             });
@@ -201,7 +204,7 @@ impl TokenCache {
             lifetime_s = lifetime.as_secs(),
             "obtained a Treezor access token"
         );
-        Ok(Lease { token, generation })
+        Ok(Lease { header, generation })
     }
 
     async fn request_token(&self, executor: &Executor) -> Result<AccessToken, Error> {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use http::Method;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::{
-    BaseUrl, Executor, ExecutorSettings, Request, Response, RetryPolicy, Timeouts, Transport,
+    BaseUrl, Bytes, Executor, ExecutorSettings, Request, Response, RetryPolicy, Timeouts, Transport,
 };
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
@@ -108,6 +108,9 @@ struct Inner {
     credentials: Credentials,
     endpoint: BaseUrl,
     lookup_endpoint: BaseUrl,
+    /// The `ping` document, written once: it depends only on the credentials. Holds the
+    /// password, so it is never shown.
+    ping_body: Bytes,
     #[cfg(feature = "signing")]
     signing_key: Option<crate::signing::SigningKey>,
 }
@@ -231,7 +234,7 @@ impl AgentClient {
     /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
     /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
     pub async fn ping(&self) -> Result<Balances, Error> {
-        let body = encode::ping(&self.inner.credentials)?;
+        let body = self.inner.ping_body.clone();
         let response = self.send(&self.inner.endpoint, ROUTE_PING, body).await?;
         wire::ping(response.status, &response.body)
     }
@@ -406,7 +409,7 @@ impl AgentClient {
         &self,
         endpoint: &BaseUrl,
         route: &'static str,
-        body: Vec<u8>,
+        body: impl Into<Bytes>,
     ) -> Result<Response, Error> {
         // Every request of this protocol may be sent twice: reads trivially, and `pay` because
         // its transaction number makes a resend return the same payment.
@@ -676,9 +679,11 @@ impl AgentClientBuilder {
         };
 
         let executor = self.http.build()?;
+        let ping_body = Bytes::from(encode::ping(&credentials)?);
         Ok(AgentClient {
             inner: Arc::new(Inner {
                 executor,
+                ping_body,
                 credentials,
                 endpoint,
                 lookup_endpoint,

@@ -194,14 +194,11 @@ impl ReqwestTransport {
 #[async_trait]
 impl Transport for ReqwestTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        let mut response = self
-            .client
-            .request(request.method, request.url)
-            .headers(request.headers)
-            .body(request.body)
-            .send()
-            .await
-            .map_err(map_error)?;
+        // Built directly: `RequestBuilder::headers` would copy the map entry by entry.
+        let mut outgoing = reqwest::Request::new(request.method, request.url);
+        *outgoing.headers_mut() = request.headers;
+        *outgoing.body_mut() = Some(reqwest::Body::from(request.body));
+        let mut response = self.client.execute(outgoing).await.map_err(map_error)?;
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let body = self.read_body(response).await?;

@@ -163,11 +163,13 @@ fn request_result(ctx: &Ctx<'_>, element: &Element) -> Result<Option<RequestResu
 fn balances(ctx: &Ctx<'_>, element: &Element) -> Result<Balances, DecodeError> {
     let mut list = Vec::new();
     for (i, balance) in element.children_named("balance").enumerate() {
-        let path = format!("response.balances.balance[{i}]");
-        let code = attr(balance, "code")
-            .ok_or_else(|| ctx.error(&format!("{path}@code"), "the currency code is missing"))?;
+        // Formatted only on failure: a successful answer costs no path text.
+        let path = || format!("response.balances.balance[{i}]");
+        let code = attr(balance, "code").ok_or_else(|| {
+            ctx.error(&format!("{}@code", path()), "the currency code is missing")
+        })?;
         let text = balance.trimmed_text();
-        let amount = parse_decimal(text).map_err(|message| ctx.error(&path, message))?;
+        let amount = parse_decimal(text).map_err(|message| ctx.error(&path(), message))?;
         list.push(Balance {
             currency: Currency::parse(code),
             amount,
