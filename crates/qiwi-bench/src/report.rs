@@ -223,7 +223,7 @@ impl Report {
         }
         let _ = writeln!(
             out,
-            "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. The agent `ping` body is written by the SDK for every call and prepared once for bare reqwest. Afterwards the sandbox's request counts are checked: exactly one request per call on each side (no retry, no request asking again for a balance) and one token request per side.\n"
+            "\nBoth sides send the same request (method, URL, `Accept`, `Authorization`, `Content-Type`, `User-Agent`, body) on their own connection pool, warmed up first, and read the whole answer. The SDK decodes into its typed models with its default timeouts and retry policy; bare reqwest parses JSON into `serde_json::Value` and runs a quick-xml event loop over XML. The Treezor token is obtained once by each side before timing. Both sides write the agent `ping` body once (it depends only on the credentials). Afterwards the sandbox's request counts are checked: exactly one request per call on each side (no retry, no request asking again for a balance) and one token request per side.\n"
         );
 
         let _ = writeln!(
@@ -232,7 +232,7 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "Each client given an in-memory transport that returns the sandbox's recorded answer; time per call on one thread, the median over batches of 200 calls ({} rounds of {} calls). Against it, what bare reqwest does with the same body besides HTTP: `serde_json::Value` (JSON) or the quick-xml event loop (XML). The difference is the SDK's cost beyond that: building the request, the executor (per-attempt timer, retry decision, tracing spans), typed decoding, and for the agent writing the request XML.\n",
+            "Each client given an in-memory transport that returns the sandbox's recorded answer; time per call on one thread, the median over batches of 200 calls ({} rounds of {} calls). Against it, what bare reqwest does with the same body besides HTTP: `serde_json::Value` (JSON) or the quick-xml event loop (XML). The difference is the SDK's cost beyond that: building the request, the executor (per-attempt timer, retry decision, tracing spans), typed decoding.\n",
             self.rounds,
             thousands(self.requests)
         );
