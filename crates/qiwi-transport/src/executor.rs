@@ -146,7 +146,7 @@ impl Executor {
         let result = tokio::select! {
             biased;
             result = self.transport.send(request) => result,
-            () = self.clock.sleep(limit) => Err(TransportError::new(
+            () = self.clock.deadline(limit) => Err(TransportError::new(
                 TransportErrorKind::Timeout,
                 format!("no complete answer within {} ms", limit.as_millis()),
             )),

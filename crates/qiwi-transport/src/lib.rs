@@ -17,6 +17,7 @@
 pub mod auth;
 pub mod clock;
 pub mod codec;
+mod deadline;
 mod error;
 mod executor;
 mod request;
