@@ -74,7 +74,7 @@ impl Ctx<'_> {
 }
 
 /// A non-empty attribute value.
-fn attr<'e>(element: &'e Element, name: &str) -> Option<&'e str> {
+fn attr<'e>(element: &'e Element<'_>, name: &str) -> Option<&'e str> {
     element
         .attribute(name)
         .map(str::trim)
@@ -82,13 +82,13 @@ fn attr<'e>(element: &'e Element, name: &str) -> Option<&'e str> {
 }
 
 /// `message`, else `msg`, ignoring empty ones.
-fn message(element: &Element) -> Option<String> {
+fn message(element: &Element<'_>) -> Option<String> {
     attr(element, "message")
         .or_else(|| attr(element, "msg"))
         .map(str::to_owned)
 }
 
-fn text_of(element: Option<&Element>) -> Option<&str> {
+fn text_of<'e>(element: Option<&'e Element<'_>>) -> Option<&'e str> {
     element.map(Element::trimmed_text).filter(|t| !t.is_empty())
 }
 
@@ -110,7 +110,7 @@ pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, Dec
     let mut payments = Vec::new();
     let mut index = 0;
     for child in &root.children {
-        let found: Vec<(&Element, String)> = match child.name.as_str() {
+        let found: Vec<(&Element<'_>, String)> = match child.name.as_ref() {
             "payment" => vec![(child, format!("response.payment[{index}]"))],
             "payments" => child
                 .children_named("payment")
@@ -147,7 +147,10 @@ pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, Dec
     })
 }
 
-fn request_result(ctx: &Ctx<'_>, element: &Element) -> Result<Option<RequestResult>, DecodeError> {
+fn request_result(
+    ctx: &Ctx<'_>,
+    element: &Element<'_>,
+) -> Result<Option<RequestResult>, DecodeError> {
     let text = element.trimmed_text();
     if text.is_empty() {
         return Ok(None);
@@ -160,7 +163,7 @@ fn request_result(ctx: &Ctx<'_>, element: &Element) -> Result<Option<RequestResu
     }))
 }
 
-fn balances(ctx: &Ctx<'_>, element: &Element) -> Result<Balances, DecodeError> {
+fn balances(ctx: &Ctx<'_>, element: &Element<'_>) -> Result<Balances, DecodeError> {
     let mut list = Vec::new();
     for (i, balance) in element.children_named("balance").enumerate() {
         // Formatted only on failure: a successful answer costs no path text.
@@ -178,14 +181,14 @@ fn balances(ctx: &Ctx<'_>, element: &Element) -> Result<Balances, DecodeError> {
     Ok(Balances(list))
 }
 
-fn extras(element: &Element) -> Vec<Extra> {
+fn extras(element: &Element<'_>) -> Vec<Extra> {
     element
         .children_named("extra")
         .map(|e| Extra::new(e.attribute("name").unwrap_or_default(), e.trimmed_text()))
         .collect()
 }
 
-fn side(ctx: &Ctx<'_>, element: &Element, path: &str) -> Result<PaymentSide, DecodeError> {
+fn side(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<PaymentSide, DecodeError> {
     let amount = match text_of(element.child("amount")) {
         Some(text) => Some(
             parse_decimal(text).map_err(|message| ctx.error(&format!("{path}.amount"), message))?,
@@ -209,7 +212,7 @@ fn side(ctx: &Ctx<'_>, element: &Element, path: &str) -> Result<PaymentSide, Dec
     })
 }
 
-fn payment(ctx: &Ctx<'_>, element: &Element, path: &str) -> Result<Payment, DecodeError> {
+fn payment(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<Payment, DecodeError> {
     let at = |name: &str| format!("{path}@{name}");
     let transaction_number = match attr(element, "transaction-number") {
         Some(text) => Some(

@@ -20,40 +20,57 @@ use crate::value::is_xml_char;
 /// The deepest nesting accepted. The protocol's documents are four levels deep.
 pub(crate) const MAX_DEPTH: usize = 32;
 
-/// One element: its name, attributes, child elements and the text directly inside it.
+/// One element: its name, attributes, child elements and the text directly inside it (read
+/// it trimmed: leading blank pieces are not kept).
+///
+/// Names, attribute values and text borrow from the document unless they had to change
+/// (a folded name, a resolved reference, text in several pieces): a typical answer is read
+/// with a handful of allocations.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Element {
-    pub(crate) name: String,
-    pub(crate) attributes: Vec<(String, String)>,
-    pub(crate) children: Vec<Element>,
-    pub(crate) text: String,
+pub(crate) struct Element<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) attributes: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub(crate) children: Vec<Element<'a>>,
+    pub(crate) text: Cow<'a, str>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The first attribute with this name.
     pub(crate) fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// The first child with this name.
-    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.name == name)
     }
 
     /// Every child with this name, in document order.
-    pub(crate) fn children_named<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
+    pub(crate) fn children_named<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.name == name)
     }
 
     /// The text with surrounding whitespace removed.
     pub(crate) fn trimmed_text(&self) -> &str {
         self.text.trim()
+    }
+
+    /// Adds a piece of text. Blank pieces before any other text (the indentation between
+    /// child elements) are skipped: they would only be trimmed away, after a copy.
+    fn push_text(&mut self, piece: Cow<'a, str>) {
+        if self.text.is_empty() {
+            if !piece.trim().is_empty() {
+                self.text = piece;
+            }
+        } else {
+            self.text.to_mut().push_str(&piece);
+        }
     }
 }
 
@@ -133,27 +150,52 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn element_from(start: &BytesStart<'_>) -> Result<Element, String> {
-    let raw_name = std::str::from_utf8(start.name().as_ref())
-        .map_err(|_| "an element name is not valid UTF-8".to_owned())?
-        .to_owned();
-    let name = fold_name(&raw_name).into_owned();
+/// `part` as a slice of `document` with the document's lifetime, when it lies inside it (as
+/// everything quick-xml reads from a `&str` does, unless it had to copy it).
+fn within<'a>(document: &'a str, part: &[u8]) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
+    document.get(start..start.checked_add(part.len())?)
+}
+
+/// `part` as text borrowed from `document` when possible, else copied.
+fn text_in<'a>(document: &'a str, part: &[u8]) -> Result<Cow<'a, str>, std::str::Utf8Error> {
+    match within(document, part) {
+        Some(text) => Ok(Cow::Borrowed(text)),
+        None => std::str::from_utf8(part).map(|text| Cow::Owned(text.to_owned())),
+    }
+}
+
+fn folded(name: Cow<'_, str>) -> Cow<'_, str> {
+    match name {
+        Cow::Borrowed(name) => fold_name(name),
+        Cow::Owned(name) => Cow::Owned(fold_name(&name).into_owned()),
+    }
+}
+
+fn element_from<'a>(document: &'a str, start: &BytesStart<'_>) -> Result<Element<'a>, String> {
+    let name = text_in(document, start.name().as_ref())
+        .map_err(|_| "an element name is not valid UTF-8".to_owned())?;
+    let name = folded(name);
     let mut attributes = Vec::new();
     // Duplicate checks are off: after folding, `result-code` and `result-сode` may both be
     // present, and the first one wins.
     for attribute in start.attributes().with_checks(false) {
         let attribute = attribute.map_err(|e| format!("malformed attribute in <{name}>: {e}"))?;
-        let key = std::str::from_utf8(attribute.key.as_ref())
+        let key = text_in(document, attribute.key.as_ref())
             .map_err(|_| format!("an attribute name in <{name}> is not valid UTF-8"))?;
-        let value = std::str::from_utf8(&attribute.value)
+        let value = text_in(document, &attribute.value)
             .map_err(|_| format!("an attribute value in <{name}> is not valid UTF-8"))?;
-        attributes.push((fold_name(key).into_owned(), unescape(value).into_owned()));
+        let value = match value {
+            Cow::Borrowed(value) => unescape(value),
+            Cow::Owned(value) => Cow::Owned(unescape(&value).into_owned()),
+        };
+        attributes.push((folded(key), value));
     }
     Ok(Element {
         name,
         attributes,
         children: Vec::new(),
-        text: String::new(),
+        text: Cow::Borrowed(""),
     })
 }
 
@@ -162,16 +204,16 @@ fn element_from(start: &BytesStart<'_>) -> Result<Element, String> {
 /// # Errors
 /// A message saying what is wrong: malformed XML, a DTD, nesting deeper than [`MAX_DEPTH`],
 /// text or a second element outside the root, or no root at all.
-pub(crate) fn parse(text: &str) -> Result<Element, String> {
+pub(crate) fn parse(text: &str) -> Result<Element<'_>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
+    let mut stack: Vec<Element<'_>> = Vec::new();
+    let mut root: Option<Element<'_>> = None;
 
-    fn attach(
-        element: Element,
-        stack: &mut [Element],
-        root: &mut Option<Element>,
+    fn attach<'a>(
+        element: Element<'a>,
+        stack: &mut [Element<'a>],
+        root: &mut Option<Element<'a>>,
     ) -> Result<(), String> {
         match stack.last_mut() {
             Some(parent) => parent.children.push(element),
@@ -181,9 +223,9 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
         Ok(())
     }
 
-    fn add_text(stack: &mut [Element], text: &str) -> Result<(), String> {
+    fn add_text<'a>(stack: &mut [Element<'a>], text: Cow<'a, str>) -> Result<(), String> {
         match stack.last_mut() {
-            Some(current) => current.text.push_str(text),
+            Some(current) => current.push_text(text),
             None if text.trim().is_empty() => {}
             None => return Err("the document has text outside its root element".into()),
         }
@@ -204,13 +246,13 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
                 if root.is_some() {
                     return Err("the document has more than one root element".into());
                 }
-                stack.push(element_from(&start)?);
+                stack.push(element_from(text, &start)?);
             }
             Event::Empty(start) => {
                 if root.is_some() && stack.is_empty() {
                     return Err("the document has more than one root element".into());
                 }
-                attach(element_from(&start)?, &mut stack, &mut root)?;
+                attach(element_from(text, &start)?, &mut stack, &mut root)?;
             }
             Event::End(_) => {
                 let element = stack
@@ -222,22 +264,23 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
                 let decoded = content
                     .decode()
                     .map_err(|e| format!("text is not valid UTF-8: {e}"))?;
-                add_text(&mut stack, &decoded)?;
+                add_text(&mut stack, decoded)?;
             }
             Event::CData(content) => {
                 let decoded = content
                     .decode()
                     .map_err(|e| format!("CDATA is not valid UTF-8: {e}"))?;
-                add_text(&mut stack, &decoded)?;
+                add_text(&mut stack, decoded)?;
             }
             Event::GeneralRef(reference) => {
                 let name = reference
                     .decode()
                     .map_err(|e| format!("a reference is not valid UTF-8: {e}"))?;
-                match resolve_reference(&name) {
-                    Some(text) => add_text(&mut stack, &text)?,
-                    None => add_text(&mut stack, &format!("&{name};"))?,
-                }
+                let piece = match resolve_reference(&name) {
+                    Some(text) => text,
+                    None => Cow::Owned(format!("&{name};")),
+                };
+                add_text(&mut stack, piece)?;
             }
             Event::DocType(_) => {
                 return Err(
@@ -322,6 +365,32 @@ mod tests {
         ] {
             assert!(parse(doc).is_err(), "{doc:.60}");
         }
+    }
+
+    #[test]
+    fn names_values_and_text_borrow_from_the_document() {
+        let root = parse(
+            "<response>\n  <balance code=\"643\" result-\u{441}ode='0'>1.00</balance>\n</response>",
+        )
+        .unwrap();
+        let balance = root.child("balance").unwrap();
+        assert!(matches!(root.name, Cow::Borrowed("response")));
+        assert!(matches!(balance.text, Cow::Borrowed("1.00")));
+        assert!(matches!(
+            balance.attributes[0],
+            (Cow::Borrowed("code"), Cow::Borrowed("643"))
+        ));
+        // Folding the Cyrillic name needs a copy.
+        assert!(matches!(&balance.attributes[1].0, Cow::Owned(name) if name == "result-code"));
+        // The indentation around <balance> is not kept.
+        assert!(matches!(root.text, Cow::Borrowed("")));
+    }
+
+    #[test]
+    fn text_in_pieces_keeps_the_blanks_between_them() {
+        let root = parse("<r>\n <a/> x &lt; <b/> y </r>").unwrap();
+        assert_eq!(root.text, " x <  y ");
+        assert_eq!(root.trimmed_text(), "x <  y");
     }
 
     #[test]

@@ -62,9 +62,12 @@ pub fn checked_text(status: http::StatusCode, body: &Bytes) -> Result<&str, Deco
 }
 
 fn contains_doctype(text: &str) -> bool {
-    text.as_bytes()
-        .windows(9)
-        .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'<', bytes).any(|at| {
+        bytes
+            .get(at + 1..at + 9)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"!DOCTYPE"))
+    })
 }
 
 #[cfg(test)]
