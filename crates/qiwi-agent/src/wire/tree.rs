@@ -65,7 +65,7 @@ impl<'a> Element<'a> {
     /// child elements) are skipped: they would only be trimmed away, after a copy.
     fn push_text(&mut self, piece: Cow<'a, str>) {
         if self.text.is_empty() {
-            if !piece.trim().is_empty() {
+            if !piece.trim_ascii().is_empty() {
                 self.text = piece;
             }
         } else {
@@ -226,7 +226,7 @@ pub(crate) fn parse(text: &str) -> Result<Element<'_>, String> {
     fn add_text<'a>(stack: &mut [Element<'a>], text: Cow<'a, str>) -> Result<(), String> {
         match stack.last_mut() {
             Some(current) => current.push_text(text),
-            None if text.trim().is_empty() => {}
+            None if text.trim_ascii().is_empty() => {}
             None => return Err("the document has text outside its root element".into()),
         }
         Ok(())
