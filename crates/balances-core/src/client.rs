@@ -262,20 +262,21 @@ impl BalancesClient {
     /// credentials renews the token once and sends once more; a second 401 is reported.
     async fn send_authorized(
         &self,
-        request: Request,
+        mut request: Request,
         operation: &'static str,
     ) -> Result<Response, Error> {
         let Inner { executor, auth, .. } = &*self.inner;
         let lease = auth.lease(executor).await?;
-        let first = executor.send(lease.authorize(request.clone())).await;
-        let result = match first {
+        lease.authorize(&mut request);
+        let result = match executor.send(&request).await {
             Err(qiwi_transport::Error::Service(e))
                 if e.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
             {
                 tracing::debug!(operation, "the token was refused; renewing it once");
                 auth.invalidate(&lease);
                 let lease = auth.lease(executor).await?;
-                executor.send(lease.authorize(request)).await
+                lease.authorize(&mut request);
+                executor.send(&request).await
             }
             other => other,
         };

@@ -81,9 +81,12 @@ pub(crate) struct Lease {
 }
 
 impl Lease {
-    /// `request` with the `Authorization: Bearer ...` header (marked sensitive).
-    pub(crate) fn authorize(&self, request: Request) -> Request {
-        request.header(header::AUTHORIZATION, self.header.clone())
+    /// Sets the `Authorization: Bearer ...` header of `request` (marked sensitive), replacing
+    /// the one of an earlier lease.
+    pub(crate) fn authorize(&self, request: &mut Request) {
+        request
+            .headers
+            .insert(header::AUTHORIZATION, self.header.clone());
     }
 }
 
@@ -234,7 +237,7 @@ impl TokenCache {
         request.headers.insert(header::CONTENT_TYPE, content_type);
         request.body = form.body;
         let response = executor
-            .send(request)
+            .send(&request)
             .await
             .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
         AccessToken::decode(response.status, &response.body)

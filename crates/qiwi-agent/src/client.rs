@@ -421,7 +421,7 @@ impl AgentClient {
         if let Some(key) = &self.inner.signing_key {
             request = key.sign_request(request)?;
         }
-        Ok(self.inner.executor.send(request).await?)
+        Ok(self.inner.executor.send(&request).await?)
     }
 }
 

@@ -85,10 +85,13 @@ impl Executor {
 
     /// Sends `request`, retrying as the policy allows, and returns a 2xx answer.
     ///
+    /// Each attempt sends a copy, so the caller keeps the request (to send it again with a
+    /// renewed token, for instance).
+    ///
     /// # Errors
     /// [`Error::Transport`] when no answer arrived in the time limits, [`Error::Service`] for a
     /// non-2xx answer (the raw body kept; clients add the vendor's code and message).
-    pub async fn send(&self, request: Request) -> Result<Response, Error> {
+    pub async fn send(&self, request: &Request) -> Result<Response, Error> {
         let start = self.clock.now();
         let mut attempt = 0u32;
         loop {

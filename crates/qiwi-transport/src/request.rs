@@ -5,7 +5,6 @@ use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use url::Url;
 
 /// One HTTP request, independent of the transport that sends it.
-#[derive(Clone)]
 pub struct Request {
     /// The HTTP method.
     pub method: Method,
@@ -59,6 +58,29 @@ impl Request {
     }
 }
 
+/// Headers a transport adds to a copy it is given (`User-Agent`, `Host`).
+const ROOM_FOR_TRANSPORT_HEADERS: usize = 2;
+
+impl Clone for Request {
+    /// A copy whose header map has room for the headers a transport adds: every attempt sends
+    /// a copy, and a derived clone's map is full, so that adding them would reallocate it on
+    /// each call (a reallocation takes the allocator's lock, which other threads contend for).
+    fn clone(&self) -> Self {
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + ROOM_FOR_TRANSPORT_HEADERS);
+        for (name, value) in &self.headers {
+            headers.append(name, value.clone());
+        }
+        Self {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers,
+            body: self.body.clone(),
+            route: self.route,
+            idempotent: self.idempotent,
+        }
+    }
+}
+
 impl fmt::Debug for Request {
     /// Shows method, URL, route and headers (sensitive ones as `Sensitive`), and only the size of
     /// the body: a body may hold a password.
@@ -108,5 +130,37 @@ impl fmt::Debug for Response {
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_is_equal_and_has_room_for_the_transport_headers() {
+        let request = Request::new(
+            Method::POST,
+            "https://example.com/a?b=c".parse().unwrap(),
+            "/a",
+        )
+        .header(header::ACCEPT, HeaderValue::from_static("application/json"))
+        .header(header::ACCEPT, HeaderValue::from_static("text/xml"))
+        .body("application/xml", "<x/>")
+        .idempotent(true);
+        let copy = request.clone();
+        assert_eq!(copy.method, request.method);
+        assert_eq!(copy.url, request.url);
+        assert_eq!(copy.headers, request.headers);
+        assert_eq!(copy.body, request.body);
+        assert_eq!(
+            (copy.route, copy.idempotent),
+            (request.route, request.idempotent)
+        );
+        assert!(
+            copy.headers.capacity() >= request.headers.len() + ROOM_FOR_TRANSPORT_HEADERS,
+            "capacity {}",
+            copy.headers.capacity()
+        );
     }
 }

@@ -1,8 +1,10 @@
 use std::fmt;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use bytes::BytesMut;
+use std::future::Future;
+use std::pin::Pin;
+
+use bytes::{Bytes, BytesMut};
 
 use crate::{NotSentError, Request, Response, Transport, TransportError, TransportErrorKind};
 
@@ -159,53 +161,76 @@ impl ReqwestTransport {
     pub fn client(&self) -> &reqwest::Client {
         &self.client
     }
-
-    async fn read_body(
-        &self,
-        mut response: reqwest::Response,
-    ) -> Result<bytes::Bytes, TransportError> {
-        let limit = self.max_response_bytes;
-        let status = response.status();
-        let too_large = || {
-            TransportError::new(
-                TransportErrorKind::BodyTooLarge { limit },
-                format!("status {status}"),
-            )
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > limit as u64)
-        {
-            return Err(too_large());
-        }
-        // Reserve what the server announced (already checked against the limit).
-        let announced = response.content_length().unwrap_or(0);
-        let mut body = BytesMut::with_capacity(usize::try_from(announced).unwrap_or(0));
-        while let Some(chunk) = response.chunk().await.map_err(map_error)? {
-            if body.len() + chunk.len() > limit {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body.freeze())
-    }
 }
 
-#[async_trait]
+/// The status, headers and whole body of `response`, the body no larger than `limit`.
+async fn read_response(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Response, TransportError> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let too_large = || {
+        TransportError::new(
+            TransportErrorKind::BodyTooLarge { limit },
+            format!("status {status}"),
+        )
+    };
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    let body = match response.chunk().await.map_err(map_error)? {
+        None => Bytes::new(),
+        Some(first) if first.len() > limit => return Err(too_large()),
+        Some(first) => match response.chunk().await.map_err(map_error)? {
+            // Most answers arrive in one piece, which is kept as it came.
+            None => first,
+            Some(second) => {
+                // Reserve what the server announced (already checked against the limit).
+                let announced = usize::try_from(announced.unwrap_or(0)).unwrap_or(0);
+                let mut body = BytesMut::with_capacity(announced.max(first.len() + second.len()));
+                body.extend_from_slice(&first);
+                let mut chunk = Some(second);
+                while let Some(piece) = chunk {
+                    if body.len() + piece.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&piece);
+                    chunk = response.chunk().await.map_err(map_error)?;
+                }
+                body.freeze()
+            }
+        },
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+// Written out rather than with `#[async_trait]`, which would box the whole body with the
+// request in it (1.4 KB, more than the allocator serves from its per-thread cache, so every
+// call would take its lock). Here the request goes to reqwest first and only the wait for the
+// answer is boxed.
 impl Transport for ReqwestTransport {
-    async fn send(&self, request: Request) -> Result<Response, TransportError> {
+    fn send<'life0, 'async_trait>(&'life0 self, request: Request) -> SendFuture<'async_trait>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         // Built directly: `RequestBuilder::headers` would copy the map entry by entry.
         let mut outgoing = reqwest::Request::new(request.method, request.url);
         *outgoing.headers_mut() = request.headers;
         *outgoing.body_mut() = Some(reqwest::Body::from(request.body));
-        let mut response = self.client.execute(outgoing).await.map_err(map_error)?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = self.read_body(response).await?;
-        Ok(Response {
-            status,
-            headers,
-            body,
+        let pending = self.client.execute(outgoing);
+        let limit = self.max_response_bytes;
+        Box::pin(async move {
+            let response = pending.await.map_err(map_error)?;
+            read_response(response, limit).await
         })
     }
 }

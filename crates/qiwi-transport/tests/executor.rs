@@ -44,7 +44,7 @@ async fn get_retries_503_twice_then_succeeds() {
     ]);
     let clock = ManualClock::new();
     let response = executor(Arc::new(transport.clone()), &clock)
-        .send(get())
+        .send(&get())
         .await
         .unwrap();
     assert_eq!(response.status, 200);
@@ -60,14 +60,14 @@ async fn post_is_not_retried_unless_idempotent() {
     let transport = ScriptedTransport::new([Reply::status(503, "busy"), Reply::json("{}")]);
     let clock = ManualClock::new();
     let exec = executor(Arc::new(transport.clone()), &clock);
-    let err = exec.send(post()).await.unwrap_err();
+    let err = exec.send(&post()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Service(e) if e.status == 503 && e.attempts == 1),
         "{err:?}"
     );
     assert_eq!(transport.count(), 1);
 
-    let response = exec.send(post().idempotent(true)).await.unwrap();
+    let response = exec.send(&post().idempotent(true)).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(transport.count(), 2);
 }
@@ -84,7 +84,7 @@ async fn retry_after_is_honoured_and_capped() {
         attempt: Duration::from_secs(5),
         total: Duration::from_secs(60),
     });
-    exec.send(get()).await.unwrap();
+    exec.send(&get()).await.unwrap();
     assert_eq!(
         clock.sleeps(),
         [Duration::from_secs(2), Duration::from_secs(5)]
@@ -100,7 +100,7 @@ async fn attempts_exhausted_reports_the_last_answer_with_its_body() {
     ]);
     let clock = ManualClock::new();
     let err = executor(Arc::new(transport.clone()), &clock)
-        .send(get())
+        .send(&get())
         .await
         .unwrap_err();
     let Error::Service(service) = err else {
@@ -119,7 +119,7 @@ async fn never_responding_server_times_out_per_attempt_and_in_total() {
         attempt: Duration::from_secs(2),
         total: Duration::from_secs(5),
     });
-    let err = exec.send(get()).await.unwrap_err();
+    let err = exec.send(&get()).await.unwrap_err();
     let Error::Transport(transport) = err else {
         panic!("{err:?}")
     };
@@ -150,7 +150,7 @@ async fn backoff_that_would_pass_the_total_limit_stops_early() {
         attempt: Duration::from_secs(1),
         total: Duration::from_secs(3),
     });
-    let err = exec.send(get()).await.unwrap_err();
+    let err = exec.send(&get()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Service(e) if e.retry_after == Some(Duration::from_secs(5))),
         "{err:?}"
@@ -167,11 +167,11 @@ async fn transport_failures_are_retried_for_reads_only() {
     ]);
     let clock = ManualClock::new();
     let exec = executor(Arc::new(transport.clone()), &clock);
-    exec.send(get()).await.unwrap();
+    exec.send(&get()).await.unwrap();
     assert_eq!(transport.count(), 3);
 
     transport.push(Reply::Fail(TransportErrorKind::Reset));
-    let err = exec.send(post()).await.unwrap_err();
+    let err = exec.send(&post()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Reset && e.attempts() == 1)
     );

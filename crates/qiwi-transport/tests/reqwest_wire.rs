@@ -41,7 +41,7 @@ async fn a_server_that_never_answers_ends_in_a_timeout_within_the_bound() {
         .await;
     let exec = executor(ReqwestTransport::new().unwrap()).with_retry(RetryPolicy::never());
     let started = Instant::now();
-    let err = exec.send(request(&server, "/slow")).await.unwrap_err();
+    let err = exec.send(&request(&server, "/slow")).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
@@ -65,7 +65,7 @@ async fn a_refused_connection_is_a_transport_error() {
         format!("http://127.0.0.1:{port}/x").parse().unwrap(),
         "/x",
     );
-    let err = exec.send(req).await.unwrap_err();
+    let err = exec.send(&req).await.unwrap_err();
     let Error::Transport(e) = &err else {
         panic!("{err:?}")
     };
@@ -88,7 +88,7 @@ async fn three_attempts_503_503_200_succeed_and_the_server_counts_three_hits() {
         .mount(&server)
         .await;
     let exec = executor(ReqwestTransport::new().unwrap());
-    let response = exec.send(request(&server, "/flaky")).await.unwrap();
+    let response = exec.send(&request(&server, "/flaky")).await.unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(&response.body[..], b"{\"ok\":true}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
@@ -106,7 +106,7 @@ async fn a_body_over_the_cap_is_an_error_not_a_truncated_body() {
         .build()
         .unwrap();
     let err = executor(transport)
-        .send(request(&server, "/big"))
+        .send(&request(&server, "/big"))
         .await
         .unwrap_err();
     assert!(
@@ -130,7 +130,7 @@ async fn an_html_502_page_becomes_a_service_error_that_keeps_the_raw_body() {
         .mount(&server)
         .await;
     let err = executor(ReqwestTransport::new().unwrap())
-        .send(request(&server, "/gw"))
+        .send(&request(&server, "/gw"))
         .await
         .unwrap_err();
     let Error::Service(service) = &err else {
@@ -164,7 +164,7 @@ async fn sends_method_headers_body_and_user_agent() {
     .header(qiwi_transport::header::AUTHORIZATION, token.header_value())
     .body("application/json", "{\"a\":1}");
     let response = executor(ReqwestTransport::new().unwrap())
-        .send(req)
+        .send(&req)
         .await
         .unwrap();
     assert_eq!(response.status, 201);
@@ -185,11 +185,73 @@ async fn no_error_or_debug_shows_the_token_after_a_401() {
         .header(qiwi_transport::header::AUTHORIZATION, token.header_value());
     assert!(!format!("{req:?}").contains(secret), "request Debug");
     let err = executor(ReqwestTransport::new().unwrap())
-        .send(req)
+        .send(&req)
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Service(e) if e.status == 401 && e.attempts == 1));
     for text in [err.to_string(), format!("{err:?}")] {
         assert!(!text.contains(secret), "{text}");
+    }
+}
+
+/// A loopback server that answers one request with a chunked body, writing each piece
+/// separately after a pause so that the client receives them one by one.
+async fn chunked_server(pieces: &'static [&'static str]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 1024];
+        let _ = socket.read(&mut request).await.unwrap();
+        socket
+            .write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+            .await
+            .unwrap();
+        for piece in pieces {
+            let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
+            socket.write_all(chunk.as_bytes()).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let _ = socket.write_all(b"0\r\n\r\n").await;
+    });
+    format!("http://{address}/chunked")
+}
+
+fn chunked_request(url: &str) -> Request {
+    Request::new(Method::GET, url.parse().unwrap(), "/chunked")
+}
+
+#[tokio::test]
+async fn a_body_in_several_pieces_arrives_whole() {
+    let url = chunked_server(&["{\"a\":", "[1,2,", "3]}"]).await;
+    let response = executor(ReqwestTransport::new().unwrap())
+        .with_retry(RetryPolicy::never())
+        .send(&chunked_request(&url))
+        .await
+        .unwrap();
+    assert_eq!(&response.body[..], b"{\"a\":[1,2,3]}");
+}
+
+#[tokio::test]
+async fn an_unannounced_body_over_the_cap_is_an_error_whichever_piece_passes_it() {
+    // The first piece alone passes the cap, then the second piece does.
+    for pieces in [&["0123456789"][..], &["01234", "56789"][..]] {
+        let pieces: &'static [&'static str] = pieces;
+        let url = chunked_server(pieces).await;
+        let transport = ReqwestTransport::builder()
+            .max_response_bytes(8)
+            .build()
+            .unwrap();
+        let err = executor(transport)
+            .with_retry(RetryPolicy::never())
+            .send(&chunked_request(&url))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::BodyTooLarge { limit: 8 }),
+            "{pieces:?}: {err:?}"
+        );
     }
 }

@@ -153,7 +153,7 @@ impl WalletClient {
         let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
         self.inner
             .executor
-            .send(request)
+            .send(&request)
             .instrument(span)
             .await
             .map_err(|e| from_transport(e, endpoint, self.inner.token.expose()))
