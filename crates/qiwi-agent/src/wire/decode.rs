@@ -16,6 +16,7 @@ use qiwi_transport::codec::xml::checked_text;
 use qiwi_types::Currency;
 use qiwi_types::money::parse_decimal;
 
+use super::flat;
 use super::tree::{self, Element};
 use crate::codes::{PaymentCode, PaymentStatus, RequestCode};
 use crate::error::Error;
@@ -36,12 +37,16 @@ pub(crate) struct Envelope {
     pub(crate) provider_id: Option<u32>,
 }
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     status: StatusCode,
     body: &'a Bytes,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub(super) fn new(status: StatusCode, body: &'a Bytes) -> Self {
+        Self { status, body }
+    }
+
     fn error(&self, path: &str, message: impl Into<String>) -> DecodeError {
         DecodeError {
             status: self.status,
@@ -52,14 +57,19 @@ impl Ctx<'_> {
         }
     }
 
-    fn number<T: FromStr>(&self, text: &str, path: &str, what: &str) -> Result<T, DecodeError> {
+    pub(super) fn number<T: FromStr>(
+        &self,
+        text: &str,
+        path: &str,
+        what: &str,
+    ) -> Result<T, DecodeError> {
         text.trim()
             .parse()
             .map_err(|_| self.error(path, format!("{what} {text:?} is not a valid number")))
     }
 
     /// `true`/`false` (any case) or `1`/`0`; empty is absent.
-    fn flag(&self, text: Option<&str>, path: &str) -> Result<Option<bool>, DecodeError> {
+    pub(super) fn flag(&self, text: Option<&str>, path: &str) -> Result<Option<bool>, DecodeError> {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return Ok(None);
         };
@@ -95,7 +105,15 @@ fn text_of<'e>(element: Option<&'e Element<'_>>) -> Option<&'e str> {
 /// Parses a whole answer into an [`Envelope`].
 pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, DecodeError> {
     let text = checked_text(status, body)?;
-    let ctx = Ctx { status, body };
+    let ctx = Ctx::new(status, body);
+    match flat::envelope(&ctx, text) {
+        Some(envelope) => Ok(envelope),
+        None => tree_envelope(&ctx, text),
+    }
+}
+
+/// Reads the answer through the element tree: every shape the protocol allows.
+pub(super) fn tree_envelope(ctx: &Ctx<'_>, text: &str) -> Result<Envelope, DecodeError> {
     let root = tree::parse(text).map_err(|message| ctx.error(".", message))?;
     if root.name != "response" {
         return Err(ctx.error(
@@ -104,7 +122,7 @@ pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, Dec
         ));
     }
     let result = match root.child("result-code") {
-        Some(element) => request_result(&ctx, element)?,
+        Some(element) => request_result(ctx, element)?,
         None => None,
     };
     let mut payments = Vec::new();
@@ -120,12 +138,12 @@ pub(crate) fn envelope(status: StatusCode, body: &Bytes) -> Result<Envelope, Dec
             _ => continue,
         };
         for (element, path) in found {
-            payments.push(payment(&ctx, element, &path)?);
+            payments.push(payment(ctx, element, &path)?);
             index += 1;
         }
     }
     let balances = match root.child("balances") {
-        Some(element) => Some(balances(&ctx, element)?),
+        Some(element) => Some(balances(ctx, element)?),
         None => None,
     };
     let exists = ctx.flag(text_of(root.child("exist")), "response.exist")?;

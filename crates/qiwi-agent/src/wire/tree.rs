@@ -152,7 +152,7 @@ pub(crate) fn unescape(raw: &str) -> Cow<'_, str> {
 
 /// `part` as a slice of `document` with the document's lifetime, when it lies inside it (as
 /// everything quick-xml reads from a `&str` does, unless it had to copy it).
-fn within<'a>(document: &'a str, part: &[u8]) -> Option<&'a str> {
+pub(super) fn within<'a>(document: &'a str, part: &[u8]) -> Option<&'a str> {
     let start = (part.as_ptr() as usize).checked_sub(document.as_ptr() as usize)?;
     document.get(start..start.checked_add(part.len())?)
 }
@@ -261,10 +261,10 @@ pub(crate) fn parse(text: &str) -> Result<Element<'_>, String> {
                 attach(element, &mut stack, &mut root)?;
             }
             Event::Text(content) => {
-                let decoded = content
-                    .decode()
-                    .map_err(|e| format!("text is not valid UTF-8: {e}"))?;
-                add_text(&mut stack, decoded)?;
+                // Borrowed from the document, which is already known to be UTF-8.
+                let piece =
+                    text_in(text, &content).map_err(|e| format!("text is not valid UTF-8: {e}"))?;
+                add_text(&mut stack, piece)?;
             }
             Event::CData(content) => {
                 let decoded = content
