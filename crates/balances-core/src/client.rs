@@ -57,6 +57,8 @@ pub struct BalancesClient {
 
 struct Inner {
     base: BaseUrl,
+    /// `{base}/v1/balances`, the most called endpoint, joined once.
+    balances_url: Url,
     executor: Executor,
     auth: Auth,
 }
@@ -89,6 +91,7 @@ impl BalancesClient {
     pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth) -> Self {
         Self {
             inner: Arc::new(Inner {
+                balances_url: base.join(["v1", "balances"]),
                 base,
                 executor,
                 auth,
@@ -123,7 +126,7 @@ impl BalancesClient {
     /// # }
     /// ```
     pub async fn balances(&self, query: BalancesQuery) -> Result<Vec<Balance>, Error> {
-        let mut url = self.inner.base.join(["v1", "balances"]);
+        let mut url = self.inner.balances_url.clone();
         match query {
             BalancesQuery::Wallet(id) => url
                 .query_pairs_mut()

@@ -117,8 +117,10 @@ impl Executor {
             let (outcome, retry_after) = match &result {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
-                    let retry_after = response
-                        .header_str(RETRY_AFTER)
+                    // Only a refusal is retried, so only its `Retry-After` is read.
+                    let retry_after = (!response.status.is_success())
+                        .then(|| response.header_str(RETRY_AFTER))
+                        .flatten()
                         .and_then(|v| retry::parse_retry_after(v, self.clock.now()));
                     (Outcome::Status(response.status), retry_after)
                 }

@@ -5,6 +5,7 @@
 //! `0000-00-00 00:00:00`. An [`ApiTime`] resolves what it can to an instant and always keeps the
 //! text it was given, so an odd value never fails a response that was otherwise understood.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
@@ -56,7 +57,7 @@ impl<Z: DocumentedZone> ApiTime<Z> {
     /// An instant, written the way this API's servers write it.
     pub fn from_timestamp(instant: Timestamp) -> Self {
         let raw = instant
-            .to_zoned_datetime(zone(Z::NAME))
+            .to_zoned_datetime(zone(Z::NAME).into_owned())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
         Self {
@@ -73,7 +74,8 @@ impl<Z: DocumentedZone> ApiTime<Z> {
 
     /// The instant in the API's documented zone, when the text could be read.
     pub fn zoned(&self) -> Option<ZonedDateTime> {
-        self.instant.map(|t| t.to_zoned_datetime(zone(Z::NAME)))
+        self.instant
+            .map(|t| t.to_zoned_datetime(zone(Z::NAME).into_owned()))
     }
 
     /// The text exactly as the server wrote it.
@@ -93,28 +95,32 @@ impl<Z: DocumentedZone> ApiTime<Z> {
     }
 }
 
-fn zone(name: &str) -> TimeZone {
+fn zone(name: &str) -> Cow<'static, TimeZone> {
     // Looked up once per zone: `TimeZone::get` searches jiff's global database behind a lock.
     // The database is bundled, so the documented zones are always present.
     static MOSCOW: OnceLock<TimeZone> = OnceLock::new();
     static PARIS: OnceLock<TimeZone> = OnceLock::new();
     let lookup = || TimeZone::get(name).unwrap_or(TimeZone::UTC);
     match name {
-        Moscow::NAME => MOSCOW.get_or_init(lookup).clone(),
-        Paris::NAME => PARIS.get_or_init(lookup).clone(),
-        _ => lookup(),
+        Moscow::NAME => Cow::Borrowed(MOSCOW.get_or_init(lookup)),
+        Paris::NAME => Cow::Borrowed(PARIS.get_or_init(lookup)),
+        _ => Cow::Owned(lookup()),
     }
 }
 
 fn resolve(text: &str, zone_name: &str) -> Option<Timestamp> {
-    if let Ok(t) = text.parse::<Timestamp>() {
-        return Some(t);
+    // Only a text with `Z` or an offset after the date can be an instant; trying the others
+    // would build an error for every naive time, the common case.
+    let may_have_offset = text
+        .get(10..)
+        .is_some_and(|rest| rest.contains(['Z', 'z', '+', '-']));
+    if may_have_offset {
+        if let Ok(t) = text.parse::<Timestamp>() {
+            return Some(t);
+        }
     }
     let civil: DateTime = text.parse().ok()?;
-    civil
-        .to_zoned_datetime(zone(zone_name))
-        .ok()
-        .map(|z| z.timestamp())
+    zone(zone_name).to_timestamp(civil).ok()
 }
 
 impl<Z: DocumentedZone> Clone for ApiTime<Z> {
@@ -190,6 +196,21 @@ mod tests {
             moscow.timestamp().unwrap().to_string(),
             "2019-11-01T07:00:00Z"
         );
+        // A naive time that the clocks skipped (Paris, 31 March 2024, 02:00 to 03:00) is read
+        // as the clocks would have shown it an hour later; one they showed twice, as the first.
+        let gap = ApiTime::<Paris>::parse("2024-03-31 02:30:00");
+        assert_eq!(gap.timestamp().unwrap().to_string(), "2024-03-31T01:30:00Z");
+        let fold = ApiTime::<Paris>::parse("2024-10-27 02:30:00");
+        assert_eq!(
+            fold.timestamp().unwrap().to_string(),
+            "2024-10-27T00:30:00Z"
+        );
+        // Neither a naive time nor an instant.
+        assert_eq!(
+            ApiTime::<Paris>::parse("2024-03-31 25:00:00").timestamp(),
+            None
+        );
+        assert_eq!(ApiTime::<Paris>::parse("31.03.2024").timestamp(), None);
     }
 
     #[test]

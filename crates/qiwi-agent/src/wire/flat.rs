@@ -11,7 +11,6 @@
 use qiwi_types::Currency;
 use qiwi_types::money::parse_decimal;
 use quick_xml::Reader;
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 
 use super::decode::{Ctx, Envelope};
@@ -94,22 +93,40 @@ pub(super) fn envelope(ctx: &Ctx<'_>, text: &str) -> Option<Envelope> {
     }
 }
 
-/// The attributes of `start` as text, ASCII names only (a non-ASCII name might fold into
-/// one that is read) and no references in values.
-fn attributes<'s>(start: &'s BytesStart<'_>) -> impl Iterator<Item = Option<(&'s [u8], String)>> {
+/// The first value of each attribute of `start` named in `names`, as document text; `None`
+/// when an attribute cannot be read plainly: a non-ASCII name (it might fold into one that is
+/// read) or a reference to resolve in a value that is read.
+fn first_of<'a, const N: usize>(
+    text: &'a str,
+    start: &BytesStart<'_>,
+    names: [&[u8]; N],
+) -> Option<[Option<&'a str>; N]> {
+    let mut found = [None; N];
     let mut all = start.attributes();
     all.with_checks(false);
-    all.map(|attribute| {
-        let Attribute { key, value } = attribute.ok()?;
-        let value = std::str::from_utf8(&value).ok()?;
-        (key.as_ref().is_ascii() && !value.contains('&'))
-            .then(|| (key.into_inner(), value.to_owned()))
-    })
+    for attribute in all {
+        let attribute = attribute.ok()?;
+        let key = attribute.key.as_ref();
+        if !key.is_ascii() {
+            return None;
+        }
+        let Some(slot) = names.iter().position(|name| *name == key) else {
+            continue;
+        };
+        if found[slot].is_none() {
+            let value = tree::within(text, &attribute.value)?;
+            if value.contains('&') {
+                return None;
+            }
+            found[slot] = Some(value);
+        }
+    }
+    Some(found)
 }
 
 /// A trimmed, non-empty value, as the tree's reading of an attribute.
-fn present(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// `<result-code fatal=".." message="..">code</result-code>`; `Some(None)` for an empty one.
@@ -118,17 +135,7 @@ fn result(
     start: &BytesStart<'_>,
     events: &mut Events<'_>,
 ) -> Option<Option<RequestResult>> {
-    let (mut fatal, mut message, mut msg) = (None, None, None);
-    for attribute in attributes(start) {
-        let (key, value) = attribute?;
-        let slot = match key {
-            b"fatal" => &mut fatal,
-            b"message" => &mut message,
-            b"msg" => &mut msg,
-            _ => continue,
-        };
-        slot.get_or_insert(value);
-    }
+    let [fatal, message, msg] = first_of(events.text, start, [b"fatal", b"message", b"msg"])?;
     let text = events.text_then_end()?.trim();
     if text.is_empty() {
         return Some(None);
@@ -136,8 +143,8 @@ fn result(
     let code: i32 = ctx.number(text, "", "").ok()?;
     Some(Some(RequestResult {
         code: RequestCode::from_code(code),
-        fatal: ctx.flag(fatal.as_deref(), "").ok()?,
-        message: present(message).or_else(|| present(msg)),
+        fatal: ctx.flag(fatal, "").ok()?,
+        message: present(message).or_else(|| present(msg)).map(str::to_owned),
     }))
 }
 
@@ -147,17 +154,11 @@ fn balances(events: &mut Events<'_>) -> Option<Balances> {
     loop {
         match events.next_markup()? {
             Event::Start(start) if start.name().as_ref() == b"balance" => {
-                let mut code = None;
-                for attribute in attributes(&start) {
-                    let (key, value) = attribute?;
-                    if key == b"code" {
-                        code.get_or_insert(value);
-                    }
-                }
+                let [code] = first_of(events.text, &start, [b"code"])?;
                 let code = present(code)?;
                 let amount = parse_decimal(events.text_then_end()?.trim()).ok()?;
                 list.push(Balance {
-                    currency: Currency::parse(&code),
+                    currency: Currency::parse(code),
                     amount,
                 });
             }
