@@ -108,11 +108,37 @@ struct Inner {
     credentials: Credentials,
     endpoint: BaseUrl,
     lookup_endpoint: BaseUrl,
-    /// The `ping` document, written once: it depends only on the credentials. Holds the
-    /// password, so it is never shown.
-    ping_body: Bytes,
+    /// The `ping` request, built (and signed) once: it depends only on the credentials. Its
+    /// body holds the password, so it is never shown.
+    ping: Request,
+    posts: Posts,
+}
+
+/// Builds the requests of this protocol: XML posted to an endpoint, signed when a key is set.
+struct Posts {
     #[cfg(feature = "signing")]
     signing_key: Option<crate::signing::SigningKey>,
+}
+
+impl Posts {
+    fn post(
+        &self,
+        endpoint: &BaseUrl,
+        route: &'static str,
+        body: impl Into<Bytes>,
+    ) -> Result<Request, Error> {
+        // Every request of this protocol may be sent twice: reads trivially, and `pay` because
+        // its transaction number makes a resend return the same payment.
+        #[allow(unused_mut)]
+        let mut request = Request::new(Method::POST, endpoint.as_url().clone(), route)
+            .body(crate::CONTENT_TYPE, body)
+            .idempotent(true);
+        #[cfg(feature = "signing")]
+        if let Some(key) = &self.signing_key {
+            request = key.sign_request(request)?;
+        }
+        Ok(request)
+    }
 }
 
 impl fmt::Debug for AgentClient {
@@ -123,7 +149,7 @@ impl fmt::Debug for AgentClient {
             .field("endpoint", &inner.endpoint.as_url().as_str())
             .field("lookup_endpoint", &inner.lookup_endpoint.as_url().as_str());
         #[cfg(feature = "signing")]
-        s.field("signing_key", &inner.signing_key);
+        s.field("signing_key", &inner.posts.signing_key);
         s.finish_non_exhaustive()
     }
 }
@@ -234,8 +260,7 @@ impl AgentClient {
     /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
     /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
     pub async fn ping(&self) -> Result<Balances, Error> {
-        let body = self.inner.ping_body.clone();
-        let response = self.send(&self.inner.endpoint, ROUTE_PING, body).await?;
+        let response = self.inner.executor.send(&self.inner.ping).await?;
         wire::ping(response.status, &response.body)
     }
 
@@ -411,16 +436,7 @@ impl AgentClient {
         route: &'static str,
         body: impl Into<Bytes>,
     ) -> Result<Response, Error> {
-        // Every request of this protocol may be sent twice: reads trivially, and `pay` because
-        // its transaction number makes a resend return the same payment.
-        #[allow(unused_mut)]
-        let mut request = Request::new(Method::POST, endpoint.as_url().clone(), route)
-            .body(crate::CONTENT_TYPE, body)
-            .idempotent(true);
-        #[cfg(feature = "signing")]
-        if let Some(key) = &self.inner.signing_key {
-            request = key.sign_request(request)?;
-        }
+        let request = self.inner.posts.post(endpoint, route, body)?;
         Ok(self.inner.executor.send(&request).await?)
     }
 }
@@ -679,16 +695,19 @@ impl AgentClientBuilder {
         };
 
         let executor = self.http.build()?;
-        let ping_body = Bytes::from(encode::ping(&credentials)?);
+        let posts = Posts {
+            #[cfg(feature = "signing")]
+            signing_key: self.signing_key,
+        };
+        let ping = posts.post(&endpoint, ROUTE_PING, encode::ping(&credentials)?)?;
         Ok(AgentClient {
             inner: Arc::new(Inner {
                 executor,
-                ping_body,
+                ping,
+                posts,
                 credentials,
                 endpoint,
                 lookup_endpoint,
-                #[cfg(feature = "signing")]
-                signing_key: self.signing_key,
             }),
         })
     }
