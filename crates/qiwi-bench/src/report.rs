@@ -232,7 +232,7 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "Each client given an in-memory transport that returns the sandbox's recorded answer; time per call on one thread, the median over batches of 200 calls ({} rounds of {} calls). Against it, what bare reqwest does with the same body besides HTTP: `serde_json::Value` (JSON) or the quick-xml event loop (XML). The difference is the SDK's cost beyond that: building the request, the executor (per-attempt timer, retry decision, tracing spans), typed decoding.\n",
+            "Each client given an in-memory transport that returns the sandbox's recorded answer; time per call on one thread, the median over batches of 200 calls ({} rounds of {} calls). Against it, what bare reqwest does with the same body besides HTTP: `serde_json::Value` (JSON) or the quick-xml event loop (XML). The difference is the SDK's cost beyond that: building the request, the executor (attempt deadline, retry decision, tracing spans), typed decoding.\n",
             self.rounds,
             thousands(self.requests)
         );
