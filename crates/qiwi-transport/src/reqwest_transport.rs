@@ -1,8 +1,7 @@
 use std::fmt;
-use std::time::Duration;
-
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 
