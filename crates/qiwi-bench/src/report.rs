@@ -190,27 +190,32 @@ impl Report {
         let _ = writeln!(out, "## Request overhead: SDK against bare reqwest\n");
         let _ = writeln!(
             out,
-            "{} calls per side, family and concurrency in each of {} rounds, made in {SLICES} slices per side that alternate with the other side's (SDK, bare, bare, SDK, ...). Figures are medians over the rounds; the ratio is the median of the per-round SDK/bare throughput ratios. Latencies in microseconds. Client CPU is the CPU time of the client runtime's threads per call (from `/proc/self/task/*/schedstat`): unlike throughput, it hardly moves with other work on the machine.\n",
+            "{} calls per side, family and concurrency in each of {} rounds, made in {SLICES} slices per side that alternate with the other side's (SDK, bare, bare, SDK, ...). Figures are medians over the rounds; the ratio is the median of the per-round SDK/bare throughput ratios, whose lowest and highest are shown next to it (on a shared machine a round's ratio moves by several hundredths). Latencies in microseconds. Client CPU is the CPU time of the client runtime's threads per call (from `/proc/self/task/*/schedstat`): unlike throughput, it hardly moves with other work on the machine.\n",
             thousands(self.requests),
             self.rounds
         );
         let _ = writeln!(
             out,
-            "| family | call | concurrency | SDK/bare | SDK req/s | bare req/s | SDK p50 | bare p50 | SDK p99 | bare p99 | SDK client CPU µs/call | bare client CPU µs/call |"
+            "| family | call | concurrency | SDK/bare | rounds, lowest–highest | SDK req/s | bare req/s | SDK p50 | bare p50 | SDK p99 | bare p99 | SDK client CPU µs/call | bare client CPU µs/call |"
         );
         let _ = writeln!(
             out,
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
         for cell in &self.overhead {
             let (s, b) = (cell.sdk(), cell.bare());
+            let ratios = cell.ratios();
+            let lowest = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+            let highest = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | **{:.3}** | {:.0} | {:.0} | {} | {} | {} | {} | {:.1} | {:.1} |",
+                "| {} | {} | {} | **{:.3}** | {:.2}–{:.2} | {:.0} | {:.0} | {} | {} | {} | {} | {:.1} | {:.1} |",
                 cell.family.name(),
                 cell.family.call(),
                 cell.concurrency,
                 cell.ratio(),
+                lowest,
+                highest,
                 s.rate,
                 b.rate,
                 us(s.p50),
