@@ -118,10 +118,13 @@ impl Executor {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
                     // Only a refusal is retried, so only its `Retry-After` is read.
-                    let retry_after = (!response.status.is_success())
-                        .then(|| response.header_str(RETRY_AFTER))
-                        .flatten()
-                        .and_then(|v| retry::parse_retry_after(v, self.clock.now()));
+                    let retry_after = if response.status.is_success() {
+                        None
+                    } else {
+                        response
+                            .header_str(RETRY_AFTER)
+                            .and_then(|v| retry::parse_retry_after(v, self.clock.now()))
+                    };
                     (Outcome::Status(response.status), retry_after)
                 }
                 Err(error) => (Outcome::Failed(error.kind()), None),

@@ -85,10 +85,12 @@ impl<'a> Ctx<'a> {
 
 /// A non-empty attribute value.
 fn attr<'e>(element: &'e Element<'_>, name: &str) -> Option<&'e str> {
-    element
-        .attribute(name)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
+    present(element.attribute(name))
+}
+
+/// A value trimmed, or `None` when it is absent or blank.
+pub(super) fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// `message`, else `msg`, ignoring empty ones.

@@ -13,7 +13,7 @@ use qiwi_types::money::parse_decimal;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::decode::{Ctx, Envelope};
+use super::decode::{Ctx, Envelope, present};
 use super::tree;
 use crate::codes::RequestCode;
 use crate::model::{Balance, Balances, RequestResult};
@@ -122,11 +122,6 @@ fn first_of<'a, const N: usize>(
         }
     }
     Some(found)
-}
-
-/// A trimmed, non-empty value, as the tree's reading of an attribute.
-fn present(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// `<result-code fatal=".." message="..">code</result-code>`; `Some(None)` for an empty one.
