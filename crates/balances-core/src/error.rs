@@ -77,8 +77,11 @@ fn not_found_text(query: Option<BalancesQuery>, answer: Option<&ApiError>) -> St
         (_, Some(answer)) if answer.entries.is_empty() => format!(
             "not found: {answer}, and the answer is not a Treezor error: no API answers at that path; check the base URL"
         ),
-        (Some(query), Some(answer)) => format!("not found: {query}: {answer}; {CHECK_ID}"),
-        (None, Some(answer)) => format!("not found: {answer}; {CHECK_ID}"),
+        (Some(query), Some(answer)) => {
+            format!("not found: {query}: {answer}; {CHECK_ID}, and the base URL")
+        }
+        (None, Some(answer)) => format!("not found: {answer}; {CHECK_ID}, and the base URL"),
+        // The path answered, so only the id can be wrong.
         (Some(query), None) => {
             format!("not found: Treezor listed no balance for {query}; {CHECK_ID}")
         }
@@ -333,7 +336,7 @@ mod tests {
         let error = Error::from_transport(service.into(), "GET /v1/balances", false);
         assert_eq!(
             error.to_string(),
-            "not found: GET /v1/balances answered 404 Not Found: Wallet not found (resource_not_found_error) (+1 more) [request id r-1] (after 2 attempts); check the id and that it belongs to this environment"
+            "not found: GET /v1/balances answered 404 Not Found: Wallet not found (resource_not_found_error) (+1 more) [request id r-1] (after 2 attempts); check the id and that it belongs to this environment, and the base URL"
         );
         let mut limited = answer(429, "");
         limited.retry_after = Some(Duration::from_secs(7));

@@ -42,9 +42,9 @@ pub enum Error {
         /// The answer.
         source: Box<ServiceError>,
     },
-    /// HTTP 404: the wallet (or the operation asked for) does not exist; or, when the answer
-    /// carries no QIWI error (an HTML page, an empty body), nothing answers at that path and the
-    /// base URL is likely wrong.
+    /// HTTP 404: the wallet (or the operation asked for) does not exist, or nothing answers at
+    /// that path; when the answer carries no QIWI error (an HTML page, an empty body) it is the
+    /// base URL that is wrong.
     #[error("{}", not_found_text(source))]
     NotFound {
         /// The answer.
@@ -105,7 +105,7 @@ fn not_found_text(source: &ServiceError) -> String {
         )
     } else {
         format!(
-            "not found ({source}); check the wallet number and any alias or operation id in the call"
+            "not found ({source}); check the wallet number, any alias or operation id in the call, and the base URL"
         )
     }
 }
