@@ -57,25 +57,19 @@ pub enum TransportErrorKind {
 
 impl TransportErrorKind {
     fn describe(self, host: Option<&str>) -> String {
-        match (self, host) {
-            (Self::Connect, Some(host)) => format!("could not connect to {host}"),
-            (Self::Connect, None) => "could not connect".into(),
-            (Self::Timeout, Some(host)) => format!("timed out waiting for {host}"),
-            (Self::Timeout, None) => "timed out".into(),
-            (Self::Reset, Some(host)) => {
-                format!("the connection to {host} was closed before the answer was complete")
-            }
-            (Self::Reset, None) => {
-                "the connection was closed before the answer was complete".into()
-            }
-            (Self::BodyTooLarge { limit }, Some(host)) => {
-                format!("the answer from {host} was larger than the size limit of {limit} bytes")
-            }
-            (Self::BodyTooLarge { limit }, None) => {
-                format!("the answer was larger than the size limit of {limit} bytes")
-            }
-            (Self::Other, Some(host)) => format!("the request to {host} failed"),
-            (Self::Other, None) => "the request failed".into(),
+        let at = |preposition: &str| host.map_or(String::new(), |h| format!(" {preposition} {h}"));
+        match self {
+            Self::Connect => format!("could not connect{}", at("to")),
+            Self::Timeout => format!("timed out{}", at("waiting for")),
+            Self::Reset => format!(
+                "the connection{} was closed before the answer was complete",
+                at("to")
+            ),
+            Self::BodyTooLarge { limit } => format!(
+                "the answer{} was larger than the size limit of {limit} bytes",
+                at("from")
+            ),
+            Self::Other => format!("the request{} failed", at("to")),
         }
     }
 
@@ -116,7 +110,7 @@ impl TransportError {
     }
 
     /// Names the host (and port, when the URL gives one) that could not be reached.
-    pub fn with_host(mut self, url: &url::Url) -> Self {
+    pub(crate) fn with_host(mut self, url: &url::Url) -> Self {
         self.host = url.host_str().map(|host| match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),

@@ -62,14 +62,14 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 
 /// The largest exponent magnitude read: far beyond what a [`Decimal`] holds, small enough that
 /// the plain form stays short.
-const MAX_EXPONENT: u32 = 1000;
+const MAX_EXPONENT: u64 = 1000;
 
 /// Rewrites `mantissa`×10^`exponent` in plain notation (`1.5`, `-2` → `0.015`).
 fn plain_notation(mantissa: &str, exponent: &str) -> Result<String, &'static str> {
     let exponent: i64 = exponent
         .parse()
         .map_err(|_| "the exponent is not an integer")?;
-    if exponent.unsigned_abs() > u64::from(MAX_EXPONENT) {
+    if exponent.unsigned_abs() > MAX_EXPONENT {
         return Err("the exponent is out of range");
     }
     let (sign, unsigned) = match mantissa.strip_prefix('-') {

@@ -137,9 +137,9 @@ async fn wallet_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
 }
 
 async fn treezor_parts(ctx: &Context) -> Parts {
-    let (client, queries) = match treezor::client(ctx).and_then(|c| Ok((c, treezor_queries(ctx)?)))
-    {
-        Ok(found) => found,
+    let setup = treezor::client(ctx).and_then(|client| Ok((client, treezor_queries(ctx)?)));
+    let (client, queries) = match setup {
+        Ok(setup) => setup,
         Err(failure) => return vec![Err(failure)],
     };
     let mut parts = Vec::with_capacity(queries.len());
