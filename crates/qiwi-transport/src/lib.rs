@@ -33,7 +33,7 @@ mod url;
 pub use error::{
     DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
 };
-pub use executor::{Executor, Timeouts};
+pub use executor::{CallBudget, Executor, Timeouts};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};

@@ -118,9 +118,21 @@ pub fn decide(
     }
     let wait = match retry_after {
         Some(wait) => wait.min(policy.max_retry_after),
-        None => backoff(policy, attempt).mul_f64(jitter.clamp(0.0, 1.0)),
+        None => jittered(backoff(policy, attempt), jitter),
     };
     Decision::Retry(wait)
+}
+
+/// `ceiling` scaled by a jitter sample, clamped to `[0, 1]` (NaN counts as 1). Saturates: a
+/// ceiling as large as `Duration::MAX` gives at most itself.
+fn jittered(ceiling: Duration, jitter: f64) -> Duration {
+    let jitter = if jitter.is_nan() {
+        1.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * jitter)
+        .map_or(ceiling, |wait| wait.min(ceiling))
 }
 
 /// The backoff ceiling after attempt number `attempt`: doubling from the initial value, capped.
@@ -238,6 +250,32 @@ mod tests {
     }
 
     #[test]
+    fn unbounded_policies_and_odd_jitter_saturate() {
+        let unbounded = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_retry_after: Duration::MAX,
+        };
+        let huge = Duration::from_secs(u64::MAX);
+        for (jitter, expected) in [
+            (1.0, Duration::MAX),
+            (f64::NAN, Duration::MAX),
+            (f64::INFINITY, Duration::MAX),
+            (-1.0, Duration::ZERO),
+        ] {
+            let got = decide(&unbounded, GET, status(503), 1, None, jitter);
+            assert_eq!(got, Retry(expected), "jitter {jitter}");
+        }
+        let got = decide(&unbounded, GET, status(429), 1, Some(huge), 0.5);
+        assert_eq!(got, Retry(huge));
+        assert_eq!(
+            decide(&policy(), GET, status(429), 1, Some(huge), 0.5),
+            Retry(policy().max_retry_after)
+        );
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_http_dates() {
         let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
         assert_eq!(
@@ -253,6 +291,10 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
             Some(Duration::ZERO),
             "a date in the past means now"
+        );
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);
