@@ -213,6 +213,25 @@ async fn timeout_caps_a_slow_balance_to_null() {
 }
 
 #[tokio::test]
+async fn huge_latency_rules_add_up_without_overflow() {
+    let sb = sandbox().await;
+    let rule = json!({"route": "wallet.accounts.list", "fault": "latency", "ms": u64::MAX});
+    let added = admin_post(&sb, "faults", &json!([rule, rule])).await;
+    assert!(added.status().is_success(), "{}", added.status());
+    // The summed delay saturates, and the request's own `timeout` still bounds it.
+    let started = Instant::now();
+    let (status, body) =
+        wallet_get(&sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
+    assert_eq!(status, 200);
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(body["accounts"][0]["balance"], Value::Null);
+}
+
+#[tokio::test]
 async fn agent_result_codes_and_http_errors() {
     let sb = sandbox().await;
     let ping = envelope("ping", "");
