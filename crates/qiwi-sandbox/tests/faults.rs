@@ -214,9 +214,13 @@ async fn timeout_caps_a_slow_balance_to_null() {
 
 #[tokio::test]
 async fn huge_latency_rules_add_up_without_overflow() {
-    let sb = sandbox().await;
-    let rule = json!({"route": "wallet.accounts.list", "fault": "latency", "ms": u64::MAX});
-    let added = admin_post(&sb, "faults", &json!([rule, rule])).await;
+    let sb = sandbox_with_fault(FaultRule::new(
+        "wallet.accounts.list",
+        Fault::Latency(Duration::MAX),
+    ))
+    .await;
+    let rule = json!({"route": "wallet.accounts", "fault": "latency", "ms": u64::MAX});
+    let added = admin_post(&sb, "faults", &rule).await;
     assert!(added.status().is_success(), "{}", added.status());
     // The summed delay saturates, and the request's own `timeout` still bounds it.
     let started = Instant::now();
