@@ -204,7 +204,10 @@ impl BalancesClient {
         let budget = self.inner.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
         for id in wallet_ids {
-            all.extend(self.balances_within(BalancesQuery::Wallet(*id), budget).await?);
+            all.extend(
+                self.balances_within(BalancesQuery::Wallet(*id), budget)
+                    .await?,
+            );
         }
         Ok(all)
     }

@@ -123,16 +123,20 @@ pub fn decide(
     Decision::Retry(wait)
 }
 
-/// `ceiling` scaled by a jitter sample, clamped to `[0, 1]` (NaN counts as 1). Saturates: a
-/// ceiling as large as `Duration::MAX` gives at most itself.
+/// `ceiling` scaled by a jitter sample, clamped to `[0, 1]` (NaN counts as 1). Integer
+/// arithmetic on nanoseconds: exact, and at most `ceiling` even for `Duration::MAX`.
 fn jittered(ceiling: Duration, jitter: f64) -> Duration {
+    const NANOS_PER_SEC: u128 = 1_000_000_000;
     let jitter = if jitter.is_nan() {
         1.0
     } else {
         jitter.clamp(0.0, 1.0)
     };
-    Duration::try_from_secs_f64(ceiling.as_secs_f64() * jitter)
-        .map_or(ceiling, |wait| wait.min(ceiling))
+    let billionths = Duration::from_secs_f64(jitter).as_nanos();
+    let scaled = ceiling.as_nanos() * billionths / NANOS_PER_SEC;
+    let secs = u64::try_from(scaled / NANOS_PER_SEC).unwrap_or(u64::MAX);
+    let nanos = u32::try_from(scaled % NANOS_PER_SEC).unwrap_or(0);
+    Duration::new(secs, nanos)
 }
 
 /// The backoff ceiling after attempt number `attempt`: doubling from the initial value, capped.

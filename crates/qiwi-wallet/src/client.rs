@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request, Response,
-    RetryPolicy, SecretString, Timeouts, Transport, header,
+    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
+    Response, RetryPolicy, SecretString, Timeouts, Transport, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;

@@ -308,7 +308,11 @@ async fn a_failed_request_asking_again_keeps_the_first_answer() {
 #[tokio::test]
 async fn asking_again_stops_where_the_call_budget_runs_out() {
     let server = MockServer::start().await;
-    let aliases = [("qw_wallet_rub", 643), ("qw_wallet_eur", 978), ("qw_wallet_usd", 840)];
+    let aliases = [
+        ("qw_wallet_rub", 643),
+        ("qw_wallet_eur", 978),
+        ("qw_wallet_usd", 840),
+    ];
     let nulls: Vec<String> = aliases
         .iter()
         .map(|(alias, currency)| account(alias, *currency, true, "null", false))
