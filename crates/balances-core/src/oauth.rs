@@ -38,7 +38,7 @@ const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 /// The shortest time a token is used before it is renewed, whatever `expires_in` says: a zero
 /// or tiny lifetime would otherwise make every call ask for a new token. A token refused
 /// sooner is renewed on its 401, once per call.
-pub(crate) const MIN_REUSE: Duration = Duration::from_secs(10);
+const MIN_REUSE: Duration = Duration::from_secs(10);
 
 /// The client id, secret and requested scope.
 pub(crate) struct ClientCredentials {
@@ -229,8 +229,8 @@ impl TokenCache {
             Err(error) => {
                 // Running out of this call's own time says nothing of the token endpoint: the
                 // next waiter, with time of its own, renews instead of failing with it.
-                let out_of_time = matches!(&error, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout)
-                    && budget.remaining(clock.now()).is_zero();
+                let out_of_time = budget.remaining(clock.now()).is_zero()
+                    && matches!(&error, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout);
                 if !out_of_time {
                     let mut state = self.state();
                     state.renewals += 1;

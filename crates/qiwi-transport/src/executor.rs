@@ -49,11 +49,6 @@ impl CallBudget {
         Self { start, total }
     }
 
-    /// The whole budget.
-    pub fn total(&self) -> Duration {
-        self.total
-    }
-
     /// What remains of the budget at `now`; zero once it is spent. A clock that went back
     /// counts as no time spent.
     ///
