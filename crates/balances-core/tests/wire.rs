@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use balances_core::{
-    BalancesClient, BalancesQuery, Error, HistoryRange, RetryPolicy, Timeouts, UserId, WalletId,
+    BalancesClient, BalancesClientBuilder, BalancesQuery, Error, HistoryRange, RetryPolicy,
+    Timeouts, UserId, WalletId,
 };
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -547,17 +548,19 @@ async fn a_failing_token_endpoint_gets_one_renewal_and_its_retries_for_20_caller
     );
 }
 
-/// A client on the system clock, whose calls each have `total` in all.
-fn budgeted_client(server: &MockServer, total: Duration) -> BalancesClient {
+/// A builder on the system clock, without retries, with these limits.
+fn limited(server: &MockServer, attempt: Duration, total: Duration) -> BalancesClientBuilder {
     BalancesClient::builder()
         .base_url(server.uri())
         .allow_http(true)
-        .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .retry(RetryPolicy::never())
-        .timeouts(Timeouts {
-            attempt: total,
-            total,
-        })
+        .timeouts(Timeouts { attempt, total })
+}
+
+/// A client with credentials on the system clock, whose calls each have `total` in all.
+fn budgeted_client(server: &MockServer, total: Duration) -> BalancesClient {
+    limited(server, total, total)
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
         .build()
         .unwrap()
 }
@@ -630,15 +633,9 @@ async fn several_wallets_share_one_call_budget() {
         )
         .mount(&server)
         .await;
-    let client = BalancesClient::builder()
-        .base_url(server.uri())
-        .allow_http(true)
+    let second = Duration::from_secs(1);
+    let client = limited(&server, second, second)
         .bearer_token("static-token-1")
-        .retry(RetryPolicy::never())
-        .timeouts(Timeouts {
-            attempt: Duration::from_secs(1),
-            total: Duration::from_secs(1),
-        })
         .build()
         .unwrap();
     let ids = [1317558, 1317558, 1317558].map(WalletId::new);
@@ -927,17 +924,14 @@ async fn a_slow_answer_is_a_timeout() {
         )
         .mount(&server)
         .await;
-    let client = BalancesClient::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .bearer_token("static-token-1")
-        .retry(RetryPolicy::never())
-        .timeouts(Timeouts {
-            attempt: Duration::from_millis(50),
-            total: Duration::from_millis(100),
-        })
-        .build()
-        .unwrap();
+    let client = limited(
+        &server,
+        Duration::from_millis(50),
+        Duration::from_millis(100),
+    )
+    .bearer_token("static-token-1")
+    .build()
+    .unwrap();
     let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
     let Error::Transport(transport) = &err else {
         panic!("{err:?}")
