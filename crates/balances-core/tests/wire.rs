@@ -355,12 +355,13 @@ async fn bad_dates_never_reach_the_server() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn a_token_is_reused_until_shortly_before_it_expires() {
+/// Makes one call after each step of the clock, with tokens living `expires_in` seconds; gives
+/// the number of token requests after each call.
+async fn token_requests_after(expires_in: u64, steps: &[u64]) -> Vec<usize> {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .respond_with(token_answer("token-1", 3600))
+        .respond_with(token_answer("token-1", expires_in))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -369,16 +370,34 @@ async fn a_token_is_reused_until_shortly_before_it_expires() {
         .await;
     let clock = SteppedClock::new();
     let client = credentials_client(&server, &clock);
-    let wallet = WalletId::new(1317558);
-
     let mut token_requests = Vec::new();
-    for step in [0, 1800, 1739, 1] {
-        clock.advance(Duration::from_secs(step));
-        client.wallet_balance(wallet).await.unwrap();
+    for step in steps {
+        clock.advance(Duration::from_secs(*step));
+        client.wallet_balance(WalletId::new(1317558)).await.unwrap();
         token_requests.push(requests_to(&server, "/oauth/token").await.len());
     }
+    token_requests
+}
+
+#[tokio::test]
+async fn a_token_is_reused_until_shortly_before_it_expires() {
     // At 3539 s the token is still used; at 3540 s (60 s before expiry) it is renewed.
+    let token_requests = token_requests_after(3600, &[0, 1800, 1739, 1]).await;
     assert_eq!(token_requests, [1, 1, 1, 2]);
+}
+
+#[tokio::test]
+async fn a_token_living_the_largest_expires_in_is_kept_without_overflow() {
+    let century = 100 * 365 * 24 * 3600;
+    let token_requests = token_requests_after(u64::MAX, &[0, century]).await;
+    assert_eq!(token_requests, [1, 1]);
+}
+
+#[tokio::test]
+async fn a_token_said_to_live_zero_seconds_is_reused_for_ten() {
+    // Not one token per call: the floor of 10 s, then a renewal.
+    let token_requests = token_requests_after(0, &[0, 0, 5, 4, 1]).await;
+    assert_eq!(token_requests, [1, 1, 1, 1, 2]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -416,50 +435,6 @@ async fn fifty_concurrent_calls_with_an_expired_token_make_one_token_request() {
         "one token request for the 50 calls after expiry"
     );
     assert_eq!(requests_to(&server, "/v1/balances").await.len(), 51);
-}
-
-#[tokio::test]
-async fn a_token_living_the_largest_expires_in_is_kept_without_overflow() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(token_answer("token-1", u64::MAX))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(json_body("balances/spec_wallet_1317558.json"))
-        .mount(&server)
-        .await;
-    let clock = SteppedClock::new();
-    let client = credentials_client(&server, &clock);
-    client.wallet_balance(WalletId::new(1317558)).await.unwrap();
-    clock.advance(Duration::from_secs(100 * 365 * 24 * 3600));
-    client.wallet_balance(WalletId::new(1317558)).await.unwrap();
-    assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
-}
-
-#[tokio::test]
-async fn a_token_said_to_live_zero_seconds_is_reused_for_ten() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(token_answer("token-1", 0))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(json_body("balances/spec_wallet_1317558.json"))
-        .mount(&server)
-        .await;
-    let clock = SteppedClock::new();
-    let client = credentials_client(&server, &clock);
-    let mut token_requests = Vec::new();
-    for step in [0, 0, 5, 4, 1] {
-        clock.advance(Duration::from_secs(step));
-        client.wallet_balance(WalletId::new(1317558)).await.unwrap();
-        token_requests.push(requests_to(&server, "/oauth/token").await.len());
-    }
-    // Not one token per call: the floor of 10 s, then a renewal.
-    assert_eq!(token_requests, [1, 1, 1, 1, 2]);
 }
 
 /// Runs `wallet_balance` in `callers` tasks, each starting `stagger` after the previous one;
