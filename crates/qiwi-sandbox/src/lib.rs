@@ -42,8 +42,11 @@
 
 #![warn(missing_docs)]
 
+mod accept;
 mod admin;
 mod agent_api;
+mod agent_auth;
+mod agent_lookup;
 mod clock;
 mod conn;
 pub mod demo;
@@ -56,6 +59,7 @@ mod respond;
 mod routes;
 mod server;
 mod state;
+mod tokens;
 mod treezor_api;
 mod wallet_api;
 mod xml;
@@ -64,9 +68,9 @@ pub use agent_api::SERVICES as AGENT_SERVICES;
 pub use demo::{DemoData, DemoDataError};
 pub use faults::{Fault, FaultRule};
 pub use money::Amount;
-pub use routes::{AGENT_PATH, ROUTES, Route};
+pub use routes::{AGENT_PATH, ROUTES, Route, UnservedRoute, check_fault_rule};
 pub use server::{
-    OperationError, Sandbox, SandboxConfig, bind, credentials_banner, serve, serve_with_shutdown,
-    start,
+    OperationError, RemoteListenRefused, Sandbox, SandboxConfig, bind, check_listen_address,
+    credentials_banner, serve, serve_with_shutdown, start,
 };
 pub use state::TreezorOperation;

@@ -2,7 +2,7 @@
 //! `GET /core-connect/balances/{walletId}`.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -17,6 +17,7 @@ use crate::money::Amount;
 use crate::multipart;
 use crate::respond;
 use crate::state::{Shared, TzWallet};
+use crate::tokens::TokenState;
 
 const DOC_URL: &str = "https://docs.treezor.com/guide/api-basics/response-codes.html";
 
@@ -129,9 +130,11 @@ pub(crate) async fn token(
     }
     let now = Instant::now();
     let ttl = shared.settings.token_ttl;
-    state.treezor.tokens.retain(|_, expiry| *expiry > now);
     let token = ids::token();
-    state.treezor.tokens.insert(token.clone(), now + ttl);
+    let expiry = now
+        .checked_add(ttl)
+        .unwrap_or(now + Duration::from_secs(u32::MAX.into()));
+    state.treezor.tokens.issue(token.clone(), now, expiry);
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "token_type": "Bearer", "expires_in": ttl.as_secs(), "access_token": token }),
@@ -151,10 +154,10 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     let token = respond::bearer_token(headers)
         .ok_or_else(|| unauthorized("The Authorization header with a Bearer token is missing"))?;
     let state = crate::state::lock(&shared.state);
-    match state.treezor.tokens.get(token) {
-        Some(expiry) if *expiry > Instant::now() => Ok(()),
-        Some(_) => Err(unauthorized("The access token has expired")),
-        None => Err(unauthorized("The access token is invalid")),
+    match state.treezor.tokens.check(token, Instant::now()) {
+        TokenState::Valid => Ok(()),
+        TokenState::Expired => Err(unauthorized("The access token has expired")),
+        TokenState::Unknown => Err(unauthorized("The access token is invalid")),
     }
 }
 
