@@ -79,7 +79,9 @@ fn verify(
             VerifyingKey::<md5::Md5>::new(key.clone()).verify(body, &signature)
         }
         _ => {
-            return Err("Authorization error: X-Digital-Sign-Alg must be SHA1withRSA or MD5withRSA");
+            return Err(
+                "Authorization error: X-Digital-Sign-Alg must be SHA1withRSA or MD5withRSA",
+            );
         }
     };
     verified.map_err(|_| "Authorization error: the request signature does not verify")

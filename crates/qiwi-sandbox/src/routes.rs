@@ -263,27 +263,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(treezor_api::balances).fallback(treezor_api::balances_method_not_allowed),
         )
         .route(p("treezor.history"), get(treezor_api::history))
-        .route(
-            "/__sandbox/faults",
-            get(admin::list_faults)
-                .post(admin::add_faults)
-                .delete(admin::clear_faults),
-        )
-        .route(
-            "/__sandbox/requests",
-            get(admin::request_counts).delete(admin::reset_counts),
-        )
-        .route("/__sandbox/reset", post(admin::reset_state))
-        .route("/__sandbox/routes", get(admin::routes))
-        .route(
-            "/__sandbox/treezor/operations",
-            post(admin::treezor_operation),
-        )
-        .route(
-            "/__sandbox/treezor/expire-tokens",
-            post(admin::expire_tokens),
-        )
-        .route("/__sandbox/healthz", get(|| async { "ok" }))
+        .merge(admin::router())
         .fallback(gate::not_found)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
