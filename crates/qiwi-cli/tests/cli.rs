@@ -294,3 +294,19 @@ async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
         "SIGTERM stops the server cleanly"
     );
 }
+
+#[test]
+fn sandbox_serve_refuses_a_non_loopback_address_unless_allowed() {
+    let output = qiwi(&["sandbox", "serve", "--listen", "0.0.0.0:0"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not a loopback address"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("--allow-remote"),
+        "{}",
+        stderr(&output)
+    );
+}
