@@ -5,7 +5,7 @@
 //! - `bench`: the benchmark suite in release mode; writes `docs/performance.md`.
 //! - `fuzz [--seconds N | --executions N] [--target NAME]`: the stable mutation harness over every
 //!   fuzz target, in release mode (budget per target family); prints the figures for
-//!   `docs/reliability.md`.
+//!   `docs/reliability.md`. `fuzz corpus DIR` writes the seed corpus for cargo-fuzz.
 //! - `release <version> [--execute]`: bumps versions, dates the changelog, checks, packages,
 //!   and with `--execute` publishes and tags.
 

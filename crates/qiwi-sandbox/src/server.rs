@@ -17,7 +17,7 @@ use crate::conn::{self, Limits};
 use crate::demo::DemoData;
 use crate::faults::FaultRule;
 use crate::money::Amount;
-use crate::routes::{AGENT_PATH, check_fault_rule, router};
+use crate::routes::{AGENT_PATH, LOOKUP_PATH, check_fault_rule, router};
 use crate::state::{Settings, Shared, TreezorOperation, lock};
 
 /// How to run a sandbox.
@@ -378,6 +378,7 @@ pub fn credentials_banner(base_url: &str, data: &DemoData) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "QIWI agent protocol (XML)");
     let _ = writeln!(out, "  URL            {base_url}{AGENT_PATH}");
+    let _ = writeln!(out, "  lookup URL     {base_url}{LOOKUP_PATH}");
     let _ = writeln!(out, "  terminal-id    {}", a.terminal_id);
     let _ = writeln!(out, "  password       {}", a.password);
     let _ = writeln!(out);
