@@ -1,6 +1,7 @@
 //! `AgentClient` against the sandbox with what the real service also serves: signed requests
 //! without a password, and the provider lookup on `xmlcp.jsp`.
 
+#[allow(dead_code, reason = "the shared helpers serve other test files too")]
 mod common;
 
 use qiwi_agent::AgentClient;

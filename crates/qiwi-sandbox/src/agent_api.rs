@@ -109,15 +109,11 @@ pub(crate) async fn topup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let root = match xml::parse(&body) {
-        Ok(root) if root.name == "request" => root,
-        Ok(_) => return error_response(300, true, "The root element must be <request>"),
-        Err(e) => return error_response(300, true, &format!("Malformed request: {}", e.0)),
-    };
     let mut state = shared.state();
-    if let Err(refusal) = agent_auth::check(&state.agent, &headers, &body, &root) {
-        return refusal;
-    }
+    let root = match agent_auth::request(&state.agent, &headers, &body) {
+        Ok(root) => root,
+        Err(refusal) => return refusal,
+    };
     let text = match root.child_text("request-type") {
         Some("ping") => with_balances(&state, ""),
         Some("check-user") => check_user(&state, &root),

@@ -15,7 +15,7 @@ use rsa::signature::Verifier;
 
 use crate::agent_api::error_response;
 use crate::state::AgentState;
-use crate::xml::Element;
+use crate::xml::{self, Element};
 
 const SIGNATURE: &str = "x-digital-sign";
 const ALGORITHM: &str = "x-digital-sign-alg";
@@ -30,9 +30,36 @@ pub(crate) fn parse_public_key(pem: &str) -> Result<RsaPublicKey, String> {
         })
 }
 
-/// Checks who sent `root` (whose exact bytes are `body`); the refusal is the protocol's
-/// authorization error (request result code 150, fatal).
-pub(crate) fn check(
+/// Reads an agent request and checks who sent it: its root element, or the protocol's answer
+/// to a malformed document (result code 300) or to a sender it does not know (150, fatal).
+pub(crate) fn request(
+    agent: &AgentState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Element, Response> {
+    let root = match xml::parse(body) {
+        Ok(root) if root.name == "request" => root,
+        Ok(_) => {
+            return Err(error_response(
+                300,
+                true,
+                "The root element must be <request>",
+            ));
+        }
+        Err(e) => {
+            return Err(error_response(
+                300,
+                true,
+                &format!("Malformed request: {}", e.0),
+            ));
+        }
+    };
+    check(agent, headers, body, &root)?;
+    Ok(root)
+}
+
+/// Checks who sent `root`, whose exact bytes are `body`.
+fn check(
     agent: &AgentState,
     headers: &HeaderMap,
     body: &[u8],

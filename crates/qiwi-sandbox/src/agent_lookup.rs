@@ -11,7 +11,7 @@ use axum::response::Response;
 
 use crate::agent_api::{document, error_response};
 use crate::state::Shared;
-use crate::{agent_auth, respond, xml};
+use crate::{agent_auth, respond};
 
 /// Demo provider ids by the first three digits of the number (the operator's code). The
 /// reference's examples give 916 as 42 and 988 as 2; the rest is made up for the demo.
@@ -30,15 +30,11 @@ pub(crate) async fn provider(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let root = match xml::parse(&body) {
-        Ok(root) if root.name == "request" => root,
-        Ok(_) => return error_response(300, true, "The root element must be <request>"),
-        Err(e) => return error_response(300, true, &format!("Malformed request: {}", e.0)),
-    };
     let state = shared.state();
-    if let Err(refusal) = agent_auth::check(&state.agent, &headers, &body, &root) {
-        return refusal;
-    }
+    let root = match agent_auth::request(&state.agent, &headers, &body) {
+        Ok(root) => root,
+        Err(refusal) => return refusal,
+    };
     match root.child_text("request-type") {
         Some("get-provider-by-phone-number") => {}
         Some(other) => {
