@@ -4,7 +4,9 @@
 //! dropping the expired ones and, at the limit, the oldest costs nothing per token issued.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// What a presented token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,9 +35,14 @@ impl TokenTable {
         }
     }
 
-    /// Stores a token valid until `expiry`, after dropping the tokens expired at `now` and, at
-    /// the limit, the oldest.
-    pub(crate) fn issue(&mut self, token: String, now: Instant, expiry: Instant) {
+    /// Stores a token valid for `ttl` from `now`, after dropping the tokens expired at `now`
+    /// and, at the limit, the oldest.
+    pub(crate) fn issue(&mut self, token: String, now: Instant, ttl: Duration) {
+        // A lifetime beyond what `Instant` can hold is a century: the same, for a sandbox.
+        let expiry = now
+            .checked_add(ttl)
+            .or_else(|| now.checked_add(CENTURY))
+            .unwrap_or(now);
         while self
             .order
             .front()
@@ -73,14 +80,12 @@ impl TokenTable {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]
     fn the_oldest_go_at_the_limit_and_the_expired_at_the_next_issue() {
         let now = Instant::now();
-        let hour = now + Duration::from_secs(3600);
+        let hour = Duration::from_secs(3600);
         let mut table = TokenTable::new(3);
         for i in 0..5 {
             table.issue(format!("t{i}"), now, hour);
@@ -94,5 +99,7 @@ mod tests {
         assert_eq!(table.len(), 1);
         assert_eq!(table.check("t4", now), TokenState::Unknown);
         assert_eq!(table.check("t5", now), TokenState::Valid);
+        table.issue("forever".into(), now, Duration::MAX);
+        assert_eq!(table.check("forever", now), TokenState::Valid);
     }
 }

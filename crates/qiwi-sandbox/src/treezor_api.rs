@@ -2,7 +2,7 @@
 //! `GET /core-connect/balances/{walletId}`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -199,10 +199,7 @@ pub(crate) async fn token(
     let now = Instant::now();
     let ttl = shared.settings.token_ttl;
     let token = ids::token();
-    let expiry = now
-        .checked_add(ttl)
-        .unwrap_or(now + Duration::from_secs(u32::MAX.into()));
-    state.treezor.tokens.issue(token.clone(), now, expiry);
+    state.treezor.tokens.issue(token.clone(), now, ttl);
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "token_type": "Bearer", "expires_in": ttl.as_secs(), "access_token": token }),
