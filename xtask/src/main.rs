@@ -3,6 +3,9 @@
 //! - `ci`: fmt check, clippy (warnings denied, all targets), tests, docs (warnings denied), tidy.
 //! - `tidy`: dependency rules that keep users' builds small (also runs as a `#[test]`).
 //! - `bench`: the benchmark suite in release mode; writes `docs/performance.md`.
+//! - `fuzz [--seconds N | --executions N] [--target NAME]`: the stable mutation harness over every
+//!   fuzz target, in release mode (budget per target family); prints the figures for
+//!   `docs/reliability.md`. `fuzz corpus DIR` writes the seed corpus for cargo-fuzz.
 //! - `release <version> [--execute]`: bumps versions, dates the changelog, checks, packages,
 //!   and with `--execute` publishes and tags.
 
@@ -20,6 +23,7 @@ fn main() -> ExitCode {
         Some("ci") => ci(),
         Some("tidy") => tidy::check().map(|()| println!("tidy: ok")),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("release") => release::run(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
@@ -32,7 +36,7 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: cargo xtask <ci | tidy | bench [args] | release <version> [--execute]>";
+const USAGE: &str = "usage: cargo xtask <ci | tidy | bench [args] | fuzz [--seconds N] | release <version> [--execute]>";
 
 fn ci() -> Result<(), String> {
     cmd::cargo(&["fmt", "--all", "--", "--check"], &[])?;
@@ -56,6 +60,20 @@ fn ci() -> Result<(), String> {
     tidy::check()?;
     println!("xtask ci: ok");
     Ok(())
+}
+
+fn fuzz(args: &[String]) -> Result<(), String> {
+    let mut cargo_args = vec![
+        "run",
+        "--release",
+        "--package",
+        "qiwi-fuzz-targets",
+        "--bin",
+        "qiwi-fuzz",
+        "--",
+    ];
+    cargo_args.extend(args.iter().map(String::as_str));
+    cmd::cargo(&cargo_args, &[])
 }
 
 fn bench(args: &[String]) -> Result<(), String> {

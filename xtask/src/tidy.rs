@@ -15,6 +15,7 @@ const OWNERS: &[(&str, &[&str])] = &[
     // The benchmark compares the SDK with bare reqwest, so it needs reqwest itself.
     ("reqwest", &["qiwi-transport", "qiwi-bench"]),
     ("axum", &["qiwi-sandbox"]),
+    ("hyper", &["qiwi-sandbox"]),
     ("clap", &["qiwi-cli", "xtask"]),
 ];
 

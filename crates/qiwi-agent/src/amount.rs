@@ -49,6 +49,14 @@ impl PayoutAmount {
             ));
         }
         exact.rescale(2);
+        // Past 26 integer digits a `Decimal` has no room for two decimals: `rescale` keeps
+        // fewer, and the amount could not be written as the protocol wants.
+        if exact.scale() != 2 {
+            return Err(InvalidValue::new(
+                WHAT,
+                format!("{amount} is too large to be written with two decimal places"),
+            ));
+        }
         Ok(Self(exact))
     }
 

@@ -220,9 +220,13 @@ pub enum TreezorCommand {
 pub enum SandboxCommand {
     /// Runs the sandbox until interrupted and prints its demo credentials.
     Serve {
-        /// Address to listen on.
+        /// Address to listen on (loopback only, unless --allow-remote).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Allow --listen on an address other than loopback; the demo credentials are
+        /// public, so anyone who can reach the address can use them.
+        #[arg(long)]
+        allow_remote: bool,
         /// Demo data file (JSON) instead of the built-in data.
         #[arg(long)]
         data: Option<std::path::PathBuf>,

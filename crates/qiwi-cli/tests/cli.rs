@@ -425,3 +425,19 @@ async fn a_wrong_base_url_path_is_reported_with_the_servers_explanation() {
     assert!(err.contains("No endpoint /wrong-prefix/"), "{err}");
     assert!(err.contains("the base URL"), "{err}");
 }
+
+#[test]
+fn sandbox_serve_refuses_a_non_loopback_address_unless_allowed() {
+    let output = qiwi(&["sandbox", "serve", "--listen", "0.0.0.0:0"], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not a loopback address"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("--allow-remote"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -11,12 +11,12 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use crate::clock;
 use crate::demo::is_wallet_number;
 use crate::money::{format_fixed2, parse_minor};
 use crate::respond;
 use crate::state::{AgentPayment, Settlement, Shared, State as SandboxState};
 use crate::xml::{self, Element, escape};
+use crate::{agent_auth, clock};
 
 /// Service ids the `pay` request accepts (`to/service-id`).
 pub const SERVICES: [&str; 6] = ["99", "34020", "32911", "36655", "29130", "38413"];
@@ -109,24 +109,11 @@ pub(crate) async fn topup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let root = match xml::parse(&body) {
-        Ok(root) if root.name == "request" => root,
-        Ok(_) => return error_response(300, true, "The root element must be <request>"),
-        Err(e) => return error_response(300, true, &format!("Malformed request: {}", e.0)),
-    };
     let mut state = shared.state();
-    let terminal = root.child_text("terminal-id").unwrap_or("");
-    let password = root.extra("password");
-    let authorized =
-        terminal == state.agent.terminal_id && password == Some(state.agent.password.as_str());
-    if !authorized {
-        let message = if password.is_none() && headers.contains_key("x-digital-sign") {
-            "Authorization error: no signature key is registered for this agent"
-        } else {
-            "Authorization error: check the agent id and password"
-        };
-        return error_response(150, true, message);
-    }
+    let root = match agent_auth::request(&state.agent, &headers, &body) {
+        Ok(root) => root,
+        Err(refusal) => return refusal,
+    };
     let text = match root.child_text("request-type") {
         Some("ping") => with_balances(&state, ""),
         Some("check-user") => check_user(&state, &root),

@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::agent_auth::parse_public_key;
 use crate::money::Amount;
 
 /// Bearer token accepted by the QIWI Wallet API.
@@ -20,6 +21,46 @@ pub const QIWI_WALLET: &str = "79991234567";
 pub const AGENT_TERMINAL_ID: &str = "10001";
 /// Agent password (`<extra name="password">`).
 pub const AGENT_PASSWORD: &str = "sandbox-agent-pass";
+/// The demo agent's RSA private key (PKCS#8 PEM), to sign requests with (`X-Digital-Sign`).
+/// Published with the sandbox: it protects nothing.
+pub const AGENT_SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCj0asnYBJf/el1
+lSvrFceYO4p8suhC9TdAsInJN654IfU+2NVslEl5NLd/ky+I3UpEiXxQYkm8D9cL
+1MsNmlD9C3j4YhccIkb05v13HZnRpFO11u2VBiDbOsUEU4J5D+KcY7oXZl4p8dCr
+SBG6hWPIcKZiEC02UK8iICO1u43RzuFs1VroPgpzwtrJpIopAbESrFfWI8ibTNHp
+xeAdzzuT617Zgs7tzJ7F3ut06B/59RrxyJyHYhejiuQ01oPY3C5enlqdJQxD9fMF
+La6mAACku3KsB6yRPahEFQObCc4FVDNXMUu2v9nu2ZnXaXPqjzbqEXumXZxAFybD
+5+f82Dy5AgMBAAECggEABbrUafLoCZ/7ra9rQxR2r/orKJvoWEkz5skV9KoEKfME
+HS/f3SWdoUXpAicPg1G8IoQNi1E4w4FpU+JcPMxQN12SnFtv8/217iRzKpqoMec1
+v1c2ZZ86gHiAght6pYna8v3g+ScNNZnd4tPJPPUj7ZOVGjp3Hl55la+6mAVomzU7
+HJWW+WPNSnPQQvAGiwbecVW1TS5fEzKwBMNHxEIkZcuatDIaE6kSO5V3oedpSarP
+ru8s9IcSoxSu21rRZv4/c5BhHcLUXkmQ5kb+0L97V8+o7aqwhHyJ75EuWAs4OHpB
+oLP/qv9XrjXV8+tJzNmcZ1dY3Pxd7lgUQKh99ORQYQKBgQDbeQUoBhAOdE/yn7ts
+miZE0fQfXIAL5DHRGrC1ZWIaPODXO5AaUoRpi1BacAQRuUiuBiSArJtwA7GLt9ki
+mZyLGVBVOFXPJqrA88FZvYAqezHaNubjU5wWl52SFAxqNpGHi39D44dpdRZEW+D3
+O98YrNr81wcPGl4mHNDvot/WCQKBgQC/FW9A37Ea7tMfsmFXg7LqAqoFnfHF+hzL
+NS5nRmHx2tL3/XTsMbowoexFM8q17rBZ2fu8ENOJFywGNArywpigIwKBO2HOHmPU
+BcOn1PMxSfPVOy45GOHEJDslVgK/ugvWi8WlGYzZnflB6PQJ+Iv2ChdJI1oiabUG
+76ejvQddMQKBgEBboqlz7a1vaipJsNpN8b7oml+/7kSObBVXcE4hJr1u8Lfs3Xr6
+i52vnqaGhorz/F4bqwSYmRQl4SCJjwDYbtFTYP08gd03B4eBc0dvjG/opFvLEbXD
+xNfTKf+2JVXYHqDSxUURKZpBHYB6OOQHCIrh1W2jWIyTPNyMQrCi4GSRAoGBAIVg
+f8yHl0aWZ1WbnGiKq+q9u1G6YpVvNIP+9gnuTdWUiWfCScfIGg9yJspTEW6WUhAV
+oKowEIeDXh5iWzYB8KjuZwQvn+BQxButfll6wdmopgMzkNsX7BaNt58i/z42raau
+32GTiQYpR1/jK9x92av+dSx++Z5FrK9PvvMCsc4xAoGANKfVcWtCmZJhyUp8rSKU
+CjiWddZIiQ5NQSRIb1nLAEQOoJxxd5qnGyabfWRsKlyOuQr+aaff0GQpcJuUFI7l
+uk9kXywJWAtj1rLb7PmNB4JihUCg5vbwPg4TD3GxVkKRpGP6DfpTF5R4nXAAecCd
+4x5oEGjsYonZ2xrS2HLtweY=
+-----END PRIVATE KEY-----\n";
+/// The demo agent's public key (SPKI PEM), which the sandbox verifies signatures with.
+pub const AGENT_PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAo9GrJ2ASX/3pdZUr6xXH
+mDuKfLLoQvU3QLCJyTeueCH1PtjVbJRJeTS3f5MviN1KRIl8UGJJvA/XC9TLDZpQ
+/Qt4+GIXHCJG9Ob9dx2Z0aRTtdbtlQYg2zrFBFOCeQ/inGO6F2ZeKfHQq0gRuoVj
+yHCmYhAtNlCvIiAjtbuN0c7hbNVa6D4Kc8LayaSKKQGxEqxX1iPIm0zR6cXgHc87
+k+te2YLO7cyexd7rdOgf+fUa8cich2IXo4rkNNaD2NwuXp5anSUMQ/XzBS2upgAA
+pLtyrAeskT2oRBUDmwnOBVQzVzFLtr/Z7tmZ12lz6o826hF7pl2cQBcmw+fn/Ng8
+uQIDAQAB
+-----END PUBLIC KEY-----\n";
 /// Treezor OAuth `client_id`.
 pub const TREEZOR_CLIENT_ID: &str = "900100";
 /// Treezor OAuth `client_secret`.
@@ -148,6 +189,9 @@ impl DemoData {
         }
         if a.balances.iter().any(|b| b.amount.minor() < 0) {
             return bad("agent.balances must not be negative".into());
+        }
+        if let Some(Err(e)) = a.public_key.as_deref().map(parse_public_key) {
+            return bad(format!("agent.publicKey: {e}"));
         }
         let t = &self.treezor;
         let mut ids = BTreeSet::new();
@@ -490,6 +534,10 @@ pub struct AgentDemo {
     pub min_amount: Amount,
     /// Largest top-up amount (above: payment result code 242).
     pub max_amount: Amount,
+    /// The agent's RSA public key (PEM) that signed requests are verified with; without one,
+    /// a signed request is refused (result code 150).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 impl Default for AgentDemo {
@@ -525,6 +573,7 @@ impl Default for AgentDemo {
             ],
             min_amount: Amount::new(1, 0),
             max_amount: Amount::new(600_000, 0),
+            public_key: Some(AGENT_PUBLIC_KEY.into()),
         }
     }
 }

@@ -292,6 +292,11 @@ impl FaultSet {
         self.rules.clear();
     }
 
+    /// How many rules are active.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
     /// Decides what happens to a request of route `name` (`method template`).
     pub fn decide(&mut self, name: &str, method: &str, template: &str) -> Decision {
         let mut decision = Decision::default();

@@ -14,7 +14,7 @@ use crate::conn::ConnHandle;
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault};
 use crate::routes::{self, AGENT_PATH};
 use crate::state::{Shared, lock};
-use crate::{agent_api, respond, treezor_api, wallet_api, xml};
+use crate::{accept, agent_api, respond, treezor_api, wallet_api, xml};
 
 /// The middleware: a debug event per request (method, path and status; never a query string,
 /// header or body, which may carry credentials).
@@ -92,6 +92,10 @@ async fn apply(shared: Arc<Shared>, req: Request, next: Next) -> Response {
     }
     if decision.null_balance {
         req.extensions_mut().insert(wallet_api::NullBalance);
+    }
+    let route = routes::served(&method, &template);
+    if let Some(refusal) = route.and_then(|r| accept::refusal(r, req.headers())) {
+        return refusal;
     }
     next.run(req).await
 }

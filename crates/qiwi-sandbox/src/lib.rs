@@ -7,9 +7,16 @@
 //!   downgrade, limits, restrictions, funding-source accounts (E01-E13 of the reference);
 //! * QIWI agent (XML, `POST /xml/topup.jsp`): `ping`, `check-user`, `check-deposit-possible`,
 //!   `pay` with `<auth>` (wallet top-up 99 and the payout services 34020, 32911, 36655, 29130,
-//!   38413) and `pay` with `<status>`;
-//! * Treezor (JSON, OAuth2 client credentials): `POST /oauth/token`, `GET /v1/balances`,
-//!   `GET /core-connect/balances/{walletId}`.
+//!   38413) and `pay` with `<status>`; `get-provider-by-phone-number` on `POST /xml/xmlcp.jsp`;
+//!   the password or an `X-Digital-Sign` signature verified with the agent's public key;
+//! * Treezor (JSON, OAuth2 client credentials in the body or with HTTP Basic):
+//!   `POST /oauth/token`, `GET /v1/balances`, `GET /core-connect/balances/{walletId}`.
+//!
+//! The JSON endpoints check `Accept` as the references document. The server bounds what a
+//! client can hold: open connections, the time to send a request head, valid Treezor tokens,
+//! admin bodies and fault rules (see [`SandboxConfig`]); it listens on loopback only unless
+//! [`SandboxConfig::allow_remote`] is set. The crate's README lists what still differs from the
+//! real services.
 //!
 //! The state lives in memory and starts from [`DemoData`] (built in code from the credentials in
 //! [`demo`], or read from a JSON file). An agent top-up of the demo wallet credits the same
@@ -22,7 +29,7 @@
 //! | endpoint | effect |
 //! |---|---|
 //! | `GET /__sandbox/faults` | the active rules with their counters |
-//! | `POST /__sandbox/faults` | adds rules: one rule object, an array, or `{"rules": [...]}` (format in [`faults`]) |
+//! | `POST /__sandbox/faults` | adds rules: one rule object, an array, or `{"rules": [...]}` (format in [`faults`]); at most 1,000 active, each checked by [`check_fault_rule`] |
 //! | `DELETE /__sandbox/faults` | removes every rule |
 //! | `GET /__sandbox/requests` | `{"total": n, "unmatched": n, "routes": {"wallet.accounts.list": n, ...}}` |
 //! | `DELETE /__sandbox/requests` | resets the counts |
@@ -30,6 +37,9 @@
 //! | `POST /__sandbox/reset` | returns the state to the initial data |
 //! | `POST /__sandbox/treezor/operations` | `{"walletId": n, "type": "payin", "amount": "25.00"}` changes a Treezor balance |
 //! | `POST /__sandbox/treezor/expire-tokens` | expires every issued Treezor token |
+//!
+//! Admin POSTs must be `Content-Type: application/json` (a web page cannot send that across
+//! sites without the sandbox's consent, which it never gives) and at most 64 KiB.
 //!
 //! ```no_run
 //! # async fn example() -> std::io::Result<()> {
@@ -42,8 +52,11 @@
 
 #![warn(missing_docs)]
 
+mod accept;
 mod admin;
 mod agent_api;
+mod agent_auth;
+mod agent_lookup;
 mod clock;
 mod conn;
 pub mod demo;
@@ -56,6 +69,7 @@ mod respond;
 mod routes;
 mod server;
 mod state;
+mod tokens;
 mod treezor_api;
 mod wallet_api;
 mod xml;
@@ -64,9 +78,11 @@ pub use agent_api::SERVICES as AGENT_SERVICES;
 pub use demo::{DemoData, DemoDataError};
 pub use faults::{Fault, FaultRule};
 pub use money::Amount;
-pub use routes::{AGENT_PATH, ROUTES, Route};
+pub use routes::{
+    AGENT_PATH, AGENT_REQUESTS, LOOKUP_PATH, ROUTES, Route, UnservedRoute, check_fault_rule,
+};
 pub use server::{
-    OperationError, Sandbox, SandboxConfig, bind, credentials_banner, serve, serve_with_shutdown,
-    start,
+    OperationError, RemoteListenRefused, Sandbox, SandboxConfig, bind, check_listen_address,
+    credentials_banner, serve, serve_with_shutdown, start,
 };
 pub use state::TreezorOperation;

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, patch, post, put};
 
+use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
-use crate::{admin, agent_api, gate, treezor_api, wallet_api};
+use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api};
 
 /// One emulated endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,19 +19,54 @@ pub struct Route {
     pub method: &'static str,
     /// Path template, e.g. `/funding-sources/v2/persons/{personId}/accounts`.
     pub path: &'static str,
+    /// The media types its answers come in, as an `Accept` header must allow them (empty: the
+    /// reference documents no `Accept`, and any is taken).
+    pub accepts: &'static [&'static str],
 }
 
+/// The media type the reference documents for the endpoints of the two JSON families.
+const JSON: &[&str] = &["application/json"];
+
+/// A JSON endpoint.
 const fn r(name: &'static str, method: &'static str, path: &'static str) -> Route {
-    Route { name, method, path }
+    Route {
+        name,
+        method,
+        path,
+        accepts: JSON,
+    }
+}
+
+/// An agent protocol endpoint (XML, always POST).
+const fn agent(name: &'static str, path: &'static str) -> Route {
+    Route {
+        name,
+        method: "POST",
+        path,
+        accepts: &[],
+    }
 }
 
 /// Path of the agent protocol endpoint.
 pub const AGENT_PATH: &str = "/xml/topup.jsp";
 
-/// Every emulated endpoint. The agent endpoint is one path, named by request type:
-/// `agent.ping`, `agent.check-user`, `agent.check-deposit-possible`, `agent.pay.auth`,
-/// `agent.pay.status` (and `agent.pay`, `agent.other`, `agent.invalid` for requests that are
-/// none of those).
+/// Path of the agent protocol's provider lookup (`get-provider-by-phone-number`).
+pub const LOOKUP_PATH: &str = "/xml/xmlcp.jsp";
+
+/// The names requests to [`AGENT_PATH`] are counted and faulted under, by request type.
+pub const AGENT_REQUESTS: &[&str] = &[
+    "agent.ping",
+    "agent.check-user",
+    "agent.check-deposit-possible",
+    "agent.pay.auth",
+    "agent.pay.status",
+    "agent.pay",
+    "agent.other",
+    "agent.invalid",
+];
+
+/// Every emulated endpoint. The agent endpoint is one path, named by request type
+/// ([`AGENT_REQUESTS`]).
 pub const ROUTES: &[Route] = &[
     r(
         "wallet.profile",
@@ -97,7 +133,8 @@ pub const ROUTES: &[Route] = &[
         "PATCH",
         "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
     ),
-    r("agent", "POST", AGENT_PATH),
+    agent("agent", AGENT_PATH),
+    agent("agent.provider", LOOKUP_PATH),
     r("treezor.token", "POST", "/oauth/token"),
     r("treezor.balances", "GET", "/v1/balances"),
     r(
@@ -107,14 +144,80 @@ pub const ROUTES: &[Route] = &[
     ),
 ];
 
+/// A fault rule that no served route matches, or whose fault cannot apply to the routes it
+/// matches.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "no route the sandbox serves matches {route:?} for a {fault} fault (GET /__sandbox/routes lists the routes)"
+)]
+pub struct UnservedRoute {
+    /// The rule's route pattern.
+    pub route: String,
+    /// The fault's name.
+    pub fault: &'static str,
+}
+
+/// Checks that a fault rule can ever apply: its pattern matches a served route and its fault
+/// applies there (`nullBalance` to the accounts list, `agentResultCode` to agent requests).
+/// Rules added at run time and rules given at start go through this one check.
+///
+/// ```
+/// use qiwi_sandbox::{Fault, FaultRule, check_fault_rule};
+/// assert!(check_fault_rule(&FaultRule::new("wallet", Fault::Drop)).is_ok());
+/// assert!(check_fault_rule(&FaultRule::new("agent.pay.status", Fault::Drop)).is_ok());
+/// assert!(check_fault_rule(&FaultRule::new("GET /v1/balances", Fault::Drop)).is_ok());
+/// assert!(check_fault_rule(&FaultRule::new("walet", Fault::Drop)).is_err());
+/// assert!(check_fault_rule(&FaultRule::new("treezor", Fault::NullBalance)).is_err());
+/// ```
+///
+/// # Errors
+/// [`UnservedRoute`] naming the pattern and the fault.
+pub fn check_fault_rule(rule: &FaultRule) -> Result<(), UnservedRoute> {
+    let applies = |name: &str, method: &str, path: &str| {
+        rule.matches(name, method, path)
+            && match rule.fault {
+                Fault::NullBalance => name == ACCOUNTS_LIST_ROUTE,
+                Fault::AgentResultCode { .. } => name.starts_with("agent"),
+                _ => true,
+            }
+    };
+    let served = ROUTES.iter().any(|r| applies(r.name, r.method, r.path))
+        || AGENT_REQUESTS
+            .iter()
+            .any(|name| applies(name, "POST", AGENT_PATH));
+    if served {
+        Ok(())
+    } else {
+        Err(UnservedRoute {
+            route: rule.route.clone(),
+            fault: fault_name(&rule.fault),
+        })
+    }
+}
+
+fn fault_name(fault: &Fault) -> &'static str {
+    match fault {
+        Fault::Latency(_) => "latency",
+        Fault::Status { .. } => "status",
+        Fault::Drop => "drop",
+        Fault::NullBalance => "nullBalance",
+        Fault::AgentResultCode { .. } => "agentResultCode",
+    }
+}
+
 /// The route name for a method and matched path template. A method the template does not
 /// serve still counts under the template's first name (it is answered with 405).
 pub(crate) fn name_of(method: &str, template: &str) -> Option<&'static str> {
+    served(method, template)
+        .or_else(|| ROUTES.iter().find(|r| r.path == template))
+        .map(|r| r.name)
+}
+
+/// The route serving a method and matched path template.
+pub(crate) fn served(method: &str, template: &str) -> Option<&'static Route> {
     ROUTES
         .iter()
         .find(|r| r.path == template && r.method.eq_ignore_ascii_case(method))
-        .or_else(|| ROUTES.iter().find(|r| r.path == template))
-        .map(|r| r.name)
 }
 
 /// The router serving all three families and the admin endpoints.
@@ -153,33 +256,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             patch(wallet_api::accounts_set_default),
         )
         .route(AGENT_PATH, post(agent_api::topup))
+        .route(LOOKUP_PATH, post(agent_lookup::provider))
         .route(p("treezor.token"), post(treezor_api::token))
         .route(
             p("treezor.balances"),
             get(treezor_api::balances).fallback(treezor_api::balances_method_not_allowed),
         )
         .route(p("treezor.history"), get(treezor_api::history))
-        .route(
-            "/__sandbox/faults",
-            get(admin::list_faults)
-                .post(admin::add_faults)
-                .delete(admin::clear_faults),
-        )
-        .route(
-            "/__sandbox/requests",
-            get(admin::request_counts).delete(admin::reset_counts),
-        )
-        .route("/__sandbox/reset", post(admin::reset_state))
-        .route("/__sandbox/routes", get(admin::routes))
-        .route(
-            "/__sandbox/treezor/operations",
-            post(admin::treezor_operation),
-        )
-        .route(
-            "/__sandbox/treezor/expire-tokens",
-            post(admin::expire_tokens),
-        )
-        .route("/__sandbox/healthz", get(|| async { "ok" }))
+        .merge(admin::router())
         .fallback(gate::not_found)
         .layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -204,5 +288,33 @@ mod tests {
             name_of("POST", "/funding-sources/v2/persons/{personId}/accounts"),
             Some("wallet.accounts.create")
         );
+    }
+
+    #[test]
+    fn agent_request_names_are_listed() {
+        for body in [
+            "<request><request-type>ping</request-type></request>",
+            "<request><request-type>check-user</request-type></request>",
+            "<request><request-type>check-deposit-possible</request-type></request>",
+            "<request><request-type>pay</request-type><auth/></request>",
+            "<request><request-type>pay</request-type><status/></request>",
+            "<request><request-type>pay</request-type></request>",
+            "<request><request-type>pwd-change</request-type></request>",
+            "not xml",
+        ] {
+            let name = agent_api::route_of(body.as_bytes());
+            assert!(AGENT_REQUESTS.contains(&name), "{name}");
+        }
+    }
+
+    #[test]
+    fn only_the_json_families_check_accept() {
+        for route in ROUTES {
+            assert_eq!(
+                route.accepts.is_empty(),
+                route.name.starts_with("agent"),
+                "{route:?}"
+            );
+        }
     }
 }

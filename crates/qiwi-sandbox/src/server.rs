@@ -13,11 +13,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::conn::{ConnHandle, KillableListener};
+use crate::conn::{self, Limits};
 use crate::demo::DemoData;
 use crate::faults::FaultRule;
 use crate::money::Amount;
-use crate::routes::{AGENT_PATH, router};
+use crate::routes::{AGENT_PATH, LOOKUP_PATH, check_fault_rule, router};
 use crate::state::{Settings, Shared, TreezorOperation, lock};
 
 /// How to run a sandbox.
@@ -33,6 +33,16 @@ pub struct SandboxConfig {
     pub processing_delay: Duration,
     /// Lifetime of Treezor access tokens (`expires_in`). Default: 3600 s.
     pub treezor_token_ttl: Duration,
+    /// Most Treezor tokens valid at once: issuing one more drops the oldest. Default: 10,000.
+    pub treezor_token_limit: usize,
+    /// Connections open at once; more are closed as soon as they are accepted. Default: 1,024.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers (an idle keep-alive connection
+    /// included) before it is disconnected. Default: 10 s.
+    pub header_read_timeout: Duration,
+    /// Whether the server may listen on an address other than loopback. The demo credentials
+    /// are public, so this is off by default.
+    pub allow_remote: bool,
 }
 
 impl Default for SandboxConfig {
@@ -42,6 +52,10 @@ impl Default for SandboxConfig {
             faults: Vec::new(),
             processing_delay: Duration::from_secs(2),
             treezor_token_ttl: Duration::from_secs(3600),
+            treezor_token_limit: 10_000,
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
+            allow_remote: false,
         }
     }
 }
@@ -71,14 +85,83 @@ impl SandboxConfig {
         self
     }
 
-    fn into_shared(self) -> Arc<Shared> {
+    /// Sets the most Treezor tokens valid at once.
+    pub fn with_treezor_token_limit(mut self, limit: usize) -> Self {
+        self.treezor_token_limit = limit;
+        self
+    }
+
+    /// Sets the most connections open at once.
+    pub fn with_max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// Sets how long a client may take to send a request's headers.
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Allows listening on an address other than loopback (the demo credentials are public).
+    pub fn with_remote_access(mut self, allow: bool) -> Self {
+        self.allow_remote = allow;
+        self
+    }
+
+    /// Checks the configuration against the address to listen on, and builds the shared
+    /// state and the server's limits.
+    fn prepare(self, addr: SocketAddr) -> io::Result<(Arc<Shared>, Limits)> {
+        let invalid = |e: String| io::Error::new(io::ErrorKind::InvalidInput, e);
+        check_listen_address(addr, self.allow_remote).map_err(|e| invalid(e.to_string()))?;
+        self.data.validate().map_err(|e| invalid(e.to_string()))?;
+        for rule in &self.faults {
+            check_fault_rule(rule).map_err(|e| invalid(e.to_string()))?;
+        }
         let settings = Settings {
             processing_delay: self.processing_delay,
             token_ttl: self.treezor_token_ttl,
+            token_limit: self.treezor_token_limit,
+        };
+        let limits = Limits {
+            max_connections: self.max_connections,
+            header_read_timeout: self.header_read_timeout,
         };
         let shared = Arc::new(Shared::new(self.data, settings));
         lock(&shared.faults).add(self.faults);
-        shared
+        Ok((shared, limits))
+    }
+}
+
+/// A sandbox was asked to listen on an address other than loopback without
+/// [`SandboxConfig::allow_remote`].
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{0} is not a loopback address: the sandbox's credentials are public demo values, so it listens on loopback only unless remote access is allowed"
+)]
+pub struct RemoteListenRefused(pub SocketAddr);
+
+/// Checks that the sandbox may listen on `addr`: a loopback address, or any address when
+/// `allow_remote` is set.
+///
+/// ```
+/// use qiwi_sandbox::check_listen_address;
+/// assert!(check_listen_address("127.0.0.1:8080".parse().unwrap(), false).is_ok());
+/// assert!(check_listen_address("[::1]:8080".parse().unwrap(), false).is_ok());
+/// assert!(check_listen_address("0.0.0.0:8080".parse().unwrap(), false).is_err());
+/// assert!(check_listen_address("0.0.0.0:8080".parse().unwrap(), true).is_ok());
+/// ```
+///
+/// # Errors
+/// [`RemoteListenRefused`] for any other address.
+pub fn check_listen_address(
+    addr: SocketAddr,
+    allow_remote: bool,
+) -> Result<(), RemoteListenRefused> {
+    if allow_remote || addr.ip().is_loopback() {
+        Ok(())
+    } else {
+        Err(RemoteListenRefused(addr))
     }
 }
 
@@ -102,14 +185,24 @@ pub async fn start(config: SandboxConfig) -> io::Result<Sandbox> {
 }
 
 /// Starts a sandbox on `addr`.
+///
+/// # Errors
+/// [`io::ErrorKind::InvalidInput`] for an address that is not loopback without
+/// [`SandboxConfig::allow_remote`], or a fault rule that [`check_fault_rule`] refuses; the
+/// error of binding the address.
 pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> io::Result<Sandbox> {
+    let (shared, limits) = config.prepare(addr)?;
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let shared = config.into_shared();
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(run(shared.clone(), listener, async {
-        let _ = stopped.await;
-    }));
+    let task = tokio::spawn(conn::serve(
+        listener,
+        router(shared.clone()),
+        limits,
+        async {
+            let _ = stopped.await;
+        },
+    ));
     Ok(Sandbox {
         addr,
         shared,
@@ -119,28 +212,24 @@ pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> io::Result<Sandbox
 }
 
 /// Serves the sandbox on `listener` until the process ends.
+///
+/// # Errors
+/// As [`bind`].
 pub async fn serve(config: SandboxConfig, listener: TcpListener) -> io::Result<()> {
-    run(config.into_shared(), listener, std::future::pending()).await
+    serve_with_shutdown(config, listener, std::future::pending()).await
 }
 
 /// Serves the sandbox on `listener` until `signal` completes, then shuts down gracefully.
+///
+/// # Errors
+/// As [`bind`].
 pub async fn serve_with_shutdown(
     config: SandboxConfig,
     listener: TcpListener,
     signal: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    run(config.into_shared(), listener, signal).await
-}
-
-async fn run(
-    shared: Arc<Shared>,
-    listener: TcpListener,
-    signal: impl Future<Output = ()> + Send + 'static,
-) -> io::Result<()> {
-    let app = router(shared).into_make_service_with_connect_info::<ConnHandle>();
-    axum::serve(KillableListener::new(listener), app)
-        .with_graceful_shutdown(signal)
-        .await
+    let (shared, limits) = config.prepare(listener.local_addr()?)?;
+    conn::serve(listener, router(shared), limits, signal).await
 }
 
 impl Sandbox {
@@ -289,6 +378,7 @@ pub fn credentials_banner(base_url: &str, data: &DemoData) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "QIWI agent protocol (XML)");
     let _ = writeln!(out, "  URL            {base_url}{AGENT_PATH}");
+    let _ = writeln!(out, "  lookup URL     {base_url}{LOOKUP_PATH}");
     let _ = writeln!(out, "  terminal-id    {}", a.terminal_id);
     let _ = writeln!(out, "  password       {}", a.password);
     let _ = writeln!(out);

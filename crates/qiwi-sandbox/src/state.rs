@@ -5,16 +5,18 @@
 //! instant it started and settled lazily: every handler calls [`State::settle`] before it
 //! reads anything, so what a client observes only depends on elapsed time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+use crate::agent_auth::parse_public_key;
 use crate::clock;
 use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
 use crate::money::Amount;
+use crate::tokens::TokenTable;
 
 /// Timing settings of a running sandbox.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +25,8 @@ pub(crate) struct Settings {
     pub processing_delay: Duration,
     /// Lifetime of Treezor access tokens.
     pub token_ttl: Duration,
+    /// Most Treezor access tokens valid at once.
+    pub token_limit: usize,
 }
 
 /// Everything the handlers share.
@@ -43,7 +47,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     pub(crate) fn new(data: DemoData, settings: Settings) -> Self {
         Self {
-            state: Mutex::new(State::new(&data, clock::now())),
+            state: Mutex::new(State::new(&data, settings.token_limit, clock::now())),
             faults: Mutex::new(FaultSet::default()),
             hits: Mutex::new(Hits::default()),
             settings,
@@ -60,17 +64,12 @@ impl Shared {
 
     /// Puts the state back to the initial demo data (faults and hit counts are kept).
     pub(crate) fn reset(&self) {
-        *lock(&self.state) = State::new(&self.initial, clock::now());
+        *lock(&self.state) = State::new(&self.initial, self.settings.token_limit, clock::now());
     }
 
     /// Makes every Treezor token issued so far expire now.
     pub(crate) fn expire_treezor_tokens(&self) {
-        let now = Instant::now();
-        lock(&self.state)
-            .treezor
-            .tokens
-            .values_mut()
-            .for_each(|e| *e = now);
+        lock(&self.state).treezor.tokens.expire_all(Instant::now());
     }
 }
 
@@ -139,6 +138,8 @@ pub(crate) struct DirWallet {
 pub(crate) struct AgentState {
     pub terminal_id: String,
     pub password: String,
+    /// The key signed requests are verified with.
+    pub public_key: Option<rsa::RsaPublicKey>,
     /// Balances by ISO 4217 numeric currency, in minor units.
     pub balances: BTreeMap<u16, i64>,
     pub rates: Vec<Rate>,
@@ -196,7 +197,7 @@ pub(crate) struct TreezorState {
     pub client_secret: String,
     pub wallets: BTreeMap<u64, TzWallet>,
     /// Access tokens and when they expire.
-    pub tokens: HashMap<String, Instant>,
+    pub tokens: TokenTable,
 }
 
 /// One Treezor wallet.
@@ -271,7 +272,7 @@ impl TreezorOperation {
 }
 
 impl State {
-    pub(crate) fn new(data: &DemoData, wall: Timestamp) -> Self {
+    pub(crate) fn new(data: &DemoData, token_limit: usize, wall: Timestamp) -> Self {
         let q = &data.qiwi;
         let directory = q
             .other_wallets
@@ -304,6 +305,11 @@ impl State {
             agent: AgentState {
                 terminal_id: a.terminal_id.clone(),
                 password: a.password.clone(),
+                // Checked by `DemoData::validate`, which every start runs.
+                public_key: a
+                    .public_key
+                    .as_deref()
+                    .and_then(|pem| parse_public_key(pem).ok()),
                 balances: a
                     .balances
                     .iter()
@@ -319,7 +325,7 @@ impl State {
                 client_id: t.client_id.clone(),
                 client_secret: t.client_secret.clone(),
                 wallets,
-                tokens: HashMap::new(),
+                tokens: TokenTable::new(token_limit),
             },
         }
     }
@@ -520,7 +526,7 @@ mod tests {
     use super::*;
 
     fn state() -> State {
-        State::new(&DemoData::default(), clock::now())
+        State::new(&DemoData::default(), 10, clock::now())
     }
 
     #[test]

@@ -8,6 +8,8 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use jiff::civil::Date;
 use serde_json::{Value, json};
 
@@ -17,6 +19,7 @@ use crate::money::Amount;
 use crate::multipart;
 use crate::respond;
 use crate::state::{Shared, TzWallet};
+use crate::tokens::TokenState;
 
 const DOC_URL: &str = "https://docs.treezor.com/guide/api-basics/response-codes.html";
 
@@ -85,11 +88,61 @@ fn token_fields(headers: &HeaderMap, body: &Bytes) -> Result<Vec<(String, String
                 .collect()),
             _ => Err("the JSON body must be an object".into()),
         },
-        Some("application/x-www-form-urlencoded") | None => Ok(respond::form_pairs(
+        Some("application/x-www-form-urlencoded") => Ok(respond::form_pairs(
             std::str::from_utf8(body).map_err(|_| "the body is not UTF-8")?,
         )),
         Some(other) => Err(format!("unsupported content type {other}")),
+        None => Err("the Content-Type header is missing".into()),
     }
+}
+
+/// The first parameter sent more than once (RFC 6749 §3.2 forbids it).
+fn repeated(fields: &[(String, String)]) -> Option<&str> {
+    fields
+        .iter()
+        .enumerate()
+        .find(|(i, (name, _))| fields[..*i].iter().any(|(n, _)| n == name))
+        .map(|(_, (name, _))| name.as_str())
+}
+
+/// The client credentials of an `Authorization: Basic` header (RFC 6749 §2.3.1: Base64 of
+/// the form-urlencoded id, `:`, the form-urlencoded secret); `Ok(None)` without one.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, ()> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| ())?.trim();
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return Err(());
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(());
+    }
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| ())?;
+    let text = String::from_utf8(decoded).map_err(|_| ())?;
+    let (id, secret) = text.split_once(':').ok_or(())?;
+    Ok(Some((
+        respond::percent_decode(id),
+        respond::percent_decode(secret),
+    )))
+}
+
+/// The 401 of a failed client authentication; with `WWW-Authenticate` when the client used
+/// the `Authorization` header (RFC 6749 §5.2).
+fn invalid_client(basic: bool) -> Response {
+    let mut response = error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "authorization_error",
+        "Client authentication failed",
+    );
+    if basic {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"oauth\""),
+        );
+    }
+    response
 }
 
 /// POST /oauth/token
@@ -100,6 +153,12 @@ pub(crate) async fn token(
 ) -> Outcome {
     let fields = token_fields(&headers, &body)
         .map_err(|e| bad_request("invalid_request", &format!("Invalid token request: {e}")))?;
+    if let Some(name) = repeated(&fields) {
+        return Err(bad_request(
+            "invalid_request",
+            &format!("The {name} parameter is given more than once"),
+        ));
+    }
     let get = |name: &str| respond::last_value(&fields, name).map(str::trim);
     match get("grant_type") {
         Some("client_credentials") => {}
@@ -116,22 +175,31 @@ pub(crate) async fn token(
             ));
         }
     }
+    let basic = basic_credentials(&headers).map_err(|()| invalid_client(true))?;
+    let (client_id, client_secret) = match (&basic, get("client_id"), get("client_secret")) {
+        (Some(_), _, Some(_)) => {
+            return Err(bad_request(
+                "invalid_request",
+                "The client authenticated twice: send client_secret in the Authorization header or in the body, not both",
+            ));
+        }
+        (Some((id, _)), Some(body_id), None) if body_id != id.as_str() => {
+            return Err(bad_request(
+                "invalid_request",
+                "The client_id in the body is not the one in the Authorization header",
+            ));
+        }
+        (Some((id, secret)), _, None) => (id.as_str(), secret.as_str()),
+        (None, id, secret) => (id.unwrap_or(""), secret.unwrap_or("")),
+    };
     let mut state = shared.state();
-    let ok = get("client_id") == Some(state.treezor.client_id.as_str())
-        && get("client_secret") == Some(state.treezor.client_secret.as_str());
-    if !ok {
-        return Err(error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "authorization_error",
-            "Client authentication failed",
-        ));
+    if client_id != state.treezor.client_id || client_secret != state.treezor.client_secret {
+        return Err(invalid_client(basic.is_some()));
     }
     let now = Instant::now();
     let ttl = shared.settings.token_ttl;
-    state.treezor.tokens.retain(|_, expiry| *expiry > now);
     let token = ids::token();
-    state.treezor.tokens.insert(token.clone(), now + ttl);
+    state.treezor.tokens.issue(token.clone(), now, ttl);
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "token_type": "Bearer", "expires_in": ttl.as_secs(), "access_token": token }),
@@ -151,10 +219,10 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Response> {
     let token = respond::bearer_token(headers)
         .ok_or_else(|| unauthorized("The Authorization header with a Bearer token is missing"))?;
     let state = crate::state::lock(&shared.state);
-    match state.treezor.tokens.get(token) {
-        Some(expiry) if *expiry > Instant::now() => Ok(()),
-        Some(_) => Err(unauthorized("The access token has expired")),
-        None => Err(unauthorized("The access token is invalid")),
+    match state.treezor.tokens.check(token, Instant::now()) {
+        TokenState::Valid => Ok(()),
+        TokenState::Expired => Err(unauthorized("The access token has expired")),
+        TokenState::Unknown => Err(unauthorized("The access token is invalid")),
     }
 }
 

@@ -56,8 +56,7 @@ impl<Z: DocumentedZone> ApiTime<Z> {
 
     /// An instant, written the way this API's servers write it.
     pub fn from_timestamp(instant: Timestamp) -> Self {
-        let raw = instant
-            .to_zoned_datetime(zone(Z::NAME).into_owned())
+        let raw = writable(instant.to_zoned_datetime(zone(Z::NAME).into_owned()))
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string();
         Self {
@@ -85,13 +84,24 @@ impl<Z: DocumentedZone> ApiTime<Z> {
 
     /// An RFC 3339 form with the documented zone's offset, or the raw text when unreadable.
     fn normalized(&self) -> String {
-        match self.zoned() {
+        match self.zoned().map(writable) {
             Some(z) => {
                 let offset = z.offset();
                 z.timestamp().display_with_offset(offset).to_string()
             }
             None => self.raw.clone(),
         }
+    }
+}
+
+/// `z`, or the same instant in UTC when its offset has seconds (local mean time, before the
+/// zones were standardised: Paris +00:09:21 until 1911): an offset is written in whole
+/// minutes, so writing that one would name another instant.
+fn writable(z: ZonedDateTime) -> ZonedDateTime {
+    if z.offset().seconds() % 60 == 0 {
+        z
+    } else {
+        z.timestamp().to_zoned_datetime(TimeZone::UTC)
     }
 }
 

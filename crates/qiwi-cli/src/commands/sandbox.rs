@@ -8,8 +8,19 @@ use crate::output::{Output, notice};
 
 /// Runs the sandbox until Ctrl-C or SIGTERM; the demo credentials go to stdout.
 pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
-    let SandboxCommand::Serve { listen, data } = command;
-    let mut config = SandboxConfig::default();
+    let SandboxCommand::Serve {
+        listen,
+        allow_remote,
+        data,
+    } = command;
+    qiwi_sandbox::check_listen_address(listen, allow_remote)
+        .map_err(|e| Failure::Usage(format!("{e} (--allow-remote)")))?;
+    if !listen.ip().is_loopback() {
+        notice(&format!(
+            "warning: listening on {listen}: the sandbox's demo credentials are public, so anyone who can reach this address can use them"
+        ));
+    }
+    let mut config = SandboxConfig::default().with_remote_access(allow_remote);
     if let Some(path) = data {
         let data = DemoData::from_path(&path)
             .map_err(|e| Failure::Usage(format!("demo data {}: {e}", path.display())))?;

@@ -166,10 +166,12 @@ pub async fn treezor_get(sb: &Sandbox, token: &str, path: &str) -> (u16, String)
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
-/// Sends a bodiless request to the admin endpoint `/__sandbox/{path}`.
+/// Sends a bodiless request to the admin endpoint `/__sandbox/{path}` (as JSON, which admin
+/// POSTs must be).
 pub async fn admin(sb: &Sandbox, method: Method, path: &str) -> Response {
     client()
         .request(method, format!("{}/__sandbox/{path}", sb.base_url()))
+        .header("Content-Type", "application/json")
         .send()
         .await
         .unwrap()
