@@ -94,12 +94,15 @@ impl Executor {
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
         let start = self.clock.now();
         let mut attempt = 0u32;
+        // Whether any attempt so far got a connection (and so may have been processed).
+        let mut sent = false;
         loop {
             attempt += 1;
             let elapsed = self.elapsed_since(start);
             let remaining = self.timeouts.total.saturating_sub(elapsed);
             if remaining.is_zero() {
-                return Err(total_timeout(self.timeouts.total, attempt - 1).into());
+                let error = total_timeout(self.timeouts.total, attempt - 1);
+                return Err(error.with_sent(sent).into());
             }
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
@@ -129,6 +132,7 @@ impl Executor {
                 }
                 Err(error) => (Outcome::Failed(error.kind()), None),
             };
+            sent |= result.as_ref().map_or_else(|e| e.may_have_been_sent(), |_| true);
             let decision = retry::decide(
                 &self.retry,
                 request.idempotent,
@@ -143,6 +147,7 @@ impl Executor {
                     self.clock.sleep(wait).await;
                 }
                 Decision::Retry(_) | Decision::Stop(_) => {
+                    let result = result.map_err(|e| e.with_sent(sent));
                     return finish(result, attempt, retry_after, decision);
                 }
             }
