@@ -59,6 +59,7 @@ pub mod codes;
 mod confirm;
 mod credentials;
 mod error;
+mod first_use;
 mod ids;
 mod model;
 pub mod payout;
@@ -70,7 +71,9 @@ pub mod wire;
 pub use amount::PayoutAmount;
 pub use client::{AgentClient, AgentClientBuilder, StatusQuery};
 pub use codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
-pub use confirm::{ConfirmOptions, Confirmation, NextStep, Outcome, Progress, ProgressEvent};
+pub use confirm::{
+    ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent,
+};
 pub use credentials::{Credentials, TerminalId};
 pub use error::{Error, Failure};
 pub use ids::TransactionNumber;
