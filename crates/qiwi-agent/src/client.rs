@@ -355,8 +355,20 @@ impl AgentClient {
     /// [`AgentClient::ping`]. After any error for which [`Error::is_not_sent`] is false the
     /// payment's fate is unknown, not failed.
     pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
+        let body = self.pay_body(payout)?;
+        self.send_pay(payout, body).await
+    }
+
+    /// The `pay` document for a payout, refused when it cannot be encoded or reuses a number
+    /// this client sent with other details.
+    pub(crate) fn pay_body(&self, payout: &Payout) -> Result<Bytes, Error> {
         let body = encode::pay(&self.inner.credentials, payout)?;
         self.inner.first_uses.check(payout)?;
+        Ok(body.into())
+    }
+
+    /// Sends a `pay` document made by [`AgentClient::pay_body`].
+    pub(crate) async fn send_pay(&self, payout: &Payout, body: Bytes) -> Result<PayResponse, Error> {
         tracing::debug!(
             transaction_number = payout.transaction_number().as_str(),
             service_id = payout.service_id().0,

@@ -540,6 +540,8 @@ impl AgentClient {
                 "the confirmation interval must be longer than zero".into(),
             ));
         }
+        // Checked before anything is reported or sent, and encoded once for every resend.
+        let body = self.pay_body(payout)?;
         let mut run = Run {
             client: self,
             options,
@@ -587,7 +589,7 @@ impl AgentClient {
                         resend: next.is_some(),
                     });
                     run.requests += 1;
-                    match self.pay(payout).await {
+                    match self.send_pay(payout, body.clone()).await {
                         Ok(response) => {
                             if response.balances.is_some() {
                                 balances = response.balances;

@@ -18,6 +18,10 @@ pub enum Failure {
     Decode(String),
     /// Anything else, such as a local I/O error (exit 1).
     Other(String),
+    /// A payment was not made: refused, or never sent; no money reached the recipient (exit 7).
+    NotPaid(String),
+    /// A payment's fate is unknown or it is still pending (exit 8).
+    PaymentUnknown(String),
 }
 
 impl Failure {
@@ -30,6 +34,8 @@ impl Failure {
             Failure::Service(_) => 4,
             Failure::Network(_) => 5,
             Failure::Decode(_) => 6,
+            Failure::NotPaid(_) => 7,
+            Failure::PaymentUnknown(_) => 8,
         })
     }
 
@@ -43,6 +49,8 @@ impl Failure {
             Failure::Network(m) => Failure::Network(wrap(m)),
             Failure::Decode(m) => Failure::Decode(wrap(m)),
             Failure::Other(m) => Failure::Other(wrap(m)),
+            Failure::NotPaid(m) => Failure::NotPaid(wrap(m)),
+            Failure::PaymentUnknown(m) => Failure::PaymentUnknown(wrap(m)),
         }
     }
 }
@@ -54,7 +62,9 @@ impl fmt::Display for Failure {
         | Failure::Service(m)
         | Failure::Network(m)
         | Failure::Decode(m)
-        | Failure::Other(m)) = self;
+        | Failure::Other(m)
+        | Failure::NotPaid(m)
+        | Failure::PaymentUnknown(m)) = self;
         // One line, whatever the service put in its message.
         f.write_str(&m.replace(['\n', '\r'], " "))
     }

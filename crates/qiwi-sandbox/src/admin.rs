@@ -65,6 +65,15 @@ pub(crate) async fn reset_state(State(shared): State<Arc<Shared>>) -> Response {
     respond::empty(StatusCode::NO_CONTENT)
 }
 
+/// GET /__sandbox/about: `{"sandbox": "qiwi-sandbox", "version": "…"}`, the emulator's way of
+/// saying that it is not a real service (the `qiwi` program then checks payments every second).
+pub(crate) async fn about() -> Response {
+    respond::json(
+        StatusCode::OK,
+        &json!({ "sandbox": "qiwi-sandbox", "version": env!("CARGO_PKG_VERSION") }),
+    )
+}
+
 /// GET /__sandbox/routes: the route names that fault rules and counts use.
 pub(crate) async fn routes() -> Response {
     let items: Vec<Value> = ROUTES

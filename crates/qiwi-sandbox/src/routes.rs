@@ -171,6 +171,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/__sandbox/reset", post(admin::reset_state))
         .route("/__sandbox/routes", get(admin::routes))
+        .route("/__sandbox/about", get(admin::about))
         .route(
             "/__sandbox/treezor/operations",
             post(admin::treezor_operation),
