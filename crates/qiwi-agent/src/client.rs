@@ -368,7 +368,11 @@ impl AgentClient {
     }
 
     /// Sends a `pay` document made by [`AgentClient::pay_body`].
-    pub(crate) async fn send_pay(&self, payout: &Payout, body: Bytes) -> Result<PayResponse, Error> {
+    pub(crate) async fn send_pay(
+        &self,
+        payout: &Payout,
+        body: Bytes,
+    ) -> Result<PayResponse, Error> {
         tracing::debug!(
             transaction_number = payout.transaction_number().as_str(),
             service_id = payout.service_id().0,

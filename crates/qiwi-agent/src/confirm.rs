@@ -601,7 +601,9 @@ impl AgentClient {
                                 }
                                 None => {
                                     reached = true;
-                                    Observation::Unknown("the answer to pay holds no payment".into())
+                                    Observation::Unknown(
+                                        "the answer to pay holds no payment".into(),
+                                    )
                                 }
                             }
                         }
@@ -663,7 +665,8 @@ impl AgentClient {
                         }
                         PaymentState::NotRegistered if registered => NextStep::CheckStatus,
                         PaymentState::NotRegistered
-                            if !payment.may_retry_same_request() && says_not_registered(&payment) =>
+                            if !payment.may_retry_same_request()
+                                && says_not_registered(&payment) =>
                         {
                             return done(
                                 &run,

@@ -71,9 +71,7 @@ pub mod wire;
 pub use amount::PayoutAmount;
 pub use client::{AgentClient, AgentClientBuilder, StatusQuery};
 pub use codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
-pub use confirm::{
-    ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent,
-};
+pub use confirm::{ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent};
 pub use credentials::{Credentials, TerminalId};
 pub use error::{Error, Failure};
 pub use ids::TransactionNumber;

@@ -475,7 +475,10 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
     // Three letters, but no currency: refused before sending, not sent with money attached.
     for code in ["XYZ", "999"] {
         let unknown = payout().with_to_currency(Some(Currency::parse(code)));
-        let err = client.pay_and_confirm(&unknown, &options()).await.unwrap_err();
+        let err = client
+            .pay_and_confirm(&unknown, &options())
+            .await
+            .unwrap_err();
         assert!(
             err.to_string()
                 .contains(&format!("{code:?} is not an ISO-4217 currency code")),
@@ -508,9 +511,15 @@ async fn a_payout_that_could_not_connect_was_not_sent() {
         .pay_and_confirm(&payout(), &options())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport(_)) && err.is_not_sent(), "{err}");
+    assert!(
+        matches!(err, Error::Transport(_)) && err.is_not_sent(),
+        "{err}"
+    );
     assert_eq!(transport.count(), 1);
-    assert!(clock.sleeps().is_empty(), "no wait for a payment never sent");
+    assert!(
+        clock.sleeps().is_empty(),
+        "no wait for a payment never sent"
+    );
 }
 
 #[tokio::test]
@@ -559,7 +568,13 @@ fn every_outcome_says_whether_money_moved() {
         (Outcome::Failed { reason: None }, NotPaid, Some(false)),
         (Outcome::Rejected { reason: None }, NotPaid, Some(false)),
         (Outcome::Refused(error()), NotPaid, Some(false)),
-        (Outcome::Conflict { transaction_number: number }, Unknown, None),
+        (
+            Outcome::Conflict {
+                transaction_number: number,
+            },
+            Unknown,
+            None,
+        ),
         (Outcome::Stopped(error()), Unknown, None),
         (Outcome::Pending { last_state: None }, Unknown, None),
     ];

@@ -132,7 +132,9 @@ impl Executor {
                 }
                 Err(error) => (Outcome::Failed(error.kind()), None),
             };
-            sent |= result.as_ref().map_or_else(|e| e.may_have_been_sent(), |_| true);
+            sent |= result
+                .as_ref()
+                .map_or_else(|e| e.may_have_been_sent(), |_| true);
             let decision = retry::decide(
                 &self.retry,
                 request.idempotent,

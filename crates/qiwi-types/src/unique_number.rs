@@ -57,7 +57,9 @@ impl UniqueNumber {
         static STATE: Mutex<Option<State>> = Mutex::new(None);
         loop {
             let step = {
-                let mut state = STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut state = STATE
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 advance(&mut state, std::process::id(), now_tick())
             };
             match step {
@@ -178,7 +180,11 @@ mod tests {
         let mut state = None;
         let _ = advance(&mut state, 1, 10);
         let parent = issue(&mut state, 1, 11);
-        assert_eq!(advance(&mut state, 2, 11), Step::Wait, "the child starts anew");
+        assert_eq!(
+            advance(&mut state, 2, 11),
+            Step::Wait,
+            "the child starts anew"
+        );
         let child = issue(&mut state, 2, 12);
         assert_ne!(parent, child);
         let mut last = child;

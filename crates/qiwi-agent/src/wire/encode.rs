@@ -128,7 +128,10 @@ fn payout_currency(what: &'static str, ccy: &Currency) -> Result<String, Error> 
     if !ccy.is_known() {
         return Err(InvalidValue::new(
             what,
-            format!("{:?} is not an ISO-4217 currency code known to this client", ccy.code()),
+            format!(
+                "{:?} is not an ISO-4217 currency code known to this client",
+                ccy.code()
+            ),
         )
         .into());
     }

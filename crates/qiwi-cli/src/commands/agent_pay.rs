@@ -9,9 +9,7 @@ use qiwi_agent::{
     AgentClient, ConfirmOptions, Fate, FundsSource, Outcome, Payment, PayoutAmount,
     TransactionNumber,
 };
-use qiwi_transport::{
-    BaseUrl, Executor, Method, ReqwestTransport, Request, RetryPolicy, Timeouts,
-};
+use qiwi_transport::{BaseUrl, Executor, Method, Request, ReqwestTransport, RetryPolicy, Timeouts};
 use qiwi_types::Currency;
 use serde::Serialize;
 
