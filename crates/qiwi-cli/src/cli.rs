@@ -36,7 +36,8 @@ Exit codes:
   5  network failure (could not connect, timed out, connection dropped)
   6  the service's answer could not be understood
   7  `agent pay`: the payment was not made, no money reached the recipient
-  8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again";
+  8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again
+  9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
 /// Where and how to reach each API; every flag falls back to an environment variable.
 #[derive(Debug, Args)]

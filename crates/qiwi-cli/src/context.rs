@@ -115,18 +115,27 @@ pub fn required_secret(
     required(value, flag, variable).map(|v| SecretString::from(v.to_owned()))
 }
 
-/// Whether plain `http://` may be used for `url`: only for loopback hosts.
-pub fn allow_http_for(url: &str) -> bool {
+/// Whether plain `http://` is to be allowed for `url`, the value of `variable`: yes for a
+/// loopback host; an `http://` URL to any other host is a usage failure (the program has no
+/// switch to allow it, so its advice names the rule instead).
+pub fn allow_http_for(url: &str, variable: &str) -> Result<bool, Failure> {
     let Some(rest) = url.trim().strip_prefix("http://") else {
-        return false;
+        return Ok(false);
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = match authority.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    host.eq_ignore_ascii_case("localhost")
+    if host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    {
+        Ok(true)
+    } else {
+        Err(Failure::Usage(format!(
+            "{variable} is a plain http:// URL to a host that is not loopback; use https:// (plain http:// is accepted only for 127.0.0.1, ::1 and localhost, as for `qiwi sandbox serve`)"
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -141,15 +150,15 @@ mod tests {
             "http://[::1]:1",
             "http://127.9.9.9",
         ] {
-            assert!(allow_http_for(url), "{url}");
+            assert!(allow_http_for(url, "X").unwrap(), "{url}");
         }
+        assert!(!allow_http_for("https://127.0.0.1", "X").unwrap());
         for url in [
             "http://example.com",
-            "https://127.0.0.1",
             "http://10.0.0.1",
             "http://127.0.0.1.evil.com",
         ] {
-            assert!(!allow_http_for(url), "{url}");
+            assert!(allow_http_for(url, "X").is_err(), "{url}");
         }
     }
 }

@@ -16,6 +16,8 @@ pub enum Failure {
     Network(String),
     /// The answer could not be understood (exit 6).
     Decode(String),
+    /// Some results were printed, at least one part failed and was reported (exit 9).
+    Partial(String),
     /// Anything else, such as a local I/O error (exit 1).
     Other(String),
     /// A payment was not made: refused, or never sent; no money reached the recipient (exit 7).
@@ -36,6 +38,7 @@ impl Failure {
             Failure::Decode(_) => 6,
             Failure::NotPaid(_) => 7,
             Failure::PaymentUnknown(_) => 8,
+            Failure::Partial(_) => 9,
         })
     }
 
@@ -48,6 +51,7 @@ impl Failure {
             Failure::Service(m) => Failure::Service(wrap(m)),
             Failure::Network(m) => Failure::Network(wrap(m)),
             Failure::Decode(m) => Failure::Decode(wrap(m)),
+            Failure::Partial(m) => Failure::Partial(wrap(m)),
             Failure::Other(m) => Failure::Other(wrap(m)),
             Failure::NotPaid(m) => Failure::NotPaid(wrap(m)),
             Failure::PaymentUnknown(m) => Failure::PaymentUnknown(wrap(m)),
@@ -62,6 +66,7 @@ impl fmt::Display for Failure {
         | Failure::Service(m)
         | Failure::Network(m)
         | Failure::Decode(m)
+        | Failure::Partial(m)
         | Failure::Other(m)
         | Failure::NotPaid(m)
         | Failure::PaymentUnknown(m)) = self;

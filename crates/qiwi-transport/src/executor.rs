@@ -101,8 +101,10 @@ impl Executor {
             let elapsed = self.elapsed_since(start);
             let remaining = self.timeouts.total.saturating_sub(elapsed);
             if remaining.is_zero() {
-                let error = total_timeout(self.timeouts.total, attempt - 1);
-                return Err(error.with_sent(sent).into());
+                return Err(total_timeout(self.timeouts.total, attempt - 1)
+                    .with_sent(sent)
+                    .with_host(&request.url)
+                    .into());
             }
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
@@ -149,7 +151,7 @@ impl Executor {
                     self.clock.sleep(wait).await;
                 }
                 Decision::Retry(_) | Decision::Stop(_) => {
-                    let result = result.map_err(|e| e.with_sent(sent));
+                    let result = result.map_err(|e| e.with_sent(sent).with_host(&request.url));
                     return finish(result, attempt, retry_after, decision);
                 }
             }

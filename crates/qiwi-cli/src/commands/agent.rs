@@ -34,7 +34,7 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
     if let Some(url) = &config.agent_url {
         builder = builder
             .endpoint(url.as_str())
-            .allow_http(allow_http_for(url));
+            .allow_http(allow_http_for(url, "QIWI_AGENT_URL")?);
     }
     Ok(builder.build()?)
 }

@@ -138,8 +138,9 @@ fn report_table(report: &PayReport) -> Table {
 /// unless the endpoint says it is a qiwi sandbox. Only a loopback `http://` endpoint is asked,
 /// so a real service never sees the question and is never polled faster than it allows.
 async fn default_interval(agent_url: Option<&str>) -> Duration {
+    let loopback = |url| allow_http_for(url, "QIWI_AGENT_URL").is_ok_and(|plain| plain);
     let interval = match agent_url {
-        Some(url) if allow_http_for(url) && announces_sandbox(url).await => SANDBOX_INTERVAL,
+        Some(url) if loopback(url) && announces_sandbox(url).await => SANDBOX_INTERVAL,
         _ => PROTOCOL_INTERVAL,
     };
     notice(&format!(

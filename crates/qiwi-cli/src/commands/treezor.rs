@@ -30,7 +30,7 @@ pub fn client(ctx: &Context) -> Result<BalancesClient, Failure> {
     )?;
     Ok(BalancesClient::builder()
         .base_url(base)
-        .allow_http(allow_http_for(base))
+        .allow_http(allow_http_for(base, "TREEZOR_BASE_URL")?)
         .client_credentials(id, secret)
         .build()?)
 }

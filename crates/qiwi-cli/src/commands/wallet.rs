@@ -22,7 +22,7 @@ pub fn client(ctx: &Context) -> Result<WalletClient, Failure> {
     if let Some(url) = &config.qiwi_base_url {
         builder = builder
             .base_url(url.as_str())
-            .allow_http(allow_http_for(url));
+            .allow_http(allow_http_for(url, "QIWI_BASE_URL")?);
     }
     Ok(builder.build()?)
 }
