@@ -13,9 +13,13 @@ use std::time::{Duration, Instant};
 use qiwi_sandbox::{Amount, Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use serde_json::Value;
 
-fn qiwi(args: &[&str], agent_url: &str, password: &str) -> Output {
+/// `qiwi --json agent pay --wallet W --amount A [extra...]` against `agent_url`.
+fn pay_with(agent_url: &str, password: &str, wallet: &str, amount: &str, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(args)
+        .args([
+            "--json", "agent", "pay", "--wallet", wallet, "--amount", amount,
+        ])
+        .args(extra)
         .env_clear()
         .env("QIWI_AGENT_URL", agent_url)
         .env("QIWI_AGENT_TERMINAL", demo::AGENT_TERMINAL_ID)
@@ -24,8 +28,26 @@ fn qiwi(args: &[&str], agent_url: &str, password: &str) -> Output {
         .expect("the qiwi binary runs")
 }
 
-/// `qiwi --json agent pay --wallet W --amount A [extra...]` against `agent_url`, off the
-/// runtime's threads so that an in-process sandbox keeps answering.
+/// [`pay_with`] off the runtime's threads, so that an in-process sandbox keeps answering.
+async fn pay_as(
+    agent_url: &str,
+    password: &str,
+    wallet: &str,
+    amount: &str,
+    extra: &[&str],
+) -> Output {
+    let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let texts = owned(&[agent_url, password, wallet, amount]);
+    let extra = owned(extra);
+    tokio::task::spawn_blocking(move || {
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        pay_with(&texts[0], &texts[1], &texts[2], &texts[3], &extra)
+    })
+    .await
+    .unwrap()
+}
+
+/// A payout to the demo recipient with the demo password.
 async fn pay(agent_url: &str, amount: &str, extra: &[&str]) -> Output {
     pay_as(
         agent_url,
@@ -35,28 +57,6 @@ async fn pay(agent_url: &str, amount: &str, extra: &[&str]) -> Output {
         extra,
     )
     .await
-}
-
-async fn pay_as(
-    agent_url: &str,
-    password: &str,
-    wallet: &str,
-    amount: &str,
-    extra: &[&str],
-) -> Output {
-    let mut args: Vec<String> = [
-        "--json", "agent", "pay", "--wallet", wallet, "--amount", amount,
-    ]
-    .map(String::from)
-    .to_vec();
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let (url, password) = (agent_url.to_owned(), password.to_owned());
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        qiwi(&args, &url, &password)
-    })
-    .await
-    .unwrap()
 }
 
 fn stderr(output: &Output) -> String {
@@ -167,18 +167,12 @@ fn connection_refused_exits_7_nothing_sent() {
         .port();
     let url = format!("http://127.0.0.1:{port}/xml/topup.jsp");
     let started = Instant::now();
-    let output = qiwi(
-        &[
-            "--json",
-            "agent",
-            "pay",
-            "--wallet",
-            demo::AGENT_OTHER_WALLET,
-            "--amount",
-            "1.00",
-        ],
+    let output = pay_with(
         &url,
         demo::AGENT_PASSWORD,
+        demo::AGENT_OTHER_WALLET,
+        "1.00",
+        &[],
     );
     let report = assert_ends(&output, 7, "not_paid", Value::Bool(false));
     assert_eq!(report["result"], "not_sent");
@@ -194,20 +188,12 @@ fn an_unreadable_answer_or_a_connection_dropped_after_sending_exits_8() {
     let dropped: fn(&str) -> Option<String> = |_| None;
     for (name, answer) in [("garbage", garbage), ("dropped", dropped)] {
         let (url, _) = raw_server(answer);
-        let output = qiwi(
-            &[
-                "--json",
-                "agent",
-                "pay",
-                "--wallet",
-                demo::AGENT_OTHER_WALLET,
-                "--amount",
-                "1.00",
-                "--wait",
-                "0",
-            ],
+        let output = pay_with(
             &url,
             demo::AGENT_PASSWORD,
+            demo::AGENT_OTHER_WALLET,
+            "1.00",
+            &["--wait", "0"],
         );
         let report = assert_ends(&output, 8, "unknown", Value::Null);
         assert_eq!(report["result"], "pending", "{name}");
@@ -400,22 +386,12 @@ fn another_loopback_server_is_polled_at_the_protocol_interval() {
             )
         })
     });
-    let output = qiwi(
-        &[
-            "--json",
-            "agent",
-            "pay",
-            "--wallet",
-            demo::AGENT_OTHER_WALLET,
-            "--amount",
-            "1.00",
-            "--transaction",
-            "900600",
-            "--wait",
-            "5",
-        ],
+    let output = pay_with(
         &url,
         demo::AGENT_PASSWORD,
+        demo::AGENT_OTHER_WALLET,
+        "1.00",
+        &["--transaction", "900600", "--wait", "5"],
     );
     let report = assert_ends(&output, 8, "unknown", Value::Null);
     assert_eq!(report["result"], "pending");
