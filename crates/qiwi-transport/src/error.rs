@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -87,7 +88,7 @@ impl TransportErrorKind {
 }
 
 /// No complete answer arrived.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct TransportError {
     kind: TransportErrorKind,
     detail: String,
@@ -95,7 +96,7 @@ pub struct TransportError {
     sent: bool,
     host: Option<String>,
     #[source]
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
@@ -122,7 +123,7 @@ impl TransportError {
 
     /// Attaches the underlying error.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.source = Some(Arc::new(source));
         self
     }
 

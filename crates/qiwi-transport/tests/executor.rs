@@ -201,3 +201,29 @@ async fn a_call_says_whether_any_attempt_may_have_been_sent() {
     let err = exec.send(&idempotent_post).await.unwrap_err();
     assert!(sent(&err), "{err}");
 }
+
+#[tokio::test]
+async fn limits_and_waits_of_duration_max_neither_panic_nor_hang() {
+    let never = NeverRespond::default();
+    let clock = ManualClock::new();
+    let exec = Executor::new(Arc::new(never.clone()))
+        .with_clock(Arc::new(clock.clone()))
+        .with_retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_retry_after: Duration::MAX,
+        })
+        .with_timeouts(Timeouts {
+            attempt: Duration::MAX,
+            total: Duration::MAX,
+        });
+    let err = exec.send(&get()).await.unwrap_err();
+    let Error::Transport(transport) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
+    // A backoff of Duration::MAX never fits in what remains of the call: no second attempt.
+    assert_eq!(never.count(), 1);
+    assert_eq!(clock.sleeps(), [Duration::MAX]);
+}
