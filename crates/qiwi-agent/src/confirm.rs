@@ -399,7 +399,7 @@ impl fmt::Display for Outcome {
             }
             Self::Conflict { transaction_number } => write!(
                 f,
-                "transaction number {transaction_number} already belongs to a payment with other details (amount, currency or recipient); this payout was not made under it, and that payment's fate is unknown here: check its status before paying again"
+                "transaction number {transaction_number} already belongs to a payment with other details (amount, currency, recipient or service); this payout was not made under it, and that payment's fate is unknown here: check its status before paying again"
             ),
             Self::DepositNotPossible(check) => match check.reason() {
                 Some(code) => write!(f, "the wallet cannot be topped up: {code}"),
