@@ -13,6 +13,7 @@ use secrecy::SecretString;
 
 use crate::credentials::{Credentials, TerminalId};
 use crate::error::Error;
+use crate::first_use::FirstUses;
 use crate::ids::TransactionNumber;
 use crate::model::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
 use crate::payout::{FundsSource, Payout};
@@ -112,6 +113,7 @@ struct Inner {
     /// body holds the password, so it is never shown.
     ping: Request,
     posts: Posts,
+    first_uses: FirstUses,
 }
 
 /// Builds the requests of this protocol: XML posted to an endpoint, signed when a key is set.
@@ -325,8 +327,10 @@ impl AgentClient {
     /// Registers a payout (`pay` with `<auth>`) and returns what the server reported.
     ///
     /// Sending the same payout again (same transaction number, same details) is safe and is
-    /// how a payout is retried. The answer's payment status is usually not final: follow it
-    /// with [`AgentClient::status`], or use [`AgentClient::pay_and_confirm`].
+    /// how a payout is retried; the client (and its clones) refuses, before sending, a number
+    /// it already sent with another amount, currency, recipient or service. The answer's
+    /// payment status is usually not final: follow it with [`AgentClient::status`], or use
+    /// [`AgentClient::pay_and_confirm`].
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
@@ -346,10 +350,29 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// As [`AgentClient::ping`]. After any error but [`Error::InvalidInput`] and
-    /// [`Error::Configuration`] the payment's fate is unknown, not failed.
+    /// [`Error::InvalidInput`] for a payout that cannot be encoded (a currency this crate does
+    /// not know) or a transaction number reused with other details; otherwise as
+    /// [`AgentClient::ping`]. After any error for which [`Error::is_not_sent`] is false the
+    /// payment's fate is unknown, not failed.
     pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
+        let body = self.pay_body(payout)?;
+        self.send_pay(payout, body).await
+    }
+
+    /// The `pay` document for a payout, refused when it cannot be encoded or reuses a number
+    /// this client sent with other details.
+    pub(crate) fn pay_body(&self, payout: &Payout) -> Result<Bytes, Error> {
         let body = encode::pay(&self.inner.credentials, payout)?;
+        self.inner.first_uses.check(payout)?;
+        Ok(body.into())
+    }
+
+    /// Sends a `pay` document made by [`AgentClient::pay_body`].
+    pub(crate) async fn send_pay(
+        &self,
+        payout: &Payout,
+        body: Bytes,
+    ) -> Result<PayResponse, Error> {
         tracing::debug!(
             transaction_number = payout.transaction_number().as_str(),
             service_id = payout.service_id().0,
@@ -705,6 +728,7 @@ impl AgentClientBuilder {
                 executor,
                 ping,
                 posts,
+                first_uses: FirstUses::default(),
                 credentials,
                 endpoint,
                 lookup_endpoint,

@@ -455,6 +455,10 @@ pub enum PaymentState {
     NotRegistered,
     /// Registered and not final (or the attributes disagree): check the status later.
     InProgress,
+    /// Result code 215: the transaction number belongs to an earlier payment with other
+    /// details. This answer says nothing about that payment, which may have succeeded: ask
+    /// its status; never refund on this answer.
+    Conflict,
 }
 
 impl PaymentState {
@@ -477,6 +481,9 @@ impl fmt::Display for PaymentState {
             Self::Failed => "failed (money returned to the agent)",
             Self::NotRegistered => "not registered",
             Self::InProgress => "in progress",
+            Self::Conflict => {
+                "the transaction number belongs to an earlier payment with other details"
+            }
         })
     }
 }

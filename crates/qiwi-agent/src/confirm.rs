@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use qiwi_types::WalletNumber;
+use serde::Serialize;
 
 use crate::client::AgentClient;
 use crate::codes::{PaymentCode, PaymentState, PaymentStatus};
@@ -227,7 +228,8 @@ impl fmt::Display for Progress {
                 result_code,
             } => {
                 write!(f, "{state}")?;
-                if let Some(status) = status {
+                // A conflict's status describes the refused resend, not the payment.
+                if let Some(status) = status.filter(|_| *state != PaymentState::Conflict) {
                     write!(f, ", status {status}")?;
                 }
                 match result_code {
@@ -244,6 +246,38 @@ impl fmt::Display for Progress {
     }
 }
 
+/// What a payment's outcome means for the money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Fate {
+    /// The money reached the recipient.
+    Paid,
+    /// The payment was not made: nothing was debited, or the money is back on the agent
+    /// balance.
+    NotPaid,
+    /// The payment may have been made, may still be, or may not: find out before paying again
+    /// (check its status, or send it again with the same transaction number).
+    Unknown,
+}
+
+impl Fate {
+    /// Whether money moved to the recipient: `None` when that is not known.
+    ///
+    /// ```
+    /// use qiwi_agent::Fate;
+    /// assert_eq!(Fate::Paid.money_moved(), Some(true));
+    /// assert_eq!(Fate::Unknown.money_moved(), None);
+    /// ```
+    pub fn money_moved(self) -> Option<bool> {
+        match self {
+            Self::Paid => Some(true),
+            Self::NotPaid => Some(false),
+            Self::Unknown => None,
+        }
+    }
+}
+
 /// How [`AgentClient::pay_and_confirm`] ended.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -256,19 +290,32 @@ pub enum Outcome {
         /// The payment result code that explains why.
         reason: Option<PaymentCode>,
     },
-    /// The payment was not registered and sending it again unchanged would fail the same way
-    /// (a fatal payment error, or 215: the transaction number is taken by other details).
-    /// Nothing was debited.
+    /// The server said the payment is not registered (status `-1`, or neither a status nor a
+    /// `txn_id`) and that sending it again unchanged would fail the same way (a fatal payment
+    /// error). Nothing was debited.
     Rejected {
         /// The payment result code.
         reason: Option<PaymentCode>,
     },
+    /// Result code 215: the transaction number belongs to an earlier payment with other
+    /// details (amount, currency, recipient or service). This payout was not made under that
+    /// number, but the earlier payment may have been: its fate is unknown here. Ask its
+    /// status (with its own recipient) before anything else; never refund on this outcome.
+    Conflict {
+        /// The number, which identifies the earlier payment.
+        transaction_number: TransactionNumber,
+    },
     /// `check-deposit-possible` answered that the wallet cannot be topped up; nothing was
     /// paid.
     DepositNotPossible(DepositCheck),
+    /// The service refused the request (authentication, IP restriction) before any request
+    /// of this run could have registered the payment: nothing was paid. Fix the configuration
+    /// and send it again (the same transaction number is safe).
+    Refused(Error),
     /// A fatal request-level error (authentication, IP restriction, `fatal="true"`) stopped
-    /// the confirmation: waiting cannot help until the configuration is fixed. The payment's
-    /// fate is unknown: never treat it as failed.
+    /// the confirmation after a request that may have registered the payment: waiting cannot
+    /// help until the configuration is fixed. The payment's fate is unknown: never treat it
+    /// as failed.
     Stopped(Error),
     /// The time limit was reached before a final status; the payment's fate is unknown or it
     /// is still in progress. Check it later (or run this again: resending is safe).
@@ -288,20 +335,50 @@ impl Outcome {
         matches!(self, Self::Succeeded)
     }
 
-    /// Whether the payment's fate is settled: succeeded, failed, or never made (rejected, not
-    /// possible).
+    /// Whether the payment's fate is settled: paid or not paid.
     ///
     /// ```
     /// assert!(!qiwi_agent::Outcome::Pending { last_state: None }.is_settled());
     /// ```
     pub fn is_settled(&self) -> bool {
-        matches!(
-            self,
-            Self::Succeeded
-                | Self::Failed { .. }
-                | Self::Rejected { .. }
-                | Self::DepositNotPossible(_)
-        )
+        self.fate() != Fate::Unknown
+    }
+
+    /// What the outcome means for the money.
+    ///
+    /// ```
+    /// use qiwi_agent::{Fate, Outcome};
+    /// assert_eq!(Outcome::Succeeded.fate(), Fate::Paid);
+    /// assert_eq!(Outcome::Failed { reason: None }.fate(), Fate::NotPaid);
+    /// assert_eq!(Outcome::Pending { last_state: None }.fate(), Fate::Unknown);
+    /// ```
+    pub fn fate(&self) -> Fate {
+        match self {
+            Self::Succeeded => Fate::Paid,
+            Self::Failed { .. }
+            | Self::Rejected { .. }
+            | Self::DepositNotPossible(_)
+            | Self::Refused(_) => Fate::NotPaid,
+            Self::Conflict { .. } | Self::Stopped(_) | Self::Pending { .. } => Fate::Unknown,
+        }
+    }
+
+    /// A stable `snake_case` name of the variant.
+    ///
+    /// ```
+    /// assert_eq!(qiwi_agent::Outcome::Pending { last_state: None }.name(), "pending");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed { .. } => "failed",
+            Self::Rejected { .. } => "rejected",
+            Self::Conflict { .. } => "conflict",
+            Self::DepositNotPossible(_) => "deposit_not_possible",
+            Self::Refused(_) => "refused",
+            Self::Stopped(_) => "stopped",
+            Self::Pending { .. } => "pending",
+        }
     }
 }
 
@@ -320,10 +397,15 @@ impl fmt::Display for Outcome {
             Self::Rejected { reason: None } => {
                 f.write_str("rejected, not registered; fix the cause before sending it again")
             }
+            Self::Conflict { transaction_number } => write!(
+                f,
+                "transaction number {transaction_number} already belongs to a payment with other details (amount, currency, recipient or service); this payout was not made under it, and that payment's fate is unknown here: check its status before paying again"
+            ),
             Self::DepositNotPossible(check) => match check.reason() {
                 Some(code) => write!(f, "the wallet cannot be topped up: {code}"),
                 None => f.write_str("the wallet cannot be topped up"),
             },
+            Self::Refused(error) => write!(f, "refused, nothing was paid: {error}"),
             Self::Stopped(error) => write!(
                 f,
                 "stopped, the payment's fate is unknown (do not treat it as failed): {error}"
@@ -409,12 +491,14 @@ impl AgentClient {
     ///
     /// | what came back | the payment is | next step |
     /// |---|---|---|
+    /// | the first `pay` could not connect (nothing sent) | not made | return the error |
     /// | transport error, HTTP error, unreadable answer | unknown | wait, check the status |
     /// | request-level code ≠ 0, not fatal | unknown | wait, check the status |
+    /// | 150 or 339 (or HTTP 401, 403) before any `pay` could have registered the payment | not made | stop: [`Outcome::Refused`] |
     /// | request-level code ≠ 0, fatal (150, 339, `fatal="true"`) | unknown | stop: [`Outcome::Stopped`] |
     /// | status answer without this payment | not found | wait, send the same `pay` again (or keep checking once it was seen registered) |
-    /// | status `-1` or empty `txn_id` | not registered | wait, send the same `pay` again; stop with [`Outcome::Rejected`] if its error is fatal (or once seen registered: keep checking) |
-    /// | payment result code 215 | conflict | stop: [`Outcome::Rejected`] |
+    /// | status `-1` or empty `txn_id` | not registered | wait, send the same `pay` again; stop with [`Outcome::Rejected`] if its error is fatal and no status contradicts it (or once seen registered: keep checking) |
+    /// | payment result code 215 | the number belongs to an earlier payment | stop: [`Outcome::Conflict`] |
     /// | `final-status="false"` | in progress | wait, check the status |
     /// | final, status 60 | succeeded | [`Outcome::Succeeded`] |
     /// | final, status > 100 | failed, money back to the agent | [`Outcome::Failed`] |
@@ -441,10 +525,11 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// Only when the payment was never sent: [`Error::InvalidInput`] (a value cannot be
-    /// encoded), or any error of the deposit check when
-    /// [`ConfirmOptions::check_deposit_first`] is on. Everything after the first send is
-    /// reported in [`Confirmation::outcome`].
+    /// Only when the payment was never sent ([`Error::is_not_sent`]): [`Error::InvalidInput`]
+    /// (a value cannot be encoded, or this client already sent the transaction number with
+    /// other details), [`Error::Transport`] when the first `pay` got no connection, or any
+    /// error of the deposit check when [`ConfirmOptions::check_deposit_first`] is on.
+    /// Everything after the first send is reported in [`Confirmation::outcome`].
     pub async fn pay_and_confirm(
         &self,
         payout: &Payout,
@@ -455,6 +540,8 @@ impl AgentClient {
                 "the confirmation interval must be longer than zero".into(),
             ));
         }
+        // Checked before anything is reported or sent, and encoded once for every resend.
+        let body = self.pay_body(payout)?;
         let mut run = Run {
             client: self,
             options,
@@ -491,6 +578,9 @@ impl AgentClient {
 
         // Whether the payment was ever seen registered: from then on it is only polled.
         let mut registered = false;
+        // Whether a `pay` of this run may have registered the payment: until one did, a
+        // refusal of the credentials means that nothing was paid.
+        let mut reached = false;
         let mut next: Option<NextStep> = None;
         loop {
             let observation = match next {
@@ -499,25 +589,34 @@ impl AgentClient {
                         resend: next.is_some(),
                     });
                     run.requests += 1;
-                    match self.pay(payout).await {
+                    match self.send_pay(payout, body.clone()).await {
                         Ok(response) => {
                             if response.balances.is_some() {
                                 balances = response.balances;
                             }
                             match response.payment {
-                                Some(payment) => Observation::Seen(Box::new(payment)),
-                                None => Observation::Unknown(
-                                    "the answer to pay holds no payment".into(),
-                                ),
+                                Some(payment) => {
+                                    reached = !says_not_registered(&payment);
+                                    Observation::Seen(Box::new(payment))
+                                }
+                                None => {
+                                    reached = true;
+                                    Observation::Unknown(
+                                        "the answer to pay holds no payment".into(),
+                                    )
+                                }
                             }
                         }
                         Err(error) if error.is_not_sent() && run.requests == 1 => {
                             return Err(error);
                         }
                         Err(error) if error.is_fatal() => {
-                            return done(&run, Outcome::Stopped(error), last, balances);
+                            return done(&run, stopped(error, reached), last, balances);
                         }
-                        Err(error) => Observation::Unknown(error.to_string()),
+                        Err(error) => {
+                            reached |= !error.is_not_sent();
+                            Observation::Unknown(error.to_string())
+                        }
                     }
                 }
                 Some(NextStep::CheckStatus) => {
@@ -534,7 +633,7 @@ impl AgentClient {
                             }
                         }
                         Err(error) if error.is_fatal() => {
-                            return done(&run, Outcome::Stopped(error), last, balances);
+                            return done(&run, stopped(error, reached), last, balances);
                         }
                         Err(error) => Observation::Unknown(error.to_string()),
                     }
@@ -551,9 +650,6 @@ impl AgentClient {
                         result_code: payment.result_code,
                     });
                     let reason = payment.result_code;
-                    if reason == Some(PaymentCode::TransactionNumberConflict) {
-                        return done(&run, Outcome::Rejected { reason }, Some(payment), balances);
-                    }
                     let step = match state {
                         PaymentState::Succeeded => {
                             return done(&run, Outcome::Succeeded, Some(payment), balances);
@@ -561,8 +657,17 @@ impl AgentClient {
                         PaymentState::Failed => {
                             return done(&run, Outcome::Failed { reason }, Some(payment), balances);
                         }
+                        PaymentState::Conflict => {
+                            let outcome = Outcome::Conflict {
+                                transaction_number: run.number.clone(),
+                            };
+                            return done(&run, outcome, Some(payment), balances);
+                        }
                         PaymentState::NotRegistered if registered => NextStep::CheckStatus,
-                        PaymentState::NotRegistered if !payment.may_retry_same_request() => {
+                        PaymentState::NotRegistered
+                            if !payment.may_retry_same_request()
+                                && says_not_registered(&payment) =>
+                        {
                             return done(
                                 &run,
                                 Outcome::Rejected { reason },
@@ -604,5 +709,23 @@ impl AgentClient {
             self.clock().sleep(options.interval).await;
             next = Some(step);
         }
+    }
+}
+
+/// Whether the payment is plainly not registered: no status contradicts the missing `txn_id`
+/// (a status of 50 with an empty `txn_id` says the money was debited).
+fn says_not_registered(payment: &Payment) -> bool {
+    payment.state() == PaymentState::NotRegistered
+        && payment
+            .status
+            .is_none_or(|status| status == PaymentStatus::NotRegistered)
+}
+
+/// The outcome of a fatal error: refused when the credentials or the address were refused
+/// before any `pay` could have registered the payment, stopped (fate unknown) otherwise.
+fn stopped(error: Error, reached: bool) -> Outcome {
+    match error {
+        Error::Authentication(_) | Error::Permission(_) if !reached => Outcome::Refused(error),
+        error => Outcome::Stopped(error),
     }
 }

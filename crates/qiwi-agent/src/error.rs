@@ -55,9 +55,9 @@ impl fmt::Display for Failure {
 
 /// Everything that can go wrong with a request to the agent protocol.
 ///
-/// A request-level error never says anything about a payment's fate: after any error other than
-/// [`Error::InvalidInput`] and [`Error::Configuration`], a payment may or may not exist. Check
-/// its status (or send the same `pay` again: it is idempotent); never treat it as failed.
+/// A request-level error never says anything about a payment's fate: after any error for which
+/// [`Error::is_not_sent`] is false, a payment may or may not exist. Check its status (or send
+/// the same `pay` again: it is idempotent); never treat it as failed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -188,14 +188,19 @@ impl Error {
         self.failure().and_then(|f| f.result.as_ref())
     }
 
-    /// Whether the request was never sent (bad input or configuration).
+    /// Whether the request was never sent: bad input, configuration, or no attempt got a
+    /// connection (refused, unreachable). A payment was then certainly not made.
     ///
     /// ```
     /// let error = qiwi_agent::Error::InvalidInput("x".into());
     /// assert!(error.is_not_sent());
     /// ```
     pub fn is_not_sent(&self) -> bool {
-        matches!(self, Error::InvalidInput(_) | Error::Configuration(_))
+        match self {
+            Error::InvalidInput(_) | Error::Configuration(_) => true,
+            Error::Transport(e) => !e.may_have_been_sent(),
+            _ => false,
+        }
     }
 
     /// Whether the error is fatal: the same request will fail the same way until something is

@@ -64,6 +64,19 @@ impl TransactionNumber {
         Self::parse(&number.to_string())
     }
 
+    /// A fresh number from [`qiwi_types::UniqueNumber`]: greater than every number generated
+    /// before it in this process, and never one that another process on this host generates.
+    ///
+    /// ```
+    /// use qiwi_agent::TransactionNumber;
+    /// let first = TransactionNumber::generate();
+    /// assert!(TransactionNumber::generate() > first);
+    /// ```
+    pub fn generate() -> Self {
+        // Positive and at most 20 digits, as this type requires.
+        Self(qiwi_types::UniqueNumber::next().to_string())
+    }
+
     /// The digits.
     ///
     /// ```

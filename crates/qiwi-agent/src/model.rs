@@ -400,12 +400,14 @@ pub struct Payment {
 }
 
 impl Payment {
-    /// What the status, `final-status` and `txn_id` say together.
+    /// What the status, `final-status`, `txn_id` and result code say together.
     ///
-    /// Success and failure need the status and `final-status` to agree (an absent
-    /// `final-status` agrees with anything); a status of `-1` or a missing `txn_id` means not
-    /// registered; everything else, including attributes that contradict each other, is in
-    /// progress, so that a payment is never settled on unclear evidence.
+    /// Result code 215 is a conflict whatever the status says: the attributes may describe the
+    /// refused resend, not the earlier payment that owns the number. Success and failure need
+    /// the status and `final-status` to agree (an absent `final-status` agrees with anything);
+    /// a status of `-1` or a missing `txn_id` means not registered; everything else, including
+    /// attributes that contradict each other, is in progress, so that a payment is never
+    /// settled on unclear evidence.
     ///
     /// ```
     /// # let response = qiwi_agent::wire::decode_status(
@@ -416,6 +418,9 @@ impl Payment {
     /// assert_eq!(payment.state(), PaymentState::Succeeded);
     /// ```
     pub fn state(&self) -> PaymentState {
+        if self.result_code == Some(PaymentCode::TransactionNumberConflict) {
+            return PaymentState::Conflict;
+        }
         let agrees = self.final_status != Some(false);
         match self.status {
             Some(status) if status.is_success() && agrees => PaymentState::Succeeded,

@@ -65,9 +65,11 @@ fn describe(outcome: &Outcome) -> String {
         Outcome::Succeeded => "succeeded".into(),
         Outcome::Failed { reason } => format!("failed({})", code(reason)),
         Outcome::Rejected { reason } => format!("rejected({})", code(reason)),
+        Outcome::Conflict { transaction_number } => format!("conflict({transaction_number})"),
         Outcome::DepositNotPossible(_) => "deposit_not_possible".into(),
-        Outcome::Stopped(error) => format!(
-            "stopped({})",
+        Outcome::Refused(error) | Outcome::Stopped(error) => format!(
+            "{}({})",
+            outcome.name(),
             match error {
                 Error::Authentication(_) => "authentication",
                 Error::Permission(_) => "permission",
@@ -238,10 +240,10 @@ async fn pay_and_confirm_table_for_the_first_answer() {
     let table: Vec<(&str, Reply, &[&str], &str)> = vec![
         // Request-level codes.
         ("13 busy, not fatal",        request_error(13, Some(false)),  &["pay", "status"], "succeeded"),
-        ("150 auth, fatal",           request_error(150, Some(true)),  &["pay"], "stopped(authentication)"),
-        ("150 without fatal flag",    request_error(150, None),        &["pay"], "stopped(authentication)"),
+        ("150 auth, fatal",           request_error(150, Some(true)),  &["pay"], "refused(authentication)"),
+        ("150 without fatal flag",    request_error(150, None),        &["pay"], "refused(authentication)"),
         ("300 unknown, not fatal",    request_error(300, Some(false)), &["pay", "status"], "succeeded"),
-        ("339 IP, fatal",             request_error(339, Some(true)),  &["pay"], "stopped(permission)"),
+        ("339 IP, fatal",             request_error(339, Some(true)),  &["pay"], "refused(permission)"),
         ("unlisted code, fatal",      request_error(777, Some(true)),  &["pay"], "stopped(rejected)"),
         ("unlisted code, not fatal",  request_error(777, Some(false)), &["pay", "status"], "succeeded"),
         // Transport and HTTP level.
@@ -249,8 +251,10 @@ async fn pay_and_confirm_table_for_the_first_answer() {
         ("timeout",                   Reply::Fail(TransportErrorKind::Timeout), &["pay", "status"], "succeeded"),
         ("HTTP 500",                  Reply::status(500, "oops"),      &["pay", "status"], "succeeded"),
         ("HTTP 502 HTML page",        Reply::status(502, "<html><body>Bad gateway</body></html>"), &["pay", "status"], "succeeded"),
-        ("HTTP 401",                  Reply::status(401, ""),          &["pay"], "stopped(authentication)"),
-        ("HTTP 403",                  Reply::status(403, ""),          &["pay"], "stopped(permission)"),
+        ("HTTP 401",                  Reply::status(401, ""),          &["pay"], "refused(authentication)"),
+        ("HTTP 403",                  Reply::status(403, ""),          &["pay"], "refused(permission)"),
+        ("HTTP 423",                  Reply::status(423, ""),          &["pay", "status"], "succeeded"),
+        ("HTTP 429",                  Reply::status(429, ""),          &["pay", "status"], "succeeded"),
         ("empty body",                xml(""),                         &["pay", "status"], "succeeded"),
         ("malformed XML",             xml("<response><payment"),       &["pay", "status"], "succeeded"),
         ("DTD refused",               xml("<!DOCTYPE r [<!ENTITY e 'x'>]><response>&e;</response>"), &["pay", "status"], "succeeded"),
@@ -259,11 +263,14 @@ async fn pay_and_confirm_table_for_the_first_answer() {
         ("-1, not fatal: resend",     payment("status='-1' txn_id='' result-code='300' fatal-error='false' final-status='false'"), &["pay", "pay"], "succeeded"),
         ("-1 without code: resend",   payment("status='-1' txn_id=''"), &["pay", "pay"], "succeeded"),
         ("empty txn_id: resend",      payment("status='50' txn_id='' final-status='false'"), &["pay", "pay"], "succeeded"),
+        ("empty txn_id on status 50, fatal: debited, resend", payment("status='50' txn_id='' result-code='241' fatal-error='true'"), &["pay", "pay"], "succeeded"),
+        ("no status, no txn_id, fatal", payment("txn_id='' result-code='241' fatal-error='true'"), &["pay"], "rejected(241)"),
         ("-1, 220 fatal",             payment("status='-1' txn_id='' result-code='220' fatal-error='true'"), &["pay"], "rejected(220)"),
         ("-1, 220 no fatal flag",     payment("status='-1' txn_id='' result-code='220'"), &["pay", "pay"], "succeeded"),
         ("-1, 241 no fatal flag",     payment("status='-1' txn_id='' result-code='241'"), &["pay"], "rejected(241)"),
-        ("215 conflict",              payment("status='-1' txn_id='' result-code='215' fatal-error='true'"), &["pay"], "rejected(215)"),
-        ("215 on a final status",     payment("status='60' txn_id='5' result-code='215' final-status='true'"), &["pay"], "rejected(215)"),
+        ("215 conflict",              payment("status='-1' txn_id='' result-code='215' fatal-error='true'"), &["pay"], "conflict(12345678)"),
+        ("215 on a final status",     payment("status='60' txn_id='5' result-code='215' final-status='true'"), &["pay"], "conflict(12345678)"),
+        ("215 on a declined status",  payment("status='150' txn_id='5' result-code='215' final-status='true' fatal-error='true'"), &["pay"], "conflict(12345678)"),
         ("0 awaiting confirmation",   payment("status='0' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
         ("50 accepted",               payment("status='50' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
         ("52 crediting",              payment("status='52' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
@@ -318,6 +325,12 @@ async fn pay_and_confirm_table_for_status_answers() {
          vec![in_progress(), request_error(300, Some(false)), success()], &["pay", "status", "status"], "succeeded"),
         ("status check 150: stop",
          vec![in_progress(), request_error(150, Some(true))], &["pay", "status"], "stopped(authentication)"),
+        ("a reset, then 150: the first pay may have been registered",
+         vec![Reply::Fail(TransportErrorKind::Reset), request_error(150, Some(true))], &["pay", "status"], "stopped(authentication)"),
+        ("-1, then 150 on the resend: nothing was registered",
+         vec![payment("status='-1' txn_id=''"), request_error(150, Some(true))], &["pay", "pay"], "refused(authentication)"),
+        ("in progress, then 215 on a status answer",
+         vec![in_progress(), payment("status='150' txn_id='5' result-code='215' final-status='true'")], &["pay", "status"], "conflict(12345678)"),
         ("final failure on status",
          vec![in_progress(), payment("status='160' txn_id='5' result-code='300' final-status='true'")], &["pay", "status"], "failed(300)"),
         ("another payment's entry does not count",
@@ -459,10 +472,115 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
     let err = client.pay_and_confirm(&bad, &options()).await.unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
     assert_eq!(transport.count(), 0);
+    // Three letters, but no currency: refused before sending, not sent with money attached.
+    for code in ["XYZ", "999"] {
+        let unknown = payout().with_to_currency(Some(Currency::parse(code)));
+        let err = client
+            .pay_and_confirm(&unknown, &options())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&format!("{code:?} is not an ISO-4217 currency code")),
+            "{err}"
+        );
+        let unknown_source = payout().with_from_currency(Currency::parse(code));
+        assert!(client.pay(&unknown_source).await.unwrap_err().is_not_sent());
+    }
+    assert_eq!(transport.count(), 0);
+    // Answers still keep a code they do not know.
+    let answer = wire::decode_pay(
+        br#"<response><payment status='50' txn_id='1' transaction-number='1'><to><ccy>XYZ</ccy></to></payment></response>"#,
+    )
+    .unwrap();
+    let to = answer.payment.unwrap().to.unwrap();
+    assert_eq!(to.currency.unwrap().code(), "XYZ");
     let err = client
         .pay_and_confirm(&payout(), &options().interval(Duration::ZERO))
         .await
         .unwrap_err();
     assert!(err.is_not_sent());
     assert_eq!(transport.count(), 0);
+}
+
+#[tokio::test]
+async fn a_payout_that_could_not_connect_was_not_sent() {
+    let (client, transport, clock) =
+        support::scripted_client(vec![Reply::Fail(TransportErrorKind::Connect)]);
+    let err = client
+        .pay_and_confirm(&payout(), &options())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport(_)) && err.is_not_sent(),
+        "{err}"
+    );
+    assert_eq!(transport.count(), 1);
+    assert!(
+        clock.sleeps().is_empty(),
+        "no wait for a payment never sent"
+    );
+}
+
+#[tokio::test]
+async fn a_number_reused_with_other_details_is_refused_before_sending() {
+    let (client, transport, _) = support::scripted_client(vec![success(), success()]);
+    client.pay(&payout()).await.unwrap();
+    let other_amount: Payout = WalletTopUp::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        "79181234567".parse().unwrap(),
+        PayoutAmount::parse("100.01").unwrap(),
+        FundsSource::NonCash,
+    )
+    .into();
+    let err = client.clone().pay(&other_amount).await.unwrap_err();
+    assert!(err.is_not_sent(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "invalid input, nothing was sent: transaction number 12345678 was already sent by this client for a payout with another amount; a number identifies one payment: send this payout under a new number, or the first one unchanged"
+    );
+    let other_recipient = Payout::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        ServiceId::WALLET,
+        "79181234500",
+        PayoutAmount::parse("100.00").unwrap(),
+    )
+    .unwrap();
+    let err = client
+        .pay_and_confirm(&other_recipient, &options())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("another recipient"), "{err}");
+    assert_eq!(transport.count(), 1, "neither reuse was sent");
+
+    // The same payout again is a resend, as the protocol intends.
+    client.pay(&payout()).await.unwrap();
+    assert_eq!(transport.count(), 2);
+}
+
+#[test]
+fn every_outcome_says_whether_money_moved() {
+    use qiwi_agent::Fate::*;
+    let error = || Error::InvalidInput("x".into());
+    let number = TransactionNumber::parse(TXN).unwrap();
+    let table: Vec<(Outcome, qiwi_agent::Fate, Option<bool>)> = vec![
+        (Outcome::Succeeded, Paid, Some(true)),
+        (Outcome::Failed { reason: None }, NotPaid, Some(false)),
+        (Outcome::Rejected { reason: None }, NotPaid, Some(false)),
+        (Outcome::Refused(error()), NotPaid, Some(false)),
+        (
+            Outcome::Conflict {
+                transaction_number: number,
+            },
+            Unknown,
+            None,
+        ),
+        (Outcome::Stopped(error()), Unknown, None),
+        (Outcome::Pending { last_state: None }, Unknown, None),
+    ];
+    for (outcome, fate, moved) in table {
+        assert_eq!(outcome.fate(), fate, "{outcome}");
+        assert_eq!(fate.money_moved(), moved, "{outcome}");
+        assert_eq!(outcome.is_settled(), moved.is_some(), "{outcome}");
+    }
 }

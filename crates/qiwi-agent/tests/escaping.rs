@@ -29,7 +29,7 @@ async fn hostile_values_cannot_inject_elements_or_attributes() {
     client.pay(&payout).await.unwrap();
 
     let generic = Payout::new(
-        TransactionNumber::parse("12345678").unwrap(),
+        TransactionNumber::parse("12345679").unwrap(),
         ServiceId(555),
         "acc\"<&>'",
         PayoutAmount::parse("1").unwrap(),

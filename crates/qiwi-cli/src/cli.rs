@@ -28,12 +28,15 @@ pub struct Cli {
 /// Exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  success
+  0  success (for `agent pay`: paid)
+  1  a local failure (I/O, port in use)
   2  usage or configuration error (a flag or variable is missing or invalid)
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
   5  network failure (could not connect, timed out, connection dropped)
   6  the service's answer could not be understood
+  7  `agent pay`: the payment was not made, no money reached the recipient
+  8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again
   9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
 /// Where and how to reach each API; every flag falls back to an environment variable.
@@ -155,29 +158,9 @@ pub enum AgentCommand {
         /// The wallet's phone number.
         phone: String,
     },
-    /// Tops up a QIWI wallet and waits for a final status (progress on stderr).
-    Pay {
-        /// The wallet's phone number.
-        #[arg(long)]
-        wallet: String,
-        /// The amount, e.g. 150.00.
-        #[arg(long)]
-        amount: String,
-        /// Currency of the amount (ISO-4217, default RUB).
-        #[arg(long, default_value = "643")]
-        currency: String,
-        /// The transaction number (digits); resending the same number is safe. Default: from
-        /// the current time.
-        #[arg(long)]
-        transaction: Option<String>,
-        /// How long to wait for a final status, in seconds.
-        #[arg(long, default_value_t = 3600)]
-        wait: u64,
-        /// Seconds between status checks. Default: 600, the protocol's documented minimum; 1
-        /// against the embedded sandbox.
-        #[arg(long)]
-        interval: Option<u64>,
-    },
+    /// Tops up a QIWI wallet and waits for a final status (progress on stderr; exit 0 paid,
+    /// 7 not paid, 8 unknown or pending).
+    Pay(PayArgs),
     /// The status of payments by transaction number.
     Status {
         /// The recipient's account (for a wallet top-up: the wallet's phone number).
@@ -187,6 +170,31 @@ pub enum AgentCommand {
         #[arg(required = true)]
         transactions: Vec<String>,
     },
+}
+
+/// `qiwi agent pay`.
+#[derive(Debug, Args)]
+pub struct PayArgs {
+    /// The wallet's phone number.
+    #[arg(long)]
+    pub wallet: String,
+    /// The amount, e.g. 150.00.
+    #[arg(long)]
+    pub amount: String,
+    /// Currency of the amount (ISO-4217, default RUB); an unknown code is refused.
+    #[arg(long, default_value = "643")]
+    pub currency: String,
+    /// The transaction number (digits); sending the same number again is the same payment.
+    /// Default: a new number, unique on this host.
+    #[arg(long)]
+    pub transaction: Option<String>,
+    /// How long to wait for a final status, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub wait: u64,
+    /// Seconds between status checks. Default: 600, the protocol's documented minimum; 1 when
+    /// the endpoint is a qiwi sandbox (a loopback http:// URL answering GET /__sandbox/about).
+    #[arg(long)]
+    pub interval: Option<u64>,
 }
 
 /// Treezor commands.

@@ -55,11 +55,6 @@ impl Context {
         })
     }
 
-    /// Whether every family points at the embedded sandbox.
-    pub fn is_sandbox(&self) -> bool {
-        self.sandbox.is_some()
-    }
-
     /// Whether no family has any credential configured.
     pub fn nothing_configured(config: &ConfigArgs) -> bool {
         config.qiwi_token.is_none()

@@ -20,6 +20,10 @@ pub enum Failure {
     Partial(String),
     /// Anything else, such as a local I/O error (exit 1).
     Other(String),
+    /// A payment was not made: refused, or never sent; no money reached the recipient (exit 7).
+    NotPaid(String),
+    /// A payment's fate is unknown or it is still pending (exit 8).
+    PaymentUnknown(String),
 }
 
 impl Failure {
@@ -32,6 +36,8 @@ impl Failure {
             Failure::Service(_) => 4,
             Failure::Network(_) => 5,
             Failure::Decode(_) => 6,
+            Failure::NotPaid(_) => 7,
+            Failure::PaymentUnknown(_) => 8,
             Failure::Partial(_) => 9,
         })
     }
@@ -47,6 +53,8 @@ impl Failure {
             Failure::Decode(m) => Failure::Decode(wrap(m)),
             Failure::Partial(m) => Failure::Partial(wrap(m)),
             Failure::Other(m) => Failure::Other(wrap(m)),
+            Failure::NotPaid(m) => Failure::NotPaid(wrap(m)),
+            Failure::PaymentUnknown(m) => Failure::PaymentUnknown(wrap(m)),
         }
     }
 }
@@ -59,7 +67,9 @@ impl fmt::Display for Failure {
         | Failure::Network(m)
         | Failure::Decode(m)
         | Failure::Partial(m)
-        | Failure::Other(m)) = self;
+        | Failure::Other(m)
+        | Failure::NotPaid(m)
+        | Failure::PaymentUnknown(m)) = self;
         // One line, whatever the service put in its message.
         f.write_str(&m.replace(['\n', '\r'], " "))
     }

@@ -174,6 +174,8 @@ fn help_documents_the_exit_codes() {
     for line in [
         "3  authentication failed",
         "5  network failure",
+        "7  `agent pay`: the payment was not made",
+        "8  `agent pay`: the payment's fate is unknown",
         "9  partial failure",
         "QIWI_AGENT_PASSWORD",
         "TREEZOR_WALLET_IDS",
@@ -256,7 +258,7 @@ fn agent_pay_reports_progress_on_stderr_and_the_result_on_stdout() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(report["succeeded"], true);
+    assert_eq!(report["outcome"], "paid");
     assert_eq!(report["transaction"], "1234567890123456789");
     assert!(
         stderr(&output).contains("payment 1234567890123456789"),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use qiwi_agent::payout::WalletTopUp;
 use qiwi_agent::{
-    AgentClient, ConfirmOptions, Error, FundsSource, Outcome, PaymentState, PayoutAmount,
+    AgentClient, ConfirmOptions, Error, Fate, FundsSource, Outcome, PaymentState, PayoutAmount,
     StatusQuery, TransactionNumber, secrecy::SecretString,
 };
 use qiwi_sandbox::{Amount, Fault, FaultRule, Sandbox, SandboxConfig, demo};
@@ -229,4 +229,38 @@ async fn a_busy_result_code_and_lasting_faults_are_typed_errors() {
         client.ping().await.unwrap_err(),
         Error::Transport(_)
     ));
+}
+
+/// A server that takes the request and never answers: the attempt limits end the call, and the
+/// payment's fate is unknown, never failed.
+#[tokio::test]
+async fn a_payout_that_times_out_has_an_unknown_fate() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/xml/topup.jsp", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    let client = AgentClient::builder()
+        .terminal_id(demo::AGENT_TERMINAL_ID.parse().unwrap())
+        .password(SecretString::from(demo::AGENT_PASSWORD))
+        .endpoint(url)
+        .allow_http(true)
+        .retry(common::fast_retry())
+        .timeouts(common::tight_timeouts())
+        .build()
+        .unwrap();
+    let confirmation = client
+        .pay_and_confirm(
+            &top_up("900700", demo::AGENT_OTHER_WALLET, "1.00"),
+            &fast_confirm().timeout(Duration::ZERO),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(confirmation.outcome, Outcome::Pending { last_state: None }),
+        "{}",
+        confirmation.outcome
+    );
+    assert_eq!(confirmation.outcome.fate(), Fate::Unknown);
 }

@@ -43,6 +43,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/__sandbox/reset", post(reset_state))
         .route("/__sandbox/routes", get(routes))
+        .route("/__sandbox/about", get(about))
         .route("/__sandbox/treezor/operations", post(treezor_operation))
         .route("/__sandbox/treezor/expire-tokens", post(expire_tokens))
         .route("/__sandbox/healthz", get(|| async { "ok" }))
@@ -135,6 +136,15 @@ async fn reset_counts(State(shared): State<Arc<Shared>>) -> Response {
 async fn reset_state(State(shared): State<Arc<Shared>>) -> Response {
     shared.reset();
     respond::empty(StatusCode::NO_CONTENT)
+}
+
+/// GET /__sandbox/about: `{"sandbox": "qiwi-sandbox", "version": "…"}`, the emulator's way of
+/// saying that it is not a real service (the `qiwi` program then checks payments every second).
+pub(crate) async fn about() -> Response {
+    respond::json(
+        StatusCode::OK,
+        &json!({ "sandbox": "qiwi-sandbox", "version": env!("CARGO_PKG_VERSION") }),
+    )
 }
 
 /// GET /__sandbox/routes: the route names that fault rules and counts use.

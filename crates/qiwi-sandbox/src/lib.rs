@@ -34,6 +34,7 @@
 //! | `GET /__sandbox/requests` | `{"total": n, "unmatched": n, "routes": {"wallet.accounts.list": n, ...}}` |
 //! | `DELETE /__sandbox/requests` | resets the counts |
 //! | `GET /__sandbox/routes` | the route names ([`ROUTES`]) |
+//! | `GET /__sandbox/about` | `{"sandbox": "qiwi-sandbox", "version": "…"}`: says it is the emulator |
 //! | `POST /__sandbox/reset` | returns the state to the initial data |
 //! | `POST /__sandbox/treezor/operations` | `{"walletId": n, "type": "payin", "amount": "25.00"}` changes a Treezor balance |
 //! | `POST /__sandbox/treezor/expire-tokens` | expires every issued Treezor token |

@@ -93,6 +93,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     detail: String,
     attempts: u32,
+    sent: bool,
     host: Option<String>,
     #[source]
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
@@ -105,6 +106,7 @@ impl TransportError {
             kind,
             detail: detail.into(),
             attempts: 1,
+            sent: kind != TransportErrorKind::Connect,
             host: None,
             source: None,
         }
@@ -128,6 +130,17 @@ impl TransportError {
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.attempts = attempts;
         self
+    }
+
+    pub(crate) fn with_sent(mut self, sent: bool) -> Self {
+        self.sent = sent;
+        self
+    }
+
+    /// Whether the request may have reached the server: `false` only when no attempt got a
+    /// connection, so nothing was sent (a payment was certainly not made).
+    pub fn may_have_been_sent(&self) -> bool {
+        self.sent
     }
 
     /// What kind of failure this was.

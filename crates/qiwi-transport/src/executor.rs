@@ -165,11 +165,17 @@ impl Executor {
         budget: CallBudget,
     ) -> Result<Response, Error> {
         let mut attempt = 0u32;
+        // Whether any attempt so far got a connection (and so may have been processed).
+        let mut sent = false;
         loop {
             attempt += 1;
             let remaining = budget.remaining(self.clock.now());
             if remaining.is_zero() {
-                return Err(budget.spent(attempt - 1).with_host(&request.url).into());
+                return Err(budget
+                    .spent(attempt - 1)
+                    .with_sent(sent)
+                    .with_host(&request.url)
+                    .into());
             }
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
@@ -199,6 +205,9 @@ impl Executor {
                 }
                 Err(error) => (Outcome::Failed(error.kind()), None),
             };
+            sent |= result
+                .as_ref()
+                .map_or_else(|e| e.may_have_been_sent(), |_| true);
             let decision = retry::decide(
                 &self.retry,
                 request.idempotent,
@@ -213,7 +222,7 @@ impl Executor {
                     self.clock.sleep(wait).await;
                 }
                 Decision::Retry(_) | Decision::Stop(_) => {
-                    let result = result.map_err(|e| e.with_host(&request.url));
+                    let result = result.map_err(|e| e.with_sent(sent).with_host(&request.url));
                     return finish(result, attempt, retry_after, decision);
                 }
             }

@@ -177,6 +177,31 @@ async fn transport_failures_are_retried_for_reads_only() {
     );
 }
 
+/// A payment needs to know whether a failed call may have reached the server: only when no
+/// attempt got a connection was nothing sent.
+#[tokio::test]
+async fn a_call_says_whether_any_attempt_may_have_been_sent() {
+    let sent = |err: &Error| match err {
+        Error::Transport(e) => e.may_have_been_sent(),
+        other => panic!("{other:?}"),
+    };
+    let refused = || Reply::Fail(TransportErrorKind::Connect);
+    let clock = ManualClock::new();
+    let transport = ScriptedTransport::new([refused(), refused(), refused()]);
+    let exec = executor(Arc::new(transport.clone()), &clock);
+    let idempotent_post = post().idempotent(true);
+    let err = exec.send(&idempotent_post).await.unwrap_err();
+    assert!(!sent(&err), "three refused connections: nothing sent");
+    assert_eq!(transport.count(), 3);
+
+    // A reset first, then refused connections: the first attempt may have been processed.
+    transport.push(Reply::Fail(TransportErrorKind::Reset));
+    transport.push(refused());
+    transport.push(refused());
+    let err = exec.send(&idempotent_post).await.unwrap_err();
+    assert!(sent(&err), "{err}");
+}
+
 #[tokio::test]
 async fn limits_and_waits_of_duration_max_neither_panic_nor_hang() {
     let never = NeverRespond::default();

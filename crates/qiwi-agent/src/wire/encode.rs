@@ -122,10 +122,26 @@ pub(crate) fn check_deposit(
     doc.finish()
 }
 
+/// A payout's currency: one of the ISO-4217 codes this crate knows, so that a typo (`XYZ`) is
+/// refused here rather than sent with money attached.
+fn payout_currency(what: &'static str, ccy: &Currency) -> Result<String, Error> {
+    if !ccy.is_known() {
+        return Err(InvalidValue::new(
+            what,
+            format!(
+                "{:?} is not an ISO-4217 currency code known to this client",
+                ccy.code()
+            ),
+        )
+        .into());
+    }
+    currency(what, ccy)
+}
+
 pub(crate) fn pay(credentials: &Credentials, payout: &Payout) -> Result<Vec<u8>, Error> {
-    let from_ccy = currency("source currency", &payout.from_currency)?;
+    let from_ccy = payout_currency("source currency", &payout.from_currency)?;
     let to_ccy = match &payout.to_currency {
-        Some(c) => Some(currency("currency", c)?),
+        Some(c) => Some(payout_currency("currency", c)?),
         None => None,
     };
     let mut doc = Document::new("pay", credentials)?;

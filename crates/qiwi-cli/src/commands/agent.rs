@@ -1,20 +1,13 @@
 //! `qiwi agent ...`: the QIWI top-up agent XML protocol.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use qiwi_agent::payout::WalletTopUp;
-use qiwi_agent::{
-    AgentClient, Balances, ConfirmOptions, FundsSource, Outcome, Payment, PayoutAmount,
-    StatusQuery, TransactionNumber,
-};
-use qiwi_types::{Currency, WalletNumber};
-use serde::Serialize;
+use qiwi_agent::{AgentClient, Balances, Payment, StatusQuery, TransactionNumber};
+use qiwi_types::WalletNumber;
 
 use crate::cli::AgentCommand;
 use crate::commands::balances::Row;
 use crate::context::{Context, allow_http_for, required, required_secret};
 use crate::failure::Failure;
-use crate::output::{Output, notice};
+use crate::output::Output;
 use crate::table::{Align, Table};
 
 /// An agent client from the context's settings.
@@ -86,63 +79,8 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
                 t
             })
         }
-        AgentCommand::Pay {
-            wallet,
-            amount,
-            currency,
-            transaction,
-            wait,
-            interval,
-        } => {
-            let wallet = parse_wallet(&wallet)?;
-            let amount = PayoutAmount::parse(&amount)?;
-            let transaction = match transaction {
-                Some(t) => TransactionNumber::parse(&t)?,
-                None => fresh_transaction_number()?,
-            };
-            let payout = WalletTopUp::new(transaction, wallet, amount, FundsSource::NonCash)
-                .currency(Currency::parse(&currency));
-            let interval = interval.unwrap_or(if ctx.is_sandbox() { 1 } else { 600 });
-            let options = ConfirmOptions::new()
-                .interval(Duration::from_secs(interval))
-                .timeout(Duration::from_secs(wait))
-                .on_progress(|progress| notice(&progress.to_string()));
-            let confirmation = client.pay_and_confirm(&payout.into(), &options).await?;
-            let report = PayReport {
-                transaction: confirmation.transaction_number.to_string(),
-                outcome: confirmation.outcome.to_string(),
-                succeeded: confirmation.outcome.is_success(),
-                payment: confirmation.payment.clone(),
-            };
-            out.emit(&report, || {
-                let mut t = Table::new(&[
-                    ("TRANSACTION", Align::Left),
-                    ("OUTCOME", Align::Left),
-                    ("TXN ID", Align::Left),
-                ]);
-                let txn_id = report.payment.as_ref().and_then(|p| p.txn_id.clone());
-                t.row(vec![
-                    report.transaction.clone(),
-                    report.outcome.clone(),
-                    txn_id.unwrap_or_default(),
-                ]);
-                t
-            })?;
-            match confirmation.outcome {
-                Outcome::Succeeded => Ok(()),
-                Outcome::Pending { .. } => {
-                    notice(&format!(
-                        "payment {} is not final yet; check it later with `qiwi agent status`, or send it again with --transaction {}",
-                        report.transaction, report.transaction
-                    ));
-                    Ok(())
-                }
-                Outcome::Stopped(error) => Err(Failure::from(error).context("payment")),
-                other => Err(Failure::Service(format!(
-                    "payment {}: {other}",
-                    report.transaction
-                ))),
-            }
+        AgentCommand::Pay(args) => {
+            super::agent_pay::run(&client, ctx.config().agent_url.as_deref(), out, args).await
         }
         AgentCommand::Status {
             account,
@@ -163,27 +101,8 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
     }
 }
 
-/// The `--json` form of `qiwi agent pay`.
-#[derive(Debug, Serialize)]
-struct PayReport {
-    transaction: String,
-    outcome: String,
-    succeeded: bool,
-    payment: Option<Payment>,
-}
-
-fn parse_wallet(text: &str) -> Result<WalletNumber, Failure> {
+pub(crate) fn parse_wallet(text: &str) -> Result<WalletNumber, Failure> {
     WalletNumber::parse(text).map_err(|e| Failure::Usage(format!("wallet {text:?}: {e}")))
-}
-
-/// A transaction number from the clock: unique per millisecond, increasing, and printed so the
-/// payment can be checked or sent again with `--transaction`.
-fn fresh_transaction_number() -> Result<TransactionNumber, Failure> {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|e| Failure::Other(format!("the system clock is before 1970: {e}")))?
-        .as_millis();
-    Ok(TransactionNumber::from_u128(millis)?)
 }
 
 fn balances_table(balances: &Balances) -> Table {

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 pub mod agent;
+pub mod agent_pay;
 pub mod balances;
 pub mod sandbox;
 pub mod treezor;

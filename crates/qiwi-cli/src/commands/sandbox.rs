@@ -29,11 +29,11 @@ pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
     let sandbox = qiwi_sandbox::bind(listen, config)
         .await
         .map_err(|e| Failure::Other(format!("could not listen on {listen}: {e}")))?;
+    let waiting = |e| Failure::Other(format!("could not wait for a stop signal: {e}"));
+    let stop = stop_signal().map_err(waiting)?;
     out.write(&format!("{}\n", sandbox.credentials_banner()))?;
     notice("press Ctrl-C to stop");
-    stop_signal()
-        .await
-        .map_err(|e| Failure::Other(format!("could not wait for a stop signal: {e}")))?;
+    stop.await.map_err(waiting)?;
     notice("stopping");
     sandbox
         .shutdown()
@@ -41,18 +41,22 @@ pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
         .map_err(|e| Failure::Other(format!("sandbox shutdown: {e}")))
 }
 
-/// Waits for Ctrl-C, or on Unix also for SIGTERM (how service managers stop a process).
-async fn stop_signal() -> std::io::Result<()> {
+/// Ctrl-C, or on Unix also SIGTERM (how service managers stop a process). SIGTERM is caught
+/// from this call on, so one sent as soon as the banner is read is not lost.
+fn stop_signal() -> std::io::Result<impl Future<Output = std::io::Result<()>>> {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result,
-            _ = term.recv() => Ok(()),
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    Ok(async move {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                result = tokio::signal::ctrl_c() => result,
+                _ = term.recv() => Ok(()),
+            }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
-    }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })
 }
