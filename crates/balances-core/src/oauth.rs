@@ -16,8 +16,8 @@ use std::time::{Duration, SystemTime};
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, SecretString,
-    StatusCode, header,
+    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Scrubber,
+    SecretString, StatusCode, header,
 };
 use serde::Deserialize;
 use url::Url;
@@ -125,6 +125,8 @@ impl Auth {
 /// The shared token and the lock that makes one task at a time renew it.
 pub(crate) struct TokenCache {
     credentials: ClientCredentials,
+    /// Learns each token obtained, so that errors are scrubbed of it.
+    secrets: Scrubber,
     token_url: Url,
     state: Mutex<TokenState>,
     renewal: tokio::sync::Mutex<()>,
@@ -147,9 +149,10 @@ struct Cached {
 }
 
 impl TokenCache {
-    pub(crate) fn new(credentials: ClientCredentials, token_url: Url) -> Self {
+    pub(crate) fn new(credentials: ClientCredentials, token_url: Url, secrets: Scrubber) -> Self {
         Self {
             credentials,
+            secrets,
             token_url,
             state: Mutex::default(),
             renewal: tokio::sync::Mutex::new(()),
@@ -240,7 +243,9 @@ impl TokenCache {
             .send(&request)
             .await
             .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
-        AccessToken::decode(response.status, &response.body)
+        let answer = AccessToken::decode(response.status, &response.body)?;
+        self.secrets.rotate(answer.token.expose());
+        Ok(answer)
     }
 }
 

@@ -8,7 +8,7 @@ use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
     BaseUrl, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request, Response,
-    RetryPolicy, SecretString, Timeouts, Transport, header,
+    RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -46,7 +46,8 @@ pub struct WalletClient {
 struct Inner {
     executor: Executor,
     base: BaseUrl,
-    token: BearerToken,
+    /// Cuts the token out of every error.
+    secrets: Scrubber,
     /// `Bearer <token>`, formatted once (marked sensitive).
     authorization: HeaderValue,
     wallet: WalletNumber,
@@ -156,7 +157,7 @@ impl WalletClient {
             .send(&request)
             .instrument(span)
             .await
-            .map_err(|e| from_transport(e, endpoint, self.inner.token.expose()))
+            .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
     }
 
     /// Sends a request and decodes its JSON answer.
@@ -166,7 +167,7 @@ impl WalletClient {
         endpoint: Endpoint,
     ) -> Result<T, Error> {
         let response = self.send(request, endpoint).await?;
-        Ok(json::decode(&response)?)
+        json::decode(&response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
     }
 }
 
@@ -198,7 +199,7 @@ impl fmt::Debug for WalletClientBuilder {
         f.debug_struct("WalletClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
             .field("wallet", &self.wallet)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_url(&self.base_url))
             .field("allow_http", &self.allow_http)
             .field("http", &self.http)
             .field("balance_refresh_attempts", &self.balance_refresh_attempts)
@@ -369,7 +370,7 @@ impl WalletClientBuilder {
                 executor,
                 base,
                 authorization: token.header_value(),
-                token,
+                secrets: Scrubber::new([token.expose()]),
                 wallet,
                 balance_refresh_attempts: self.balance_refresh_attempts,
             }),
