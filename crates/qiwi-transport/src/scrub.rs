@@ -5,8 +5,9 @@
 //! there into messages, `Debug` output and logs. A [`Scrubber`] knows the secrets of one client
 //! and cuts each of them out of an error in every form a request or an echo may carry it: as
 //! is, JSON-escaped (`\"`, `\/`, `\u00e9`), XML-escaped (`&amp;`, `&#233;`, `&#xE9;`),
-//! percent-encoded (`%20` or `+` for a space, either hex case), in any mix of these, and Base64
-//! (standard or URL-safe alphabet, of the secret alone or of `id:secret` as in HTTP Basic).
+//! percent-encoded (`%20` or `+` for a space, either hex case), in any mix of these up to two
+//! layers deep (an XML request quoted in a JSON error body), and Base64 (standard or URL-safe
+//! alphabet, of the secret alone or of `id:secret` as in HTTP Basic).
 //!
 //! A secret shorter than [`MIN_CUT_LEN`] characters cannot be cut out of a text without
 //! mangling it (a one-letter token is in most words), so a text that holds one is withheld
@@ -54,7 +55,7 @@ struct Tokens {
     previous: Vec<Needle>,
 }
 
-/// One text to find: a secret or one of its Base64 forms.
+/// One text to find: a secret or one of its Base64 forms, with `+` written as a space.
 struct Needle(SecretString);
 
 impl Needle {
@@ -67,7 +68,7 @@ impl Needle {
             .into_iter()
             .flatten()
             .filter(|text| !text.is_empty())
-            .map(|text| Needle(SecretString::from(text)))
+            .map(|text| Needle(SecretString::from(text.replace('+', " "))))
     }
 
     fn text(&self) -> &str {
@@ -153,139 +154,213 @@ impl Scrubber {
 }
 
 /// The text with every needle cut out, or `None` when it held none.
+///
+/// The needles are looked for in the text as it is, then with one layer of escapes decoded,
+/// then with two (an XML request quoted in a JSON error body); a match in a decoded view cuts
+/// out the escapes it was decoded from. A `+` and a space are taken as the same character (the
+/// form encoding of a space), in the needles and in the text.
 fn scrub(text: &[u8], needles: &[&Needle]) -> Option<Vec<u8>> {
-    if needles
-        .iter()
-        .filter(|n| n.is_short())
-        .any(|n| (0..text.len()).any(|at| match_at(text, at, n.text()).is_some()))
-    {
-        return Some(REDACTED.as_bytes().to_vec());
-    }
-    let mut clean = Vec::new();
-    let (mut copied, mut at) = (0, 0);
-    while at < text.len() {
-        // The longest form found here, so that no tail of a longer one is left behind.
-        match needles.iter().filter_map(|n| match_at(text, at, n.text())).max() {
-            Some(end) => {
-                clean.extend_from_slice(&text[copied..at]);
-                clean.extend_from_slice(REDACTED.as_bytes());
-                (copied, at) = (end, end);
-            }
-            None => at += 1,
+    let mut views = vec![View {
+        bytes: Cow::Borrowed(text),
+        escapes: Vec::new(),
+    }];
+    for _ in 0..DEPTH {
+        match views.last().and_then(View::decoded) {
+            Some(view) => views.push(view),
+            None => break,
         }
     }
-    if copied == 0 {
+    let mut cuts = Vec::new();
+    for (depth, view) in views.iter().enumerate() {
+        let haystack = same_plus_and_space(&view.bytes);
+        for needle in needles {
+            let len = needle.text().len();
+            let mut found = memchr::memmem::find_iter(&haystack, needle.text().as_bytes())
+                .map(|at| source(&views[..=depth], at, at + len));
+            if needle.is_short() {
+                if found.next().is_some() {
+                    return Some(REDACTED.as_bytes().to_vec());
+                }
+            } else {
+                cuts.extend(found);
+            }
+        }
+    }
+    if cuts.is_empty() {
         return None;
+    }
+    cuts.sort_unstable();
+    let mut clean = Vec::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, end) in cuts {
+        // Overlapping cuts (a form found in two views) make one.
+        if start >= copied {
+            clean.extend_from_slice(&text[copied..start]);
+            clean.extend_from_slice(REDACTED.as_bytes());
+        }
+        copied = copied.max(end);
     }
     clean.extend_from_slice(&text[copied..]);
     Some(clean)
 }
 
-/// Where the longest form of `needle` starting at `at` ends, each of its characters written as
-/// is or escaped in any of the ways [`encoded_len`] reads.
-///
-/// A character may be read two ways (a `&` as is, or `&amp;`), so every position a prefix of
-/// the needle can end at is followed; there are few, each character's forms being short.
-fn match_at(text: &[u8], at: usize, needle: &str) -> Option<usize> {
-    let mut chars = needle.chars();
-    let first = chars.next()?;
-    let rest = &text[at..];
-    // Most positions are refused here, before anything is allocated.
-    let mut ends: Vec<usize> = [literal_len(rest, first), encoded_len(rest, first)]
-        .into_iter()
-        .flatten()
-        .map(|len| at + len)
-        .collect();
-    for c in chars {
-        if ends.is_empty() {
-            return None;
-        }
-        let mut next = Vec::with_capacity(ends.len());
-        for end in ends {
-            let rest = &text[end..];
-            for len in [literal_len(rest, c), encoded_len(rest, c)].into_iter().flatten() {
-                if !next.contains(&(end + len)) {
-                    next.push(end + len);
-                }
+/// How many layers of escapes are decoded.
+const DEPTH: usize = 2;
+
+/// `text` with every `+` read as a space.
+fn same_plus_and_space(text: &[u8]) -> Cow<'_, [u8]> {
+    if text.contains(&b'+') {
+        Cow::Owned(
+            text.iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// The text (first of `views`), or a view of it with one more layer of escapes decoded.
+struct View<'t> {
+    bytes: Cow<'t, [u8]>,
+    /// Where the escapes decoded from the view before this one are, in both, in order.
+    escapes: Vec<Escape>,
+}
+
+/// One escape decoded: `len` bytes at `at` in a view, from `from_len` bytes at `from` in the
+/// view before it.
+struct Escape {
+    at: usize,
+    len: usize,
+    from: usize,
+    from_len: usize,
+}
+
+/// The range of the text that bytes `start..end` of the last of `views` came from.
+fn source(views: &[View<'_>], start: usize, end: usize) -> (usize, usize) {
+    let (mut start, mut end) = (start, end);
+    for view in views.iter().skip(1).rev() {
+        (start, end) = (view.origin(start).0, view.origin(end - 1).1);
+    }
+    (start, end)
+}
+
+impl View<'_> {
+    /// The range of the view before this one that byte `at` came from.
+    fn origin(&self, at: usize) -> (usize, usize) {
+        let after = self.escapes.partition_point(|e| e.at <= at);
+        match after.checked_sub(1).map(|i| &self.escapes[i]) {
+            None => (at, at + 1),
+            Some(e) if at < e.at + e.len => (e.from, e.from + e.from_len),
+            Some(e) => {
+                let from = e.from + e.from_len + (at - e.at - e.len);
+                (from, from + 1)
             }
         }
-        ends = next;
     }
-    ends.into_iter().max()
+
+    /// This view with one layer of escapes decoded, or `None` when it holds none: `%XX`; JSON
+    /// `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t` and `\uXXXX` (surrogate pairs
+    /// joined); XML `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#NNN;` and `&#xHHH;`. Hex
+    /// digits in either case.
+    fn decoded(&self) -> Option<View<'static>> {
+        let text = &self.bytes[..];
+        let mut bytes = Vec::new();
+        let mut escapes = Vec::new();
+        let mut copied = 0;
+        let mut at = 0;
+        while let Some(next) = memchr::memchr3(b'%', b'\\', b'&', &text[at..]) {
+            at += next;
+            let Some((len, decoded)) = unescape(&text[at..]) else {
+                at += 1;
+                continue;
+            };
+            bytes.extend_from_slice(&text[copied..at]);
+            let mut utf8 = [0; 4];
+            let out: &[u8] = match &decoded {
+                Decoded::Byte(byte) => std::slice::from_ref(byte),
+                Decoded::Char(c) => c.encode_utf8(&mut utf8).as_bytes(),
+            };
+            escapes.push(Escape {
+                at: bytes.len(),
+                len: out.len(),
+                from: at,
+                from_len: len,
+            });
+            bytes.extend_from_slice(out);
+            at += len;
+            copied = at;
+        }
+        if escapes.is_empty() {
+            return None;
+        }
+        bytes.extend_from_slice(&text[copied..]);
+        Some(View {
+            bytes: Cow::Owned(bytes),
+            escapes,
+        })
+    }
 }
 
-fn literal_len(text: &[u8], c: char) -> Option<usize> {
-    let mut buffer = [0; 4];
-    let raw = c.encode_utf8(&mut buffer).as_bytes();
-    text.starts_with(raw).then_some(raw.len())
+enum Decoded {
+    Byte(u8),
+    Char(char),
 }
 
-/// The length of `c` escaped at the start of `text`: percent-encoded, JSON- or XML-escaped.
-fn encoded_len(text: &[u8], c: char) -> Option<usize> {
+/// The escape at the start of `text`: its length and what it stands for.
+fn unescape(text: &[u8]) -> Option<(usize, Decoded)> {
     match *text.first()? {
-        b'%' => percent_len(text, c),
-        b'+' if c == ' ' => Some(1),
-        b'\\' => json_len(text, c),
-        b'&' => xml_len(text, c),
-        _ => None,
-    }
-}
-
-/// `%XX` for each byte of the character, in either hex case.
-fn percent_len(text: &[u8], c: char) -> Option<usize> {
-    let mut buffer = [0; 4];
-    let raw = c.encode_utf8(&mut buffer).as_bytes();
-    for (i, byte) in raw.iter().enumerate() {
-        let escape = text.get(i * 3..i * 3 + 3)?;
-        if escape[0] != b'%' || hex(&escape[1..])? != u32::from(*byte) {
-            return None;
+        b'%' => Some((3, Decoded::Byte(u8::try_from(hex(text.get(1..3)?)?).ok()?))),
+        b'\\' => {
+            let short = match *text.get(1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => return json_unicode(text),
+                _ => return None,
+            };
+            Some((2, Decoded::Char(short)))
         }
+        b'&' => xml_reference(text),
+        _ => None,
     }
-    Some(raw.len() * 3)
 }
 
-/// `\"`, `\\`, `\/`, `\n` and the other short escapes, or `\uXXXX` (a surrogate pair beyond
-/// the Basic Multilingual Plane), in either hex case.
-fn json_len(text: &[u8], c: char) -> Option<usize> {
-    let short = match c {
-        '"' => Some(b'"'),
-        '\\' => Some(b'\\'),
-        '/' => Some(b'/'),
-        '\u{8}' => Some(b'b'),
-        '\u{c}' => Some(b'f'),
-        '\n' => Some(b'n'),
-        '\r' => Some(b'r'),
-        '\t' => Some(b't'),
-        _ => None,
+/// `\uXXXX`, or a surrogate pair `\uD83D\uDE00`.
+fn json_unicode(text: &[u8]) -> Option<(usize, Decoded)> {
+    let unit = |at: usize| {
+        text.get(at..at + 2)
+            .filter(|p| p == b"\\u")
+            .and_then(|_| hex(text.get(at + 2..at + 6)?))
     };
-    if short.is_some() && text.get(1).copied() == short {
-        return Some(2);
+    let first = unit(0)?;
+    if let Some(c) = char::from_u32(first) {
+        return Some((6, Decoded::Char(c)));
     }
-    let mut units = [0; 2];
-    let mut end = 0;
-    for unit in c.encode_utf16(&mut units).iter() {
-        let escape = text.get(end..end + 6)?;
-        if &escape[..2] != b"\\u" || hex(&escape[2..])? != u32::from(*unit) {
-            return None;
+    let second = unit(6)?;
+    let c = char::decode_utf16([u16::try_from(first).ok()?, u16::try_from(second).ok()?])
+        .next()?
+        .ok()?;
+    Some((12, Decoded::Char(c)))
+}
+
+/// A predefined XML entity or a character reference.
+fn xml_reference(text: &[u8]) -> Option<(usize, Decoded)> {
+    for (entity, c) in [
+        (&b"&amp;"[..], '&'),
+        (b"&lt;", '<'),
+        (b"&gt;", '>'),
+        (b"&quot;", '"'),
+        (b"&apos;", '\''),
+    ] {
+        if text.starts_with(entity) {
+            return Some((entity.len(), Decoded::Char(c)));
         }
-        end += 6;
-    }
-    Some(end)
-}
-
-/// A predefined entity (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`) or a character reference
-/// (`&#233;`, `&#xE9;`).
-fn xml_len(text: &[u8], c: char) -> Option<usize> {
-    let entity: Option<&[u8]> = match c {
-        '&' => Some(b"&amp;"),
-        '<' => Some(b"&lt;"),
-        '>' => Some(b"&gt;"),
-        '"' => Some(b"&quot;"),
-        '\'' => Some(b"&apos;"),
-        _ => None,
-    };
-    if let Some(entity) = entity.filter(|e| text.starts_with(e)) {
-        return Some(entity.len());
     }
     let rest = text.strip_prefix(b"&#")?;
     let (radix, skip) = match rest.first() {
@@ -302,13 +377,18 @@ fn xml_len(text: &[u8], c: char) -> Option<usize> {
     if len == 0 || len > 8 || digits.get(len) != Some(&b';') {
         return None;
     }
-    let value = u32::from_str_radix(std::str::from_utf8(&digits[..len]).ok()?, radix).ok()?;
-    (value == u32::from(c)).then_some(2 + skip + len + 1)
+    let digits = std::str::from_utf8(&digits[..len]).ok()?;
+    let code = if radix == 16 {
+        hex(digits.as_bytes())?
+    } else {
+        digits.parse().ok()?
+    };
+    Some((2 + skip + len + 1, Decoded::Char(char::from_u32(code)?)))
 }
 
-/// The value of hex digits (no sign, unlike `from_str_radix`).
+/// The value of hex digits (no sign, unlike `from_str_radix` alone).
 fn hex(digits: &[u8]) -> Option<u32> {
-    if !digits.iter().all(u8::is_ascii_hexdigit) {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_hexdigit) {
         return None;
     }
     u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use qiwi_transport::test_util::echo::{encodings, json_escaped, leaks, xml_escaped};
+use qiwi_transport::test_util::echo::{encodings, json_escaped, leaks, shown, xml_escaped};
 use qiwi_transport::{
     Bytes, DecodeError, Error, Scrub, Scrubber, ServiceError, StatusCode, TransportError,
     TransportErrorKind, redact_url,
@@ -39,6 +39,15 @@ fn nested_and_repeated_forms_are_cut_out() {
         "<extra>[REDACTED]</extra>",
         "{nested}"
     );
+    // Two layers: a JSON body quoted in another, a JSON body quoted in XML.
+    for layered in [
+        json_escaped(&json_escaped(SECRET)),
+        xml_escaped(&json_escaped(SECRET)),
+        json_escaped(&xml_escaped(&json_escaped(SECRET))),
+    ] {
+        let clean = scrubber.scrub_str(&layered);
+        assert_eq!(clean, "[REDACTED]", "{layered}");
+    }
     let twice = format!("{SECRET}{SECRET}, {SECRET}");
     assert_eq!(scrubber.scrub_str(&twice), "[REDACTED][REDACTED], [REDACTED]");
 }
@@ -135,13 +144,7 @@ fn every_transport_error_is_scrubbed_in_display_and_debug() {
     for error in errors {
         let before = format!("{error} {error:?}");
         assert!(!leaks(&before, &[SECRET]).is_empty(), "{before}");
-        let error = error.scrubbed(&scrubber);
-        let mut shown = format!("{error} {error:?}");
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            shown.push_str(&format!(" {cause} {cause:?}"));
-            source = cause.source();
-        }
+        let shown = shown(&error.scrubbed(&scrubber));
         assert!(leaks(&shown, &[SECRET]).is_empty(), "{shown}");
         assert!(shown.contains("[REDACTED]"), "{shown}");
     }

@@ -2,9 +2,54 @@
 //! scrubbed error must not show. The encoders here are written apart from the scrubber's
 //! search, so that a test checks one against the other.
 
+use std::sync::{Arc, Mutex, PoisonError};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use http::HeaderMap;
+
+/// A server or proxy that reflects every request it has seen, each in every form of
+/// [`encodings`], followed by the credentials it was told about in Base64: each alone, and
+/// joined by `:` as an HTTP Basic header.
+///
+/// ```
+/// use qiwi_transport::test_util::echo::EchoLog;
+/// let log = EchoLog::new(&["id", "secret"]);
+/// let body = log.reflect("GET", "http://127.0.0.1/x?token=t", &Default::default(), b"");
+/// assert!(body.contains("GET http://127.0.0.1/x?token=t"));
+/// assert!(body.contains("Authorization: Basic aWQ6c2VjcmV0"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct EchoLog {
+    seen: Arc<Mutex<Vec<String>>>,
+    credentials: Vec<String>,
+}
+
+impl EchoLog {
+    /// A log that also shows `credentials` in Base64.
+    pub fn new(credentials: &[&str]) -> Self {
+        Self {
+            seen: Arc::default(),
+            credentials: credentials.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    /// Records a request and returns everything seen so far, reflected.
+    pub fn reflect(&self, method: &str, url: &str, headers: &HeaderMap, body: &[u8]) -> String {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.push(request_text(method, url, headers, body));
+        let mut out: Vec<String> = seen.iter().flat_map(|text| encodings(text)).collect();
+        for credential in &self.credentials {
+            out.push(STANDARD.encode(credential));
+            out.push(URL_SAFE.encode(credential));
+        }
+        if !self.credentials.is_empty() {
+            let joined = self.credentials.join(":");
+            out.push(format!("Authorization: Basic {}", STANDARD.encode(joined)));
+        }
+        out.join("\n")
+    }
+}
 
 /// The request as an echo shows it: request line, headers and body.
 pub fn request_text(method: &str, url: &str, headers: &HeaderMap, body: &[u8]) -> String {
@@ -49,6 +94,17 @@ pub fn encodings(text: &str) -> Vec<String> {
         }
     }
     unique
+}
+
+/// Everything an error shows: its `Display` and `Debug`, and those of every source under it.
+pub fn shown(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = format!("{error}\n{error:?}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!("\n{cause}\n{cause:?}"));
+        source = cause.source();
+    }
+    text
 }
 
 /// The forms of `secrets` (from [`encodings`]) found in `shown`; empty when nothing leaks.
