@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 
 use qiwi_sandbox::{Sandbox, SandboxConfig, demo};
+use qiwi_transport::BaseUrl;
 use secrecy::SecretString;
 
 use crate::cli::ConfigArgs;
@@ -118,6 +119,20 @@ pub fn required_secret(
     variable: &str,
 ) -> Result<SecretString, Failure> {
     required(value, flag, variable).map(|v| SecretString::from(v.to_owned()))
+}
+
+/// A base URL setting, checked here so that an error names the setting. The message shows the
+/// URL without its credentials or query, and nothing of a value that is not a URL.
+pub fn base_url<'a>(value: &'a str, flag: &str, variable: &str) -> Result<&'a str, Failure> {
+    BaseUrl::parse_with(value, allow_http_for(value))
+        .map(|_| value)
+        .map_err(|e| Failure::Usage(format!("{variable} (--{flag}): {e}")))
+}
+
+/// A usage failure for a setting whose value is refused: it names the setting and what is
+/// expected, never the value (a secret pasted into the wrong variable must not be printed).
+pub fn bad_setting(flag: &str, variable: &str, expected: &str) -> Failure {
+    Failure::Usage(format!("{variable} (--{flag}) must be {expected}"))
 }
 
 /// Whether plain `http://` may be used for `url`: only for loopback hosts.

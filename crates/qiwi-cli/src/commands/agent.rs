@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use crate::cli::AgentCommand;
 use crate::commands::balances::Row;
-use crate::context::{Context, allow_http_for, required, required_secret};
+use crate::context::{
+    Context, allow_http_for, bad_setting, base_url, required, required_secret,
+};
 use crate::failure::Failure;
 use crate::output::{Output, notice};
 use crate::table::{Align, Table};
@@ -26,9 +28,11 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         "QIWI_AGENT_TERMINAL",
     )?;
     let terminal: u64 = terminal.trim().parse().map_err(|_| {
-        Failure::Usage(format!(
-            "QIWI_AGENT_TERMINAL must be a number, not {terminal:?}"
-        ))
+        bad_setting(
+            "agent-terminal",
+            "QIWI_AGENT_TERMINAL",
+            "a number (the terminal id)",
+        )
     })?;
     let password = required_secret(
         &config.agent_password,
@@ -39,9 +43,8 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         .terminal_id(terminal)
         .password(password);
     if let Some(url) = &config.agent_url {
-        builder = builder
-            .endpoint(url.as_str())
-            .allow_http(allow_http_for(url));
+        let url = base_url(url, "agent-url", "QIWI_AGENT_URL")?;
+        builder = builder.endpoint(url).allow_http(allow_http_for(url));
     }
     Ok(builder.build()?)
 }

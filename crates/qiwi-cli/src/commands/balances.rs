@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::commands::{agent, treezor, wallet};
-use crate::context::Context;
+use crate::context::{Context, bad_setting};
 use crate::failure::Failure;
 use crate::output::{Output, notice};
 use crate::table::{Align, Table};
@@ -119,12 +119,21 @@ async fn treezor_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
         let ids = config
             .treezor_wallet_ids
             .iter()
-            .map(|id| treezor::parse_wallet(id.trim()))
+            .map(|id| {
+                balances_core::WalletId::parse(id).map_err(|_| {
+                    bad_setting(
+                        "treezor-wallet-ids",
+                        "TREEZOR_WALLET_IDS",
+                        "wallet ids: numbers, comma-separated",
+                    )
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         client.wallet_balances(&ids).await?
     } else if let Some(user) = &config.treezor_user_id {
-        let user = balances_core::UserId::parse(user)
-            .map_err(|e| Failure::Usage(format!("TREEZOR_USER_ID: {e}")))?;
+        let user = balances_core::UserId::parse(user).map_err(|_| {
+            bad_setting("treezor-user-id", "TREEZOR_USER_ID", "a user id: a number")
+        })?;
         client.user_balances(user).await?
     } else {
         return Err(Failure::Usage(
