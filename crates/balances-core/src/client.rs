@@ -29,6 +29,15 @@ pub enum BalancesQuery {
     User(UserId),
 }
 
+impl fmt::Display for BalancesQuery {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BalancesQuery::Wallet(id) => write!(f, "wallet {id}"),
+            BalancesQuery::User(id) => write!(f, "user {id}"),
+        }
+    }
+}
+
 /// A client for Treezor's balance endpoints.
 ///
 /// Cheap to clone; clones share the connection pool and the access token. Built with
@@ -118,7 +127,8 @@ impl BalancesClient {
     ///
     /// # Errors
     /// [`Error`]: authentication, not found, validation, rate limited, server errors from the
-    /// answer, transport failures, or a body that is not a balance list.
+    /// answer, transport failures, or a body that is not a balance list. A wallet whose answer
+    /// lists no balance is [`Error::NotFound`] (a user may have no wallet: that is an empty list).
     ///
     /// ```no_run
     /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
@@ -136,15 +146,24 @@ impl BalancesClient {
                 .append_pair("walletId", &id.to_string()),
             BalancesQuery::User(id) => url.query_pairs_mut().append_pair("userId", &id.to_string()),
         };
-        let answer: Balances = self.get(url, BALANCES_ROUTE, BALANCES_OPERATION).await?;
+        let answer: Balances = self
+            .get(url, BALANCES_ROUTE, BALANCES_OPERATION)
+            .await
+            .map_err(|e| e.about(query))?;
+        if answer.balances.is_empty() && matches!(query, BalancesQuery::Wallet(_)) {
+            return Err(Error::NotFound {
+                query: Some(query),
+                answer: None,
+            });
+        }
         Ok(answer.balances)
     }
 
     /// The balance of one wallet (`GET /v1/balances?walletId=`).
     ///
     /// # Errors
-    /// As [`balances`](Self::balances), and [`Error::Decode`] when the answer does not hold
-    /// exactly one balance, for that wallet.
+    /// As [`balances`](Self::balances) ([`Error::NotFound`] for a wallet Treezor does not list),
+    /// and [`Error::Decode`] when the answer holds several balances or another wallet's.
     ///
     /// ```no_run
     /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
@@ -249,7 +268,9 @@ impl BalancesClient {
                 url.query_pairs_mut().extend_pairs(pairs);
             }
         }
-        self.get(url, HISTORY_ROUTE, HISTORY_OPERATION).await
+        self.get(url, HISTORY_ROUTE, HISTORY_OPERATION)
+            .await
+            .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
     }
 
     async fn get<T: DeserializeOwned>(

@@ -4,9 +4,10 @@ use std::fmt;
 use std::time::Duration;
 
 use qiwi_transport::{
-    DecodeError, NotSentError, Scrub, Scrubber, ServiceError, StatusCode, TransportError,
+    DecodeError, NotSentError, Scrub, Scrubber, ServiceError, StatusCode, TransportError, excerpt,
 };
 
+use crate::BalancesQuery;
 use crate::error_body::ErrorEntry;
 
 /// What went wrong with a call to Treezor.
@@ -37,9 +38,15 @@ pub enum Error {
         "permission denied: {0}; the token's scope does not allow this endpoint (balances need read_only or read_write)"
     )]
     PermissionDenied(Box<ApiError>),
-    /// The wallet, the user or the endpoint does not exist (404).
-    #[error("not found: {0}; check the id and that it belongs to this environment")]
-    NotFound(Box<ApiError>),
+    /// The wallet, the user or the endpoint does not exist: a 404, or an answer that lists no
+    /// balance for the wallet asked for (what Treezor's sandbox answers for an unknown wallet).
+    #[error("{}", not_found_text(*.query, .answer.as_deref()))]
+    NotFound {
+        /// The wallet or user the call asked for, when it named one.
+        query: Option<BalancesQuery>,
+        /// The 404 answer; `None` when a `200` answer listed no balance for the wallet.
+        answer: Option<Box<ApiError>>,
+    },
     /// The request was refused as invalid (400, 422, 413); the message says which parameter.
     #[error("the request was refused as invalid: {0}; correct what the message names")]
     Validation(Box<ApiError>),
@@ -60,6 +67,26 @@ pub enum Error {
     /// The answer arrived but could not be understood.
     #[error(transparent)]
     Decode(#[from] DecodeError),
+}
+
+fn not_found_text(query: Option<BalancesQuery>, answer: Option<&ApiError>) -> String {
+    const CHECK_ID: &str = "check the id and that it belongs to this environment";
+    match (query, answer) {
+        // A 404 that is not a Treezor error (an HTML page, an empty body): nothing answers at
+        // that path, whatever the id.
+        (_, Some(answer)) if answer.entries.is_empty() => format!(
+            "not found: {answer}, and the answer is not a Treezor error: no API answers at that path; check the base URL"
+        ),
+        (Some(query), Some(answer)) => {
+            format!("not found: {query}: {answer}; {CHECK_ID}, and the base URL")
+        }
+        (None, Some(answer)) => format!("not found: {answer}; {CHECK_ID}, and the base URL"),
+        // The path answered, so only the id can be wrong.
+        (Some(query), None) => {
+            format!("not found: Treezor listed no balance for {query}; {CHECK_ID}")
+        }
+        (None, None) => format!("not found; {CHECK_ID}"),
+    }
 }
 
 fn wait_advice(retry_after: Option<Duration>) -> String {
@@ -84,12 +111,23 @@ impl Error {
         match self {
             Error::Authentication(e)
             | Error::PermissionDenied(e)
-            | Error::NotFound(e)
             | Error::Validation(e)
             | Error::RateLimited { error: e, .. }
             | Error::Server(e)
             | Error::Service(e) => Some(e),
+            Error::NotFound { answer, .. } => answer.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Names what the call asked for in a not-found error.
+    pub(crate) fn about(self, asked: BalancesQuery) -> Self {
+        match self {
+            Error::NotFound { answer, .. } => Error::NotFound {
+                query: Some(asked),
+                answer,
+            },
+            other => other,
         }
     }
 
@@ -120,7 +158,10 @@ impl Error {
             400 if token_endpoint => Error::Authentication(error),
             401 => Error::Authentication(error),
             403 => Error::PermissionDenied(error),
-            404 => Error::NotFound(error),
+            404 => Error::NotFound {
+                query: None,
+                answer: Some(error),
+            },
             400 | 413 | 422 => Error::Validation(error),
             429 => Error::RateLimited {
                 retry_after: error.retry_after(),
@@ -216,7 +257,7 @@ impl fmt::Debug for ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} answered {}", self.operation, self.service.status)?;
-        match (self.code(), self.message()) {
+        match (self.code().map(excerpt), self.message().map(excerpt)) {
             (Some(code), Some(message)) => write!(f, ": {message} ({code})")?,
             (Some(code), None) => write!(f, ": {code}")?,
             (None, Some(message)) => write!(f, ": {message}")?,
@@ -243,9 +284,9 @@ impl Scrub for Error {
             }
             Error::Transport(e) => e.scrub(scrubber),
             Error::Decode(e) => e.scrub(scrubber),
+            Error::NotFound { answer, .. } => answer.scrub(scrubber),
             Error::Authentication(e)
             | Error::PermissionDenied(e)
-            | Error::NotFound(e)
             | Error::Validation(e)
             | Error::RateLimited { error: e, .. }
             | Error::Server(e)
@@ -328,7 +369,7 @@ mod tests {
         let error = Error::from_transport(service.into(), "GET /v1/balances", false);
         assert_eq!(
             error.to_string(),
-            "not found: GET /v1/balances answered 404 Not Found: Wallet not found (resource_not_found_error) (+1 more) [request id r-1] (after 2 attempts); check the id and that it belongs to this environment"
+            "not found: GET /v1/balances answered 404 Not Found: Wallet not found (resource_not_found_error) (+1 more) [request id r-1] (after 2 attempts); check the id and that it belongs to this environment, and the base URL"
         );
         let mut limited = answer(429, "");
         limited.retry_after = Some(Duration::from_secs(7));

@@ -6,6 +6,7 @@
 //! form `{"error": code, "error_description": text}` of token endpoints); empty and non-JSON
 //! bodies (gateway pages), which give no entry and keep their raw text in the error.
 
+use qiwi_transport::codec::json;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -43,7 +44,7 @@ impl ErrorEntry {
     /// assert!(ErrorEntry::parse_body(b"<html>502 Bad Gateway</html>").is_empty());
     /// ```
     pub fn parse_body(body: &[u8]) -> Vec<ErrorEntry> {
-        match serde_json::from_slice::<Value>(body) {
+        match serde_json::from_slice::<Value>(json::without_bom(body)) {
             Ok(value) => entries_of(&value),
             Err(_) => Vec::new(),
         }

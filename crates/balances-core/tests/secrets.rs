@@ -115,7 +115,9 @@ async fn no_form_of_a_credential_or_token_reaches_an_error_of_a_read() {
         (401, json_error),
         (403, json_error),
         (502, str::to_owned),
-        (200, |echo| format!(r#"{{"balances":"{}"}}"#, json_escaped(echo))),
+        (200, |echo| {
+            format!(r#"{{"balances":"{}"}}"#, json_escaped(echo))
+        }),
     ];
     for (status, body) in cases {
         let server = echo_server(None, status, body, ID).await;

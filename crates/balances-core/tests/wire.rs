@@ -714,3 +714,161 @@ async fn a_slow_answer_is_a_timeout() {
         qiwi_transport::TransportErrorKind::Timeout
     );
 }
+
+async fn answer_any(server: &MockServer, response: ResponseTemplate) {
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn a_wallet_that_treezor_does_not_list_is_not_found_naming_its_id() {
+    let server = MockServer::start().await;
+    answer_any(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(r#"{"balances": []}"#, "application/json"),
+    )
+    .await;
+    let client = static_client(&server);
+    let err = client.wallet_balance(WalletId::new(999)).await.unwrap_err();
+    assert!(
+        matches!(err, Error::NotFound { query: Some(BalancesQuery::Wallet(id)), answer: None } if id == WalletId::new(999)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "not found: Treezor listed no balance for wallet 999; check the id and that it belongs to this environment"
+    );
+    let err = client
+        .wallet_balances(&[WalletId::new(999)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    // A user may have no wallet: an empty list, not an error.
+    assert!(
+        client
+            .user_balances(UserId::new(5))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    answer_any(
+        &server,
+        ResponseTemplate::new(404).set_body_raw(
+            fixture("errors/openapi_default_error_example.json"),
+            "application/json",
+        ),
+    )
+    .await;
+    let err = client.wallet_balance(WalletId::new(999)).await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("not found: wallet 999: GET /v1/balances answered 404 Not Found: "),
+        "{text}"
+    );
+    assert!(err.api_error().is_some());
+    let err = client
+        .balance_history(WalletId::new(998), HistoryRange::all())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "not found: wallet 998: GET /core-connect/balances/{walletId} answered 404"
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_404_that_is_not_a_treezor_error_blames_the_base_url() {
+    let server = MockServer::start().await;
+    answer_any(
+        &server,
+        ResponseTemplate::new(404).set_body_raw(fixture("errors/shape_gateway.html"), "text/html"),
+    )
+    .await;
+    let err = static_client(&server)
+        .wallet_balance(WalletId::new(1))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert!(
+        text.ends_with("no API answers at that path; check the base URL"),
+        "{text}"
+    );
+    assert!(!text.contains("check the id"), "{text}");
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_shown_as_the_one_hour_ceiling() {
+    let server = MockServer::start().await;
+    answer_any(
+        &server,
+        ResponseTemplate::new(429).insert_header("retry-after", "18446744073709551615"),
+    )
+    .await;
+    let err = static_client(&server)
+        .user_balances(UserId::new(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().ends_with("wait 3600 s before trying again"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_byte_order_mark_before_json_is_accepted() {
+    let server = MockServer::start().await;
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(&fixture("balances/spec_wallet_1317558.json"));
+    answer_any(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let client = static_client(&server);
+    let balance = client.wallet_balance(WalletId::new(1317558)).await.unwrap();
+    assert_eq!(balance.wallet_id, WalletId::new(1317558));
+
+    let mut error = b"\xEF\xBB\xBF".to_vec();
+    error.extend_from_slice(&fixture("errors/shape_connect_with_request_id.json"));
+    answer_any(
+        &server,
+        ResponseTemplate::new(403).set_body_raw(error, "application/json"),
+    )
+    .await;
+    let err = client.user_balances(UserId::new(1)).await.unwrap_err();
+    assert_eq!(err.api_error().unwrap().code(), Some("authorization_error"));
+}
+
+#[tokio::test]
+async fn the_servers_message_is_kept_and_bounded() {
+    let server = MockServer::start().await;
+    let body = format!(
+        r#"{{"errors":[{{"type":"invalid_request","code":"invalid_parameter","message":"walletId {}"}}]}}"#,
+        "is wrong ".repeat(500)
+    );
+    answer_any(
+        &server,
+        ResponseTemplate::new(400).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let err = static_client(&server)
+        .user_balances(UserId::new(1))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(": walletId is wrong is wrong"), "{text}");
+    assert!(text.contains("characters left out"), "{text}");
+    assert!(text.contains("(invalid_parameter)"), "{text}");
+    assert!(text.len() < 1000, "{} bytes", text.len());
+}

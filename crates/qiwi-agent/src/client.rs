@@ -285,8 +285,13 @@ impl AgentClient {
         currency: Option<&Currency>,
     ) -> Result<UserCheck, Error> {
         let body = encode::check_user(&self.inner.credentials, phone, currency)?;
-        self.post(&self.inner.endpoint, ROUTE_CHECK_USER, body, wire::user_check)
-            .await
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_CHECK_USER,
+            body,
+            wire::user_check,
+        )
+        .await
     }
 
     /// Whether a wallet can be topped up with the declared kind of funds
@@ -316,8 +321,13 @@ impl AgentClient {
         currency: Option<&Currency>,
     ) -> Result<DepositCheck, Error> {
         let body = encode::check_deposit(&self.inner.credentials, phone, funds, currency)?;
-        self.post(&self.inner.endpoint, ROUTE_CHECK_DEPOSIT, body, wire::deposit_check)
-            .await
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_CHECK_DEPOSIT,
+            body,
+            wire::deposit_check,
+        )
+        .await
     }
 
     /// Registers a payout (`pay` with `<auth>`) and returns what the server reported.
@@ -398,8 +408,13 @@ impl AgentClient {
     /// [`Error::InvalidInput`] for an empty list; otherwise as [`AgentClient::ping`].
     pub async fn status_many(&self, queries: &[StatusQuery]) -> Result<StatusResponse, Error> {
         let body = encode::status(&self.inner.credentials, queries)?;
-        self.post(&self.inner.endpoint, ROUTE_PAY_STATUS, body, wire::payment_status)
-            .await
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_PAY_STATUS,
+            body,
+            wire::payment_status,
+        )
+        .await
     }
 
     /// The mobile operator's provider id for a phone number written without its country code
@@ -418,8 +433,13 @@ impl AgentClient {
         let local_phone = local_phone.trim();
         check_digits("phone number without country code", local_phone, 5..=15)?;
         let body = encode::provider_lookup(&self.inner.credentials, local_phone)?;
-        self.post(&self.inner.lookup_endpoint, ROUTE_PROVIDER, body, wire::provider)
-            .await
+        self.post(
+            &self.inner.lookup_endpoint,
+            ROUTE_PROVIDER,
+            body,
+            wire::provider,
+        )
+        .await
     }
 
     /// Posts `body` to `endpoint` and decodes the answer with `decode`.
@@ -470,7 +490,10 @@ impl fmt::Debug for AgentClientBuilder {
             .field("password", &self.password.as_ref().map(|_| Redacted))
             .field("credentials", &self.credentials)
             .field("endpoint", &self.endpoint.as_deref().map(redact_url))
-            .field("lookup_endpoint", &self.lookup_endpoint.as_deref().map(redact_url))
+            .field(
+                "lookup_endpoint",
+                &self.lookup_endpoint.as_deref().map(redact_url),
+            )
             .field("allow_http", &self.allow_http)
             .field("http", &self.http);
         #[cfg(feature = "signing")]

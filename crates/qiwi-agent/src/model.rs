@@ -80,7 +80,7 @@ impl fmt::Display for RequestResult {
             f.write_str(", fatal")?;
         }
         match &self.message {
-            Some(message) => write!(f, ": {message}"),
+            Some(message) => write!(f, ": {}", qiwi_transport::excerpt(message)),
             None => write!(f, ": {}", self.code.description()),
         }
     }

@@ -413,7 +413,7 @@ async fn progress_is_reported_for_every_step() {
         lines,
         [
             "payment 12345678 [0 s]: sending",
-            "payment 12345678 [0 s]: status unknown: the connection was closed before the answer was complete: scripted failure; try again; a write may or may not have taken effect",
+            "payment 12345678 [0 s]: status unknown: the connection to api.qiwi.com was closed before the answer was complete: scripted failure; try again; a write may or may not have taken effect",
             "payment 12345678 [0 s]: waiting 600 s, then: check the status",
             "payment 12345678 [600 s]: checking the status",
             "payment 12345678 [600 s]: not found by the status check",

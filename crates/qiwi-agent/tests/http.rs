@@ -169,6 +169,7 @@ async fn errors_map_by_status_and_result_code() {
         ("403 HTML",           403, "<html>Forbidden</html>", None, "permission"),
         ("429 Retry-After",    429, "", Some("7"), "rate_limited 7"),
         ("429 without header", 429, "", None, "rate_limited 60"),
+        ("429 huge Retry-After", 429, "", Some("18446744073709551615"), "rate_limited 3600"),
         ("500 HTML",           500, "<html><body>Internal error</body></html>", None, "server"),
         ("503 XML body",       503, &generic_error, None, "server"),
         ("400 XML with 150",   400, AUTH, None, "authentication"),
@@ -216,6 +217,31 @@ async fn errors_map_by_status_and_result_code() {
         let received = server.received_requests().await.unwrap();
         assert_eq!(received.len(), 1, "{name}: sent once");
     }
+}
+
+#[tokio::test]
+async fn a_rate_limit_shows_a_bounded_wait_and_the_servers_bounded_message() {
+    let server = MockServer::start().await;
+    let message = "busy ".repeat(400);
+    Mock::given(method("POST"))
+        .respond_with(
+            xml_response(
+                429,
+                &format!("<response><result-code fatal='false' message='{message}'>13</result-code></response>"),
+            )
+            .insert_header("retry-after", "18446744073709551615"),
+        )
+        .mount(&server)
+        .await;
+    let err = client_for(&server, "pw", RetryPolicy::never())
+        .ping()
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.ends_with("repeat the request in 3600 s"), "{text}");
+    assert!(text.contains("result code 13: busy busy"), "{text}");
+    assert!(text.contains("characters left out"), "{text}");
+    assert!(text.len() < 1000, "{} bytes", text.len());
 }
 
 #[tokio::test]

@@ -176,7 +176,10 @@ async fn no_form_of_the_password_reaches_an_error_from_an_echoing_server() {
     for (status, body) in cases {
         for error in echoed_errors(status, body, ECHOED_PASSWORD).await {
             let shown = shown(&error);
-            assert!(leaks(&shown, &[ECHOED_PASSWORD]).is_empty(), "{status}: {shown}");
+            assert!(
+                leaks(&shown, &[ECHOED_PASSWORD]).is_empty(),
+                "{status}: {shown}"
+            );
             assert!(shown.contains("[REDACTED]"), "{status}: {shown}");
         }
     }

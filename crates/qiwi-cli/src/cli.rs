@@ -33,7 +33,8 @@ Exit codes:
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
   5  network failure (could not connect, timed out, connection dropped)
-  6  the service's answer could not be understood";
+  6  the service's answer could not be understood
+  9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
 /// Where and how to reach each API; every flag falls back to an environment variable. Help never
 /// shows a variable's value: any of them may hold a credential (a URL with a token, a secret

@@ -121,12 +121,14 @@ pub fn required_secret(
     required(value, flag, variable).map(|v| SecretString::from(v.to_owned()))
 }
 
-/// A base URL setting, checked here so that an error names the setting. The message shows the
-/// URL without its credentials or query, and nothing of a value that is not a URL.
-pub fn base_url<'a>(value: &'a str, flag: &str, variable: &str) -> Result<&'a str, Failure> {
-    BaseUrl::parse_with(value, allow_http_for(value))
-        .map(|_| value)
-        .map_err(|e| Failure::Usage(format!("{variable} (--{flag}): {e}")))
+/// Checks a base URL setting here, so that an error names the setting, and says whether plain
+/// `http://` is allowed for it. A message shows the URL without its credentials or query, and
+/// nothing of a value that is not a URL.
+pub fn url_setting(value: &str, flag: &str, variable: &str) -> Result<bool, Failure> {
+    let allow_http = allow_http_for(value, variable)?;
+    BaseUrl::parse_with(value, allow_http)
+        .map_err(|e| Failure::Usage(format!("{variable} (--{flag}): {e}")))?;
+    Ok(allow_http)
 }
 
 /// A usage failure for a setting whose value is refused: it names the setting and what is
@@ -135,18 +137,27 @@ pub fn bad_setting(flag: &str, variable: &str, expected: &str) -> Failure {
     Failure::Usage(format!("{variable} (--{flag}) must be {expected}"))
 }
 
-/// Whether plain `http://` may be used for `url`: only for loopback hosts.
-pub fn allow_http_for(url: &str) -> bool {
+/// Whether plain `http://` is to be allowed for `url`, the value of `variable`: yes for a
+/// loopback host; an `http://` URL to any other host is a usage failure (the program has no
+/// switch to allow it, so its advice names the rule instead).
+pub fn allow_http_for(url: &str, variable: &str) -> Result<bool, Failure> {
     let Some(rest) = url.trim().strip_prefix("http://") else {
-        return false;
+        return Ok(false);
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = match authority.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or_default(),
         None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
     };
-    host.eq_ignore_ascii_case("localhost")
+    if host.eq_ignore_ascii_case("localhost")
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    {
+        Ok(true)
+    } else {
+        Err(Failure::Usage(format!(
+            "{variable} is a plain http:// URL to a host that is not loopback; use https:// (plain http:// is accepted only for 127.0.0.1, ::1 and localhost, as for `qiwi sandbox serve`)"
+        )))
+    }
 }
 
 #[cfg(test)]
@@ -161,15 +172,15 @@ mod tests {
             "http://[::1]:1",
             "http://127.9.9.9",
         ] {
-            assert!(allow_http_for(url), "{url}");
+            assert!(allow_http_for(url, "X").unwrap(), "{url}");
         }
+        assert!(!allow_http_for("https://127.0.0.1", "X").unwrap());
         for url in [
             "http://example.com",
-            "https://127.0.0.1",
             "http://10.0.0.1",
             "http://127.0.0.1.evil.com",
         ] {
-            assert!(!allow_http_for(url), "{url}");
+            assert!(allow_http_for(url, "X").is_err(), "{url}");
         }
     }
 }

@@ -16,6 +16,8 @@ pub enum Failure {
     Network(String),
     /// The answer could not be understood (exit 6).
     Decode(String),
+    /// Some results were printed, at least one part failed and was reported (exit 9).
+    Partial(String),
     /// Anything else, such as a local I/O error (exit 1).
     Other(String),
 }
@@ -30,6 +32,7 @@ impl Failure {
             Failure::Service(_) => 4,
             Failure::Network(_) => 5,
             Failure::Decode(_) => 6,
+            Failure::Partial(_) => 9,
         })
     }
 
@@ -42,6 +45,7 @@ impl Failure {
             Failure::Service(m) => Failure::Service(wrap(m)),
             Failure::Network(m) => Failure::Network(wrap(m)),
             Failure::Decode(m) => Failure::Decode(wrap(m)),
+            Failure::Partial(m) => Failure::Partial(wrap(m)),
             Failure::Other(m) => Failure::Other(wrap(m)),
         }
     }
@@ -54,6 +58,7 @@ impl fmt::Display for Failure {
         | Failure::Service(m)
         | Failure::Network(m)
         | Failure::Decode(m)
+        | Failure::Partial(m)
         | Failure::Other(m)) = self;
         // One line, whatever the service put in its message.
         f.write_str(&m.replace(['\n', '\r'], " "))

@@ -105,7 +105,11 @@ fn an_unreachable_host_exits_5() {
         ],
     );
     assert_eq!(output.status.code(), Some(5), "{}", stderr(&output));
-    assert!(stderr(&output).contains("connect"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&format!("could not connect to 127.0.0.1:{port}")),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -140,6 +144,13 @@ fn usage_errors_exit_2_and_name_what_to_set() {
         Some(2),
         "plain http only for loopback"
     );
+    let err = stderr(&output);
+    assert!(err.contains("QIWI_BASE_URL"), "{err}");
+    assert!(
+        err.contains("accepted only for 127.0.0.1, ::1 and localhost"),
+        "{err}"
+    );
+    assert!(!err.contains("allow plain HTTP explicitly"), "{err}");
     let output = qiwi(
         &[
             "--sandbox",
@@ -163,6 +174,7 @@ fn help_documents_the_exit_codes() {
     for line in [
         "3  authentication failed",
         "5  network failure",
+        "9  partial failure",
         "QIWI_AGENT_PASSWORD",
         "TREEZOR_WALLET_IDS",
     ] {
@@ -293,4 +305,123 @@ async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
         child.wait().unwrap().success(),
         "SIGTERM stops the server cleanly"
     );
+}
+
+/// Every family pointed at `sandbox`, Treezor showing `wallet_ids`.
+fn all_families(sandbox: &Sandbox, wallet_ids: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("QIWI_TOKEN", demo::QIWI_TOKEN.into()),
+        ("QIWI_WALLET", demo::QIWI_WALLET.into()),
+        ("QIWI_BASE_URL", sandbox.base_url()),
+        ("QIWI_AGENT_URL", sandbox.agent_url()),
+        ("QIWI_AGENT_TERMINAL", demo::AGENT_TERMINAL_ID.into()),
+        ("QIWI_AGENT_PASSWORD", demo::AGENT_PASSWORD.into()),
+        ("TREEZOR_BASE_URL", sandbox.base_url()),
+        ("TREEZOR_CLIENT_ID", demo::TREEZOR_CLIENT_ID.into()),
+        ("TREEZOR_CLIENT_SECRET", demo::TREEZOR_CLIENT_SECRET.into()),
+        ("TREEZOR_WALLET_IDS", wallet_ids.into()),
+    ]
+}
+
+fn qiwi_with(args: &[&str], env: &[(&'static str, String)]) -> Output {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    qiwi(args, &env)
+}
+
+#[test]
+fn an_unknown_treezor_wallet_is_not_found_naming_it() {
+    let output = qiwi(
+        &["--sandbox", "treezor", "balances", "--wallet-id", "999"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("qiwi: not found: Treezor listed no balance for wallet 999"),
+        "{err}"
+    );
+    assert!(!err.contains("decode"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn balances_with_an_unknown_treezor_wallet_shows_the_rest_and_exits_9() {
+    let sandbox = sandbox().await;
+    let env = all_families(&sandbox, "3645800,999");
+    let output = qiwi_with(&["balances"], &env);
+    assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
+    let table = stdout(&output);
+    for shown in ["qw_wallet_rub", "terminal 10001", "wallet 3645800"] {
+        assert!(table.contains(shown), "{shown}: {table}");
+    }
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "qiwi: treezor: not found: Treezor listed no balance for wallet 999; check the id and that it belongs to this environment",
+            "qiwi: incomplete: 1 of 4 balance sources failed (above); the others are shown",
+        ],
+        "{err}"
+    );
+
+    let output = qiwi_with(&["--json", "balances"], &env);
+    assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["source"], "treezor");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("wallet 999"),
+        "{report}"
+    );
+    assert_eq!(report["balances"].as_array().unwrap().len(), 7, "{report}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn balances_prints_each_failure_once_when_every_source_fails() {
+    let sandbox = sandbox().await;
+    let mut env = all_families(&sandbox, "999");
+    env.retain(|(name, _)| !name.starts_with("QIWI_AGENT"));
+    env.retain(|(name, _)| *name != "QIWI_TOKEN");
+    env.push(("QIWI_TOKEN", "0123456789abcdef0123456789abcdef".into()));
+    let output = qiwi_with(&["balances"], &env);
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "the first failure's code: {}",
+        stderr(&output)
+    );
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert_eq!(err.matches("qiwi-wallet: ").count(), 1, "{err}");
+    assert_eq!(err.matches("wallet 999").count(), 1, "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_keeps_the_servers_explanation() {
+    let sandbox = sandbox().await;
+    let env = all_families(&sandbox, "3645800");
+    let output = qiwi_with(&["wallet", "limits", "BOGUS"], &env);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains(r#"Unknown limit type "BOGUS""#), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_base_url_path_is_reported_with_the_servers_explanation() {
+    let sandbox = sandbox().await;
+    let mut env = all_families(&sandbox, "3645800");
+    env.retain(|(name, _)| *name != "QIWI_BASE_URL");
+    env.push((
+        "QIWI_BASE_URL",
+        format!("{}/wrong-prefix", sandbox.base_url()),
+    ));
+    let output = qiwi_with(&["wallet", "accounts"], &env);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("No endpoint /wrong-prefix/"), "{err}");
+    assert!(err.contains("the base URL"), "{err}");
 }

@@ -4,7 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use balances_core::{BalancesClient, Error, HistoryRange, SecretString, UserId, WalletId};
+use balances_core::{
+    BalancesClient, BalancesQuery, Error, HistoryRange, SecretString, UserId, WalletId,
+};
 use qiwi_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use qiwi_types::Decimal;
 
@@ -183,7 +185,14 @@ async fn lasting_faults_surface_as_typed_errors() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Decode(_) | Error::NotFound(_)),
+        matches!(
+            err,
+            Error::NotFound {
+                query: Some(BalancesQuery::Wallet(_)),
+                answer: None
+            }
+        ),
         "{err:?}"
     );
+    assert!(err.to_string().contains("wallet 999999999"), "{err}");
 }

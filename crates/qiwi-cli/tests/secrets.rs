@@ -95,14 +95,46 @@ fn a_refused_setting_is_named_without_its_value() {
     ];
     let cases: [(&[&str], &str, &str); 11] = [
         (&["wallet", "accounts"], "QIWI_WALLET", "79MARK0000000"),
-        (&["wallet", "accounts"], "QIWI_BASE_URL", "https://host/api?token=MARK"),
-        (&["wallet", "accounts"], "QIWI_BASE_URL", "http://user:MARK@example.com"),
-        (&["wallet", "accounts"], "QIWI_BASE_URL", "MARK-pasted-token"),
-        (&["agent", "ping"], "QIWI_AGENT_URL", "https://MARK@host/xml/topup.jsp"),
-        (&["agent", "ping"], "QIWI_AGENT_URL", "https://host/xml/topup.jsp#MARK"),
-        (&["agent", "ping"], "QIWI_AGENT_TERMINAL", "MARK-pasted-password"),
-        (&["treezor", "balances", "--wallet-id", "1"], "TREEZOR_BASE_URL", "ftp://host/?MARK"),
-        (&["treezor", "balances", "--wallet-id", "1"], "TREEZOR_BASE_URL", "MARK"),
+        (
+            &["wallet", "accounts"],
+            "QIWI_BASE_URL",
+            "https://host/api?token=MARK",
+        ),
+        (
+            &["wallet", "accounts"],
+            "QIWI_BASE_URL",
+            "http://user:MARK@example.com",
+        ),
+        (
+            &["wallet", "accounts"],
+            "QIWI_BASE_URL",
+            "MARK-pasted-token",
+        ),
+        (
+            &["agent", "ping"],
+            "QIWI_AGENT_URL",
+            "https://MARK@host/xml/topup.jsp",
+        ),
+        (
+            &["agent", "ping"],
+            "QIWI_AGENT_URL",
+            "https://host/xml/topup.jsp#MARK",
+        ),
+        (
+            &["agent", "ping"],
+            "QIWI_AGENT_TERMINAL",
+            "MARK-pasted-password",
+        ),
+        (
+            &["treezor", "balances", "--wallet-id", "1"],
+            "TREEZOR_BASE_URL",
+            "ftp://host/?MARK",
+        ),
+        (
+            &["treezor", "balances", "--wallet-id", "1"],
+            "TREEZOR_BASE_URL",
+            "MARK",
+        ),
         (&["balances"], "TREEZOR_WALLET_IDS", "1,MARK-pasted-secret"),
         (&["balances"], "TREEZOR_USER_ID", "MARK-pasted-secret"),
     ];
@@ -175,7 +207,9 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
     let cases: [(&str, u16, Body); 9] = [
         ("wallet", 500, json_error),
         ("wallet", 403, json_error),
-        ("wallet", 200, |e| format!(r#"{{"accounts":"{}"}}"#, json_escaped(e))),
+        ("wallet", 200, |e| {
+            format!(r#"{{"accounts":"{}"}}"#, json_escaped(e))
+        }),
         ("agent", 500, xml_error),
         ("agent", 403, xml_error),
         ("agent", 200, |e| {
@@ -186,7 +220,9 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
         }),
         ("treezor", 500, json_error),
         ("treezor", 403, json_error),
-        ("treezor", 200, |e| format!(r#"{{"balances":"{}"}}"#, json_escaped(e))),
+        ("treezor", 200, |e| {
+            format!(r#"{{"balances":"{}"}}"#, json_escaped(e))
+        }),
     ];
     let pair = format!("{CLIENT_ID}:{PASSWORD}");
     let secrets = [TOKEN, PASSWORD, CLIENT_ID, &pair, ACCESS_TOKEN];
@@ -194,7 +230,10 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
         let (credentials, args): (&[&str], &[&str]) = match family {
             "wallet" => (&[TOKEN], &["wallet", "accounts"]),
             "agent" => (&[PASSWORD], &["agent", "ping"]),
-            _ => (&[CLIENT_ID, PASSWORD], &["treezor", "balances", "--wallet-id", "1"]),
+            _ => (
+                &[CLIENT_ID, PASSWORD],
+                &["treezor", "balances", "--wallet-id", "1"],
+            ),
         };
         let server = echo_server(status, body, credentials).await;
         let agent_url = format!("{}/xml/topup.jsp", server.uri());
@@ -212,7 +251,10 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
         let output = qiwi(args, &env);
         let text = printed(&output);
         assert!(!output.status.success(), "{family} {status}: {text}");
-        assert!(leaks(&text, &secrets).is_empty(), "{family} {status}: {text}");
+        assert!(
+            leaks(&text, &secrets).is_empty(),
+            "{family} {status}: {text}"
+        );
         assert!(text.contains("[REDACTED]"), "{family} {status}: {text}");
     }
 }

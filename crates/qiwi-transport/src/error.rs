@@ -4,6 +4,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
+use crate::excerpt;
 use crate::scrub::{Scrub, Scrubber};
 
 /// What can go wrong with a request, split by how far it got.
@@ -56,13 +57,20 @@ pub enum TransportErrorKind {
 }
 
 impl TransportErrorKind {
-    fn describe(self) -> &'static str {
+    fn describe(self, host: Option<&str>) -> String {
+        let at = |preposition: &str| host.map_or(String::new(), |h| format!(" {preposition} {h}"));
         match self {
-            Self::Connect => "could not connect",
-            Self::Timeout => "timed out",
-            Self::Reset => "the connection was closed before the answer was complete",
-            Self::BodyTooLarge { .. } => "the answer was larger than the size limit",
-            Self::Other => "the request failed",
+            Self::Connect => format!("could not connect{}", at("to")),
+            Self::Timeout => format!("timed out{}", at("waiting for")),
+            Self::Reset => format!(
+                "the connection{} was closed before the answer was complete",
+                at("to")
+            ),
+            Self::BodyTooLarge { limit } => format!(
+                "the answer{} was larger than the size limit of {limit} bytes",
+                at("from")
+            ),
+            Self::Other => format!("the request{} failed", at("to")),
         }
     }
 
@@ -85,6 +93,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     detail: String,
     attempts: u32,
+    host: Option<String>,
     #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -96,8 +105,18 @@ impl TransportError {
             kind,
             detail: detail.into(),
             attempts: 1,
+            host: None,
             source: None,
         }
+    }
+
+    /// Names the host (and port, when the URL gives one) that could not be reached.
+    pub(crate) fn with_host(mut self, url: &url::Url) -> Self {
+        self.host = url.host_str().map(|host| match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        });
+        self
     }
 
     /// Attaches the underlying error.
@@ -125,14 +144,16 @@ impl TransportError {
     pub fn detail(&self) -> &str {
         &self.detail
     }
+
+    /// The host the request went to (`edge.qiwi.com`, `127.0.0.1:8080`), when known.
+    pub fn host(&self) -> Option<&str> {
+        self.host.as_deref()
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind.describe())?;
-        if let TransportErrorKind::BodyTooLarge { limit } = self.kind {
-            write!(f, " of {limit} bytes")?;
-        }
+        f.write_str(&self.kind.describe(self.host.as_deref()))?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }
@@ -157,7 +178,8 @@ pub struct ServiceError {
     pub message: Option<String>,
     /// The vendor's trace or request id, for support requests.
     pub trace_id: Option<String>,
-    /// How long the service asked to wait (`Retry-After`), when it said.
+    /// How long the service asked to wait (`Retry-After`), when it said, at most
+    /// [`MAX_RETRY_AFTER`](crate::retry::MAX_RETRY_AFTER).
     pub retry_after: Option<Duration>,
     /// How many attempts were made in all.
     pub attempts: u32,
@@ -202,7 +224,8 @@ impl fmt::Debug for ServiceError {
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the service answered {}", self.status)?;
-        match (&self.code, &self.message) {
+        let (code, message) = (self.code.as_deref(), self.message.as_deref());
+        match (code.map(excerpt), message.map(excerpt)) {
             (Some(code), Some(message)) => write!(f, ": {message} ({code})")?,
             (Some(code), None) => write!(f, ": {code}")?,
             (None, Some(message)) => write!(f, ": {message}")?,
@@ -224,8 +247,15 @@ impl fmt::Display for ServiceError {
 impl std::error::Error for ServiceError {}
 
 /// The answer arrived but could not be decoded into the expected type.
+///
+/// `Display` quotes at most an excerpt of the path and the message (see [`excerpt`]): a
+/// decoder's complaint may quote a whole offending value.
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
-#[error("could not decode the {format} answer (status {status}) at `{path}`: {message}")]
+#[error(
+    "could not decode the {format} answer (status {status}) at `{}`: {}",
+    excerpt(path),
+    excerpt(message)
+)]
 pub struct DecodeError {
     /// The HTTP status of the answer.
     pub status: StatusCode,
@@ -275,6 +305,7 @@ impl Scrub for NotSentError {
 impl Scrub for TransportError {
     fn scrub(&mut self, scrubber: &Scrubber) {
         self.detail.scrub(scrubber);
+        self.host.scrub(scrubber);
         // The source cannot be edited in place; when what it shows (a URL with its query, an
         // echoed value) holds a secret, it is replaced by its scrubbed text.
         let Some(source) = &self.source else { return };

@@ -99,7 +99,9 @@ impl Executor {
             let elapsed = self.elapsed_since(start);
             let remaining = self.timeouts.total.saturating_sub(elapsed);
             if remaining.is_zero() {
-                return Err(total_timeout(self.timeouts.total, attempt - 1).into());
+                return Err(total_timeout(self.timeouts.total, attempt - 1)
+                    .with_host(&request.url)
+                    .into());
             }
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
@@ -143,6 +145,7 @@ impl Executor {
                     self.clock.sleep(wait).await;
                 }
                 Decision::Retry(_) | Decision::Stop(_) => {
+                    let result = result.map_err(|e| e.with_host(&request.url));
                     return finish(result, attempt, retry_after, decision);
                 }
             }

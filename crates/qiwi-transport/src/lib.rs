@@ -20,6 +20,7 @@ pub mod clock;
 pub mod codec;
 mod deadline;
 mod error;
+mod excerpt;
 mod executor;
 mod request;
 #[cfg(feature = "reqwest")]
@@ -35,6 +36,7 @@ mod url;
 pub use error::{
     DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
 };
+pub use excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use executor::{Executor, Timeouts};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]

@@ -132,16 +132,28 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
         .min(policy.max_backoff)
 }
 
-/// Reads a `Retry-After` value: delay seconds (`120`) or an HTTP date, relative to `now`.
+/// The longest wait a `Retry-After` is read as: one hour. A service that asks for more (up to
+/// `18446744073709551615` seconds has been seen) is taken to mean "a long while", and every
+/// error and message then shows a wait a caller can act on.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// Reads a `Retry-After` value: delay seconds (`120`) or an HTTP date, relative to `now`,
+/// bounded by [`MAX_RETRY_AFTER`].
 ///
 /// A date in the past gives zero; anything unreadable gives `None`.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    let digits = !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit());
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        // More seconds than a `u64` holds.
+        Err(_) if digits => MAX_RETRY_AFTER,
+        Err(_) => {
+            let at = httpdate::parse_http_date(value).ok()?;
+            at.duration_since(now).unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 #[cfg(test)]
@@ -253,6 +265,18 @@ mod tests {
             parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
             Some(Duration::ZERO),
             "a date in the past means now"
+        );
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999", now),
+            Some(MAX_RETRY_AFTER)
+        );
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+            Some(MAX_RETRY_AFTER)
         );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-5", now), None);

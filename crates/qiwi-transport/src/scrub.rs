@@ -83,7 +83,8 @@ impl Needle {
 impl fmt::Debug for Scrubber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
-        let known = usize::from(tokens.current.is_some()) + usize::from(!tokens.previous.is_empty());
+        let known =
+            usize::from(tokens.current.is_some()) + usize::from(!tokens.previous.is_empty());
         f.debug_struct("Scrubber")
             .field("secrets", &self.secrets)
             .field("tokens", &known)

@@ -38,7 +38,7 @@ impl BaseUrl {
             "http" if allow_http => {}
             "http" => {
                 return Err(NotSentError::Configuration(format!(
-                    "base URL {shown} is plain http://; use https://, or allow plain HTTP explicitly for a local emulator"
+                    "base URL {shown} is plain http://; use https://, or call `allow_http(true)` on the client builder for a local emulator"
                 )));
             }
             _ => {
@@ -145,6 +145,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("https://"), "{err}");
+        assert!(err.contains("allow_http(true)"), "{err}");
         assert!(BaseUrl::parse_allowing_http("http://127.0.0.1:8080").is_ok());
         assert!(BaseUrl::parse("ftp://x").is_err());
         assert!(BaseUrl::parse("not a url").is_err());

@@ -49,6 +49,30 @@ async fn a_server_that_never_answers_ends_in_a_timeout_within_the_bound() {
     );
     // The bound is the 300 ms attempt limit; allow scheduling slack but far below 30 s.
     assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
+    let host = server.address().to_string();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("timed out waiting for {host}: ")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_read_as_the_one_hour_ceiling() {
+    let server = MockServer::start().await;
+    Mock::given(path("/busy"))
+        .respond_with(
+            ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615"),
+        )
+        .mount(&server)
+        .await;
+    let exec = executor(ReqwestTransport::new().unwrap()).with_retry(RetryPolicy::never());
+    let err = exec.send(&request(&server, "/busy")).await.unwrap_err();
+    let Error::Service(answer) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(answer.retry_after, Some(Duration::from_secs(3600)));
+    assert!(err.to_string().ends_with("retry after 3600 s"), "{err}");
 }
 
 #[tokio::test]
@@ -71,6 +95,13 @@ async fn a_refused_connection_is_a_transport_error() {
     };
     assert_eq!(e.kind(), TransportErrorKind::Connect);
     assert_eq!(e.attempts(), 3, "connect errors are retried for reads");
+    let host = format!("127.0.0.1:{port}");
+    assert_eq!(e.host(), Some(host.as_str()));
+    assert!(
+        err.to_string()
+            .starts_with(&format!("could not connect to {host}: ")),
+        "{err}"
+    );
 }
 
 #[tokio::test]

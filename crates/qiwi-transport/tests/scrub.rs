@@ -49,7 +49,10 @@ fn nested_and_repeated_forms_are_cut_out() {
         assert_eq!(clean, "[REDACTED]", "{layered}");
     }
     let twice = format!("{SECRET}{SECRET}, {SECRET}");
-    assert_eq!(scrubber.scrub_str(&twice), "[REDACTED][REDACTED], [REDACTED]");
+    assert_eq!(
+        scrubber.scrub_str(&twice),
+        "[REDACTED][REDACTED], [REDACTED]"
+    );
 }
 
 #[test]
@@ -59,11 +62,21 @@ fn client_credentials_are_cut_out_alone_and_in_basic_form() {
     let text = format!("Authorization: Basic {basic} id=client-id-1 secret=client%2Dsecret%2D2");
     let clean = scrubber.scrub_str(&text);
     assert!(
-        leaks(&clean, &["client-id-1", "client-secret-2", "client-id-1:client-secret-2"])
-            .is_empty(),
+        leaks(
+            &clean,
+            &[
+                "client-id-1",
+                "client-secret-2",
+                "client-id-1:client-secret-2"
+            ]
+        )
+        .is_empty(),
         "{clean}"
     );
-    assert!(clean.starts_with("Authorization: Basic [REDACTED]"), "{clean}");
+    assert!(
+        clean.starts_with("Authorization: Basic [REDACTED]"),
+        "{clean}"
+    );
 }
 
 #[test]
@@ -74,7 +87,10 @@ fn a_short_secret_withholds_the_whole_excerpt() {
     let seven = Scrubber::new(["1234567"]);
     assert_eq!(seven.scrub_str("code 1234567 refused"), "[REDACTED]");
     let eight = Scrubber::new(["12345678"]);
-    assert_eq!(eight.scrub_str("code 12345678 refused"), "code [REDACTED] refused");
+    assert_eq!(
+        eight.scrub_str("code 12345678 refused"),
+        "code [REDACTED] refused"
+    );
 }
 
 #[test]
@@ -84,7 +100,10 @@ fn a_text_without_a_secret_is_kept_as_is() {
         scrubber.scrub_str("nothing here & nothing %20 there \\u0041"),
         Cow::Borrowed(_)
     ));
-    assert!(matches!(Scrubber::default().scrub_str("x"), Cow::Borrowed(_)));
+    assert!(matches!(
+        Scrubber::default().scrub_str("x"),
+        Cow::Borrowed(_)
+    ));
 }
 
 #[test]
@@ -102,10 +121,7 @@ fn the_current_and_the_previous_token_are_known() {
     shared.rotate("token-two-2222");
     shared.rotate("token-two-2222");
     let text = "fixed-secret token-one-1111 token-two-2222";
-    assert_eq!(
-        scrubber.scrub_str(text),
-        "[REDACTED] [REDACTED] [REDACTED]"
-    );
+    assert_eq!(scrubber.scrub_str(text), "[REDACTED] [REDACTED] [REDACTED]");
     shared.rotate("token-three-3333");
     assert_eq!(
         scrubber.scrub_str("token-two-2222 token-three-3333"),
@@ -182,7 +198,9 @@ fn a_rejected_base_url_is_named_without_its_credentials() {
         "MARK not a url",
         "https://",
     ] {
-        let error = qiwi_transport::BaseUrl::parse(text).unwrap_err().to_string();
+        let error = qiwi_transport::BaseUrl::parse(text)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("base URL"), "{error}");
         assert!(!error.contains("MARK"), "{text}: {error}");
     }

@@ -44,16 +44,57 @@ impl fmt::Display for Money {
 
 /// Parses an amount from its text form: plain (`-15.5`) or scientific (`1e3`).
 ///
+/// Both forms are read by the same exact parser, so an amount whose digits do not fit a
+/// [`Decimal`] (more than 28 after the point) is refused whichever way it is written, never
+/// rounded.
+///
 /// # Errors
 /// Returns a message naming the text when it is not a number or does not fit a [`Decimal`].
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
-    let parsed = if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text)
-    } else {
-        Decimal::from_str_exact(text)
+    let plain = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => plain_notation(mantissa, exponent)
+            .map_err(|reason| format!("invalid amount {text:?}: {reason}"))?,
+        None => text.to_owned(),
     };
-    parsed.map_err(|e| format!("invalid amount {text:?}: {e}"))
+    Decimal::from_str_exact(&plain).map_err(|e| format!("invalid amount {text:?}: {e}"))
+}
+
+/// The largest exponent magnitude read: far beyond what a [`Decimal`] holds, small enough that
+/// the plain form stays short.
+const MAX_EXPONENT: u64 = 1000;
+
+/// Rewrites `mantissa`×10^`exponent` in plain notation (`1.5`, `-2` → `0.015`).
+fn plain_notation(mantissa: &str, exponent: &str) -> Result<String, &'static str> {
+    let exponent: i64 = exponent
+        .parse()
+        .map_err(|_| "the exponent is not an integer")?;
+    if exponent.unsigned_abs() > MAX_EXPONENT {
+        return Err("the exponent is out of range");
+    }
+    let (sign, unsigned) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = format!("{whole}{fraction}");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("the mantissa is not a decimal number");
+    }
+    // Where the point goes: after `point` digits (bounded above, so no overflow).
+    let point = whole.len() as i64 + exponent;
+    let len = digits.len() as i64;
+    Ok(if point <= 0 {
+        format!(
+            "{sign}0.{}{digits}",
+            "0".repeat(point.unsigned_abs() as usize)
+        )
+    } else if point >= len {
+        format!("{sign}{digits}{}", "0".repeat((point - len) as usize))
+    } else {
+        let (before, after) = digits.split_at(point as usize);
+        format!("{sign}{before}.{after}")
+    })
 }
 
 /// What a money field held on the wire before it became a `Decimal`.
@@ -302,6 +343,47 @@ mod tests {
         ] {
             let err = req(bad).expect_err(bad).to_string();
             assert!(err.contains("amount"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn scientific_notation_is_read_exactly() {
+        let cases = [
+            ("1e3", "1000"),
+            ("1E+3", "1000"),
+            ("1.5e-2", "0.015"),
+            ("-2.5e1", "-25"),
+            ("25e-1", "2.5"),
+            (".5e1", "5"),
+            ("1.50e1", "15.0"),
+            ("1e-28", "0.0000000000000000000000000001"),
+            (
+                "0.1000000000000000000000000000e0",
+                "0.1000000000000000000000000000",
+            ),
+        ];
+        for (text, expected) in cases {
+            let v = parse_decimal(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(v.to_string(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn digits_beyond_a_decimal_are_refused_in_both_notations() {
+        for text in [
+            "0.10000000000000000000000000001",
+            "0.10000000000000000000000000001e0",
+            "10000000000000000000000000001e-29",
+            "1e-29",
+            "0.00000000000000000000000000001",
+            "1e29",
+            "1e2147483648",
+            "1e",
+            "e5",
+            "1.2.3e1",
+            "1e1.5",
+        ] {
+            assert!(parse_decimal(text).is_err(), "{text}");
         }
     }
 

@@ -41,10 +41,10 @@ pub enum Error {
         /// The answer.
         source: Box<ServiceError>,
     },
-    /// HTTP 404: the wallet (or the operation asked for) does not exist.
-    #[error(
-        "not found ({source}); check the wallet number and any alias or operation id in the call"
-    )]
+    /// HTTP 404: the wallet (or the operation asked for) does not exist, or nothing answers at
+    /// that path; when the answer carries no QIWI error (an HTML page, an empty body) it is the
+    /// base URL that is wrong.
+    #[error("{}", not_found_text(source))]
     NotFound {
         /// The answer.
         source: Box<ServiceError>,
@@ -94,6 +94,18 @@ fn permission_text(scope: Option<TokenScope>, source: &ServiceError) -> String {
         None => format!(
             "the API token lacks a permission this call needs ({source}); use a token issued with it"
         ),
+    }
+}
+
+fn not_found_text(source: &ServiceError) -> String {
+    if source.code.is_none() && source.message.is_none() {
+        format!(
+            "not found ({source}), and the answer is not a QIWI error: no API answers at that path; check the base URL"
+        )
+    } else {
+        format!(
+            "not found ({source}); check the wallet number, any alias or operation id in the call, and the base URL"
+        )
     }
 }
 

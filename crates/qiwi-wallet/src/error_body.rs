@@ -10,6 +10,7 @@
 //! - anything else (an empty body, an HTML error page, plain text) gives nothing, and the raw
 //!   body stays in the [`ServiceError`](qiwi_transport::ServiceError).
 
+use qiwi_transport::codec::json;
 use serde_json::Value;
 
 /// What an error body said.
@@ -26,7 +27,8 @@ pub(crate) struct ErrorBody {
 impl ErrorBody {
     /// Reads whatever the body holds; a body that is not a JSON object gives nothing.
     pub(crate) fn parse(body: &[u8]) -> Self {
-        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(json::without_bom(body))
+        else {
             return Self::default();
         };
         let root = Value::Object(object);
@@ -40,7 +42,10 @@ impl ErrorBody {
             .or_else(|| text(root.pointer("/code/_name")));
         let message = nested
             .and_then(|n| text(n.get("message")))
-            .or_else(|| text(root.get("userMessage")))
+            .or_else(|| {
+                text(root.get("userMessage"))
+                    .map(|short| explained(short, text(root.get("description"))))
+            })
             .or_else(|| text(root.get("message")))
             .or_else(|| text(root.get("description")));
         let trace_id = text(root.get("traceId"));
@@ -49,6 +54,17 @@ impl ErrorBody {
             message,
             trace_id,
         }
+    }
+}
+
+/// An edge service's short `userMessage` ("Invalid request") followed by its `description`,
+/// which says what was wrong ("Unknown limit type \"BOGUS\"").
+fn explained(user_message: String, description: Option<String>) -> String {
+    match description {
+        Some(description) if description != user_message => {
+            format!("{user_message}: {description}")
+        }
+        _ => user_message,
     }
 }
 
@@ -103,6 +119,18 @@ mod tests {
             (
                 r#"{"code":{"_name":"VALIDATION_ERROR","value":"7"},"message":"Outer"}"#,
                 body(Some("7"), Some("Outer"), None),
+            ),
+            (
+                r#"{"serviceName":"qw-limits","errorCode":"validation.error","userMessage":"Invalid request","description":"Unknown limit type \"BOGUS\"","traceId":"t"}"#,
+                body(
+                    Some("validation.error"),
+                    Some("Invalid request: Unknown limit type \"BOGUS\""),
+                    Some("t"),
+                ),
+            ),
+            (
+                r#"{"errorCode":"x","userMessage":"Same","description":"Same"}"#,
+                body(Some("x"), Some("Same"), None),
             ),
             (r#"{"errorCode": 42}"#, body(Some("42"), None, None)),
         ];

@@ -289,3 +289,184 @@ async fn messages_say_what_happened_and_what_to_do() {
     }
     insta::assert_snapshot!(lines.join("\n"));
 }
+
+/// One account whose balance amount is `amount` (JSON text).
+fn accounts_with_amount(amount: &str) -> String {
+    format!(
+        r#"{{"accounts":[{{"alias":"qw_wallet_rub","fsAlias":"qb_wallet","bankAlias":"QIWI","title":"WALLET","type":{{"id":"WALLET","title":"QIWI Wallet"}},"hasBalance":true,"balance":{{"amount":{amount},"currency":643}},"currency":643}}]}}"#
+    )
+}
+
+async fn answer_once(server: &MockServer, response: ResponseTemplate) {
+    server.reset().await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn an_amount_beyond_a_decimal_is_refused_whichever_notation_it_is_written_in() {
+    let server = MockServer::start().await;
+    let client = no_retry(&server);
+    for amount in [
+        "0.10000000000000000000000000001",
+        "0.10000000000000000000000000001e0",
+        "1e-29",
+    ] {
+        let body = accounts_with_amount(amount);
+        answer_once(
+            &server,
+            ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+        )
+        .await;
+        let error = client.list_accounts().await.expect_err(amount);
+        let Error::Decode(decode) = &error else {
+            panic!("{amount}: {error:?}")
+        };
+        assert_eq!(
+            decode.path, "accounts[0].balance.amount",
+            "{amount}: {error}"
+        );
+    }
+    let exact = accounts_with_amount("8.74e0");
+    answer_once(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(exact, "application/json"),
+    )
+    .await;
+    let accounts = client.list_accounts().await.unwrap();
+    let money = accounts.accounts[0].balance.money().unwrap();
+    assert_eq!(money.amount.to_string(), "8.74");
+}
+
+#[tokio::test]
+async fn a_byte_order_mark_before_json_is_accepted() {
+    let server = MockServer::start().await;
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend_from_slice(accounts_with_amount("8.74").as_bytes());
+    answer_once(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let accounts = no_retry(&server).list_accounts().await.unwrap();
+    assert_eq!(accounts.accounts.len(), 1);
+
+    let mut error_body = b"\xEF\xBB\xBF".to_vec();
+    error_body.extend_from_slice(&fixture("errors/edge_auth_forbidden.json"));
+    answer_once(
+        &server,
+        ResponseTemplate::new(403).set_body_raw(error_body, "application/json"),
+    )
+    .await;
+    let error = no_retry(&server).list_accounts().await.unwrap_err();
+    assert_eq!(error.trace_id(), Some("dfe5e6296491abfb"), "{error}");
+}
+
+#[tokio::test]
+async fn a_decode_error_quotes_an_excerpt_of_a_huge_value() {
+    let server = MockServer::start().await;
+    let huge = "9".repeat(1 << 20);
+    let body = accounts_with_amount(&format!("\"{huge}x\""));
+    answer_once(
+        &server,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let error = no_retry(&server).list_accounts().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+    assert!(shown.len() < 1000, "{} bytes", shown.len());
+    assert!(shown.contains("characters left out"), "{shown}");
+    assert!(shown.contains("accounts[0].balance"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_refusal_keeps_the_services_explanation_bounded() {
+    let server = MockServer::start().await;
+    let body = r#"{"serviceName":"qw-limits","errorCode":"validation.error","userMessage":"Invalid request","description":"Unknown limit type \"BOGUS\"","traceId":"t-7"}"#;
+    answer_once(
+        &server,
+        ResponseTemplate::new(400).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let error = no_retry(&server).list_accounts().await.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains(r#"Invalid request: Unknown limit type "BOGUS" (validation.error)"#),
+        "{error}"
+    );
+
+    let long = format!(
+        r#"{{"errorCode":"validation.error","userMessage":"Invalid request","description":"{}"}}"#,
+        "why ".repeat(2000)
+    );
+    answer_once(
+        &server,
+        ResponseTemplate::new(400).set_body_raw(long, "application/json"),
+    )
+    .await;
+    let error = no_retry(&server).list_accounts().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(shown.contains("Invalid request: why why"), "{shown}");
+    assert!(shown.contains("characters left out"), "{shown}");
+    assert!(shown.len() < 1000, "{} bytes", shown.len());
+}
+
+#[tokio::test]
+async fn a_404_that_is_not_a_qiwi_error_blames_the_base_url_not_the_wallet() {
+    let server = MockServer::start().await;
+    answer_once(
+        &server,
+        ResponseTemplate::new(404).set_body_raw("<html><body>Not Found</body></html>", "text/html"),
+    )
+    .await;
+    let error = no_retry(&server).list_accounts().await.unwrap_err();
+    let shown = error.to_string();
+    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert!(shown.contains("check the base URL"), "{shown}");
+    assert!(!shown.contains("wallet number"), "{shown}");
+
+    let qiwi = r#"{"serviceName":"funding-sources","errorCode":"person.not.found","userMessage":"Wallet not found","traceId":"t-8"}"#;
+    answer_once(
+        &server,
+        ResponseTemplate::new(404).set_body_raw(qiwi, "application/json"),
+    )
+    .await;
+    let shown = no_retry(&server)
+        .list_accounts()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        shown.contains("Wallet not found (person.not.found)"),
+        "{shown}"
+    );
+    assert!(shown.contains("check the wallet number"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_shown_as_the_one_hour_ceiling() {
+    let server = MockServer::start().await;
+    for status in [423, 429] {
+        answer_once(
+            &server,
+            ResponseTemplate::new(status).insert_header("Retry-After", "18446744073709551615"),
+        )
+        .await;
+        let error = no_retry(&server).list_accounts().await.unwrap_err();
+        assert_eq!(
+            error.retry_after(),
+            Some(Duration::from_secs(3600)),
+            "{status}"
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("wait 3600 s before calling again"),
+            "{status}: {error}"
+        );
+    }
+}

@@ -421,25 +421,29 @@ async fn e11_create_account_posts_the_alias_and_accepts_201_without_body() {
 }
 
 #[tokio::test]
-async fn e12_account_offers_reads_the_repaired_seed_example() {
-    let server = MockServer::start().await;
-    let at = "/funding-sources/v2/persons/79111234567/accounts/offer";
-    let body = model_fixture("e12_account_offers/seed000_outer_braces_replaced_by_brackets.json");
-    serve(&server, "GET", at, 200, &body).await;
+async fn e12_account_offers_reads_the_seed_example_as_an_array_or_as_an_object() {
+    for fixture in [
+        "e12_account_offers/seed000_outer_braces_replaced_by_brackets.json",
+        "e12_account_offers/tolerance_object_wrapped.json",
+    ] {
+        let server = MockServer::start().await;
+        let at = "/funding-sources/v2/persons/79111234567/accounts/offer";
+        serve(&server, "GET", at, 200, &model_fixture(fixture)).await;
 
-    let offers = client(&server).account_offers().await.unwrap();
-    assert_eq!(offers.len(), 1);
-    assert_eq!(offers[0].alias.as_str(), "qw_wallet_eur");
-    assert_eq!(offers[0].currency, qiwi_wallet::Currency::EUR);
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "GET",
-            path: at,
-            query: None,
-            body: None,
-        },
-    );
+        let offers = client(&server).account_offers().await.unwrap();
+        assert_eq!(offers.len(), 1, "{fixture}");
+        assert_eq!(offers[0].alias.as_str(), "qw_wallet_eur", "{fixture}");
+        assert_eq!(offers[0].currency, qiwi_wallet::Currency::EUR, "{fixture}");
+        assert_request(
+            &only_request(&server).await,
+            &Expected {
+                method: "GET",
+                path: at,
+                query: None,
+                body: None,
+            },
+        );
+    }
 }
 
 #[tokio::test]

@@ -151,23 +151,23 @@ async fn no_form_of_the_token_reaches_an_error_from_an_echoing_server() {
         // A proxy's plain-text page.
         (502, str::to_owned),
         // Undecodable: the decoder quotes the value it could not read.
-        (200, |echo| format!(r#"{{"accounts":"{}"}}"#, json_escaped(echo))),
+        (200, |echo| {
+            format!(r#"{{"accounts":"{}"}}"#, json_escaped(echo))
+        }),
     ];
     for (status, body) in cases {
         let shown = shown(&accounts_error(status, body, ECHOED_TOKEN).await);
-        assert!(leaks(&shown, &[ECHOED_TOKEN]).is_empty(), "{status}: {shown}");
+        assert!(
+            leaks(&shown, &[ECHOED_TOKEN]).is_empty(),
+            "{status}: {shown}"
+        );
         assert!(shown.contains("[REDACTED]"), "{status}: {shown}");
     }
 }
 
 #[tokio::test]
 async fn a_short_token_withholds_the_whole_echo() {
-    let body = |echo: &str| {
-        format!(
-            r#"{{"userMessage":"rate limited {}"}}"#,
-            json_escaped(echo)
-        )
-    };
+    let body = |echo: &str| format!(r#"{{"userMessage":"rate limited {}"}}"#, json_escaped(echo));
     let error = accounts_error(500, body, "t").await;
     let answer = error.service_error().unwrap();
     assert_eq!(answer.message.as_deref(), Some("[REDACTED]"));

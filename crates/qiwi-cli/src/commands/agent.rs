@@ -12,9 +12,7 @@ use serde::Serialize;
 
 use crate::cli::AgentCommand;
 use crate::commands::balances::Row;
-use crate::context::{
-    Context, allow_http_for, bad_setting, base_url, required, required_secret,
-};
+use crate::context::{Context, bad_setting, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::output::{Output, notice};
 use crate::table::{Align, Table};
@@ -43,8 +41,8 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         .terminal_id(terminal)
         .password(password);
     if let Some(url) = &config.agent_url {
-        let url = base_url(url, "agent-url", "QIWI_AGENT_URL")?;
-        builder = builder.endpoint(url).allow_http(allow_http_for(url));
+        let allow_http = url_setting(url, "agent-url", "QIWI_AGENT_URL")?;
+        builder = builder.endpoint(url.as_str()).allow_http(allow_http);
     }
     Ok(builder.build()?)
 }

@@ -1,9 +1,11 @@
 //! `qiwi balances`: every balance from every configured source in one table.
 //!
-//! Sources are asked concurrently. A source that fails does not hide the others: its balances
-//! are missing from the table, its error is printed on stderr, and the exit code is that of the
-//! first failure.
+//! Sources are asked concurrently, each Treezor wallet on its own. A source that fails does not
+//! hide the others: its balances are missing from the table and its error is printed once on
+//! stderr. When something was shown the exit code is 9 (partial failure); when every source
+//! failed it is that of the first failure.
 
+use balances_core::{Balance, BalancesQuery, UserId, WalletId};
 use serde::Serialize;
 
 use crate::commands::{agent, treezor, wallet};
@@ -42,49 +44,71 @@ struct SourceError {
     message: String,
 }
 
+/// What one source gave: one result per part asked for (a Treezor wallet each; one for the
+/// other sources), none when the source is not configured.
+type Parts = Vec<Result<Vec<Row>, Failure>>;
+
 /// Runs `qiwi balances`.
 pub async fn run(ctx: &Context, out: Output) -> Result<(), Failure> {
-    let (wallet_rows, agent_rows, treezor_rows) = tokio::join!(
-        source(ctx.wallet_configured(), wallet_rows(ctx)),
-        source(ctx.agent_configured(), agent::balance_rows(ctx)),
-        source(ctx.treezor_configured(), treezor_rows(ctx)),
+    let (wallet_parts, agent_parts, treezor_parts) = tokio::join!(
+        source(ctx.wallet_configured(), async {
+            vec![wallet_rows(ctx).await]
+        }),
+        source(ctx.agent_configured(), async {
+            vec![agent::balance_rows(ctx).await]
+        }),
+        source(ctx.treezor_configured(), treezor_parts(ctx)),
     );
     let mut report = Report {
         balances: Vec::new(),
         errors: Vec::new(),
     };
-    let mut first_failure = None;
-    for (name, result) in [
-        ("qiwi-wallet", wallet_rows),
-        ("qiwi-agent", agent_rows),
-        ("treezor", treezor_rows),
+    let mut answered = 0usize;
+    let mut failures = Vec::new();
+    for (name, parts) in [
+        ("qiwi-wallet", wallet_parts),
+        ("qiwi-agent", agent_parts),
+        ("treezor", treezor_parts),
     ] {
-        match result {
-            Ok(rows) => report.balances.extend(rows),
-            Err(failure) => {
-                let failure = failure.context(name);
-                notice(&format!("qiwi: {failure}"));
-                report.errors.push(SourceError {
-                    source: name,
-                    message: failure.to_string(),
-                });
-                first_failure.get_or_insert(failure);
+        for part in parts {
+            match part {
+                Ok(rows) => {
+                    answered += 1;
+                    report.balances.extend(rows);
+                }
+                Err(failure) => {
+                    let failure = failure.context(name);
+                    report.errors.push(SourceError {
+                        source: name,
+                        message: failure.to_string(),
+                    });
+                    failures.push(failure);
+                }
             }
         }
     }
     out.emit(&report, || table(&report.balances))?;
-    first_failure.map_or(Ok(()), Err)
+    let mut failures = failures.into_iter();
+    let Some(first) = failures.next() else {
+        return Ok(());
+    };
+    if answered == 0 {
+        // Nothing to show: the first failure is the command's, printed by `main`.
+        failures.for_each(|failure| notice(&format!("qiwi: {failure}")));
+        return Err(first);
+    }
+    let failed = 1 + failures.len();
+    for failure in std::iter::once(first).chain(failures) {
+        notice(&format!("qiwi: {failure}"));
+    }
+    Err(Failure::Partial(format!(
+        "incomplete: {failed} of {} balance sources failed (above); the others are shown",
+        failed + answered
+    )))
 }
 
-async fn source(
-    configured: bool,
-    rows: impl std::future::Future<Output = Result<Vec<Row>, Failure>>,
-) -> Result<Vec<Row>, Failure> {
-    if configured {
-        rows.await
-    } else {
-        Ok(Vec::new())
-    }
+async fn source(configured: bool, parts: impl std::future::Future<Output = Parts>) -> Parts {
+    if configured { parts.await } else { Vec::new() }
 }
 
 async fn wallet_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
@@ -112,15 +136,32 @@ async fn wallet_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
         .collect())
 }
 
-async fn treezor_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
-    let client = treezor::client(ctx)?;
+async fn treezor_parts(ctx: &Context) -> Parts {
+    let setup = treezor::client(ctx).and_then(|client| Ok((client, treezor_queries(ctx)?)));
+    let (client, queries) = match setup {
+        Ok(setup) => setup,
+        Err(failure) => return vec![Err(failure)],
+    };
+    let mut parts = Vec::with_capacity(queries.len());
+    for query in queries {
+        let balances = client.balances(query).await;
+        if balances.as_ref().is_ok_and(Vec::is_empty) {
+            notice(&format!("qiwi: treezor: {query} has no wallet"));
+        }
+        parts.push(balances.map(|b| treezor_rows(&b)).map_err(Failure::from));
+    }
+    parts
+}
+
+/// Each Treezor wallet configured, or the one user.
+fn treezor_queries(ctx: &Context) -> Result<Vec<BalancesQuery>, Failure> {
     let config = ctx.config();
-    let balances = if !config.treezor_wallet_ids.is_empty() {
-        let ids = config
+    if !config.treezor_wallet_ids.is_empty() {
+        config
             .treezor_wallet_ids
             .iter()
             .map(|id| {
-                balances_core::WalletId::parse(id).map_err(|_| {
+                WalletId::parse(id).map(BalancesQuery::Wallet).map_err(|_| {
                     bad_setting(
                         "treezor-wallet-ids",
                         "TREEZOR_WALLET_IDS",
@@ -128,19 +169,21 @@ async fn treezor_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
                     )
                 })
             })
-            .collect::<Result<Vec<_>, _>>()?;
-        client.wallet_balances(&ids).await?
+            .collect()
     } else if let Some(user) = &config.treezor_user_id {
-        let user = balances_core::UserId::parse(user).map_err(|_| {
+        let user = UserId::parse(user).map_err(|_| {
             bad_setting("treezor-user-id", "TREEZOR_USER_ID", "a user id: a number")
         })?;
-        client.user_balances(user).await?
+        Ok(vec![BalancesQuery::User(user)])
     } else {
-        return Err(Failure::Usage(
+        Err(Failure::Usage(
             "no Treezor wallet to show: set TREEZOR_WALLET_IDS (comma-separated) or TREEZOR_USER_ID".into(),
-        ));
-    };
-    Ok(balances
+        ))
+    }
+}
+
+fn treezor_rows(balances: &[Balance]) -> Vec<Row> {
+    balances
         .iter()
         .map(|b| Row {
             source: "treezor",
@@ -153,7 +196,7 @@ async fn treezor_rows(ctx: &Context) -> Result<Vec<Row>, Failure> {
                 _ => String::new(),
             },
         })
-        .collect())
+        .collect()
 }
 
 fn table(rows: &[Row]) -> Table {

@@ -18,7 +18,8 @@ pub fn decode<T: DeserializeOwned>(response: &Response) -> Result<T, DecodeError
     decode_body(response.status, &response.body)
 }
 
-/// Decodes `body` as `T`, reporting `status` in any error.
+/// Decodes `body` as `T`, reporting `status` in any error. A leading UTF-8 byte-order mark is
+/// skipped, as the XML decoder does.
 ///
 /// # Errors
 /// As [`decode`].
@@ -33,21 +34,28 @@ pub fn decode_body<T: DeserializeOwned>(
         message,
         body: body.clone(),
     };
-    if body.iter().all(u8::is_ascii_whitespace) {
+    let json = without_bom(body);
+    if json.iter().all(u8::is_ascii_whitespace) {
         return Err(error(".".into(), "the body is empty".into()));
     }
     // Tracking the field path costs about half the decoding speed, so it is paid only when the
     // plain decode has already failed and the path is wanted for the error.
-    if let Ok(value) = serde_json::from_slice(body) {
+    if let Ok(value) = serde_json::from_slice(json) {
         return Ok(value);
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
     let value: T = serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| error(super::path_text(e.path()), e.into_inner().to_string()))?;
     deserializer
         .end()
         .map_err(|e| error(".".into(), e.to_string()))?;
     Ok(value)
+}
+
+/// `body` without a leading UTF-8 byte-order mark, which JSON parsers refuse and some servers
+/// send.
+pub fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// Encodes `value` as a JSON body.

@@ -360,27 +360,45 @@ pub struct AccountOffer {
     pub currency: Currency,
 }
 
-/// The accounts the wallet may create (E12): a JSON array of offers.
+/// The accounts the wallet may create (E12): a JSON array of offers, or an object holding one.
 ///
 /// The reference's example, `{ { "alias": "qw_wallet_eur", "currency": 978 }, {} }`, is not
-/// JSON (§14 item 15); read as the array it stands for, it ends with an empty object `{}`, which
-/// says nothing and is skipped. An entry with only one of `alias` and `currency` is an error.
+/// JSON (§14 item 15). Read as the array it stands for, it ends with an empty object `{}`, which
+/// says nothing and is skipped; read as the object its braces say, it wraps that array, so an
+/// object whose one array member holds the offers (`{"offers": [...]}`, whatever the key) is
+/// read too. An entry with only one of `alias` and `currency` is an error.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct AccountOffers(pub Vec<AccountOffer>);
 
 impl<'de> Deserialize<'de> for AccountOffers {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct OfferWire {
-            #[serde(default)]
-            alias: Option<AccountAlias>,
-            #[serde(default)]
-            currency: Option<Currency>,
-        }
-        let wire = Vec::<OfferWire>::deserialize(d)?;
-        let mut offers = Vec::with_capacity(wire.len());
-        for (index, entry) in wire.into_iter().enumerate() {
+        d.deserialize_any(OffersVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+struct OfferWire {
+    #[serde(default)]
+    alias: Option<AccountAlias>,
+    #[serde(default)]
+    currency: Option<Currency>,
+}
+
+/// Reads the bare array, or the object wrapping it.
+struct OffersVisitor;
+
+impl<'de> de::Visitor<'de> for OffersVisitor {
+    type Value = AccountOffers;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of account offers, or an object holding one")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<AccountOffers, A::Error> {
+        let mut offers = Vec::new();
+        while let Some(entry) = seq.next_element::<OfferWire>()? {
+            let index = offers.len();
             match (entry.alias, entry.currency) {
                 (Some(alias), Some(currency)) => offers.push(AccountOffer { alias, currency }),
                 (None, None) => {}
@@ -397,6 +415,78 @@ impl<'de> Deserialize<'de> for AccountOffers {
             }
         }
         Ok(AccountOffers(offers))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<AccountOffers, A::Error> {
+        let mut found = None;
+        while map.next_key::<de::IgnoredAny>()?.is_some() {
+            if let Member::Offers(offers) = map.next_value()? {
+                if found.replace(offers).is_some() {
+                    return Err(de::Error::custom(
+                        "the object holds more than one array; which one lists the offers is unclear",
+                    ));
+                }
+            }
+        }
+        found.ok_or_else(|| de::Error::custom("the object holds no array of offers"))
+    }
+}
+
+/// A member of the wrapping object: the array of offers, or anything else (skipped).
+enum Member {
+    Offers(AccountOffers),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> de::Visitor<'de> for MemberVisitor {
+    type Value = Member;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Member, A::Error> {
+        OffersVisitor.visit_seq(seq).map(Member::Offers)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Member, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Member::Other)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Member, E> {
+        Ok(Member::Other)
     }
 }
 
@@ -466,5 +556,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("no currency"), "{err}");
+    }
+
+    #[test]
+    fn offers_are_read_bare_or_wrapped_in_an_object() {
+        let bare: AccountOffers =
+            serde_json::from_str(r#"[{"alias": "qw_wallet_eur", "currency": 978}]"#).unwrap();
+        for wrapped in [
+            r#"{"offers": [{"alias": "qw_wallet_eur", "currency": 978}, {}]}"#,
+            r#"{"total": 1, "next": null, "meta": {"a": [1]}, "accounts": [{"alias": "qw_wallet_eur", "currency": "978"}], "ok": true, "note": "x"}"#,
+        ] {
+            let offers: AccountOffers = serde_json::from_str(wrapped).unwrap();
+            assert_eq!(offers, bare, "{wrapped}");
+        }
+        for bad in [
+            r#"{"a": [], "b": []}"#,
+            r#"{"total": 0}"#,
+            r#"{"offers": [{"alias": "qw_wallet_eur"}]}"#,
+            r#""offers""#,
+        ] {
+            assert!(serde_json::from_str::<AccountOffers>(bad).is_err(), "{bad}");
+        }
     }
 }
