@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use balances_core::{BalancesClient, Error, RetryPolicy, WalletId};
-use qiwi_transport::test_util::echo::{EchoLog, json_escaped, leaks, shown};
+use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, shown};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -14,8 +14,6 @@ const ID: &str = "client-id/+é 42";
 const SECRET: &str = "s3cret <&>\"'/\\é😀+%=";
 /// The tokens the server hands out, in order.
 const TOKENS: [&str; 2] = ["runtime-token-1-abcdef", "runtime-token-2-abcdef"];
-
-type Body = fn(&str) -> String;
 
 /// A Treezor whose token endpoint answers `token` (or, when `None`, hands out the next of
 /// [`TOKENS`]) and whose other endpoints answer `status` with `body` of the echo. Every request

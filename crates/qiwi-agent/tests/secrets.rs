@@ -8,7 +8,7 @@ use std::sync::Arc;
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{AgentClient, Credentials, Error, TerminalId};
 use qiwi_transport::TransportErrorKind;
-use qiwi_transport::test_util::echo::{EchoLog, leaks, shown, xml_escaped};
+use qiwi_transport::test_util::echo::{Body, EchoLog, leaks, shown, xml_escaped};
 use qiwi_transport::test_util::{Reply, ScriptedTransport};
 use support::{scripted_client_with, xml};
 
@@ -134,7 +134,7 @@ fn result_with_echo(code: u16, echo: &str) -> String {
 }
 
 #[cfg(feature = "reqwest")]
-async fn echoed_errors(status: u16, body: fn(&str) -> String, password: &str) -> Vec<Error> {
+async fn echoed_errors(status: u16, body: Body, password: &str) -> Vec<Error> {
     let server = support::echo_server(status, body, EchoLog::new(&[password])).await;
     let client = AgentClient::builder()
         .terminal_id(44)
@@ -160,7 +160,7 @@ async fn echoed_errors(status: u16, body: fn(&str) -> String, password: &str) ->
 #[cfg(feature = "reqwest")]
 #[tokio::test]
 async fn no_form_of_the_password_reaches_an_error_from_an_echoing_server() {
-    let cases: [(u16, fn(&str) -> String); 4] = [
+    let cases: [(u16, Body); 4] = [
         (500, |echo| result_with_echo(300, echo)),
         // A proxy's plain-text page.
         (403, str::to_owned),

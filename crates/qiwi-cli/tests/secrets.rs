@@ -3,7 +3,7 @@
 
 use std::process::{Command, Output};
 
-use qiwi_transport::test_util::echo::{EchoLog, json_escaped, leaks, xml_escaped};
+use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, xml_escaped};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -165,8 +165,6 @@ const TOKEN: &str = "t0k/en+\"&<>'\\%=~s3cret";
 const PASSWORD: &str = "p@ss <&>\"'/\\é😀+%=word";
 const CLIENT_ID: &str = "client-id/+é 42";
 const ACCESS_TOKEN: &str = "runtime-access-token-42";
-
-type Body = fn(&str) -> String;
 
 /// A server whose token endpoint hands out [`ACCESS_TOKEN`] and whose other endpoints answer
 /// `status` with `body` of every request seen so far, reflected.

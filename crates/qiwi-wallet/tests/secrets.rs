@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use qiwi_transport::test_util::ScriptedTransport;
-use qiwi_transport::test_util::echo::{EchoLog, json_escaped, leaks, shown};
+use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, shown};
 use qiwi_wallet::{Error, NotSentError, RetryPolicy, SecretString, WalletClient};
 
 const TOKEN: &str = common::TOKEN;
@@ -132,7 +132,7 @@ fn json_error(echo: &str) -> String {
     )
 }
 
-async fn accounts_error(status: u16, body: fn(&str) -> String, token: &str) -> Error {
+async fn accounts_error(status: u16, body: Body, token: &str) -> Error {
     let server = common::echo_server(status, body, EchoLog::new(&[token])).await;
     common::builder(&server)
         .token(SecretString::from(token.to_owned()))
@@ -145,7 +145,7 @@ async fn accounts_error(status: u16, body: fn(&str) -> String, token: &str) -> E
 
 #[tokio::test]
 async fn no_form_of_the_token_reaches_an_error_from_an_echoing_server() {
-    let cases: [(u16, fn(&str) -> String); 4] = [
+    let cases: [(u16, Body); 4] = [
         (500, json_error),
         (403, json_error),
         // A proxy's plain-text page.

@@ -8,6 +8,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use http::HeaderMap;
 
+/// Makes an answer's body around an echo (a family's error document quoting it, say).
+pub type Body = fn(&str) -> String;
+
 /// A server or proxy that reflects every request it has seen, each in every form of
 /// [`encodings`], followed by the credentials it was told about in Base64: each alone, and
 /// joined by `:` as an HTTP Basic header.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use qiwi_transport::test_util::echo::EchoLog;
+use qiwi_transport::test_util::echo::{Body, EchoLog};
 use qiwi_wallet::{RetryPolicy, SecretString, Timeouts, WalletClient, WalletClientBuilder};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -135,7 +135,7 @@ pub fn identification_request() -> qiwi_wallet::IdentificationRequest {
 
 /// A server that answers every request with `status` and `body` of what `log` reflects: every
 /// request seen so far, in every encoding.
-pub async fn echo_server(status: u16, body: fn(&str) -> String, log: EchoLog) -> MockServer {
+pub async fn echo_server(status: u16, body: Body, log: EchoLog) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(move |r: &wiremock::Request| {
