@@ -161,6 +161,9 @@ impl Scrubber {
 /// out the escapes it was decoded from. A `+` and a space are taken as the same character (the
 /// form encoding of a space), in the needles and in the text.
 fn scrub(text: &[u8], needles: &[&Needle]) -> Option<Vec<u8>> {
+    if needles.is_empty() {
+        return None;
+    }
     let mut views = vec![View {
         bytes: Cow::Borrowed(text),
         escapes: Vec::new(),
@@ -364,10 +367,8 @@ fn xml_reference(text: &[u8]) -> Option<(usize, Decoded)> {
         }
     }
     let rest = text.strip_prefix(b"&#")?;
-    let (radix, skip) = match rest.first() {
-        Some(b'x' | b'X') => (16, 1),
-        _ => (10, 0),
-    };
+    let is_hex = matches!(rest.first(), Some(b'x' | b'X'));
+    let skip = usize::from(is_hex);
     let digits = &rest[skip..];
     // Eight digits hold any character, leading zeros included.
     let len = digits
@@ -379,7 +380,7 @@ fn xml_reference(text: &[u8]) -> Option<(usize, Decoded)> {
         return None;
     }
     let digits = std::str::from_utf8(&digits[..len]).ok()?;
-    let code = if radix == 16 {
+    let code = if is_hex {
         hex(digits.as_bytes())?
     } else {
         digits.parse().ok()?
