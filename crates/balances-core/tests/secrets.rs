@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use balances_core::{BalancesClient, Error, RetryPolicy, WalletId};
 use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, shown};
+use qiwi_transport::{
+    Request as TransportRequest, Response, Transport, TransportError, TransportErrorKind,
+};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -139,4 +142,41 @@ async fn a_short_client_id_withholds_the_whole_echo() {
     assert_eq!(answer.service().body_text(), "[REDACTED]");
     let shown = shown(&error);
     assert!(!shown.contains("limi"), "{shown}");
+}
+
+/// A transport that fails quoting the request it was given: its URL and every header, in the
+/// detail and in the underlying error, as an HTTP library's error may.
+#[derive(Debug)]
+struct QuotingTransport;
+
+#[async_trait::async_trait]
+impl Transport for QuotingTransport {
+    async fn send(&self, request: TransportRequest) -> Result<Response, TransportError> {
+        let headers: Vec<String> = request
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", String::from_utf8_lossy(value.as_bytes())))
+            .collect();
+        let quote = format!("{} {}?token={}", request.url, headers.join(", "), TOKENS[0]);
+        Err(
+            TransportError::new(TransportErrorKind::Connect, quote.clone())
+                .with_source(std::io::Error::other(quote)),
+        )
+    }
+}
+
+#[tokio::test]
+async fn a_transport_error_quoting_the_request_shows_no_token() {
+    let error = BalancesClient::builder()
+        .base_url("https://acme.sandbox.treezor.co")
+        .bearer_token(TOKENS[0])
+        .transport(Arc::new(QuotingTransport))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap()
+        .wallet_balance(WalletId::new(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_nothing_leaks("transport", &error);
 }
