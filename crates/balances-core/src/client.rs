@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, Executor, HeaderValue, Method, Request, Response, Scrub, Scrubber, StatusCode, header,
+    BaseUrl, CallBudget, Executor, HeaderValue, Method, Request, Response, Scrub, Scrubber,
+    StatusCode, header,
 };
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -139,6 +140,15 @@ impl BalancesClient {
     /// # }
     /// ```
     pub async fn balances(&self, query: BalancesQuery) -> Result<Vec<Balance>, Error> {
+        self.balances_within(query, self.inner.executor.start_call())
+            .await
+    }
+
+    async fn balances_within(
+        &self,
+        query: BalancesQuery,
+        budget: CallBudget,
+    ) -> Result<Vec<Balance>, Error> {
         let mut url = self.inner.balances_url.clone();
         match query {
             BalancesQuery::Wallet(id) => url
@@ -147,7 +157,7 @@ impl BalancesClient {
             BalancesQuery::User(id) => url.query_pairs_mut().append_pair("userId", &id.to_string()),
         };
         let answer: Balances = self
-            .get(url, BALANCES_ROUTE, BALANCES_OPERATION)
+            .get(url, BALANCES_ROUTE, BALANCES_OPERATION, budget)
             .await
             .map_err(|e| e.about(query))?;
         if answer.balances.is_empty() && matches!(query, BalancesQuery::Wallet(_)) {
@@ -190,7 +200,8 @@ impl BalancesClient {
         }
     }
 
-    /// The balances of several wallets, one request per wallet, in the order given.
+    /// The balances of several wallets, one request per wallet, in the order given, all within
+    /// one call's time limit ([`Timeouts::total`](crate::Timeouts)).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for an empty list; otherwise the first error of
@@ -211,9 +222,13 @@ impl BalancesClient {
         if wallet_ids.is_empty() {
             return Err(Error::InvalidInput("give at least one wallet id".into()));
         }
+        let budget = self.inner.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
         for id in wallet_ids {
-            all.extend(self.balances(BalancesQuery::Wallet(*id)).await?);
+            all.extend(
+                self.balances_within(BalancesQuery::Wallet(*id), budget)
+                    .await?,
+            );
         }
         Ok(all)
     }
@@ -268,9 +283,14 @@ impl BalancesClient {
                 url.query_pairs_mut().extend_pairs(pairs);
             }
         }
-        self.get(url, HISTORY_ROUTE, HISTORY_OPERATION)
-            .await
-            .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
+        self.get(
+            url,
+            HISTORY_ROUTE,
+            HISTORY_OPERATION,
+            self.inner.executor.start_call(),
+        )
+        .await
+        .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
     }
 
     async fn get<T: DeserializeOwned>(
@@ -278,10 +298,11 @@ impl BalancesClient {
         url: Url,
         route: &'static str,
         operation: &'static str,
+        budget: CallBudget,
     ) -> Result<T, Error> {
         let request = Request::new(Method::GET, url, route)
             .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE));
-        let result = match self.send_authorized(request, operation).await {
+        let result = match self.send_authorized(request, operation, budget).await {
             Ok(response) => json::decode(&response).map_err(Error::Decode),
             Err(error) => Err(error),
         };
@@ -289,24 +310,26 @@ impl BalancesClient {
     }
 
     /// Sends `request` with the current token. A 401 with a token obtained from client
-    /// credentials renews the token once and sends once more; a second 401 is reported.
+    /// credentials renews the token once and sends once more; a second 401 is reported. The
+    /// token requests, the request and its resend all fit in `budget`.
     async fn send_authorized(
         &self,
         mut request: Request,
         operation: &'static str,
+        budget: CallBudget,
     ) -> Result<Response, Error> {
         let Inner { executor, auth, .. } = &*self.inner;
-        let lease = auth.lease(executor).await?;
+        let lease = auth.lease(executor, budget).await?;
         lease.authorize(&mut request);
-        let result = match executor.send(&request).await {
+        let result = match executor.send_within(&request, budget).await {
             Err(qiwi_transport::Error::Service(e))
                 if e.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
             {
                 tracing::debug!(operation, "the token was refused; renewing it once");
                 auth.invalidate(&lease);
-                let lease = auth.lease(executor).await?;
+                let lease = auth.lease(executor, budget).await?;
                 lease.authorize(&mut request);
-                executor.send(&request).await
+                executor.send_within(&request, budget).await
             }
             other => other,
         };

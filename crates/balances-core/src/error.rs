@@ -15,7 +15,7 @@ use crate::error_body::ErrorEntry;
 /// Variants say how far the call got: not sent (the input or the configuration is wrong),
 /// no complete answer (transport), an error answer (one variant per thing a caller can act on,
 /// each keeping the raw answer in its [`ApiError`]), or an answer that could not be decoded.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A value given by the caller is not acceptable; nothing was sent.

@@ -7,7 +7,10 @@
 //!
 //! A token lives an hour (`expires_in: 3600`). It is kept until shortly before it runs out and
 //! shared by every call; when it must be renewed, one task asks for a new one while the others
-//! wait for it (an async mutex around the renewal, and a re-check once it is held).
+//! wait for it (an async mutex around the renewal, and a re-check once it is held). A renewal's
+//! outcome, token or error, is handed to every caller that waited for it: a failing token
+//! endpoint gets one renewal, not one per caller. Each wait, like the renewal itself, lasts no
+//! longer than what remains of the waiting call's own budget.
 
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -16,8 +19,8 @@ use std::time::{Duration, SystemTime};
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    Bytes, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Scrubber,
-    SecretString, StatusCode, header,
+    Bytes, CallBudget, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Scrubber,
+    SecretString, StatusCode, TransportErrorKind, header,
 };
 use serde::Deserialize;
 use url::Url;
@@ -32,6 +35,10 @@ const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// A token is renewed this long before it runs out (at most a tenth of its lifetime), so that
 /// a call made just before expiry does not reach Treezor with a dead token.
 const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
+/// The shortest time a token is used before it is renewed, whatever `expires_in` says: a zero
+/// or tiny lifetime would otherwise make every call ask for a new token. A token refused
+/// sooner is renewed on its 401, once per call.
+const MIN_REUSE: Duration = Duration::from_secs(10);
 
 /// The client id, secret and requested scope.
 pub(crate) struct ClientCredentials {
@@ -91,14 +98,18 @@ impl Lease {
 }
 
 impl Auth {
-    /// The token to use now, obtaining one first when needed.
-    pub(crate) async fn lease(&self, executor: &Executor) -> Result<Lease, Error> {
+    /// The token to use now, obtaining one first when needed, within the call's `budget`.
+    pub(crate) async fn lease(
+        &self,
+        executor: &Executor,
+        budget: CallBudget,
+    ) -> Result<Lease, Error> {
         match self {
             Auth::Static(header) => Ok(Lease {
                 header: header.clone(),
                 generation: 0,
             }),
-            Auth::Credentials(cache) => cache.lease(executor).await,
+            Auth::Credentials(cache) => cache.lease(executor, budget).await,
         }
     }
 
@@ -135,17 +146,38 @@ pub(crate) struct TokenCache {
 #[derive(Default)]
 struct TokenState {
     cached: Option<Cached>,
-    /// How many tokens were obtained so far; a waiter that sees it move knows another task
-    /// renewed the token while it waited.
+    /// How many tokens were obtained so far: names the token a lease came from.
     generation: u64,
+    /// How many renewals ended so far, with a token or an error; a waiter that sees it move
+    /// knows that a renewal ended while it waited.
+    renewals: u64,
+    /// The error of the last renewal, when it failed: what its waiters get.
+    failure: Option<Error>,
 }
 
 struct Cached {
     /// The formatted `Authorization` value, kept rather than the token so that a call only
     /// clones it.
     header: HeaderValue,
-    renew_at: SystemTime,
+    obtained_at: SystemTime,
+    /// How long after `obtained_at` the token is renewed; a duration rather than an instant,
+    /// so that no `expires_in` can overflow the clock.
+    reuse_for: Duration,
     generation: u64,
+}
+
+impl Cached {
+    fn lease(&self) -> Lease {
+        Lease {
+            header: self.header.clone(),
+            generation: self.generation,
+        }
+    }
+
+    fn fresh(&self, now: SystemTime) -> bool {
+        // A clock that went back counts as no time passed.
+        now.duration_since(self.obtained_at).unwrap_or_default() < self.reuse_for
+    }
 }
 
 impl TokenCache {
@@ -163,57 +195,80 @@ impl TokenCache {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The cached token if it is still fresh; else the generation seen.
+    /// The cached token if it is still fresh; else how many renewals had ended.
     fn fresh(&self, now: SystemTime) -> Result<Lease, u64> {
         let state = self.state();
         match &state.cached {
-            Some(c) if now < c.renew_at => Ok(Lease {
-                header: c.header.clone(),
-                generation: c.generation,
-            }),
-            _ => Err(state.generation),
+            Some(c) if c.fresh(now) => Ok(c.lease()),
+            _ => Err(state.renewals),
         }
     }
 
-    async fn lease(&self, executor: &Executor) -> Result<Lease, Error> {
+    async fn lease(&self, executor: &Executor, budget: CallBudget) -> Result<Lease, Error> {
         let clock = executor.clock();
         let seen = match self.fresh(clock.now()) {
             Ok(lease) => return Ok(lease),
-            Err(generation) => generation,
+            Err(renewals) => renewals,
         };
-        let _renewing = self.renewal.lock().await;
+        let _renewing = executor
+            .wait_within(budget, self.renewal.lock())
+            .await
+            .map_err(Error::Transport)?;
         {
-            // Re-check: the task that held the lock may have renewed the token meanwhile.
+            // A renewal that ended while this call waited answers for it too.
             let state = self.state();
-            if let Some(c) = state.cached.as_ref().filter(|_| state.generation != seen) {
-                return Ok(Lease {
-                    header: c.header.clone(),
-                    generation: c.generation,
-                });
+            if state.renewals != seen {
+                if let Some(failure) = &state.failure {
+                    return Err(failure.clone());
+                }
+                if let Some(c) = &state.cached {
+                    return Ok(c.lease());
+                }
             }
         }
         let requested_at = clock.now();
-        let answer = self.request_token(executor).await?;
-        let (header, lifetime) = (answer.token.header_value(), answer.expires_in);
-        let generation = {
+        let answer = match self.request_token(executor, budget).await {
+            Ok(answer) => answer,
+            Err(error) => {
+                // Running out of this call's own time says nothing of the token endpoint: the
+                // next waiter, with time of its own, renews instead of failing with it.
+                let out_of_time = budget.remaining(clock.now()).is_zero()
+                    && matches!(&error, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout);
+                if !out_of_time {
+                    let mut state = self.state();
+                    state.renewals += 1;
+                    state.failure = Some(error.clone());
+                }
+                return Err(error);
+            }
+        };
+        let lifetime = answer.expires_in;
+        let lease = {
             let mut state = self.state();
             state.generation += 1;
-            state.cached = Some(Cached {
-                header: header.clone(),
-                renew_at: requested_at + lifetime.saturating_sub(renewal_margin(lifetime)),
+            state.renewals += 1;
+            state.failure = None;
+            let cached = Cached {
+                header: answer.token.header_value(),
+                obtained_at: requested_at,
+                reuse_for: reuse_for(lifetime),
                 generation: state.generation,
-            });
-            state.generation
+            };
+            state.cached.insert(cached).lease()
         };
         tracing::debug!(
-            generation,
+            generation = lease.generation,
             lifetime_s = lifetime.as_secs(),
             "obtained a Treezor access token"
         );
-        Ok(Lease { header, generation })
+        Ok(lease)
     }
 
-    async fn request_token(&self, executor: &Executor) -> Result<AccessToken, Error> {
+    async fn request_token(
+        &self,
+        executor: &Executor,
+        budget: CallBudget,
+    ) -> Result<AccessToken, Error> {
         let credentials = &self.credentials;
         let mut fields: Vec<(&'static str, &[u8])> = vec![
             ("grant_type", b"client_credentials"),
@@ -240,7 +295,7 @@ impl TokenCache {
         request.headers.insert(header::CONTENT_TYPE, content_type);
         request.body = form.body;
         let response = executor
-            .send(&request)
+            .send_within(&request, budget)
             .await
             .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
         let answer = AccessToken::decode(response.status, &response.body)?;
@@ -251,6 +306,14 @@ impl TokenCache {
 
 fn renewal_margin(lifetime: Duration) -> Duration {
     RENEWAL_MARGIN.min(lifetime / 10)
+}
+
+/// How long a token of `lifetime` is used before it is renewed: its lifetime less the margin,
+/// and at least [`MIN_REUSE`].
+fn reuse_for(lifetime: Duration) -> Duration {
+    lifetime
+        .saturating_sub(renewal_margin(lifetime))
+        .max(MIN_REUSE)
 }
 
 /// The body of a successful token answer, as sent.
@@ -417,6 +480,16 @@ mod tests {
             Duration::from_secs(10)
         );
         assert_eq!(renewal_margin(Duration::ZERO), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_token_is_reused_for_its_lifetime_less_the_margin_and_at_least_the_floor() {
+        let s = Duration::from_secs;
+        assert_eq!(reuse_for(s(3600)), s(3540));
+        assert_eq!(reuse_for(s(100)), s(90));
+        assert_eq!(reuse_for(s(5)), MIN_REUSE);
+        assert_eq!(reuse_for(Duration::ZERO), MIN_REUSE);
+        assert_eq!(reuse_for(s(u64::MAX)), s(u64::MAX - 60));
     }
 
     #[test]

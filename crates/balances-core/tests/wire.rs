@@ -4,10 +4,11 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use balances_core::{
-    BalancesClient, BalancesQuery, Error, HistoryRange, RetryPolicy, Timeouts, UserId, WalletId,
+    BalancesClient, BalancesClientBuilder, BalancesQuery, Error, HistoryRange, RetryPolicy,
+    Timeouts, UserId, WalletId,
 };
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -354,12 +355,13 @@ async fn bad_dates_never_reach_the_server() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn a_token_is_reused_until_shortly_before_it_expires() {
+/// Makes one call after each step of the clock, with tokens living `expires_in` seconds; gives
+/// the number of token requests after each call.
+async fn token_requests_after(expires_in: u64, steps: &[u64]) -> Vec<usize> {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
-        .respond_with(token_answer("token-1", 3600))
+        .respond_with(token_answer("token-1", expires_in))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -368,16 +370,34 @@ async fn a_token_is_reused_until_shortly_before_it_expires() {
         .await;
     let clock = SteppedClock::new();
     let client = credentials_client(&server, &clock);
-    let wallet = WalletId::new(1317558);
-
     let mut token_requests = Vec::new();
-    for step in [0, 1800, 1739, 1] {
-        clock.advance(Duration::from_secs(step));
-        client.wallet_balance(wallet).await.unwrap();
+    for step in steps {
+        clock.advance(Duration::from_secs(*step));
+        client.wallet_balance(WalletId::new(1317558)).await.unwrap();
         token_requests.push(requests_to(&server, "/oauth/token").await.len());
     }
+    token_requests
+}
+
+#[tokio::test]
+async fn a_token_is_reused_until_shortly_before_it_expires() {
     // At 3539 s the token is still used; at 3540 s (60 s before expiry) it is renewed.
+    let token_requests = token_requests_after(3600, &[0, 1800, 1739, 1]).await;
     assert_eq!(token_requests, [1, 1, 1, 2]);
+}
+
+#[tokio::test]
+async fn a_token_living_the_largest_expires_in_is_kept_without_overflow() {
+    let century = 100 * 365 * 24 * 3600;
+    let token_requests = token_requests_after(u64::MAX, &[0, century]).await;
+    assert_eq!(token_requests, [1, 1]);
+}
+
+#[tokio::test]
+async fn a_token_said_to_live_zero_seconds_is_reused_for_ten() {
+    // Not one token per call: the floor of 10 s, then a renewal.
+    let token_requests = token_requests_after(0, &[0, 0, 5, 4, 1]).await;
+    assert_eq!(token_requests, [1, 1, 1, 1, 2]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -415,6 +435,191 @@ async fn fifty_concurrent_calls_with_an_expired_token_make_one_token_request() {
         "one token request for the 50 calls after expiry"
     );
     assert_eq!(requests_to(&server, "/v1/balances").await.len(), 51);
+}
+
+/// Runs `wallet_balance` in `callers` tasks, each starting `stagger` after the previous one;
+/// gives each result with how long that call took.
+async fn concurrent_calls(
+    client: &BalancesClient,
+    callers: u32,
+    stagger: Duration,
+) -> Vec<(Result<balances_core::Balance, Error>, Duration)> {
+    let tasks: Vec<_> = (0..callers)
+        .map(|n| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(stagger * n).await;
+                let started = Instant::now();
+                let result = client.wallet_balance(WalletId::new(1317558)).await;
+                (result, started.elapsed())
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_request_is_shared_by_the_100_callers_waiting_for_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        // Slow enough that every call arrives while the renewal is in flight.
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_raw(
+                    fixture("errors/shape_oauth_invalid_client.json"),
+                    "application/json",
+                )
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let client = credentials_client(&server, &SteppedClock::new());
+
+    let results = concurrent_calls(&client, 100, Duration::ZERO).await;
+    for (result, _) in &results {
+        let Err(Error::Authentication(answer)) = result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(answer.operation(), "POST /oauth/token");
+        assert_eq!(answer.code(), Some("invalid_client"));
+    }
+    assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
+    assert!(requests_to(&server, "/v1/balances").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_gets_one_renewal_and_its_retries_for_20_callers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(500).set_delay(Duration::from_millis(100)))
+        .mount(&server)
+        .await;
+    let client = BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .clock(Arc::new(SteppedClock::new()))
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            ..fast_retry()
+        })
+        .build()
+        .unwrap();
+
+    let results = concurrent_calls(&client, 20, Duration::ZERO).await;
+    for (result, _) in &results {
+        assert!(matches!(result, Err(Error::Server(_))), "{result:?}");
+    }
+    assert_eq!(
+        requests_to(&server, "/oauth/token").await.len(),
+        3,
+        "the three attempts of one renewal"
+    );
+}
+
+/// A builder on the system clock, without retries, with these limits.
+fn limited(server: &MockServer, attempt: Duration, total: Duration) -> BalancesClientBuilder {
+    BalancesClient::builder()
+        .base_url(server.uri())
+        .allow_http(true)
+        .retry(RetryPolicy::never())
+        .timeouts(Timeouts { attempt, total })
+}
+
+/// A client with credentials on the system clock, whose calls each have `total` in all.
+fn budgeted_client(server: &MockServer, total: Duration) -> BalancesClient {
+    limited(server, total, total)
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .unwrap()
+}
+
+fn is_timeout(result: &Result<impl std::fmt::Debug, Error>) -> bool {
+    matches!(result, Err(Error::Transport(e)) if e.kind() == qiwi_transport::TransportErrorKind::Timeout)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_waiting_for_a_token_that_never_comes_stop_at_their_own_deadline() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_answer("token-1", 3600).set_delay(Duration::from_secs(60)))
+        .mount(&server)
+        .await;
+    let client = budgeted_client(&server, Duration::from_secs(1));
+
+    // Ten callers, 50 ms apart: each waits for the renewal no longer than its own second.
+    let results = concurrent_calls(&client, 10, Duration::from_millis(50)).await;
+    for (n, (result, took)) in results.iter().enumerate() {
+        assert!(is_timeout(result), "caller {n}: {result:?}");
+        assert!(
+            (Duration::from_millis(900)..Duration::from_millis(1500)).contains(took),
+            "caller {n} took {took:?}"
+        );
+    }
+    assert!(requests_to(&server, "/v1/balances").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_401_renewal_and_its_retry_fit_in_the_call_budget() {
+    let server = MockServer::start().await;
+    let slow = Duration::from_millis(300);
+    for n in 1..=2u8 {
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(token_answer(&format!("token-{n}"), 3600).set_delay(slow))
+            .up_to_n_times(1)
+            .with_priority(n)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(401).set_delay(slow))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json").set_delay(slow))
+        .mount(&server)
+        .await;
+    let client = budgeted_client(&server, Duration::from_secs(1));
+
+    // Token, 401, token, retry: 1.2 s of answers for a call given 1 s.
+    let started = Instant::now();
+    let result = client.wallet_balance(WalletId::new(1317558)).await;
+    let took = started.elapsed();
+    assert!(is_timeout(&result), "{result:?}");
+    assert!(took < Duration::from_millis(1150), "took {took:?}");
+}
+
+#[tokio::test]
+async fn several_wallets_share_one_call_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            json_body("balances/spec_wallet_1317558.json").set_delay(Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let second = Duration::from_secs(1);
+    let client = limited(&server, second, second)
+        .bearer_token("static-token-1")
+        .build()
+        .unwrap();
+    let ids = [1317558, 1317558, 1317558].map(WalletId::new);
+    let started = Instant::now();
+    let result = client.wallet_balances(&ids).await;
+    let took = started.elapsed();
+    assert!(is_timeout(&result), "{result:?}");
+    assert!(took < Duration::from_millis(1150), "took {took:?}");
+    assert_eq!(requests_to(&server, "/v1/balances").await.len(), 3);
 }
 
 /// Tokens `token-1`, `token-2`, ... in order: each mock answers once, and wiremock tries the
@@ -694,17 +899,14 @@ async fn a_slow_answer_is_a_timeout() {
         )
         .mount(&server)
         .await;
-    let client = BalancesClient::builder()
-        .base_url(server.uri())
-        .allow_http(true)
-        .bearer_token("static-token-1")
-        .retry(RetryPolicy::never())
-        .timeouts(Timeouts {
-            attempt: Duration::from_millis(50),
-            total: Duration::from_millis(100),
-        })
-        .build()
-        .unwrap();
+    let client = limited(
+        &server,
+        Duration::from_millis(50),
+        Duration::from_millis(100),
+    )
+    .bearer_token("static-token-1")
+    .build()
+    .unwrap();
     let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
     let Error::Transport(transport) = &err else {
         panic!("{err:?}")

@@ -123,7 +123,7 @@ async fn an_expired_token_is_renewed_once_and_the_call_retried() {
 }
 
 #[tokio::test]
-async fn tokens_past_their_lifetime_are_renewed_before_use() {
+async fn a_token_shorter_lived_than_the_reuse_floor_is_renewed_on_its_401() {
     let config = SandboxConfig::default().with_treezor_token_ttl(Duration::from_secs(1));
     let sandbox = qiwi_sandbox::start(config).await.unwrap();
     let client = client(&sandbox);
@@ -133,9 +133,18 @@ async fn tokens_past_their_lifetime_are_renewed_before_use() {
             .await
             .unwrap();
     }
-    // A one-second token is within the renewal margin, so each call renews it up front instead
-    // of spending a request on a 401.
+    // The three calls, made within the token's second, share it.
+    assert_eq!(sandbox.hits("treezor.token"), 1);
     assert_eq!(sandbox.hits("treezor.balances"), 3);
+    // A token is used for at least 10 s whatever `expires_in` says; one that dies sooner is
+    // refused, renewed once and the call sent again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    client
+        .wallet_balance(wallet(demo::TREEZOR_WALLET_IDS[2]))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.hits("treezor.token"), 2);
+    assert_eq!(sandbox.hits("treezor.balances"), 5, "the 401 and its retry");
 }
 
 #[tokio::test]

@@ -5,9 +5,9 @@
 //! request when `times` is `None`. Rules come from [`SandboxConfig::faults`](crate::SandboxConfig)
 //! at start and from the admin endpoint `POST /__sandbox/faults` at run time.
 //!
-//! For one request: every matching latency rule adds its delay; then the first matching
-//! status, drop or agent-result rule decides the response; if there is none, a matching
-//! null-balance rule (accounts list only) blanks the balances.
+//! For one request: every matching latency rule adds its delay (the sum saturates); then the
+//! first matching status, drop or agent-result rule decides the response; if there is none, a
+//! matching null-balance rule (accounts list only) blanks the balances.
 //!
 //! The JSON form of a rule, as the admin endpoint reads and writes it:
 //!
@@ -301,7 +301,7 @@ impl FaultSet {
                 && r.take()
             {
                 if let Fault::Latency(d) = r.rule.fault {
-                    decision.latency += d;
+                    decision.latency = decision.latency.saturating_add(d);
                 }
             }
         }

@@ -200,9 +200,14 @@ async fn timeout_caps_a_slow_balance_to_null() {
         Fault::Latency(Duration::from_millis(1000)),
     ))
     .await;
+    assert_a_50_ms_timeout_caps_the_balance_to_null(&sb).await;
+}
+
+/// A balance asked for with `timeout=50` comes back null, well before the injected latency.
+async fn assert_a_50_ms_timeout_caps_the_balance_to_null(sb: &qiwi_sandbox::Sandbox) {
     let started = Instant::now();
     let (status, body) =
-        wallet_get(&sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
+        wallet_get(sb, &format!("{ACCOUNTS}?timeout=50&alias=qw_wallet_rub")).await;
     assert_eq!(status, 200);
     assert!(
         started.elapsed() < Duration::from_millis(600),
@@ -210,6 +215,20 @@ async fn timeout_caps_a_slow_balance_to_null() {
         started.elapsed()
     );
     assert_eq!(body["accounts"][0]["balance"], Value::Null);
+}
+
+#[tokio::test]
+async fn huge_latency_rules_add_up_without_overflow() {
+    let sb = sandbox_with_fault(FaultRule::new(
+        "wallet.accounts.list",
+        Fault::Latency(Duration::MAX),
+    ))
+    .await;
+    let rule = json!({"route": "wallet.accounts", "fault": "latency", "ms": u64::MAX});
+    let added = admin_post(&sb, "faults", &rule).await;
+    assert!(added.status().is_success(), "{}", added.status());
+    // The summed delay saturates, and the request's own `timeout` still bounds it.
+    assert_a_50_ms_timeout_caps_the_balance_to_null(&sb).await;
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -88,14 +89,14 @@ impl TransportErrorKind {
 }
 
 /// No complete answer arrived.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub struct TransportError {
     kind: TransportErrorKind,
     detail: String,
     attempts: u32,
     host: Option<String>,
     #[source]
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl TransportError {
@@ -121,7 +122,7 @@ impl TransportError {
 
     /// Attaches the underlying error.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.source = Some(Arc::new(source));
         self
     }
 
@@ -317,7 +318,7 @@ impl Scrub for TransportError {
             next = cause.source();
         }
         if let std::borrow::Cow::Owned(clean) = scrubber.scrub_str(&text) {
-            self.source = Some(Box::new(ScrubbedSource(clean)));
+            self.source = Some(Arc::new(ScrubbedSource(clean)));
         }
     }
 }

@@ -1,5 +1,6 @@
+use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::header::RETRY_AFTER;
 use tracing::Instrument;
@@ -15,7 +16,8 @@ use crate::{
 pub struct Timeouts {
     /// The limit for one attempt, from sending to the last byte of the answer.
     pub attempt: Duration,
-    /// The limit for the whole call, all attempts and waits between them included.
+    /// The limit for one call of a client, however many requests it makes: every attempt, every
+    /// wait between attempts and every wait for a shared resource (an access token) included.
     pub total: Duration,
 }
 
@@ -25,6 +27,56 @@ impl Default for Timeouts {
             attempt: Duration::from_secs(30),
             total: Duration::from_secs(60),
         }
+    }
+}
+
+/// The time one call of a client may take, shared by every request the call makes (a list and
+/// the re-requests of its missing balances; a token request, the request it authorizes and
+/// the retry after a refused token).
+///
+/// Started by [`Executor::start_call`]; [`Executor::send_within`] and [`Executor::wait_within`]
+/// get only what remains of it. Kept as a start and a length, so no instant is ever computed
+/// past the clock's range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallBudget {
+    start: SystemTime,
+    total: Duration,
+}
+
+impl CallBudget {
+    /// A budget of `total` from `start`.
+    pub fn new(start: SystemTime, total: Duration) -> Self {
+        Self { start, total }
+    }
+
+    /// What remains of the budget at `now`; zero once it is spent. A clock that went back
+    /// counts as no time spent.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use qiwi_transport::CallBudget;
+    /// let start = SystemTime::UNIX_EPOCH;
+    /// let budget = CallBudget::new(start, Duration::from_secs(60));
+    /// assert_eq!(budget.remaining(start + Duration::from_secs(45)), Duration::from_secs(15));
+    /// assert_eq!(budget.remaining(start + Duration::from_secs(90)), Duration::ZERO);
+    /// let endless = CallBudget::new(start, Duration::MAX);
+    /// assert_eq!(endless.remaining(start + Duration::from_secs(1)), Duration::MAX - Duration::from_secs(1));
+    /// ```
+    pub fn remaining(&self, now: SystemTime) -> Duration {
+        let spent = now.duration_since(self.start).unwrap_or_default();
+        self.total.saturating_sub(spent)
+    }
+
+    /// The error of a call whose budget ran out after `attempts` attempts of its last request.
+    fn spent(&self, attempts: u32) -> TransportError {
+        TransportError::new(
+            TransportErrorKind::Timeout,
+            format!(
+                "no answer within the total limit of {} ms",
+                self.total.as_millis()
+            ),
+        )
+        .with_attempts(attempts.max(1))
     }
 }
 
@@ -83,7 +135,13 @@ impl Executor {
         &self.clock
     }
 
-    /// Sends `request`, retrying as the policy allows, and returns a 2xx answer.
+    /// Starts the time budget of one call: [`Timeouts::total`] from now.
+    pub fn start_call(&self) -> CallBudget {
+        CallBudget::new(self.clock.now(), self.timeouts.total)
+    }
+
+    /// Sends `request` as a call of its own (a budget of [`Timeouts::total`] from now),
+    /// retrying as the policy allows, and returns a 2xx answer.
     ///
     /// Each attempt sends a copy, so the caller keeps the request (to send it again with a
     /// renewed token, for instance).
@@ -92,16 +150,26 @@ impl Executor {
     /// [`Error::Transport`] when no answer arrived in the time limits, [`Error::Service`] for a
     /// non-2xx answer (the raw body kept; clients add the vendor's code and message).
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
-        let start = self.clock.now();
+        self.send_within(request, self.start_call()).await
+    }
+
+    /// Sends `request` as part of a call that may make several requests: its attempts and the
+    /// waits between them stop where `budget` runs out, and a wait that would pass it is not
+    /// started.
+    ///
+    /// # Errors
+    /// As [`send`](Self::send); a budget already spent gives a timeout without sending.
+    pub async fn send_within(
+        &self,
+        request: &Request,
+        budget: CallBudget,
+    ) -> Result<Response, Error> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let elapsed = self.elapsed_since(start);
-            let remaining = self.timeouts.total.saturating_sub(elapsed);
+            let remaining = budget.remaining(self.clock.now());
             if remaining.is_zero() {
-                return Err(total_timeout(self.timeouts.total, attempt - 1)
-                    .with_host(&request.url)
-                    .into());
+                return Err(budget.spent(attempt - 1).with_host(&request.url).into());
             }
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
@@ -140,7 +208,7 @@ impl Executor {
                 self.clock.jitter(),
             );
             match decision {
-                Decision::Retry(wait) if self.elapsed_since(start) + wait < self.timeouts.total => {
+                Decision::Retry(wait) if wait < budget.remaining(self.clock.now()) => {
                     tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, "retrying");
                     self.clock.sleep(wait).await;
                 }
@@ -149,6 +217,27 @@ impl Executor {
                     return finish(result, attempt, retry_after, decision);
                 }
             }
+        }
+    }
+
+    /// Waits for `future` (another caller's work this call depends on) no longer than what
+    /// remains of `budget`.
+    ///
+    /// # Errors
+    /// A [`TransportErrorKind::Timeout`] when the budget runs out first; `future` is dropped.
+    pub async fn wait_within<F: Future>(
+        &self,
+        budget: CallBudget,
+        future: F,
+    ) -> Result<F::Output, TransportError> {
+        let remaining = budget.remaining(self.clock.now());
+        if remaining.is_zero() {
+            return Err(budget.spent(0));
+        }
+        tokio::select! {
+            biased;
+            output = future => Ok(output),
+            () = self.clock.deadline(remaining) => Err(budget.spent(0)),
         }
     }
 
@@ -165,21 +254,6 @@ impl Executor {
         tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
         result
     }
-
-    fn elapsed_since(&self, start: std::time::SystemTime) -> Duration {
-        self.clock.now().duration_since(start).unwrap_or_default()
-    }
-}
-
-fn total_timeout(total: Duration, attempts: u32) -> TransportError {
-    TransportError::new(
-        TransportErrorKind::Timeout,
-        format!(
-            "no answer within the total limit of {} ms",
-            total.as_millis()
-        ),
-    )
-    .with_attempts(attempts.max(1))
 }
 
 fn finish(

@@ -37,7 +37,7 @@ pub use error::{
     DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
 };
 pub use excerpt::{MAX_QUOTED_CHARS, excerpt};
-pub use executor::{Executor, Timeouts};
+pub use executor::{CallBudget, Executor, Timeouts};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};

@@ -118,9 +118,25 @@ pub fn decide(
     }
     let wait = match retry_after {
         Some(wait) => wait.min(policy.max_retry_after),
-        None => backoff(policy, attempt).mul_f64(jitter.clamp(0.0, 1.0)),
+        None => jittered(backoff(policy, attempt), jitter),
     };
     Decision::Retry(wait)
+}
+
+/// `ceiling` scaled by a jitter sample, clamped to `[0, 1]` (NaN counts as 1). Integer
+/// arithmetic on nanoseconds: exact, and at most `ceiling` even for `Duration::MAX`.
+fn jittered(ceiling: Duration, jitter: f64) -> Duration {
+    const NANOS_PER_SEC: u128 = 1_000_000_000;
+    let jitter = if jitter.is_nan() {
+        1.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    let billionths = Duration::from_secs_f64(jitter).as_nanos();
+    let scaled = ceiling.as_nanos() * billionths / NANOS_PER_SEC;
+    let secs = u64::try_from(scaled / NANOS_PER_SEC).unwrap_or(u64::MAX);
+    let nanos = u32::try_from(scaled % NANOS_PER_SEC).unwrap_or(0);
+    Duration::new(secs, nanos)
 }
 
 /// The backoff ceiling after attempt number `attempt`: doubling from the initial value, capped.
@@ -247,6 +263,32 @@ mod tests {
         let ceilings: Vec<_> = (1..=6).map(|a| backoff(&p, a).as_millis()).collect();
         assert_eq!(ceilings, [100, 200, 400, 800, 1000, 1000]);
         assert_eq!(backoff(&p, u32::MAX), p.max_backoff);
+    }
+
+    #[test]
+    fn unbounded_policies_and_odd_jitter_saturate() {
+        let unbounded = RetryPolicy {
+            max_attempts: u32::MAX,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_retry_after: Duration::MAX,
+        };
+        let huge = Duration::from_secs(u64::MAX);
+        for (jitter, expected) in [
+            (1.0, Duration::MAX),
+            (f64::NAN, Duration::MAX),
+            (f64::INFINITY, Duration::MAX),
+            (-1.0, Duration::ZERO),
+        ] {
+            let got = decide(&unbounded, GET, status(503), 1, None, jitter);
+            assert_eq!(got, Retry(expected), "jitter {jitter}");
+        }
+        let got = decide(&unbounded, GET, status(429), 1, Some(huge), 0.5);
+        assert_eq!(got, Retry(huge));
+        assert_eq!(
+            decide(&policy(), GET, status(429), 1, Some(huge), 0.5),
+            Retry(policy().max_retry_after)
+        );
     }
 
     #[test]

@@ -184,12 +184,19 @@ impl ManualClock {
 
     /// Moves the clock forward without recording a wait.
     pub fn advance(&self, by: Duration) {
-        lock(&self.state).0 += by;
+        forward(&mut lock(&self.state).0, by);
     }
 
     /// Every wait requested so far, in order.
     pub fn sleeps(&self) -> Vec<Duration> {
         lock(&self.state).1.clone()
+    }
+}
+
+/// Moves `now` forward by `by`; a time past what `SystemTime` can hold leaves it where it is.
+fn forward(now: &mut SystemTime, by: Duration) {
+    if let Some(later) = now.checked_add(by) {
+        *now = later;
     }
 }
 
@@ -208,7 +215,7 @@ impl Clock for ManualClock {
     async fn sleep(&self, duration: Duration) {
         {
             let mut state = lock(&self.state);
-            state.0 += duration;
+            forward(&mut state.0, duration);
             state.1.push(duration);
         }
         tokio::task::yield_now().await;

@@ -176,3 +176,29 @@ async fn transport_failures_are_retried_for_reads_only() {
         matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Reset && e.attempts() == 1)
     );
 }
+
+#[tokio::test]
+async fn limits_and_waits_of_duration_max_neither_panic_nor_hang() {
+    let never = NeverRespond::default();
+    let clock = ManualClock::new();
+    let exec = Executor::new(Arc::new(never.clone()))
+        .with_clock(Arc::new(clock.clone()))
+        .with_retry(RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_retry_after: Duration::MAX,
+        })
+        .with_timeouts(Timeouts {
+            attempt: Duration::MAX,
+            total: Duration::MAX,
+        });
+    let err = exec.send(&get()).await.unwrap_err();
+    let Error::Transport(transport) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(transport.kind(), TransportErrorKind::Timeout);
+    // A backoff of Duration::MAX never fits in what remains of the call: no second attempt.
+    assert_eq!(never.count(), 1);
+    assert_eq!(clock.sleeps(), [Duration::MAX]);
+}

@@ -1,9 +1,10 @@
 //! The reqwest transport against real sockets (wiremock on loopback).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use qiwi_transport::auth::BearerToken;
+use qiwi_transport::clock::Clock;
 use qiwi_transport::{
     Error, Executor, Method, Request, ReqwestTransport, RetryPolicy, Timeouts, TransportErrorKind,
 };
@@ -123,6 +124,124 @@ async fn three_attempts_503_503_200_succeed_and_the_server_counts_three_hits() {
     assert_eq!(response.status, 200);
     assert_eq!(&response.body[..], b"{\"ok\":true}");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+/// The system clock with the largest jitter sample: backoffs reach their ceiling.
+#[derive(Debug)]
+struct FullJitter;
+
+#[async_trait::async_trait]
+impl Clock for FullJitter {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+
+    fn jitter(&self) -> f64 {
+        1.0
+    }
+}
+
+#[tokio::test]
+async fn huge_waits_from_the_wire_or_the_policy_saturate_and_stop_at_the_total_limit() {
+    let unbounded = RetryPolicy {
+        max_attempts: u32::MAX,
+        initial_backoff: Duration::MAX,
+        max_backoff: Duration::MAX,
+        max_retry_after: Duration::MAX,
+    };
+    for (case, retry_after) in [
+        ("Retry-After: 2^64-1", Some("18446744073709551615")),
+        ("a backoff of Duration::MAX", None),
+    ] {
+        let server = MockServer::start().await;
+        let mut answer = ResponseTemplate::new(503);
+        if let Some(value) = retry_after {
+            answer = answer.insert_header("retry-after", value);
+        }
+        Mock::given(path("/busy"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let exec = executor(ReqwestTransport::new().unwrap())
+            .with_retry(unbounded.clone())
+            .with_clock(Arc::new(FullJitter));
+        let started = Instant::now();
+        let err = exec.send(&request(&server, "/busy")).await.unwrap_err();
+        let Error::Service(service) = &err else {
+            panic!("{case}: {err:?}")
+        };
+        assert_eq!(service.status, 503, "{case}");
+        assert_eq!(
+            service.retry_after,
+            retry_after.map(|_| qiwi_transport::retry::MAX_RETRY_AFTER),
+            "{case}"
+        );
+        // The wait would pass the 2 s total limit: it is not started.
+        assert_eq!(service.attempts, 1, "{case}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{case}");
+    }
+}
+
+#[tokio::test]
+async fn requests_sent_within_one_call_budget_share_it() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_millis(600)))
+        .mount(&server)
+        .await;
+    let exec = executor(ReqwestTransport::new().unwrap())
+        .with_retry(RetryPolicy::never())
+        .with_timeouts(Timeouts {
+            attempt: Duration::from_secs(5),
+            total: Duration::from_secs(1),
+        });
+    let started = Instant::now();
+    let budget = exec.start_call();
+    let request = request(&server, "/slow");
+    exec.send_within(&request, budget).await.unwrap();
+    // 600 ms are spent: the second request gets the 400 ms left, not a second of its own.
+    let err = exec.send_within(&request, budget).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(1300), "took {elapsed:?}");
+    // Spent: a third request is not even sent, and neither is a wait started.
+    let err = exec.send_within(&request, budget).await.unwrap_err();
+    assert!(matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout));
+    let waited = exec.wait_within(budget, std::future::pending::<()>()).await;
+    assert_eq!(
+        waited.map_err(|e| e.kind()),
+        Err(TransportErrorKind::Timeout)
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_wait_within_a_budget_ends_at_the_budget() {
+    let exec = executor(ReqwestTransport::new().unwrap()).with_timeouts(Timeouts {
+        attempt: Duration::from_secs(5),
+        total: Duration::from_millis(300),
+    });
+    let started = Instant::now();
+    let budget = exec.start_call();
+    let done = exec.wait_within(budget, async { 7 }).await.unwrap();
+    assert_eq!(done, 7);
+    let err = exec
+        .wait_within(budget, std::future::pending::<()>())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), TransportErrorKind::Timeout);
+    let elapsed = started.elapsed();
+    assert!(
+        (Duration::from_millis(280)..Duration::from_millis(800)).contains(&elapsed),
+        "took {elapsed:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Balances: E10 to E13.
 
-use qiwi_transport::Method;
+use qiwi_transport::codec::json;
+use qiwi_transport::{CallBudget, Method};
 use qiwi_types::wallet::{
     AccountAlias, AccountOffer, AccountOffers, Accounts, CreateAccountRequest,
     SetDefaultAccountRequest,
@@ -19,12 +20,14 @@ impl WalletClient {
     /// [`balance_refresh_attempts`](crate::WalletClientBuilder::balance_refresh_attempts) times
     /// per account, and the balances that arrive are merged in. A balance still missing after
     /// that is [`Balance::Unknown`](crate::Balance::Unknown); [`Accounts::unknown_balances`]
-    /// lists those accounts. Each request asking again is a read like any other: it is retried
-    /// on failures as the [`RetryPolicy`](crate::RetryPolicy) allows, and its failure is this
-    /// call's failure.
+    /// lists those accounts. Each request asking again is a read like any other, retried on
+    /// failures as the [`RetryPolicy`](crate::RetryPolicy) allows. All the requests share one
+    /// time limit, [`Timeouts::total`](crate::Timeouts): asking again stops where it runs out.
+    /// A request asking again that fails leaves that balance unknown and keeps the first
+    /// answer.
     ///
     /// # Errors
-    /// Any [`Error`], from the first request or from asking again.
+    /// Any [`Error`] of the first request.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
@@ -43,7 +46,8 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn list_accounts(&self) -> Result<Accounts, Error> {
-        let mut accounts = self.fetch_accounts(None).await?;
+        let budget = self.start_call();
+        let mut accounts = self.fetch_accounts(None, budget).await?;
         let pending: Vec<AccountAlias> = accounts
             .unknown_balances()
             .map(|a| a.alias.clone())
@@ -58,15 +62,30 @@ impl WalletClient {
                     attempt,
                     "asking again for a balance"
                 );
-                let newer = self.fetch_accounts(Some(&alias)).await?;
-                accounts.fill_unknown_balances(&newer);
+                match self.fetch_accounts(Some(&alias), budget).await {
+                    Ok(newer) => {
+                        accounts.fill_unknown_balances(&newer);
+                    }
+                    Err(error) => {
+                        tracing::debug!(
+                            alias = alias.as_str(),
+                            %error,
+                            "asking again for a balance failed; it stays unknown"
+                        );
+                        break;
+                    }
+                }
             }
         }
         Ok(accounts)
     }
 
     /// One request of the accounts list, optionally asking for one account's balance again.
-    async fn fetch_accounts(&self, refresh: Option<&AccountAlias>) -> Result<Accounts, Error> {
+    async fn fetch_accounts(
+        &self,
+        refresh: Option<&AccountAlias>,
+        budget: CallBudget,
+    ) -> Result<Accounts, Error> {
         let wallet = self.wallet().as_str();
         let mut url = self.url(["funding-sources", "v2", "persons", wallet, "accounts"]);
         if let Some(alias) = refresh {
@@ -75,7 +94,8 @@ impl WalletClient {
                 .append_pair("alias", alias.as_str());
         }
         let request = self.request(Method::GET, url, ACCOUNTS);
-        self.send_json(request, ACCOUNTS).await
+        let response = self.send_within(request, ACCOUNTS, budget).await?;
+        Ok(json::decode(&response)?)
     }
 
     /// Creates an account in the wallet (E11); `alias` is one of [`account_offers`](Self::account_offers).

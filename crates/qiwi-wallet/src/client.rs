@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request, Response,
-    RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
+    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
+    Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -145,16 +145,32 @@ impl WalletClient {
         Ok(request.body(json::CONTENT_TYPE, json::encode(body)?))
     }
 
-    /// Sends a request and returns its 2xx answer, mapping error answers to [`Error`].
+    /// Sends a request as a call of its own and returns its 2xx answer, mapping error answers
+    /// to [`Error`].
     pub(crate) async fn send(
         &self,
         request: Request,
         endpoint: Endpoint,
     ) -> Result<Response, Error> {
+        self.send_within(request, endpoint, self.start_call()).await
+    }
+
+    /// Starts the time budget of a call that makes several requests.
+    pub(crate) fn start_call(&self) -> CallBudget {
+        self.inner.executor.start_call()
+    }
+
+    /// Sends one of the requests of a call, within the call's `budget`.
+    pub(crate) async fn send_within(
+        &self,
+        request: Request,
+        endpoint: Endpoint,
+        budget: CallBudget,
+    ) -> Result<Response, Error> {
         let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
         self.inner
             .executor
-            .send(&request)
+            .send_within(&request, budget)
             .instrument(span)
             .await
             .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))

@@ -4,8 +4,10 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::{Expected, assert_request, builder, client, received};
-use qiwi_wallet::Balance;
+use qiwi_wallet::{Balance, Timeouts};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -262,13 +264,11 @@ async fn zero_attempts_turns_the_rule_off() {
 }
 
 #[tokio::test]
-async fn an_error_while_asking_again_is_reported() {
+async fn a_failed_request_asking_again_keeps_the_first_answer() {
     let server = MockServer::start().await;
-    first_answer(
-        &server,
-        accounts(&[account("qw_wallet_rub", 643, true, "null", true)]),
-    )
-    .await;
+    let rub_null = account("qw_wallet_rub", 643, true, "null", true);
+    let eur_null = account("qw_wallet_eur", 978, true, "null", false);
+    first_answer(&server, accounts(&[rub_null.clone(), eur_null])).await;
     Mock::given(method("GET"))
         .and(path(AT))
         .and(query_param("alias", "qw_wallet_rub"))
@@ -276,9 +276,80 @@ async fn an_error_while_asking_again_is_reported() {
         .expect(1)
         .mount(&server)
         .await;
-    let error = client(&server).list_accounts().await.unwrap_err();
-    assert_eq!(
-        error.retry_after(),
-        Some(std::time::Duration::from_secs(60))
-    );
+    refresh_answer(
+        &server,
+        "qw_wallet_eur",
+        accounts(&[
+            rub_null,
+            account(
+                "qw_wallet_eur",
+                978,
+                true,
+                r#"{"amount": 3.5, "currency": 978}"#,
+                false,
+            ),
+        ]),
+        1,
+    )
+    .await;
+
+    let result = client(&server).list_accounts().await.unwrap();
+    // The refused RUB request is not asked again; EUR still is.
+    let unknown: Vec<&str> = result
+        .unknown_balances()
+        .map(|a| a.alias.as_str())
+        .collect();
+    assert_eq!(unknown, ["qw_wallet_rub"]);
+    let eur = &result.get("qw_wallet_eur").unwrap().balance;
+    assert_eq!(eur.money().unwrap().amount.to_string(), "3.5");
+    assert_eq!(received(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn asking_again_stops_where_the_call_budget_runs_out() {
+    let server = MockServer::start().await;
+    let aliases = [
+        ("qw_wallet_rub", 643),
+        ("qw_wallet_eur", 978),
+        ("qw_wallet_usd", 840),
+    ];
+    let nulls: Vec<String> = aliases
+        .iter()
+        .map(|(alias, currency)| account(alias, *currency, true, "null", false))
+        .collect();
+    first_answer(&server, accounts(&nulls)).await;
+    for (alias, currency) in aliases {
+        let balance = format!(r#"{{"amount": 1, "currency": {currency}}}"#);
+        let filled = account(alias, currency, true, &balance, false);
+        Mock::given(method("GET"))
+            .and(path(AT))
+            .and(query_param("alias", alias))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(accounts(&[filled]), "application/json")
+                    .set_delay(Duration::from_millis(800)),
+            )
+            .mount(&server)
+            .await;
+    }
+    let total = Duration::from_secs(2);
+    let client = builder(&server)
+        .timeouts(Timeouts {
+            attempt: total,
+            total,
+        })
+        .build()
+        .unwrap();
+
+    // 800 ms per balance: RUB and EUR arrive, USD is cut at the call's 2 s.
+    let started = Instant::now();
+    let result = client.list_accounts().await.unwrap();
+    let took = started.elapsed();
+    assert!(took < total + Duration::from_millis(300), "took {took:?}");
+    let unknown: Vec<&str> = result
+        .unknown_balances()
+        .map(|a| a.alias.as_str())
+        .collect();
+    assert_eq!(unknown, ["qw_wallet_usd"]);
+    assert_eq!(received(&server).await.len(), 1 + 3);
 }
