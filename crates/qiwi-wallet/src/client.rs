@@ -176,13 +176,25 @@ impl WalletClient {
             .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
     }
 
-    /// Sends a request and decodes its JSON answer.
+    /// Sends a request as a call of its own and decodes its JSON answer.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
         endpoint: Endpoint,
     ) -> Result<T, Error> {
-        let response = self.send(request, endpoint).await?;
+        self.send_json_within(request, endpoint, self.start_call())
+            .await
+    }
+
+    /// Sends one of the requests of a call and decodes its JSON answer; an answer that cannot
+    /// be decoded is scrubbed of the token as a refusal is.
+    pub(crate) async fn send_json_within<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        endpoint: Endpoint,
+        budget: CallBudget,
+    ) -> Result<T, Error> {
+        let response = self.send_within(request, endpoint, budget).await?;
         json::decode(&response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
     }
 }
