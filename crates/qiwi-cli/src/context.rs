@@ -140,7 +140,7 @@ pub fn bad_setting(flag: &str, variable: &str, expected: &str) -> Failure {
 /// Whether plain `http://` is to be allowed for `url`, the value of `variable`: yes for a
 /// loopback host; an `http://` URL to any other host is a usage failure (the program has no
 /// switch to allow it, so its advice names the rule instead).
-pub fn allow_http_for(url: &str, variable: &str) -> Result<bool, Failure> {
+fn allow_http_for(url: &str, variable: &str) -> Result<bool, Failure> {
     let Some(rest) = url.trim().strip_prefix("http://") else {
         return Ok(false);
     };
