@@ -8,7 +8,8 @@ use qiwi_transport::ClientIdentity;
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::clock::Clock;
 use qiwi_transport::{
-    BaseUrl, ExecutorSettings, ExposeSecret, RetryPolicy, SecretString, Timeouts, Transport,
+    BaseUrl, ExecutorSettings, ExposeSecret, RetryPolicy, Scrubber, SecretString, Timeouts,
+    Transport, redact_url,
 };
 
 use crate::Error;
@@ -72,7 +73,7 @@ enum Endpoint {
 impl fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Endpoint::Url(url) => write!(f, "{url:?}"),
+            Endpoint::Url(url) => write!(f, "{:?}", redact_url(url)),
             Endpoint::Company(name, env) => write!(f, "{env:?}({name:?})"),
         }
     }
@@ -240,12 +241,13 @@ impl BalancesClientBuilder {
             Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)?,
             Some(Endpoint::Company(name, environment)) => environment.base_url(name)?,
         };
-        let auth = self.auth(&base)?;
+        let (auth, secrets) = self.auth(&base)?;
         let executor = self.http.build()?;
-        Ok(BalancesClient::new(base, executor, auth))
+        Ok(BalancesClient::new(base, executor, auth, secrets))
     }
 
-    fn auth(&self, base: &BaseUrl) -> Result<Auth, Error> {
+    /// How calls are authorized, and the scrubber that knows every credential involved.
+    fn auth(&self, base: &BaseUrl) -> Result<(Auth, Scrubber), Error> {
         let not_empty = |secret: &SecretString, what: &str| {
             if secret.expose_secret().trim().is_empty() {
                 Err(Error::Configuration(format!("the {what} is empty")))
@@ -258,17 +260,24 @@ impl BalancesClientBuilder {
                 not_empty(id, "client id")?;
                 not_empty(secret, "client secret")?;
                 let scope = normalize_scope(&self.scope)?;
-                Ok(Auth::Credentials(Box::new(TokenCache::new(
+                let secrets =
+                    Scrubber::for_client_credentials(id.expose_secret(), secret.expose_secret());
+                let cache = TokenCache::new(
                     ClientCredentials {
                         client_id: id.clone(),
                         client_secret: secret.clone(),
                         scope,
                     },
                     base.join(["oauth", "token"]),
-                ))))
+                    secrets.clone(),
+                );
+                Ok((Auth::Credentials(Box::new(cache)), secrets))
             }
             (None, None, Some(token)) => BearerToken::new(token.clone())
-                .map(|token| Auth::Static(token.header_value()))
+                .map(|token| {
+                    let secrets = Scrubber::new([token.expose()]);
+                    (Auth::Static(token.header_value()), secrets)
+                })
                 .map_err(|e| Error::Configuration(e.to_string())),
             (None, None, None) => Err(Error::Configuration(
                 "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)".into(),

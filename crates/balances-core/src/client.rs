@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, HeaderValue, Method, Request, Response, StatusCode, header,
+    BaseUrl, CallBudget, Executor, HeaderValue, Method, Request, Response, Scrub, Scrubber,
+    StatusCode, header,
 };
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -70,6 +71,8 @@ struct Inner {
     balances_url: Url,
     executor: Executor,
     auth: Auth,
+    /// Cuts the credentials and tokens out of every error.
+    secrets: Scrubber,
 }
 
 impl fmt::Debug for BalancesClient {
@@ -97,13 +100,14 @@ impl BalancesClient {
         BalancesClientBuilder::default()
     }
 
-    pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth) -> Self {
+    pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth, secrets: Scrubber) -> Self {
         Self {
             inner: Arc::new(Inner {
                 balances_url: base.join(["v1", "balances"]),
                 base,
                 executor,
                 auth,
+                secrets,
             }),
         }
     }
@@ -298,8 +302,11 @@ impl BalancesClient {
     ) -> Result<T, Error> {
         let request = Request::new(Method::GET, url, route)
             .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE));
-        let response = self.send_authorized(request, operation, budget).await?;
-        json::decode(&response).map_err(Error::Decode)
+        let result = match self.send_authorized(request, operation, budget).await {
+            Ok(response) => json::decode(&response).map_err(Error::Decode),
+            Err(error) => Err(error),
+        };
+        result.map_err(|e| e.scrubbed(&self.inner.secrets))
     }
 
     /// Sends `request` with the current token. A 401 with a token obtained from client

@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use qiwi_transport::{
-    DecodeError, NotSentError, ServiceError, StatusCode, TransportError, excerpt,
+    DecodeError, NotSentError, Scrub, Scrubber, ServiceError, StatusCode, TransportError, excerpt,
 };
 
 use crate::BalancesQuery;
@@ -273,6 +273,39 @@ impl fmt::Display for ApiError {
             write!(f, " (after {} attempts)", self.service.attempts)?;
         }
         Ok(())
+    }
+}
+
+impl Scrub for Error {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        match self {
+            Error::InvalidInput(message) | Error::Configuration(message) => {
+                message.scrub(scrubber);
+            }
+            Error::Transport(e) => e.scrub(scrubber),
+            Error::Decode(e) => e.scrub(scrubber),
+            Error::NotFound { answer, .. } => answer.scrub(scrubber),
+            Error::Authentication(e)
+            | Error::PermissionDenied(e)
+            | Error::Validation(e)
+            | Error::RateLimited { error: e, .. }
+            | Error::Server(e)
+            | Error::Service(e) => e.scrub(scrubber),
+        }
+    }
+}
+
+impl Scrub for ApiError {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        self.service.scrub(scrubber);
+        for entry in &mut self.entries {
+            entry.kind.scrub(scrubber);
+            entry.code.scrub(scrubber);
+            entry.message.scrub(scrubber);
+            entry.doc_url.scrub(scrubber);
+            entry.request_id.scrub(scrubber);
+            entry.additional_information.scrub(scrubber);
+        }
     }
 }
 

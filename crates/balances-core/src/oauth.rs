@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    Bytes, CallBudget, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request,
+    Bytes, CallBudget, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Scrubber,
     SecretString, StatusCode, TransportErrorKind, header,
 };
 use serde::Deserialize;
@@ -136,6 +136,8 @@ impl Auth {
 /// The shared token and the lock that makes one task at a time renew it.
 pub(crate) struct TokenCache {
     credentials: ClientCredentials,
+    /// Learns each token obtained, so that errors are scrubbed of it.
+    secrets: Scrubber,
     token_url: Url,
     state: Mutex<TokenState>,
     renewal: tokio::sync::Mutex<()>,
@@ -179,9 +181,10 @@ impl Cached {
 }
 
 impl TokenCache {
-    pub(crate) fn new(credentials: ClientCredentials, token_url: Url) -> Self {
+    pub(crate) fn new(credentials: ClientCredentials, token_url: Url, secrets: Scrubber) -> Self {
         Self {
             credentials,
+            secrets,
             token_url,
             state: Mutex::default(),
             renewal: tokio::sync::Mutex::new(()),
@@ -295,7 +298,9 @@ impl TokenCache {
             .send_within(&request, budget)
             .await
             .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
-        AccessToken::decode(response.status, &response.body)
+        let answer = AccessToken::decode(response.status, &response.body)?;
+        self.secrets.rotate(answer.token.expose());
+        Ok(answer)
     }
 }
 

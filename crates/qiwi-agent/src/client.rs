@@ -3,10 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::Method;
+use http::{Method, StatusCode};
 use qiwi_transport::clock::Clock;
 use qiwi_transport::{
-    BaseUrl, Bytes, Executor, ExecutorSettings, Request, Response, RetryPolicy, Timeouts, Transport,
+    BaseUrl, Bytes, Executor, ExecutorSettings, Request, RetryPolicy, Scrub, Scrubber, Timeouts,
+    Transport, redact_url,
 };
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
@@ -114,6 +115,8 @@ struct Inner {
     ping: Request,
     posts: Posts,
     first_uses: FirstUses,
+    /// Cuts the password out of every error.
+    secrets: Scrubber,
 }
 
 /// Builds the requests of this protocol: XML posted to an endpoint, signed when a key is set.
@@ -262,8 +265,7 @@ impl AgentClient {
     /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
     /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
     pub async fn ping(&self) -> Result<Balances, Error> {
-        let response = self.inner.executor.send(&self.inner.ping).await?;
-        wire::ping(response.status, &response.body)
+        self.call(&self.inner.ping, wire::ping).await
     }
 
     /// Whether a wallet exists (`check-user`); with a currency, whether it has an account in
@@ -285,10 +287,13 @@ impl AgentClient {
         currency: Option<&Currency>,
     ) -> Result<UserCheck, Error> {
         let body = encode::check_user(&self.inner.credentials, phone, currency)?;
-        let response = self
-            .send(&self.inner.endpoint, ROUTE_CHECK_USER, body)
-            .await?;
-        wire::user_check(response.status, &response.body)
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_CHECK_USER,
+            body,
+            wire::user_check,
+        )
+        .await
     }
 
     /// Whether a wallet can be topped up with the declared kind of funds
@@ -318,10 +323,13 @@ impl AgentClient {
         currency: Option<&Currency>,
     ) -> Result<DepositCheck, Error> {
         let body = encode::check_deposit(&self.inner.credentials, phone, funds, currency)?;
-        let response = self
-            .send(&self.inner.endpoint, ROUTE_CHECK_DEPOSIT, body)
-            .await?;
-        wire::deposit_check(response.status, &response.body)
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_CHECK_DEPOSIT,
+            body,
+            wire::deposit_check,
+        )
+        .await
     }
 
     /// Registers a payout (`pay` with `<auth>`) and returns what the server reported.
@@ -378,10 +386,8 @@ impl AgentClient {
             service_id = payout.service_id().0,
             "sending pay/auth"
         );
-        let response = self
-            .send(&self.inner.endpoint, ROUTE_PAY_AUTH, body)
-            .await?;
-        wire::pay(response.status, &response.body)
+        self.post(&self.inner.endpoint, ROUTE_PAY_AUTH, body, wire::pay)
+            .await
     }
 
     /// The status of one payment (`pay` with `<status>`). A payment QIWI does not know is
@@ -425,10 +431,13 @@ impl AgentClient {
     /// [`Error::InvalidInput`] for an empty list; otherwise as [`AgentClient::ping`].
     pub async fn status_many(&self, queries: &[StatusQuery]) -> Result<StatusResponse, Error> {
         let body = encode::status(&self.inner.credentials, queries)?;
-        let response = self
-            .send(&self.inner.endpoint, ROUTE_PAY_STATUS, body)
-            .await?;
-        wire::payment_status(response.status, &response.body)
+        self.post(
+            &self.inner.endpoint,
+            ROUTE_PAY_STATUS,
+            body,
+            wire::payment_status,
+        )
+        .await
     }
 
     /// The mobile operator's provider id for a phone number written without its country code
@@ -447,20 +456,39 @@ impl AgentClient {
         let local_phone = local_phone.trim();
         check_digits("phone number without country code", local_phone, 5..=15)?;
         let body = encode::provider_lookup(&self.inner.credentials, local_phone)?;
-        let response = self
-            .send(&self.inner.lookup_endpoint, ROUTE_PROVIDER, body)
-            .await?;
-        wire::provider(response.status, &response.body)
+        self.post(
+            &self.inner.lookup_endpoint,
+            ROUTE_PROVIDER,
+            body,
+            wire::provider,
+        )
+        .await
     }
 
-    async fn send(
+    /// Posts `body` to `endpoint` and decodes the answer with `decode`.
+    async fn post<T>(
         &self,
         endpoint: &BaseUrl,
         route: &'static str,
         body: impl Into<Bytes>,
-    ) -> Result<Response, Error> {
+        decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let request = self.inner.posts.post(endpoint, route, body)?;
-        Ok(self.inner.executor.send(&request).await?)
+        self.call(&request, decode).await
+    }
+
+    /// Sends `request` and decodes the answer with `decode`; every error, whether the answer
+    /// was refused or could not be read, is scrubbed of the password.
+    async fn call<T>(
+        &self,
+        request: &Request,
+        decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let result = match self.inner.executor.send(request).await {
+            Ok(response) => decode(response.status, &response.body),
+            Err(error) => Err(error.into()),
+        };
+        result.map_err(|e| e.scrubbed(&self.inner.secrets))
     }
 }
 
@@ -484,8 +512,11 @@ impl fmt::Debug for AgentClientBuilder {
         s.field("terminal_id", &self.terminal_id)
             .field("password", &self.password.as_ref().map(|_| Redacted))
             .field("credentials", &self.credentials)
-            .field("endpoint", &self.endpoint)
-            .field("lookup_endpoint", &self.lookup_endpoint)
+            .field("endpoint", &self.endpoint.as_deref().map(redact_url))
+            .field(
+                "lookup_endpoint",
+                &self.lookup_endpoint.as_deref().map(redact_url),
+            )
             .field("allow_http", &self.allow_http)
             .field("http", &self.http);
         #[cfg(feature = "signing")]
@@ -729,6 +760,7 @@ impl AgentClientBuilder {
                 ping,
                 posts,
                 first_uses: FirstUses::default(),
+                secrets: Scrubber::new(credentials.password()),
                 credentials,
                 endpoint,
                 lookup_endpoint,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
-use qiwi_transport::{DecodeError, NotSentError, ServiceError, TransportError};
+use qiwi_transport::{DecodeError, NotSentError, Scrub, Scrubber, ServiceError, TransportError};
 
 use crate::codes::RequestCode;
 use crate::model::RequestResult;
@@ -221,6 +221,32 @@ impl Error {
                 failure.result.as_ref().is_some_and(RequestResult::is_fatal)
             }
             Error::Transport(_) | Error::Decode(_) => false,
+        }
+    }
+}
+
+impl Scrub for Failure {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        if let Some(result) = &mut self.result {
+            result.message.scrub(scrubber);
+        }
+        self.service.scrub(scrubber);
+    }
+}
+
+impl Scrub for Error {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        match self {
+            Error::InvalidInput(message) | Error::Configuration(message) => {
+                message.scrub(scrubber);
+            }
+            Error::Transport(e) => e.scrub(scrubber),
+            Error::Decode(e) => e.scrub(scrubber),
+            Error::Authentication(f)
+            | Error::Permission(f)
+            | Error::Server(f)
+            | Error::Rejected(f)
+            | Error::RateLimited { failure: f, .. } => f.scrub(scrubber),
         }
     }
 }

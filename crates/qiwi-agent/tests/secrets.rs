@@ -1,4 +1,5 @@
-//! The password never shows: not in `Debug`, not in errors, not in logs.
+//! The password never shows: not in `Debug`, not in errors (even from a server that reflects
+//! the request), not in logs.
 
 mod support;
 
@@ -7,6 +8,7 @@ use std::sync::Arc;
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{AgentClient, Credentials, Error, TerminalId};
 use qiwi_transport::TransportErrorKind;
+use qiwi_transport::test_util::echo::{Body, EchoLog, leaks, shown, xml_escaped};
 use qiwi_transport::test_util::{Reply, ScriptedTransport};
 use support::{scripted_client_with, xml};
 
@@ -118,4 +120,83 @@ async fn no_error_of_any_kind_carries_the_password() {
         .unwrap_err();
     assert!(err.is_not_sent());
     assert_no_secret(&err);
+}
+
+/// A password with every character an encoder treats apart.
+const ECHOED_PASSWORD: &str = "p@ss <&>\"'/\\é😀+%=word";
+
+/// An answer whose request-level result carries the echo as its message.
+fn result_with_echo(code: u16, echo: &str) -> String {
+    format!(
+        "<response><result-code fatal=\"false\" message=\"{}\">{code}</result-code></response>",
+        xml_escaped(echo)
+    )
+}
+
+#[cfg(feature = "reqwest")]
+async fn echoed_errors(status: u16, body: Body, password: &str) -> Vec<Error> {
+    let server = support::echo_server(status, body, EchoLog::new(&[password])).await;
+    let client = AgentClient::builder()
+        .terminal_id(44)
+        .password(SecretString::from(password.to_owned()))
+        .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+        .allow_http(true)
+        .retry(qiwi_agent::RetryPolicy::never())
+        .build()
+        .unwrap();
+    let payout: qiwi_agent::Payout = qiwi_agent::WalletTopUp::new(
+        qiwi_agent::TransactionNumber::parse("12345678").unwrap(),
+        "79181234567".parse().unwrap(),
+        qiwi_agent::PayoutAmount::parse("10.00").unwrap(),
+        qiwi_agent::FundsSource::NonCash,
+    )
+    .into();
+    vec![
+        client.ping().await.unwrap_err(),
+        client.pay(&payout).await.unwrap_err(),
+    ]
+}
+
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn no_form_of_the_password_reaches_an_error_from_an_echoing_server() {
+    let cases: [(u16, Body); 4] = [
+        (500, |echo| result_with_echo(300, echo)),
+        // A proxy's plain-text page.
+        (403, str::to_owned),
+        (200, |echo| result_with_echo(150, echo)),
+        // Undecodable: the decoder quotes the value it could not read.
+        (200, |echo| {
+            format!(
+                "<response><result-code fatal=\"false\">0</result-code><balances><balance code=\"643\">{}</balance></balances><payment status=\"{0}\"/></response>",
+                xml_escaped(echo)
+            )
+        }),
+    ];
+    for (status, body) in cases {
+        for error in echoed_errors(status, body, ECHOED_PASSWORD).await {
+            let shown = shown(&error);
+            assert!(
+                leaks(&shown, &[ECHOED_PASSWORD]).is_empty(),
+                "{status}: {shown}"
+            );
+            assert!(shown.contains("[REDACTED]"), "{status}: {shown}");
+        }
+    }
+}
+
+#[cfg(feature = "reqwest")]
+#[tokio::test]
+async fn a_short_password_withholds_the_whole_echo() {
+    let body = |echo: &str| result_with_echo(300, &format!("rate limited {echo}"));
+    for error in echoed_errors(500, body, "pw").await {
+        let failure = error.failure().unwrap();
+        assert_eq!(failure.service.body_text(), "[REDACTED]");
+        assert_eq!(
+            failure.result.as_ref().and_then(|r| r.message.as_deref()),
+            Some("[REDACTED]")
+        );
+        let shown = shown(&error);
+        assert!(!shown.contains("limi"), "{shown}");
+    }
 }

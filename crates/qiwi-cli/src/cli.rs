@@ -39,18 +39,21 @@ Exit codes:
   8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again
   9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
-/// Where and how to reach each API; every flag falls back to an environment variable.
+/// Where and how to reach each API; every flag falls back to an environment variable. Help never
+/// shows a variable's value: any of them may hold a credential (a URL with a token, a secret
+/// pasted into the wrong variable).
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// QIWI Wallet API token.
     #[arg(long, env = "QIWI_TOKEN", hide_env_values = true, global = true)]
     pub qiwi_token: Option<String>,
     /// QIWI wallet number (digits, international form, e.g. 79111234567).
-    #[arg(long, env = "QIWI_WALLET", global = true)]
+    #[arg(long, env = "QIWI_WALLET", hide_env_values = true, global = true)]
     pub qiwi_wallet: Option<String>,
     #[arg(
         long,
         env = "QIWI_BASE_URL",
+        hide_env_values = true,
         global = true,
         help = "QIWI Wallet API base URL (default https://edge.qiwi.com; http:// only for loopback hosts)"
     )]
@@ -58,12 +61,18 @@ pub struct ConfigArgs {
     #[arg(
         long,
         env = "QIWI_AGENT_URL",
+        hide_env_values = true,
         global = true,
         help = "QIWI agent XML endpoint (default https://api.qiwi.com/xml/topup.jsp)"
     )]
     pub agent_url: Option<String>,
     /// QIWI agent terminal id.
-    #[arg(long, env = "QIWI_AGENT_TERMINAL", global = true)]
+    #[arg(
+        long,
+        env = "QIWI_AGENT_TERMINAL",
+        hide_env_values = true,
+        global = true
+    )]
     pub agent_terminal: Option<String>,
     /// QIWI agent password.
     #[arg(
@@ -76,12 +85,13 @@ pub struct ConfigArgs {
     #[arg(
         long,
         env = "TREEZOR_BASE_URL",
+        hide_env_values = true,
         global = true,
         help = "Treezor API base URL (e.g. https://<company>.sandbox.treezor.co)"
     )]
     pub treezor_base_url: Option<String>,
     /// Treezor OAuth2 client id.
-    #[arg(long, env = "TREEZOR_CLIENT_ID", global = true)]
+    #[arg(long, env = "TREEZOR_CLIENT_ID", hide_env_values = true, global = true)]
     pub treezor_client_id: Option<String>,
     /// Treezor OAuth2 client secret.
     #[arg(
@@ -92,10 +102,16 @@ pub struct ConfigArgs {
     )]
     pub treezor_client_secret: Option<String>,
     /// Treezor wallet ids whose balances `qiwi balances` shows (comma-separated).
-    #[arg(long, env = "TREEZOR_WALLET_IDS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "TREEZOR_WALLET_IDS",
+        value_delimiter = ',',
+        hide_env_values = true,
+        global = true
+    )]
     pub treezor_wallet_ids: Vec<String>,
     /// Treezor user id whose wallets `qiwi balances` shows.
-    #[arg(long, env = "TREEZOR_USER_ID", global = true)]
+    #[arg(long, env = "TREEZOR_USER_ID", hide_env_values = true, global = true)]
     pub treezor_user_id: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 use std::net::IpAddr;
 
 use qiwi_sandbox::{Sandbox, SandboxConfig, demo};
+use qiwi_transport::BaseUrl;
 use secrecy::SecretString;
 
 use crate::cli::ConfigArgs;
@@ -113,6 +114,22 @@ pub fn required_secret(
     variable: &str,
 ) -> Result<SecretString, Failure> {
     required(value, flag, variable).map(|v| SecretString::from(v.to_owned()))
+}
+
+/// Checks a base URL setting here, so that an error names the setting, and says whether plain
+/// `http://` is allowed for it. A message shows the URL without its credentials or query, and
+/// nothing of a value that is not a URL.
+pub fn url_setting(value: &str, flag: &str, variable: &str) -> Result<bool, Failure> {
+    let allow_http = allow_http_for(value, variable)?;
+    BaseUrl::parse_with(value, allow_http)
+        .map_err(|e| Failure::Usage(format!("{variable} (--{flag}): {e}")))?;
+    Ok(allow_http)
+}
+
+/// A usage failure for a setting whose value is refused: it names the setting and what is
+/// expected, never the value (a secret pasted into the wrong variable must not be printed).
+pub fn bad_setting(flag: &str, variable: &str, expected: &str) -> Failure {
+    Failure::Usage(format!("{variable} (--{flag}) must be {expected}"))
 }
 
 /// Whether plain `http://` is to be allowed for `url`, the value of `variable`: yes for a

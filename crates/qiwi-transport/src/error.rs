@@ -6,6 +6,7 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use crate::excerpt;
+use crate::scrub::{Scrub, Scrubber};
 
 /// What can go wrong with a request, split by how far it got.
 #[derive(Debug, thiserror::Error)]
@@ -291,5 +292,68 @@ impl fmt::Debug for DecodeError {
             .field("message", &self.message)
             .field("body", &String::from_utf8_lossy(&self.body))
             .finish()
+    }
+}
+
+impl Scrub for Error {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        match self {
+            Error::NotSent(e) => e.scrub(scrubber),
+            Error::Transport(e) => e.scrub(scrubber),
+            Error::Service(e) => e.scrub(scrubber),
+            Error::Decode(e) => e.scrub(scrubber),
+        }
+    }
+}
+
+impl Scrub for NotSentError {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        match self {
+            NotSentError::InvalidInput(message) | NotSentError::Configuration(message) => {
+                message.scrub(scrubber);
+            }
+        }
+    }
+}
+
+impl Scrub for TransportError {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        self.detail.scrub(scrubber);
+        self.host.scrub(scrubber);
+        // The source cannot be edited in place; when what it shows (a URL with its query, an
+        // echoed value) holds a secret, it is replaced by its scrubbed text.
+        let Some(source) = &self.source else { return };
+        let mut text = source.to_string();
+        let mut next = source.source();
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        if let std::borrow::Cow::Owned(clean) = scrubber.scrub_str(&text) {
+            self.source = Some(Arc::new(ScrubbedSource(clean)));
+        }
+    }
+}
+
+/// The text of an underlying error, with the secrets it showed cut out.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct ScrubbedSource(String);
+
+impl Scrub for ServiceError {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        self.code.scrub(scrubber);
+        self.message.scrub(scrubber);
+        self.trace_id.scrub(scrubber);
+        self.body.scrub(scrubber);
+    }
+}
+
+impl Scrub for DecodeError {
+    fn scrub(&mut self, scrubber: &Scrubber) {
+        self.path.scrub(scrubber);
+        self.message.scrub(scrubber);
+        self.body.scrub(scrubber);
     }
 }

@@ -8,6 +8,7 @@
 //! - [`codec`]: JSON and XML decoding whose errors carry the status, the raw body and the path
 //!   of the failing field.
 //! - [`auth`]: credentials held as [`secrecy::SecretString`], never printed.
+//! - [`scrub`]: every form of a client's secrets cut out of its errors.
 //!
 //! Features: `reqwest` (default) for [`ReqwestTransport`], `json` (default) and `xml` for the
 //! codecs, `test-util` for test doubles and a manual clock.
@@ -25,6 +26,7 @@ mod request;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
 pub mod retry;
+pub mod scrub;
 mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -40,9 +42,10 @@ pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};
 pub use retry::RetryPolicy;
+pub use scrub::{Scrub, Scrubber};
 pub use settings::ExecutorSettings;
 pub use transport::Transport;
-pub use url::BaseUrl;
+pub use url::{BaseUrl, redact_url};
 
 pub use bytes::Bytes;
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};

@@ -1,5 +1,8 @@
 //! Test doubles: a scripted transport that records what it was sent, a recording wrapper for
-//! any transport, a transport that never answers, and a clock that does not wait.
+//! any transport, a transport that never answers, and a clock that does not wait; and, in
+//! [`echo`], what a server that reflects the request shows.
+
+pub mod echo;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

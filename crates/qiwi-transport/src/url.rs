@@ -29,26 +29,27 @@ impl BaseUrl {
     /// # Errors
     /// As [`BaseUrl::parse`].
     pub fn parse_with(text: &str, allow_http: bool) -> Result<Self, NotSentError> {
+        let shown = redact_url(text);
         let url = Url::parse(text.trim()).map_err(|e| {
-            NotSentError::Configuration(format!("base URL {text:?} is not a valid URL: {e}"))
+            NotSentError::Configuration(format!("base URL {shown} is not a valid URL: {e}"))
         })?;
         match url.scheme() {
             "https" => {}
             "http" if allow_http => {}
             "http" => {
                 return Err(NotSentError::Configuration(format!(
-                    "base URL {text:?} is plain http://; use https://, or call `allow_http(true)` on the client builder for a local emulator"
+                    "base URL {shown} is plain http://; use https://, or call `allow_http(true)` on the client builder for a local emulator"
                 )));
             }
-            other => {
+            _ => {
                 return Err(NotSentError::Configuration(format!(
-                    "base URL {text:?} has scheme {other:?}; use https://"
+                    "base URL {shown} is not https://; use https://"
                 )));
             }
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(NotSentError::Configuration(format!(
-                "base URL {text:?} has no host"
+                "base URL {shown} has no host"
             )));
         }
         if !url.username().is_empty() || url.password().is_some() {
@@ -59,7 +60,7 @@ impl BaseUrl {
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(NotSentError::Configuration(format!(
-                "base URL {text:?} must not have a query or fragment"
+                "base URL {shown} must not have a query or fragment"
             )));
         }
         Ok(Self(url))
@@ -83,6 +84,48 @@ impl BaseUrl {
         }
         url
     }
+}
+
+/// What a message may show of a URL that may carry a credential: its scheme, host, port and
+/// path, with any user name and password, query and fragment replaced by `[REDACTED]` (a URL
+/// without them is shown as written). A text that is not a URL with a host (a secret pasted
+/// into the wrong setting) is not shown at all.
+///
+/// ```
+/// use qiwi_transport::redact_url;
+/// assert_eq!(
+///     redact_url("https://user:pw@host:8443/api?token=t0k#x"),
+///     "https://[REDACTED]@host:8443/api?[REDACTED]#[REDACTED]"
+/// );
+/// assert_eq!(redact_url("https://edge.qiwi.com"), "https://edge.qiwi.com");
+/// assert_eq!(redact_url("s3cr3t-pasted-here"), "[REDACTED]");
+/// ```
+pub fn redact_url(text: &str) -> String {
+    const REDACTED: &str = crate::scrub::REDACTED;
+    let Some(url) = Url::parse(text.trim()).ok().filter(Url::has_host) else {
+        return REDACTED.into();
+    };
+    let userinfo = !url.username().is_empty() || url.password().is_some();
+    if !userinfo && url.query().is_none() && url.fragment().is_none() {
+        return text.trim().to_owned();
+    }
+    let mut shown = format!("{}://", url.scheme());
+    if userinfo {
+        shown.push_str(REDACTED);
+        shown.push('@');
+    }
+    shown.push_str(url.host_str().unwrap_or_default());
+    if let Some(port) = url.port() {
+        shown.push_str(&format!(":{port}"));
+    }
+    shown.push_str(url.path());
+    for (part, mark) in [(url.query(), '?'), (url.fragment(), '#')] {
+        if part.is_some() {
+            shown.push(mark);
+            shown.push_str(REDACTED);
+        }
+    }
+    shown
 }
 
 impl std::fmt::Display for BaseUrl {

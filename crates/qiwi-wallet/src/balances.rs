@@ -1,6 +1,5 @@
 //! Balances: E10 to E13.
 
-use qiwi_transport::codec::json;
 use qiwi_transport::{CallBudget, Method};
 use qiwi_types::wallet::{
     AccountAlias, AccountOffer, AccountOffers, Accounts, CreateAccountRequest,
@@ -94,8 +93,7 @@ impl WalletClient {
                 .append_pair("alias", alias.as_str());
         }
         let request = self.request(Method::GET, url, ACCOUNTS);
-        let response = self.send_within(request, ACCOUNTS, budget).await?;
-        Ok(json::decode(&response)?)
+        self.send_json_within(request, ACCOUNTS, budget).await
     }
 
     /// Creates an account in the wallet (E11); `alias` is one of [`account_offers`](Self::account_offers).

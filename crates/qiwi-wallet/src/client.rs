@@ -8,7 +8,7 @@ use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
     BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
-    Response, RetryPolicy, SecretString, Timeouts, Transport, header,
+    Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -46,7 +46,8 @@ pub struct WalletClient {
 struct Inner {
     executor: Executor,
     base: BaseUrl,
-    token: BearerToken,
+    /// Cuts the token out of every error.
+    secrets: Scrubber,
     /// `Bearer <token>`, formatted once (marked sensitive).
     authorization: HeaderValue,
     wallet: WalletNumber,
@@ -172,17 +173,29 @@ impl WalletClient {
             .send_within(&request, budget)
             .instrument(span)
             .await
-            .map_err(|e| from_transport(e, endpoint, self.inner.token.expose()))
+            .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
     }
 
-    /// Sends a request and decodes its JSON answer.
+    /// Sends a request as a call of its own and decodes its JSON answer.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
         endpoint: Endpoint,
     ) -> Result<T, Error> {
-        let response = self.send(request, endpoint).await?;
-        Ok(json::decode(&response)?)
+        self.send_json_within(request, endpoint, self.start_call())
+            .await
+    }
+
+    /// Sends one of the requests of a call and decodes its JSON answer; an answer that cannot
+    /// be decoded is scrubbed of the token as a refusal is.
+    pub(crate) async fn send_json_within<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        endpoint: Endpoint,
+        budget: CallBudget,
+    ) -> Result<T, Error> {
+        let response = self.send_within(request, endpoint, budget).await?;
+        json::decode(&response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
     }
 }
 
@@ -214,7 +227,7 @@ impl fmt::Debug for WalletClientBuilder {
         f.debug_struct("WalletClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
             .field("wallet", &self.wallet)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_url(&self.base_url))
             .field("allow_http", &self.allow_http)
             .field("http", &self.http)
             .field("balance_refresh_attempts", &self.balance_refresh_attempts)
@@ -385,7 +398,7 @@ impl WalletClientBuilder {
                 executor,
                 base,
                 authorization: token.header_value(),
-                token,
+                secrets: Scrubber::new([token.expose()]),
                 wallet,
                 balance_refresh_attempts: self.balance_refresh_attempts,
             }),

@@ -1,11 +1,13 @@
 //! The token never appears in `Debug` of the builder or the client, nor in configuration
-//! errors; the exact `Debug` text of each type holding it is pinned.
+//! errors, nor in any error from a server that reflects the request; the exact `Debug` text of
+//! each type holding it is pinned.
 
 mod common;
 
 use std::sync::Arc;
 
 use qiwi_transport::test_util::ScriptedTransport;
+use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, shown};
 use qiwi_wallet::{Error, NotSentError, RetryPolicy, SecretString, WalletClient};
 
 const TOKEN: &str = common::TOKEN;
@@ -117,4 +119,59 @@ async fn a_surrounding_space_in_the_token_is_trimmed() {
     assert_eq!(auth.to_str().unwrap(), format!("Bearer {TOKEN}"));
     assert!(auth.is_sensitive());
     assert!(!format!("{sent:?}").contains(TOKEN));
+}
+
+/// Visible ASCII (all a header carries) with every character an encoder treats apart.
+const ECHOED_TOKEN: &str = "t0k/en+\"&<>'\\%=~s3cret";
+
+/// A QIWI error body whose code, message and trace id all quote the echo.
+fn json_error(echo: &str) -> String {
+    format!(
+        r#"{{"errorCode":"{e}","userMessage":"{e}","traceId":"{e}"}}"#,
+        e = json_escaped(echo)
+    )
+}
+
+async fn accounts_error(status: u16, body: Body, token: &str) -> Error {
+    let server = common::echo_server(status, body, EchoLog::new(&[token])).await;
+    common::builder(&server)
+        .token(SecretString::from(token.to_owned()))
+        .build()
+        .unwrap()
+        .list_accounts()
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn no_form_of_the_token_reaches_an_error_from_an_echoing_server() {
+    let cases: [(u16, Body); 4] = [
+        (500, json_error),
+        (403, json_error),
+        // A proxy's plain-text page.
+        (502, str::to_owned),
+        // Undecodable: the decoder quotes the value it could not read.
+        (200, |echo| {
+            format!(r#"{{"accounts":"{}"}}"#, json_escaped(echo))
+        }),
+    ];
+    for (status, body) in cases {
+        let shown = shown(&accounts_error(status, body, ECHOED_TOKEN).await);
+        assert!(
+            leaks(&shown, &[ECHOED_TOKEN]).is_empty(),
+            "{status}: {shown}"
+        );
+        assert!(shown.contains("[REDACTED]"), "{status}: {shown}");
+    }
+}
+
+#[tokio::test]
+async fn a_short_token_withholds_the_whole_echo() {
+    let body = |echo: &str| format!(r#"{{"userMessage":"rate limited {}"}}"#, json_escaped(echo));
+    let error = accounts_error(500, body, "t").await;
+    let answer = error.service_error().unwrap();
+    assert_eq!(answer.message.as_deref(), Some("[REDACTED]"));
+    assert_eq!(answer.body_text(), "[REDACTED]");
+    let shown = shown(&error);
+    assert!(!shown.contains("limi"), "{shown}");
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{AgentClient, RetryPolicy};
+use qiwi_transport::test_util::echo::{Body, EchoLog};
 use qiwi_transport::test_util::{ManualClock, Reply, ScriptedTransport};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -206,4 +207,18 @@ fn normaliser_ignores_quotes_order_whitespace_and_declaration() {
         normalise("<r>&lt;&amp;</r>"),
         normalise("<r><![CDATA[<&]]></r>")
     );
+}
+
+/// A server that answers every request with `status` and `body` of what `log` reflects: every
+/// request seen so far, in every encoding.
+pub async fn echo_server(status: u16, body: Body, log: EchoLog) -> wiremock::MockServer {
+    let server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(move |r: &wiremock::Request| {
+            let echo = log.reflect(r.method.as_str(), r.url.as_str(), &r.headers, &r.body);
+            wiremock::ResponseTemplate::new(status).set_body_string(body(&echo))
+        })
+        .mount(&server)
+        .await;
+    server
 }

@@ -5,7 +5,7 @@ use qiwi_types::WalletNumber;
 
 use crate::cli::AgentCommand;
 use crate::commands::balances::Row;
-use crate::context::{Context, allow_http_for, required, required_secret};
+use crate::context::{Context, bad_setting, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::table::{Align, Table};
@@ -19,9 +19,11 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         "QIWI_AGENT_TERMINAL",
     )?;
     let terminal: u64 = terminal.trim().parse().map_err(|_| {
-        Failure::Usage(format!(
-            "QIWI_AGENT_TERMINAL must be a number, not {terminal:?}"
-        ))
+        bad_setting(
+            "agent-terminal",
+            "QIWI_AGENT_TERMINAL",
+            "a number (the terminal id)",
+        )
     })?;
     let password = required_secret(
         &config.agent_password,
@@ -32,9 +34,8 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         .terminal_id(terminal)
         .password(password);
     if let Some(url) = &config.agent_url {
-        builder = builder
-            .endpoint(url.as_str())
-            .allow_http(allow_http_for(url, "QIWI_AGENT_URL")?);
+        let allow_http = url_setting(url, "agent-url", "QIWI_AGENT_URL")?;
+        builder = builder.endpoint(url.as_str()).allow_http(allow_http);
     }
     Ok(builder.build()?)
 }

@@ -5,11 +5,11 @@
 //! stderr. When something was shown the exit code is 9 (partial failure); when every source
 //! failed it is that of the first failure.
 
-use balances_core::{Balance, BalancesQuery, UserId};
+use balances_core::{Balance, BalancesQuery, UserId, WalletId};
 use serde::Serialize;
 
 use crate::commands::{agent, treezor, wallet};
-use crate::context::Context;
+use crate::context::{Context, bad_setting};
 use crate::failure::Failure;
 use crate::output::{Output, notice};
 use crate::table::{Align, Table};
@@ -160,11 +160,20 @@ fn treezor_queries(ctx: &Context) -> Result<Vec<BalancesQuery>, Failure> {
         config
             .treezor_wallet_ids
             .iter()
-            .map(|id| treezor::parse_wallet(id.trim()).map(BalancesQuery::Wallet))
+            .map(|id| {
+                WalletId::parse(id).map(BalancesQuery::Wallet).map_err(|_| {
+                    bad_setting(
+                        "treezor-wallet-ids",
+                        "TREEZOR_WALLET_IDS",
+                        "wallet ids: numbers, comma-separated",
+                    )
+                })
+            })
             .collect()
     } else if let Some(user) = &config.treezor_user_id {
-        let user =
-            UserId::parse(user).map_err(|e| Failure::Usage(format!("TREEZOR_USER_ID: {e}")))?;
+        let user = UserId::parse(user).map_err(|_| {
+            bad_setting("treezor-user-id", "TREEZOR_USER_ID", "a user id: a number")
+        })?;
         Ok(vec![BalancesQuery::User(user)])
     } else {
         Err(Failure::Usage(

@@ -5,7 +5,7 @@ use qiwi_types::Decimal;
 
 use crate::chart;
 use crate::cli::TreezorCommand;
-use crate::context::{Context, allow_http_for, required, required_secret};
+use crate::context::{Context, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::output::Output;
 use crate::table::{Align, Table};
@@ -18,6 +18,7 @@ pub fn client(ctx: &Context) -> Result<BalancesClient, Failure> {
         "treezor-base-url",
         "TREEZOR_BASE_URL",
     )?;
+    let allow_http = url_setting(base, "treezor-base-url", "TREEZOR_BASE_URL")?;
     let id = required_secret(
         &config.treezor_client_id,
         "treezor-client-id",
@@ -30,7 +31,7 @@ pub fn client(ctx: &Context) -> Result<BalancesClient, Failure> {
     )?;
     Ok(BalancesClient::builder()
         .base_url(base)
-        .allow_http(allow_http_for(base, "TREEZOR_BASE_URL")?)
+        .allow_http(allow_http)
         .client_credentials(id, secret)
         .build()?)
 }

@@ -5,7 +5,7 @@ use qiwi_wallet::{
 };
 
 use crate::cli::WalletCommand;
-use crate::context::{Context, allow_http_for, required, required_secret};
+use crate::context::{Context, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::fields;
 use crate::output::Output;
@@ -20,9 +20,8 @@ pub fn client(ctx: &Context) -> Result<WalletClient, Failure> {
         WalletNumber::parse(wallet).map_err(|e| Failure::Usage(format!("QIWI_WALLET: {e}")))?;
     let mut builder = WalletClient::builder().token(token).wallet(wallet);
     if let Some(url) = &config.qiwi_base_url {
-        builder = builder
-            .base_url(url.as_str())
-            .allow_http(allow_http_for(url, "QIWI_BASE_URL")?);
+        let allow_http = url_setting(url, "qiwi-base-url", "QIWI_BASE_URL")?;
+        builder = builder.base_url(url.as_str()).allow_http(allow_http);
     }
     Ok(builder.build()?)
 }

@@ -5,8 +5,10 @@
 
 use std::time::Duration;
 
+use qiwi_transport::test_util::echo::{Body, EchoLog};
 use qiwi_wallet::{RetryPolicy, SecretString, Timeouts, WalletClient, WalletClientBuilder};
-use wiremock::MockServer;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A token that no answer or error may show.
 pub const TOKEN: &str = "tok-5f3a9c1e-secret";
@@ -129,4 +131,18 @@ pub fn identification_request() -> qiwi_wallet::IdentificationRequest {
         snils: None,
         oms: None,
     }
+}
+
+/// A server that answers every request with `status` and `body` of what `log` reflects: every
+/// request seen so far, in every encoding.
+pub async fn echo_server(status: u16, body: Body, log: EchoLog) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(move |r: &wiremock::Request| {
+            let echo = log.reflect(r.method.as_str(), r.url.as_str(), &r.headers, &r.body);
+            ResponseTemplate::new(status).set_body_string(body(&echo))
+        })
+        .mount(&server)
+        .await;
+    server
 }
