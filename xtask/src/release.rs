@@ -32,6 +32,10 @@ pub const PUBLISHED: &[&str] = &[
     "qiwi-cli",
 ];
 
+/// The exit code of `cargo semver-checks` when it found changes the release type does not
+/// allow; other failures (a build error, a missing baseline) exit with another code.
+const SEMVER_CHECKS_FOUND_BREAKS: i32 = 100;
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The new version, greater than the current one (e.g. 0.2.0).
@@ -121,13 +125,21 @@ fn prepare(
     for package in PUBLISHED {
         semver_checks.extend(["--package", *package]);
     }
-    cmd::cargo(&semver_checks, &[]).map_err(|e| {
-        format!(
-            "{e}\nthe public API changed in a way a {release} does not allow; restore it, or \
-             release a version that allows it (e.g. {})",
-            ReleaseType::next_breaking(next)
-        )
-    })?;
+    match cmd::cargo_status(&semver_checks, &[])?.code() {
+        Some(0) => {}
+        Some(SEMVER_CHECKS_FOUND_BREAKS) => {
+            return Err(format!(
+                "the public API changed in a way a {release} does not allow (see above); \
+                 restore it, or release a version that allows it (e.g. {})",
+                ReleaseType::next_breaking(next)
+            ));
+        }
+        other => {
+            return Err(format!(
+                "cargo semver-checks could not compare the public API (exit code {other:?})"
+            ));
+        }
+    }
     crate::ci()?;
     let mut package = vec!["package", "--allow-dirty"];
     for name in PUBLISHED {
