@@ -1,7 +1,7 @@
 //! Running cargo and reading its output.
 
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, ExitStatus};
 
 /// The workspace root (the parent of this crate's folder).
 pub fn root() -> PathBuf {
@@ -19,12 +19,17 @@ fn cargo_command(args: &[&str], env: &[(&str, &str)]) -> Command {
     command
 }
 
+/// Runs cargo with `args`, its output going to the terminal, and says how it ended.
+pub fn cargo_status(args: &[&str], env: &[(&str, &str)]) -> Result<ExitStatus, String> {
+    eprintln!("$ cargo {}", args.join(" "));
+    cargo_command(args, env)
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))
+}
+
 /// Runs cargo with `args`, its output going to the terminal.
 pub fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
-    eprintln!("$ cargo {}", args.join(" "));
-    let status = cargo_command(args, env)
-        .status()
-        .map_err(|e| format!("could not run cargo: {e}"))?;
+    let status = cargo_status(args, env)?;
     if status.success() {
         Ok(())
     } else {

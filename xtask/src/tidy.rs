@@ -1,11 +1,16 @@
-//! Dependency rules, checked from `cargo metadata` and `cargo tree`.
+//! Dependency and publishing rules, checked from `cargo metadata` and `cargo tree`.
 //!
 //! They keep the promise that users compile only what they use: a Treezor-only user never
 //! builds an XML parser or a web server, and each heavy crate stays in the one crate that owns it.
+//! And every published crate is the one `cargo xtask release` publishes and carries what
+//! crates.io and docs.rs show: a README, keywords, categories, docs built with all features.
+
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::cmd;
+use crate::release::PUBLISHED;
 
 /// Client crates: none may depend on another.
 const CLIENTS: &[&str] = &["qiwi-wallet", "qiwi-agent", "balances-core"];
@@ -22,6 +27,54 @@ const OWNERS: &[(&str, &[&str])] = &[
 /// (package, crates that must not be in its normal dependency tree)
 const FORBIDDEN_IN_TREE: &[(&str, &[&str])] = &[("balances-core", &["quick-xml", "axum"])];
 
+/// What a published package lacks; also a package that is published without being in the
+/// release's list, or the reverse.
+fn publishing_problems(name: &str, package: &Value) -> Vec<String> {
+    // `publish = false` reads as an empty list of registries.
+    let published = package["publish"].as_array().is_none_or(|r| !r.is_empty());
+    let listed = PUBLISHED.contains(&name);
+    if !published {
+        return if listed {
+            vec![format!(
+                "{name} has publish = false but the release publishes it"
+            )]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut problems = Vec::new();
+    if !listed {
+        problems.push(format!(
+            "{name} can be published but is not in the release's list (or set publish = false)"
+        ));
+    }
+    let manifest_dir = Path::new(package["manifest_path"].as_str().unwrap_or_default())
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    match package["readme"].as_str() {
+        Some(readme) if manifest_dir.join(readme).is_file() => {}
+        _ => problems.push(format!("{name} has no readme file")),
+    }
+    for field in ["description", "keywords", "categories"] {
+        let value = &package[field];
+        if value.is_null() || value.as_array().is_some_and(Vec::is_empty) {
+            problems.push(format!("{name} has no {field}"));
+        }
+    }
+    let docs_rs = &package["metadata"]["docs"]["rs"];
+    let rustdoc_args = docs_rs["rustdoc-args"].as_array().into_iter().flatten();
+    let docsrs_cfg = rustdoc_args
+        .filter_map(Value::as_str)
+        .any(|a| a == "docsrs");
+    if docs_rs["all-features"] != true || !docsrs_cfg {
+        problems.push(format!(
+            "{name} lacks [package.metadata.docs.rs] all-features = true, rustdoc-args = [\"--cfg\", \"docsrs\"]"
+        ));
+    }
+    problems
+}
+
 /// Runs every rule and reports all violations at once.
 pub fn check() -> Result<(), String> {
     let metadata: Value = serde_json::from_str(&cmd::cargo_output(&[
@@ -35,6 +88,7 @@ pub fn check() -> Result<(), String> {
     let mut problems = Vec::new();
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let name = package["name"].as_str().unwrap_or_default();
+        problems.extend(publishing_problems(name, package));
         for dep in package["dependencies"].as_array().into_iter().flatten() {
             let dep_name = dep["name"].as_str().unwrap_or_default();
             let normal = dep["kind"].is_null();
@@ -90,6 +144,31 @@ pub fn check() -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    use super::publishing_problems;
+
+    #[test]
+    fn publishing_rules_name_what_is_missing() {
+        let bare = json!({"publish": null, "manifest_path": "/nowhere/Cargo.toml", "readme": null,
+            "description": "d", "keywords": [], "categories": ["finance"], "metadata": null});
+        assert_eq!(
+            publishing_problems("qiwi-new", &bare),
+            [
+                "qiwi-new can be published but is not in the release's list (or set publish = false)",
+                "qiwi-new has no readme file",
+                "qiwi-new has no keywords",
+                "qiwi-new lacks [package.metadata.docs.rs] all-features = true, rustdoc-args = [\"--cfg\", \"docsrs\"]",
+            ]
+        );
+        let unpublished = json!({"publish": []});
+        assert!(publishing_problems("qiwi-bench", &unpublished).is_empty());
+        assert_eq!(
+            publishing_problems("qiwi-types", &unpublished),
+            ["qiwi-types has publish = false but the release publishes it"]
+        );
+    }
+
     #[test]
     fn tidy() {
         if let Err(problems) = super::check() {

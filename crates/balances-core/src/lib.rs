@@ -1,40 +1,5 @@
-//! A typed async client for Treezor's balance endpoints.
-//!
-//! - [`BalancesClient::wallet_balance`], [`BalancesClient::wallet_balances`],
-//!   [`BalancesClient::user_balances`], [`BalancesClient::balances`]: `GET /v1/balances` by
-//!   `walletId` or `userId`;
-//! - [`BalancesClient::balance_history`]: `GET /core-connect/balances/{walletId}` with an
-//!   optional [`HistoryRange`] checked before sending;
-//! - OAuth 2.0 client credentials (`POST /oauth/token`, `multipart/form-data`), one shared token
-//!   renewed shortly before it expires, one renewal for many concurrent calls, one renewal and
-//!   one retry after a 401; or a token supplied by the caller;
-//! - [`webhook`]: the `balance.update` webhook, its HMAC-SHA256 signature checked in constant
-//!   time.
-//!
-//! Amounts are [`Decimal`](qiwi_types::Decimal) read exactly from JSON numbers or strings;
-//! zone-less times are Europe/Paris ([`ApiTime<Paris>`](qiwi_types::ApiTime)); every error body
-//! shape Treezor sends is read into an [`ApiError`] that keeps the raw body and request id.
-//!
-//! ```no_run
-//! use balances_core::{BalancesClient, Environment, HistoryRange, WalletId};
-//! # async fn run() -> Result<(), balances_core::Error> {
-//! let client = BalancesClient::builder()
-//!     .company("acme", Environment::Sandbox)
-//!     .client_credentials("client-id", "client-secret")
-//!     .build()?;
-//! let wallet = WalletId::new(1317558);
-//! let balance = client.wallet_balance(wallet).await?;
-//! let history = client
-//!     .balance_history(wallet, HistoryRange::parse(Some("2024-12-01"), None)?)
-//!     .await?;
-//! # let _ = (balance, history);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Feature `reqwest` (default): the built-in HTTPS transport and client certificates. Without
-//! it, give a transport with [`BalancesClientBuilder::transport`].
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod builder;

@@ -1,18 +1,5 @@
-//! The HTTP layer shared by the QIWI Wallet, QIWI agent and Treezor clients.
-//!
-//! - [`Transport`]: bytes in, bytes out, behind an async trait, usable as `Arc<dyn Transport>`;
-//!   [`ReqwestTransport`] is the HTTPS implementation (rustls, no system OpenSSL).
-//! - [`Executor`]: runs a [`Request`] through a transport with per-attempt and total timeouts,
-//!   the [`retry`] policy and a `tracing` span per attempt, and turns non-2xx answers into
-//!   [`ServiceError`]s that keep the raw body.
-//! - [`codec`]: JSON and XML decoding whose errors carry the status, the raw body and the path
-//!   of the failing field.
-//! - [`auth`]: credentials held as [`secrecy::SecretString`], never printed.
-//! - [`scrub`]: every form of a client's secrets cut out of its errors.
-//!
-//! Features: `reqwest` (default) for [`ReqwestTransport`], `json` (default) and `xml` for the
-//! codecs, `test-util` for test doubles and a manual clock.
-
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod auth;

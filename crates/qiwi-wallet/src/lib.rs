@@ -1,39 +1,4 @@
-//! Typed async client for the QIWI Wallet personal API (`https://edge.qiwi.com`).
-//!
-//! Covers the profile, identification, limits and balances endpoints (E01 to E13 of the
-//! reference). Models live in [`qiwi_types::wallet`] (re-exported here as [`models`], and the
-//! ones most calls need at the crate root).
-//!
-//! ```no_run
-//! use qiwi_wallet::{Balance, LimitType, ProfileSections, SecretString, WalletClient};
-//!
-//! # async fn run() -> Result<(), qiwi_wallet::Error> {
-//! let client = WalletClient::builder()
-//!     .token(SecretString::from(std::env::var("QIWI_TOKEN").unwrap_or_default()))
-//!     .wallet("79111234567".parse().expect("a wallet number"))
-//!     .build()?;
-//!
-//! let accounts = client.list_accounts().await?;
-//! for account in &accounts.accounts {
-//!     if let Balance::Known(money) = &account.balance {
-//!         println!("{} {money}", account.alias);
-//!     }
-//! }
-//! for unknown in accounts.unknown_balances() {
-//!     println!("{}: balance not reported", unknown.alias);
-//! }
-//! let profile = client.profile(ProfileSections::ALL).await?;
-//! let limits = client.actual_limits(LimitType::KNOWN).await?;
-//! # let _ = (profile, limits);
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! Errors are split by what happened ([`Error`]): nothing sent, transport failure, an error
-//! answer mapped to what a caller can act on (invalid token, missing permission, not found,
-//! rate limited with the wait, validation, server failure), or an undecodable answer. Reads are
-//! retried as the [`RetryPolicy`] allows; writes never are.
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod balances;
