@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
 
 /// Every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor, in one table.
 ///
@@ -41,12 +42,12 @@ Exit codes:
 
 /// Where and how to reach each API; every flag falls back to an environment variable. Help never
 /// shows a variable's value: any of them may hold a credential (a URL with a token, a secret
-/// pasted into the wrong variable).
-#[derive(Debug, Args)]
+/// pasted into the wrong variable). Credentials are `SecretString`, so `Debug` never shows them.
+#[derive(Debug, Default, Args)]
 pub struct ConfigArgs {
     /// QIWI Wallet API token.
     #[arg(long, env = "QIWI_TOKEN", hide_env_values = true, global = true)]
-    pub qiwi_token: Option<String>,
+    pub qiwi_token: Option<SecretString>,
     /// QIWI wallet number (digits, international form, e.g. 79111234567).
     #[arg(long, env = "QIWI_WALLET", hide_env_values = true, global = true)]
     pub qiwi_wallet: Option<String>,
@@ -81,7 +82,7 @@ pub struct ConfigArgs {
         hide_env_values = true,
         global = true
     )]
-    pub agent_password: Option<String>,
+    pub agent_password: Option<SecretString>,
     #[arg(
         long,
         env = "TREEZOR_BASE_URL",
@@ -92,7 +93,7 @@ pub struct ConfigArgs {
     pub treezor_base_url: Option<String>,
     /// Treezor OAuth2 client id.
     #[arg(long, env = "TREEZOR_CLIENT_ID", hide_env_values = true, global = true)]
-    pub treezor_client_id: Option<String>,
+    pub treezor_client_id: Option<SecretString>,
     /// Treezor OAuth2 client secret.
     #[arg(
         long,
@@ -100,7 +101,7 @@ pub struct ConfigArgs {
         hide_env_values = true,
         global = true
     )]
-    pub treezor_client_secret: Option<String>,
+    pub treezor_client_secret: Option<SecretString>,
     /// Treezor wallet ids whose balances `qiwi balances` shows (comma-separated).
     #[arg(
         long,
@@ -113,6 +114,28 @@ pub struct ConfigArgs {
     /// Treezor user id whose wallets `qiwi balances` shows.
     #[arg(long, env = "TREEZOR_USER_ID", hide_env_values = true, global = true)]
     pub treezor_user_id: Option<String>,
+}
+
+impl ConfigArgs {
+    /// The variables set whose values the embedded sandbox replaces with its own: credentials
+    /// and URLs.
+    pub fn replaced_by_sandbox(&self) -> Vec<&'static str> {
+        [
+            ("QIWI_TOKEN", self.qiwi_token.is_some()),
+            ("QIWI_BASE_URL", self.qiwi_base_url.is_some()),
+            ("QIWI_AGENT_URL", self.agent_url.is_some()),
+            ("QIWI_AGENT_PASSWORD", self.agent_password.is_some()),
+            ("TREEZOR_BASE_URL", self.treezor_base_url.is_some()),
+            ("TREEZOR_CLIENT_ID", self.treezor_client_id.is_some()),
+            (
+                "TREEZOR_CLIENT_SECRET",
+                self.treezor_client_secret.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
 }
 
 /// What to do.
@@ -132,6 +155,13 @@ pub enum Command {
     /// The local emulator of all three APIs.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+}
+
+impl Command {
+    /// Whether the command can move money (its failures say whether money moved).
+    pub fn moves_money(&self) -> bool {
+        matches!(self, Command::Agent(AgentCommand::Pay(_)))
+    }
 }
 
 /// QIWI Wallet commands.
@@ -251,8 +281,40 @@ pub enum SandboxCommand {
         /// public, so anyone who can reach the address can use them.
         #[arg(long)]
         allow_remote: bool,
-        /// Demo data file (JSON) instead of the built-in data.
+        /// Demo data file (JSON, every field optional; see docs/sandbox-data.json) instead of
+        /// the built-in data.
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// A fault rule active from the start, in the JSON form of `POST /__sandbox/faults`,
+        /// e.g. '{"route":"GET /v1/balances","fault":"status","status":503,"times":2}'.
+        /// Repeatable.
+        #[arg(long, value_name = "JSON")]
+        fault: Vec<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_credential() {
+        let config = ConfigArgs {
+            qiwi_token: Some("token-1".into()),
+            agent_password: Some("password-2".into()),
+            treezor_client_id: Some("id-3".into()),
+            treezor_client_secret: Some("secret-4".into()),
+            qiwi_wallet: Some("79111234567".into()),
+            ..ConfigArgs::default()
+        };
+        assert_eq!(
+            format!("{config:?}"),
+            "ConfigArgs { qiwi_token: Some(SecretBox<str>([REDACTED])), qiwi_wallet: Some(\"79111234567\"), \
+             qiwi_base_url: None, agent_url: None, agent_terminal: None, \
+             agent_password: Some(SecretBox<str>([REDACTED])), treezor_base_url: None, \
+             treezor_client_id: Some(SecretBox<str>([REDACTED])), \
+             treezor_client_secret: Some(SecretBox<str>([REDACTED])), treezor_wallet_ids: [], \
+             treezor_user_id: None }"
+        );
+    }
 }

@@ -4,6 +4,7 @@ mod chart;
 mod cli;
 mod commands;
 mod context;
+mod contract;
 mod failure;
 mod fields;
 mod output;
@@ -16,42 +17,67 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::failure::Failure;
-use crate::output::{Output, notice};
+use crate::output::{Output, report_failure};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
-        }
+        Err(e) => return parse_error(&e),
     };
-    match run(cli).await {
+    let payment = cli.command.moves_money();
+    let mut out = Output {
+        json: cli.json,
+        sandbox: false,
+    };
+    match run(cli, &mut out).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            notice(&format!("qiwi: {failure}"));
+            report_failure(&failure, out, payment);
             failure.exit_code()
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let out = Output { json: cli.json };
+/// Help and version (exit 0), or a usage error (exit 2): with `--json` anywhere before `--`,
+/// the error is the contract's JSON object.
+fn parse_error(e: &clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let json = std::env::args_os()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json");
+    if json {
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let out = Output {
+            json,
+            sandbox: false,
+        };
+        report_failure(&Failure::Usage(message.to_owned()), out, false);
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(2)
+}
+
+async fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
     if let Command::Sandbox(command) = cli.command {
-        return commands::sandbox::run(out, command).await;
+        out.sandbox = true;
+        return commands::sandbox::run(*out, command).await;
     }
     let ctx = if cli.sandbox {
-        Context::sandbox("--sandbox given").await?
+        Context::sandbox("--sandbox given", cli.config).await?
     } else if matches!(cli.command, Command::Balances) && Context::nothing_configured(&cli.config) {
-        Context::sandbox("no credentials configured").await?
+        Context::sandbox("no credentials configured", cli.config).await?
     } else {
         Context::configured(cli.config)
     };
+    out.sandbox = ctx.is_sandbox();
+    let out = *out;
     let result = match cli.command {
         Command::Balances => commands::balances::run(&ctx, out).await,
         Command::Wallet(command) => commands::wallet::run(&ctx, out, command).await,

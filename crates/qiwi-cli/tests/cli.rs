@@ -56,7 +56,10 @@ fn balances_json_is_stable_and_amounts_are_exact_strings() {
         .find(|b| b["account"] == "qw_wallet_rub")
         .unwrap();
     assert_eq!(rub["balance"], "8.74");
-    assert_eq!(rub["currency"], "RUB");
+    assert_eq!(
+        rub["currency"],
+        serde_json::json!({"code": "RUB", "numeric": 643})
+    );
     let pending = balances
         .iter()
         .find(|b| b["account"] == "wallet 3645801")
@@ -218,7 +221,7 @@ fn history_pipes_get_data_only() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let history: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let points = history.as_array().unwrap();
+    let points = history["points"].as_array().unwrap();
     assert!(points.len() > 2);
     assert!(
         points
@@ -380,6 +383,16 @@ async fn balances_with_an_unknown_treezor_wallet_shows_the_rest_and_exits_9() {
         "{report}"
     );
     assert_eq!(report["balances"].as_array().unwrap().len(), 7, "{report}");
+    let err = stderr(&output);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one JSON object, no text line: {err}"
+    );
+    let error: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(error["kind"], "partial", "{err}");
+    assert_eq!(error["exit_code"], 9, "{err}");
+    assert!(!err.contains("wallet 999"), "said once, in `errors`: {err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -90,7 +90,7 @@ pub async fn run(
             payment: None,
         },
     };
-    out.emit(&report, || report_table(&report))?;
+    out.emit("report", &report, || report_table(&report))?;
     match report.outcome {
         Fate::Paid => Ok(()),
         Fate::NotPaid => Err(Failure::NotPaid(report.message)),
