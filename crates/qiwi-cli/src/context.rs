@@ -93,11 +93,14 @@ impl Context {
         self.sandbox.is_some()
     }
 
-    /// Whether no family has any credential configured.
+    /// Whether no family has any credential configured (token, password, client id or secret).
+    /// Other settings (a wallet number, a terminal id, Treezor wallet ids) choose what the
+    /// sandbox shows.
     pub fn nothing_configured(config: &ConfigArgs) -> bool {
         config.qiwi_token.is_none()
-            && config.agent_terminal.is_none()
+            && config.agent_password.is_none()
             && config.treezor_client_id.is_none()
+            && config.treezor_client_secret.is_none()
     }
 
     /// The settings.

@@ -456,3 +456,145 @@ fn sandbox_serve_refuses_a_non_loopback_address_unless_allowed() {
         stderr(&output)
     );
 }
+
+#[test]
+fn the_embedded_sandbox_shows_what_the_user_selected() {
+    let output = qiwi(
+        &["--json", "balances"],
+        &[
+            ("TREEZOR_WALLET_IDS", "3645801"),
+            ("QIWI_WALLET", "79990001122"),
+            ("QIWI_AGENT_TERMINAL", "20002"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["sandbox"], true);
+    let accounts: Vec<&str> = report["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["source"] != "qiwi-wallet")
+        .map(|b| b["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            "terminal 20002",
+            "terminal 20002",
+            "terminal 20002",
+            "wallet 3645801"
+        ]
+    );
+    let output = qiwi(&["balances"], &[("QIWI_WALLET", "7999abc")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("QIWI_WALLET"),
+        "{}",
+        stderr(&output)
+    );
+    let output = qiwi(
+        &["--sandbox", "agent", "ping"],
+        &[("QIWI_AGENT_PASSWORD", "mine"), ("QIWI_TOKEN", "mine")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("uses its own QIWI_TOKEN, QIWI_AGENT_PASSWORD instead"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn agent_status_refuses_an_account_that_is_not_digits_and_says_not_found() {
+    let output = qiwi(
+        &["--sandbox", "agent", "status", "--account", "abc", "123"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--account must be"),
+        "{}",
+        stderr(&output)
+    );
+    let output = qiwi(
+        &[
+            "--sandbox",
+            "agent",
+            "status",
+            "--account",
+            demo::AGENT_OTHER_WALLET,
+            "123",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty(), "no empty table");
+    assert!(
+        stderr(&output).contains("not found: the service knows no payment 123"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// Reads a sandbox admin answer over loopback.
+fn admin_get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn sandbox_serve_loads_the_documented_data_file_and_faults() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/sandbox-data.json");
+    let fault = r#"{"route":"GET /v1/balances","fault":"status","status":503,"times":2}"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args([
+            "sandbox",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--data",
+            data,
+        ])
+        .args(["--fault", fault])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+
+    let faults = admin_get(&base, "/__sandbox/faults");
+    assert!(
+        faults.contains(r#""route":"GET /v1/balances""#) && faults.contains(r#""times":2"#),
+        "{faults}"
+    );
+    let env = [
+        ("QIWI_TOKEN", demo::QIWI_TOKEN),
+        ("QIWI_WALLET", "79990001122"),
+        ("QIWI_BASE_URL", base.as_str()),
+    ];
+    let output = qiwi(&["wallet", "accounts"], &env);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1250.4"), "{}", stdout(&output));
+
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success() && child.wait().unwrap().success());
+}
