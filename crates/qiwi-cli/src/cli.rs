@@ -19,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
+    /// Logs on stderr: -v what each call does, -vv every request and the HTTP and TLS crates'
+    /// debug output. RUST_LOG, when set, chooses instead (e.g. RUST_LOG=qiwi_transport=debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
     #[command(flatten)]
     pub config: ConfigArgs,
 

@@ -7,6 +7,7 @@ mod context;
 mod contract;
 mod failure;
 mod fields;
+mod logs;
 mod output;
 mod table;
 
@@ -25,6 +26,7 @@ async fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return parse_error(&e),
     };
+    logs::init(cli.verbose);
     let payment = cli.command.moves_money();
     let mut out = Output {
         json: cli.json,
