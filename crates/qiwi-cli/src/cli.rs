@@ -1,8 +1,8 @@
-//! Command-line arguments.
+//! The `qiwi` program's command line.
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use secrecy::SecretString;
 
 /// Every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor, in one table.
@@ -31,11 +31,47 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments with [`command`].
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        let matches = command().try_get_matches()?;
+        Self::from_arg_matches(&matches)
+    }
+}
+
+/// The program's command line: global flags are listed once, in `qiwi --help`; a subcommand's
+/// help lists its own and points there (they are still accepted after any subcommand). Each
+/// subcommand gets hidden copies of them, which clap then does not propagate again.
+pub fn command() -> clap::Command {
+    let command = Cli::command();
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .map(|arg| arg.clone().hide(true))
+        .collect();
+    with_hidden_globals(command, &globals)
+}
+
+const SEE_GLOBAL: &str = "Global options (--json, --sandbox, -v, connection settings and their variables): see `qiwi --help`.";
+
+fn with_hidden_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names.into_iter().fold(command, |command, name| {
+        command.mut_subcommand(name, |sub| {
+            let sub = sub.args(globals.iter().cloned()).after_help(SEE_GLOBAL);
+            with_hidden_globals(sub, globals)
+        })
+    })
+}
+
 /// Exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for `agent pay`: paid)
-  1  a local failure (I/O, port in use)
+  1  a local failure: a port in use, a full disk, a file that cannot be read or written
   2  usage or configuration error (a flag or variable is missing or invalid)
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
@@ -160,6 +196,12 @@ pub enum Command {
     /// The local emulator of all three APIs.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// A completion script for a shell, on stdout, e.g. `qiwi completions bash >
+    /// ~/.local/share/bash-completion/completions/qiwi`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 impl Command {
@@ -229,8 +271,8 @@ pub struct PayArgs {
     /// The wallet's phone number.
     #[arg(long)]
     pub wallet: String,
-    /// The amount, e.g. 150.00.
-    #[arg(long)]
+    /// The amount, e.g. 150.00 (positive).
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// Currency of the amount (ISO-4217, default RUB); an unknown code is refused.
     #[arg(long, default_value = "643")]

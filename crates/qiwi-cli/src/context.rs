@@ -59,7 +59,7 @@ impl Context {
         ));
         if !replaced.is_empty() {
             notice(&format!(
-                "the embedded sandbox uses its own {} instead of the ones set",
+                "the embedded sandbox uses its own {} instead of the values set",
                 replaced.join(", ")
             ));
         }

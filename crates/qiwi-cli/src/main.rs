@@ -1,7 +1,6 @@
 //! `qiwi`: every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor.
 
 mod chart;
-mod cli;
 mod commands;
 mod context;
 mod contract;
@@ -13,16 +12,14 @@ mod table;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::failure::Failure;
 use crate::output::{Output, report_failure};
+use qiwi_cli::cli::{self, Cli, Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_args() {
         Ok(cli) => cli,
         Err(e) => return parse_error(&e),
     };
@@ -67,6 +64,11 @@ fn parse_error(e: &clap::Error) -> ExitCode {
 }
 
 async fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
+    if let Command::Completions { shell } = cli.command {
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut cli::command(), "qiwi", &mut script);
+        return out.write(&String::from_utf8_lossy(&script));
+    }
     if let Command::Sandbox(command) = cli.command {
         out.sandbox = true;
         return commands::sandbox::run(*out, command).await;
@@ -85,7 +87,7 @@ async fn run(cli: Cli, out: &mut Output) -> Result<(), Failure> {
         Command::Wallet(command) => commands::wallet::run(&ctx, out, command).await,
         Command::Agent(command) => commands::agent::run(&ctx, out, command).await,
         Command::Treezor(command) => commands::treezor::run(&ctx, out, command).await,
-        Command::Sandbox(_) => Ok(()),
+        Command::Sandbox(_) | Command::Completions { .. } => Ok(()),
     };
     ctx.close().await;
     result

@@ -175,8 +175,13 @@ fn help_documents_the_exit_codes() {
     assert!(output.status.success());
     let help = stdout(&output);
     for line in [
+        "0  success",
+        "1  a local failure: a port in use, a full disk",
+        "2  usage or configuration error",
         "3  authentication failed",
+        "4  the service answered with an error",
         "5  network failure",
+        "6  the service's answer could not be understood",
         "7  `agent pay`: the payment was not made",
         "8  `agent pay`: the payment's fate is unknown",
         "9  partial failure",
@@ -499,7 +504,8 @@ fn the_embedded_sandbox_shows_what_the_user_selected() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
-        stderr(&output).contains("uses its own QIWI_TOKEN, QIWI_AGENT_PASSWORD instead"),
+        stderr(&output)
+            .contains("uses its own QIWI_TOKEN, QIWI_AGENT_PASSWORD instead of the values set"),
         "{}",
         stderr(&output)
     );
@@ -597,4 +603,104 @@ fn sandbox_serve_loads_the_documented_data_file_and_faults() {
         .status()
         .unwrap();
     assert!(stopped.success() && child.wait().unwrap().success());
+}
+
+#[test]
+fn global_flags_are_listed_once_and_no_usage_line_names_a_setting() {
+    let top = stdout(&qiwi(&["--help"], &[]));
+    for flag in [
+        "--json",
+        "--sandbox",
+        "--verbose",
+        "--qiwi-token",
+        "--treezor-user-id",
+    ] {
+        assert_eq!(top.matches(flag).count(), 1, "{flag}: {top}");
+    }
+    for args in [
+        &["balances", "--help"][..],
+        &["wallet", "--help"],
+        &["wallet", "accounts", "--help"],
+        &["agent", "pay", "--help"],
+        &["agent", "status", "--help"],
+        &["treezor", "history", "--help"],
+        &["sandbox", "serve", "--help"],
+        &["completions", "--help"],
+    ] {
+        let output = qiwi(args, &[]);
+        assert!(output.status.success(), "{args:?}");
+        let help = stdout(&output);
+        assert!(help.contains("see `qiwi --help`"), "{args:?}: {help}");
+        let help = help.split("Global options").next().unwrap();
+        for global in [
+            "--json",
+            "--sandbox",
+            "--verbose",
+            "--qiwi-token",
+            "QIWI_TOKEN",
+            "TREEZOR",
+        ] {
+            assert!(!help.contains(global), "{args:?} repeats {global}: {help}");
+        }
+    }
+    // Still accepted after a subcommand.
+    let output = qiwi(&["agent", "ping", "--sandbox", "--json"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("\"sandbox\": true"));
+}
+
+#[test]
+fn a_negative_amount_is_refused_as_such() {
+    for extra in [&[][..], &["--json"]] {
+        let mut args = vec![
+            "--sandbox",
+            "agent",
+            "pay",
+            "--wallet",
+            demo::AGENT_OTHER_WALLET,
+        ];
+        args.extend_from_slice(&["--amount", "-5"]);
+        args.extend_from_slice(extra);
+        let output = qiwi(&args, &[]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+        let err = stderr(&output);
+        assert!(err.contains("--amount must be positive"), "{err}");
+        assert!(!err.contains("unexpected argument"), "{err}");
+        if !extra.is_empty() {
+            let error: serde_json::Value =
+                serde_json::from_str(err.lines().last().unwrap()).unwrap();
+            assert_eq!(error["money_moved"], false, "{err}");
+        }
+    }
+}
+
+#[test]
+fn completions_for_each_shell_and_bash_parses_them() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = qiwi(&["completions", shell], &[]);
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        assert!(
+            script.contains("qiwi") && script.contains("balances"),
+            "{shell}"
+        );
+    }
+    let script = qiwi(&["completions", "bash"], &[]).stdout;
+    let mut bash = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    bash.stdin.take().unwrap().write_all(&script).unwrap();
+    let checked = bash.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
 }
