@@ -61,7 +61,13 @@ pub async fn run(ctx: &Context, out: Output, command: TreezorCommand) -> Result<
                 .await?;
             out.emit("points", &history, || history_table(&history))?;
             if !out.json && out.is_terminal() {
-                if let Some(drawn) = chart::render(&chart_points(&history)) {
+                let currency = history
+                    .points
+                    .first()
+                    .map(|p| p.currency.code())
+                    .unwrap_or_default();
+                let columns = chart::terminal_columns();
+                if let Some(drawn) = chart::render(&chart_points(&history), &currency, columns) {
                     out.write(&drawn)?;
                 }
             }
