@@ -35,8 +35,13 @@ pub fn render(points: &[(i64, Decimal)], currency: &str, columns: usize) -> Opti
         .iter()
         .map(|(at, y)| (days_between(first, *at), as_f32(*y)))
         .collect();
-    let (y_low, y_high) = (as_f32(low), as_f32(high));
-    let y_high = if y_high > y_low { y_high } else { y_low + 1.0 };
+    // A flat line still needs a range to be drawn in.
+    let top = if high > low {
+        high
+    } else {
+        low.saturating_add(Decimal::ONE)
+    };
+    let (y_low, y_high) = (as_f32(low), as_f32(top));
     let middle = midpoint(y_low, y_high);
     let shape = Shape::Lines(&coords);
     let width = u32::try_from(dots).unwrap_or(u32::MAX);

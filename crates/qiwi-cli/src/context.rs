@@ -4,7 +4,6 @@ use std::net::IpAddr;
 
 use qiwi_sandbox::{DemoData, Sandbox, SandboxConfig, demo};
 use qiwi_transport::BaseUrl;
-use qiwi_types::WalletNumber;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::ConfigArgs;
@@ -33,20 +32,29 @@ impl Context {
     /// the Treezor wallet ids and user id are asked for; credentials and URLs are the sandbox's.
     pub async fn sandbox(why: &str, user: ConfigArgs) -> Result<Self, Failure> {
         let mut data = DemoData::default();
+        // Checked here, as the sandbox's data requires, so that an error names the setting
+        // without its value.
+        let digits = |v: &str, lengths: std::ops::RangeInclusive<usize>| {
+            lengths.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit())
+        };
         if let Some(wallet) = non_empty(&user.qiwi_wallet) {
-            WalletNumber::parse(wallet).map_err(|_| {
-                bad_setting("qiwi-wallet", "QIWI_WALLET", "a wallet number: digits")
-            })?;
+            if !digits(wallet, 10..=15) {
+                return Err(bad_setting(
+                    "qiwi-wallet",
+                    "QIWI_WALLET",
+                    "a wallet number: 10 to 15 digits",
+                ));
+            }
             data.qiwi.wallet = wallet.to_owned();
         }
         if let Some(terminal) = non_empty(&user.agent_terminal) {
-            terminal.parse::<u64>().map_err(|_| {
-                bad_setting(
+            if !digits(terminal, 1..=20) {
+                return Err(bad_setting(
                     "agent-terminal",
                     "QIWI_AGENT_TERMINAL",
                     "a number (the terminal id)",
-                )
-            })?;
+                ));
+            }
             data.agent.terminal_id = terminal.to_owned();
         }
         let replaced = user.replaced_by_sandbox();
