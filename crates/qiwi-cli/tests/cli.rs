@@ -277,20 +277,8 @@ fn agent_pay_reports_progress_on_stderr_and_the_result_on_stdout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_owned();
-    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let (child, mut lines, base) = serve(&[]);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let banner: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
     assert!(
         banner.iter().any(|l| l.contains(demo::QIWI_TOKEN)),
@@ -306,15 +294,7 @@ async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
         .unwrap();
     assert!(!client.list_accounts().await.unwrap().accounts.is_empty());
 
-    let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    assert!(
-        child.wait().unwrap().success(),
-        "SIGTERM stops the server cleanly"
-    );
+    stop(child);
 }
 
 /// Every family pointed at `sandbox`, Treezor showing `wallet_ids`.
@@ -543,6 +523,39 @@ fn agent_status_refuses_an_account_that_is_not_digits_and_says_not_found() {
     );
 }
 
+type Lines = std::io::Lines<std::io::BufReader<std::process::ChildStdout>>;
+
+/// `qiwi sandbox serve` on a free loopback port: the process, the rest of its banner and its
+/// base URL (from the banner's first line).
+fn serve(extra: &[&str]) -> (std::process::Child, Lines, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+    (child, lines, base)
+}
+
+/// Stops a served sandbox with SIGTERM, as a service manager does, and checks it ends cleanly.
+fn stop(mut child: std::process::Child) {
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(
+        child.wait().unwrap().success(),
+        "SIGTERM stops the server cleanly"
+    );
+}
+
 /// Reads a sandbox admin answer over loopback.
 fn admin_get(base: &str, path: &str) -> String {
     use std::io::{Read, Write};
@@ -560,29 +573,9 @@ fn admin_get(base: &str, path: &str) -> String {
 
 #[test]
 fn sandbox_serve_loads_the_documented_data_file_and_faults() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/sandbox-data.json");
     let fault = r#"{"route":"GET /v1/balances","fault":"status","status":503,"times":2}"#;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args([
-            "sandbox",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--data",
-            data,
-        ])
-        .args(["--fault", fault])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_owned();
+    let (child, _banner, base) = serve(&["--data", data, "--fault", fault]);
 
     let faults = admin_get(&base, "/__sandbox/faults");
     assert!(
@@ -598,11 +591,7 @@ fn sandbox_serve_loads_the_documented_data_file_and_faults() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("1250.4"), "{}", stdout(&output));
 
-    let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success() && child.wait().unwrap().success());
+    stop(child);
 }
 
 #[test]
