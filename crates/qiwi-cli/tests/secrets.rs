@@ -1,5 +1,6 @@
 //! The `qiwi` binary never prints a credential: not in help (whatever the variables hold), not
-//! in a configuration error, not in an error from a server that reflects the request.
+//! in a configuration error, not in an error from a server that reflects the request, not in
+//! what the HTTP/2 and TLS crates log.
 
 use std::process::{Command, Output};
 
@@ -26,7 +27,7 @@ fn printed(output: &Output) -> String {
 }
 
 /// Every variable the program reads, each set to a marker of its own.
-const MARKED: [(&str, &str); 11] = [
+const MARKED: [(&str, &str); 12] = [
     ("QIWI_TOKEN", "MARK-qiwi-token"),
     ("QIWI_WALLET", "MARK-qiwi-wallet"),
     ("QIWI_BASE_URL", "https://MARK-qiwi-base@host/?t=MARK"),
@@ -38,6 +39,7 @@ const MARKED: [(&str, &str); 11] = [
     ("TREEZOR_CLIENT_SECRET", "MARK-treezor-client-secret"),
     ("TREEZOR_WALLET_IDS", "MARK-treezor-wallet-ids"),
     ("TREEZOR_USER_ID", "MARK-treezor-user-id"),
+    ("QIWI_CA_FILE", "MARK-ca-file"),
 ];
 
 /// The subcommands listed under `Commands:` in a help text.
@@ -93,7 +95,7 @@ fn a_refused_setting_is_named_without_its_value() {
         ("TREEZOR_CLIENT_ID", "id"),
         ("TREEZOR_CLIENT_SECRET", "secret"),
     ];
-    let cases: [(&[&str], &str, &str); 11] = [
+    let cases: [(&[&str], &str, &str); 13] = [
         (&["wallet", "accounts"], "QIWI_WALLET", "79MARK0000000"),
         (
             &["wallet", "accounts"],
@@ -137,6 +139,12 @@ fn a_refused_setting_is_named_without_its_value() {
         ),
         (&["balances"], "TREEZOR_WALLET_IDS", "1,MARK-pasted-secret"),
         (&["balances"], "TREEZOR_USER_ID", "MARK-pasted-secret"),
+        (&["agent", "ping"], "QIWI_CA_FILE", "MARK-pasted-secret"),
+        (
+            &["wallet", "accounts"],
+            "QIWI_CA_FILE",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+        ),
     ];
     for (args, variable, value) in cases {
         let family: &[(&str, &str)] = match args[0] {
@@ -270,5 +278,154 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
                 assert!(text.contains("DEBUG"), "logs were written: {text}");
             }
         }
+    }
+}
+
+/// A loopback HTTPS server speaking only HTTP/2, with a certificate for `localhost` made here,
+/// that answers like [`echo_server`]. Returns its port and the certificate in PEM.
+async fn tls_echo_server(status: u16, body: Body, credentials: &[&str]) -> (u16, String) {
+    use std::sync::Arc;
+
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::{Bytes, Incoming};
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use tokio_rustls::rustls::{self, pki_types::PrivateKeyDer};
+
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let key = PrivateKeyDer::try_from(signing_key.serialize_der()).expect("a PKCS#8 key");
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.der().clone()], key)
+    .expect("a server certificate");
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    let log = EchoLog::new(credentials);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, log) = (acceptor.clone(), log.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let answer =
+                    hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                        let log = log.clone();
+                        async move {
+                            let (parts, incoming) = request.into_parts();
+                            let bytes = incoming.collect().await?.to_bytes();
+                            let (status, text) = if parts.uri.path() == "/oauth/token" {
+                                (
+                                    200,
+                                    format!(
+                                        r#"{{"access_token":"{ACCESS_TOKEN}","expires_in":3600}}"#
+                                    ),
+                                )
+                            } else {
+                                let echo = log.reflect(
+                                    parts.method.as_str(),
+                                    &parts.uri.to_string(),
+                                    &parts.headers,
+                                    &bytes,
+                                );
+                                (status, body(&echo))
+                            };
+                            let mut response = hyper::Response::new(Full::new(Bytes::from(text)));
+                            *response.status_mut() =
+                                hyper::StatusCode::from_u16(status).expect("a status");
+                            Ok::<_, hyper::Error>(response)
+                        }
+                    });
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), answer)
+                    .await;
+            });
+        }
+    });
+    (port, cert.pem())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_form_of_a_secret_reaches_stderr_over_tls_and_http2() {
+    let cases: [(&str, u16, Body); 6] = [
+        ("wallet", 500, json_error),
+        ("wallet", 403, json_error),
+        ("agent", 500, xml_error),
+        ("agent", 403, xml_error),
+        ("treezor", 500, json_error),
+        ("treezor", 403, json_error),
+    ];
+    let pair = format!("{CLIENT_ID}:{PASSWORD}");
+    let secrets = [TOKEN, PASSWORD, CLIENT_ID, &pair, ACCESS_TOKEN];
+    for (family, status, body) in cases {
+        let (credentials, args): (&[&str], &[&str]) = match family {
+            "wallet" => (&[TOKEN], &["wallet", "accounts"]),
+            "agent" => (&[PASSWORD], &["agent", "ping"]),
+            _ => (
+                &[CLIENT_ID, PASSWORD],
+                &["treezor", "balances", "--wallet-id", "1"],
+            ),
+        };
+        let (port, pem) = tls_echo_server(status, body, credentials).await;
+        let ca_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("secrets-tls-{port}.pem"));
+        std::fs::write(&ca_file, pem).expect("the CA file is written");
+        let base = format!("https://localhost:{port}");
+        let agent_url = format!("{base}/xml/topup.jsp");
+        let ca = ca_file.to_string_lossy().into_owned();
+        let env = [
+            ("QIWI_CA_FILE", ca.as_str()),
+            ("QIWI_TOKEN", TOKEN),
+            ("QIWI_WALLET", "79111234567"),
+            ("QIWI_BASE_URL", &base),
+            ("QIWI_AGENT_TERMINAL", "44"),
+            ("QIWI_AGENT_PASSWORD", PASSWORD),
+            ("QIWI_AGENT_URL", &agent_url),
+            ("TREEZOR_BASE_URL", &base),
+            ("TREEZOR_CLIENT_ID", CLIENT_ID),
+            ("TREEZOR_CLIENT_SECRET", PASSWORD),
+        ];
+        for trace in [false, true] {
+            let mut env: Vec<(String, String)> = env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+            if trace {
+                env.push(("RUST_LOG".into(), "trace".into()));
+            } else {
+                all.insert(0, "-vv".into());
+            }
+            // The server runs on this runtime: the program waits on a thread of its own.
+            let output = tokio::task::spawn_blocking(move || {
+                let all: Vec<&str> = all.iter().map(String::as_str).collect();
+                let env: Vec<(&str, &str)> =
+                    env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                qiwi(&all, &env)
+            })
+            .await
+            .expect("the program ran");
+            let text = printed(&output);
+            let case = format!("{family} {status} trace={trace}");
+            assert!(!output.status.success(), "{case}: {text}");
+            assert!(
+                text.contains("[REDACTED]"),
+                "{case}: the echo was answered: {text}"
+            );
+            assert!(leaks(&text, &secrets).is_empty(), "{case}: {text}");
+            // The call went over TLS and HTTP/2, and both crates logged it.
+            for target in ["rustls::", "h2::"] {
+                assert!(text.contains(target), "{case}: no {target} line: {text}");
+            }
+        }
+        let _ = std::fs::remove_file(&ca_file);
     }
 }
