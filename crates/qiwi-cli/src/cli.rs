@@ -155,6 +155,16 @@ pub struct ConfigArgs {
     /// Treezor user id whose wallets `qiwi balances` shows.
     #[arg(long, env = "TREEZOR_USER_ID", hide_env_values = true, global = true)]
     pub treezor_user_id: Option<String>,
+    /// PEM file of certificates to trust besides the built-in roots, for every family (a
+    /// private certificate authority, a TLS-inspecting proxy).
+    #[arg(
+        long,
+        env = "QIWI_CA_FILE",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl ConfigArgs {
@@ -361,7 +371,7 @@ mod tests {
              agent_password: Some(SecretBox<str>([REDACTED])), treezor_base_url: None, \
              treezor_client_id: Some(SecretBox<str>([REDACTED])), \
              treezor_client_secret: Some(SecretBox<str>([REDACTED])), treezor_wallet_ids: [], \
-             treezor_user_id: None }"
+             treezor_user_id: None, ca_file: None }"
         );
     }
 }

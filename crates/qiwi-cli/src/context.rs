@@ -1,9 +1,10 @@
 //! Turning flags and variables (or the embedded sandbox) into configured clients.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use qiwi_sandbox::{DemoData, Sandbox, SandboxConfig, demo};
-use qiwi_transport::BaseUrl;
+use qiwi_transport::{BaseUrl, ReqwestTransport, RootCertificate, Transport};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::ConfigArgs;
@@ -89,6 +90,7 @@ impl Context {
             treezor_client_secret: Some(data.treezor.client_secret.as_str().into()),
             treezor_wallet_ids: user.treezor_wallet_ids,
             treezor_user_id: user_id,
+            ca_file: user.ca_file,
         };
         Ok(Self {
             config,
@@ -129,6 +131,32 @@ impl Context {
     /// Whether the Treezor family has credentials.
     pub fn treezor_configured(&self) -> bool {
         self.config.treezor_client_id.is_some()
+    }
+
+    /// The transport for every family when `--ca-file` is set; otherwise `None`, and each
+    /// client builds its default one. A message names the setting, never the path.
+    pub fn transport(&self) -> Result<Option<Arc<dyn Transport>>, Failure> {
+        let Some(path) = &self.config.ca_file else {
+            return Ok(None);
+        };
+        let pem = std::fs::read(path).map_err(|e| {
+            Failure::Usage(format!(
+                "QIWI_CA_FILE (--ca-file) could not be read: {}",
+                e.kind()
+            ))
+        })?;
+        let root = RootCertificate::from_pem(&pem).map_err(|_| {
+            bad_setting(
+                "ca-file",
+                "QIWI_CA_FILE",
+                "a PEM file of one or more certificates",
+            )
+        })?;
+        let transport = ReqwestTransport::builder()
+            .add_root_certificate(root)
+            .build()
+            .map_err(|e| Failure::Usage(format!("QIWI_CA_FILE (--ca-file): {e}")))?;
+        Ok(Some(Arc::new(transport)))
     }
 
     /// Stops the embedded sandbox, if any.

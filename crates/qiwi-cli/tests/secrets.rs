@@ -1,17 +1,19 @@
 //! The `qiwi` binary never prints a credential: not in help (whatever the variables hold), not
-//! in a configuration error, not in an error from a server that reflects the request.
+//! in a configuration error, not in an error from a server that reflects the request, not in
+//! what the HTTP/2 and TLS crates log.
 
+use std::ffi::OsStr;
 use std::process::{Command, Output};
 
 use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, xml_escaped};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-fn qiwi(args: &[&str], env: &[(&str, &str)]) -> Output {
+fn qiwi(args: &[&str], env: &[(impl AsRef<OsStr>, impl AsRef<OsStr>)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_qiwi"))
         .args(args)
         .env_clear()
-        .envs(env.iter().copied())
+        .envs(env.iter().map(|(name, value)| (name, value)))
         .output()
         .expect("the qiwi binary runs")
 }
@@ -26,7 +28,7 @@ fn printed(output: &Output) -> String {
 }
 
 /// Every variable the program reads, each set to a marker of its own.
-const MARKED: [(&str, &str); 11] = [
+const MARKED: [(&str, &str); 12] = [
     ("QIWI_TOKEN", "MARK-qiwi-token"),
     ("QIWI_WALLET", "MARK-qiwi-wallet"),
     ("QIWI_BASE_URL", "https://MARK-qiwi-base@host/?t=MARK"),
@@ -38,6 +40,7 @@ const MARKED: [(&str, &str); 11] = [
     ("TREEZOR_CLIENT_SECRET", "MARK-treezor-client-secret"),
     ("TREEZOR_WALLET_IDS", "MARK-treezor-wallet-ids"),
     ("TREEZOR_USER_ID", "MARK-treezor-user-id"),
+    ("QIWI_CA_FILE", "MARK-ca-file"),
 ];
 
 /// The subcommands listed under `Commands:` in a help text.
@@ -93,7 +96,7 @@ fn a_refused_setting_is_named_without_its_value() {
         ("TREEZOR_CLIENT_ID", "id"),
         ("TREEZOR_CLIENT_SECRET", "secret"),
     ];
-    let cases: [(&[&str], &str, &str); 11] = [
+    let cases: [(&[&str], &str, &str); 13] = [
         (&["wallet", "accounts"], "QIWI_WALLET", "79MARK0000000"),
         (
             &["wallet", "accounts"],
@@ -137,6 +140,12 @@ fn a_refused_setting_is_named_without_its_value() {
         ),
         (&["balances"], "TREEZOR_WALLET_IDS", "1,MARK-pasted-secret"),
         (&["balances"], "TREEZOR_USER_ID", "MARK-pasted-secret"),
+        (&["agent", "ping"], "QIWI_CA_FILE", "MARK-pasted-secret"),
+        (
+            &["wallet", "accounts"],
+            "QIWI_CA_FILE",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+        ),
     ];
     for (args, variable, value) in cases {
         let family: &[(&str, &str)] = match args[0] {
@@ -187,6 +196,33 @@ async fn echo_server(status: u16, body: Body, credentials: &[&str]) -> MockServe
     server
 }
 
+/// The credentials a server reflecting a family's calls shows in Base64, and the command.
+fn family_call(family: &str) -> (&'static [&'static str], &'static [&'static str]) {
+    match family {
+        "wallet" => (&[TOKEN], &["wallet", "accounts"]),
+        "agent" => (&[PASSWORD], &["agent", "ping"]),
+        _ => (
+            &[CLIENT_ID, PASSWORD],
+            &["treezor", "balances", "--wallet-id", "1"],
+        ),
+    }
+}
+
+/// Every family's settings, each pointed at `base`.
+fn family_env(base: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("QIWI_TOKEN", TOKEN.into()),
+        ("QIWI_WALLET", "79111234567".into()),
+        ("QIWI_BASE_URL", base.into()),
+        ("QIWI_AGENT_TERMINAL", "44".into()),
+        ("QIWI_AGENT_PASSWORD", PASSWORD.into()),
+        ("QIWI_AGENT_URL", format!("{base}/xml/topup.jsp")),
+        ("TREEZOR_BASE_URL", base.into()),
+        ("TREEZOR_CLIENT_ID", CLIENT_ID.into()),
+        ("TREEZOR_CLIENT_SECRET", PASSWORD.into()),
+    ]
+}
+
 fn json_error(echo: &str) -> String {
     let e = json_escaped(echo);
     format!(r#"{{"userMessage":"{e}","errors":[{{"message":"{e}"}}]}}"#)
@@ -225,34 +261,16 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
     let pair = format!("{CLIENT_ID}:{PASSWORD}");
     let secrets = [TOKEN, PASSWORD, CLIENT_ID, &pair, ACCESS_TOKEN];
     for (family, status, body) in cases {
-        let (credentials, args): (&[&str], &[&str]) = match family {
-            "wallet" => (&[TOKEN], &["wallet", "accounts"]),
-            "agent" => (&[PASSWORD], &["agent", "ping"]),
-            _ => (
-                &[CLIENT_ID, PASSWORD],
-                &["treezor", "balances", "--wallet-id", "1"],
-            ),
-        };
+        let (credentials, args) = family_call(family);
         let server = echo_server(status, body, credentials).await;
-        let agent_url = format!("{}/xml/topup.jsp", server.uri());
-        let env = [
-            ("QIWI_TOKEN", TOKEN),
-            ("QIWI_WALLET", "79111234567"),
-            ("QIWI_BASE_URL", &server.uri()),
-            ("QIWI_AGENT_TERMINAL", "44"),
-            ("QIWI_AGENT_PASSWORD", PASSWORD),
-            ("QIWI_AGENT_URL", &agent_url),
-            ("TREEZOR_BASE_URL", &server.uri()),
-            ("TREEZOR_CLIENT_ID", CLIENT_ID),
-            ("TREEZOR_CLIENT_SECRET", PASSWORD),
-        ];
+        let env = family_env(&server.uri());
         // Quiet, then with every log line the program and its crates can write.
         for logs in [None, Some("-vv"), Some("RUST_LOG=trace")] {
-            let mut env = env.to_vec();
+            let mut env = env.clone();
             let mut all = args.to_vec();
             match logs {
                 Some("-vv") => all.insert(0, "-vv"),
-                Some(_) => env.push(("RUST_LOG", "trace")),
+                Some(_) => env.push(("RUST_LOG", "trace".into())),
                 None => {}
             }
             let output = qiwi(&all, &env);
@@ -270,5 +288,127 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
                 assert!(text.contains("DEBUG"), "logs were written: {text}");
             }
         }
+    }
+}
+
+/// A loopback HTTPS server speaking only HTTP/2, with a certificate for `localhost` made here,
+/// that answers like [`echo_server`]. Returns its port and the certificate in PEM.
+async fn tls_echo_server(status: u16, body: Body, credentials: &[&str]) -> (u16, String) {
+    use std::sync::Arc;
+
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::{Bytes, Incoming};
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use tokio_rustls::rustls::{self, pki_types::PrivateKeyDer};
+
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let key = PrivateKeyDer::try_from(signing_key.serialize_der()).expect("a PKCS#8 key");
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.der().clone()], key)
+    .expect("a server certificate");
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("its address").port();
+    let log = EchoLog::new(credentials);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, log) = (acceptor.clone(), log.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let answer =
+                    hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                        let log = log.clone();
+                        async move {
+                            let (parts, incoming) = request.into_parts();
+                            let bytes = incoming.collect().await?.to_bytes();
+                            let (status, text) = if parts.uri.path() == "/oauth/token" {
+                                (
+                                    200,
+                                    format!(
+                                        r#"{{"access_token":"{ACCESS_TOKEN}","expires_in":3600}}"#
+                                    ),
+                                )
+                            } else {
+                                let echo = log.reflect(
+                                    parts.method.as_str(),
+                                    &parts.uri.to_string(),
+                                    &parts.headers,
+                                    &bytes,
+                                );
+                                (status, body(&echo))
+                            };
+                            let mut response = hyper::Response::new(Full::new(Bytes::from(text)));
+                            *response.status_mut() =
+                                hyper::StatusCode::from_u16(status).expect("a status");
+                            Ok::<_, hyper::Error>(response)
+                        }
+                    });
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), answer)
+                    .await;
+            });
+        }
+    });
+    (port, cert.pem())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_form_of_a_secret_reaches_stderr_over_tls_and_http2() {
+    let cases: [(&str, u16, Body); 6] = [
+        ("wallet", 500, json_error),
+        ("wallet", 403, json_error),
+        ("agent", 500, xml_error),
+        ("agent", 403, xml_error),
+        ("treezor", 500, json_error),
+        ("treezor", 403, json_error),
+    ];
+    let pair = format!("{CLIENT_ID}:{PASSWORD}");
+    let secrets = [TOKEN, PASSWORD, CLIENT_ID, &pair, ACCESS_TOKEN];
+    for (family, status, body) in cases {
+        let (credentials, args) = family_call(family);
+        let (port, pem) = tls_echo_server(status, body, credentials).await;
+        let ca_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("secrets-tls-{port}.pem"));
+        std::fs::write(&ca_file, pem).expect("the CA file is written");
+        let mut env = family_env(&format!("https://localhost:{port}"));
+        env.push(("QIWI_CA_FILE", ca_file.to_string_lossy().into_owned()));
+        for trace in [false, true] {
+            let mut env = env.clone();
+            let mut all = args.to_vec();
+            if trace {
+                env.push(("RUST_LOG", "trace".into()));
+            } else {
+                all.insert(0, "-vv");
+            }
+            // The server runs on this runtime: the program waits on a thread of its own.
+            let output = tokio::task::spawn_blocking(move || qiwi(&all, &env))
+                .await
+                .expect("the program ran");
+            let text = printed(&output);
+            let case = format!("{family} {status} trace={trace}");
+            assert!(!output.status.success(), "{case}: {text}");
+            assert!(
+                text.contains("[REDACTED]"),
+                "{case}: the echo was answered: {text}"
+            );
+            assert!(leaks(&text, &secrets).is_empty(), "{case}: {text}");
+            // The server speaks only HTTP/2 over TLS, so the echoed answer proves both; the
+            // lines of both crates show that what they log was checked.
+            for target in ["rustls::", "h2::"] {
+                assert!(text.contains(target), "{case}: no {target} line: {text}");
+            }
+        }
+        let _ = std::fs::remove_file(&ca_file);
     }
 }

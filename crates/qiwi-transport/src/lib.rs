@@ -27,7 +27,9 @@ pub use excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use executor::{CallBudget, Executor, Timeouts};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
-pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};
+pub use reqwest_transport::{
+    ClientIdentity, ReqwestTransport, ReqwestTransportBuilder, RootCertificate,
+};
 pub use retry::RetryPolicy;
 pub use scrub::{Scrub, Scrubber};
 pub use settings::ExecutorSettings;

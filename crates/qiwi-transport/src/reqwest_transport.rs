@@ -48,6 +48,33 @@ impl fmt::Debug for ClientIdentity {
     }
 }
 
+/// Certificates to trust as roots besides the built-in ones: a private certificate authority,
+/// or the one of a TLS-inspecting proxy.
+#[derive(Clone)]
+pub struct RootCertificate(Vec<reqwest::Certificate>);
+
+impl RootCertificate {
+    /// Reads a PEM file holding one or more certificates.
+    ///
+    /// # Errors
+    /// [`NotSentError::Configuration`] when the PEM cannot be read or holds no certificate.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, NotSentError> {
+        match reqwest::Certificate::from_pem_bundle(pem) {
+            Ok(certificates) if !certificates.is_empty() => Ok(Self(certificates)),
+            _ => Err(NotSentError::Configuration(
+                "the root certificate could not be read: expected PEM with at least one certificate"
+                    .into(),
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for RootCertificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RootCertificate({} certificates)", self.0.len())
+    }
+}
+
 /// Settings for a [`ReqwestTransport`].
 #[derive(Debug)]
 pub struct ReqwestTransportBuilder {
@@ -56,6 +83,7 @@ pub struct ReqwestTransportBuilder {
     user_agent: String,
     proxy: Option<String>,
     identity: Option<ClientIdentity>,
+    roots: Vec<RootCertificate>,
     pool_idle_timeout: Duration,
 }
 
@@ -67,6 +95,7 @@ impl Default for ReqwestTransportBuilder {
             user_agent: crate::USER_AGENT.to_owned(),
             proxy: None,
             identity: None,
+            roots: Vec::new(),
             pool_idle_timeout: Duration::from_secs(90),
         }
     }
@@ -103,6 +132,12 @@ impl ReqwestTransportBuilder {
         self
     }
 
+    /// Also trusts these certificates as roots (the built-in ones stay trusted).
+    pub fn add_root_certificate(mut self, root: RootCertificate) -> Self {
+        self.roots.push(root);
+        self
+    }
+
     /// How long an idle pooled connection is kept. Default 90 s.
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.pool_idle_timeout = timeout;
@@ -128,6 +163,9 @@ impl ReqwestTransportBuilder {
         }
         if let Some(identity) = self.identity {
             builder = builder.identity(identity.0);
+        }
+        for certificate in self.roots.into_iter().flat_map(|root| root.0) {
+            builder = builder.add_root_certificate(certificate);
         }
         let client = builder.build().map_err(|e| {
             NotSentError::Configuration(format!("the HTTP client could not be built: {e}"))

@@ -37,6 +37,9 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         let allow_http = url_setting(url, "agent-url", "QIWI_AGENT_URL")?;
         builder = builder.endpoint(url.as_str()).allow_http(allow_http);
     }
+    if let Some(transport) = ctx.transport()? {
+        builder = builder.transport(transport);
+    }
     Ok(builder.build()?)
 }
 

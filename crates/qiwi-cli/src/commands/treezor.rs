@@ -29,11 +29,14 @@ pub fn client(ctx: &Context) -> Result<BalancesClient, Failure> {
         "treezor-client-secret",
         "TREEZOR_CLIENT_SECRET",
     )?;
-    Ok(BalancesClient::builder()
+    let mut builder = BalancesClient::builder()
         .base_url(base)
         .allow_http(allow_http)
-        .client_credentials(id, secret)
-        .build()?)
+        .client_credentials(id, secret);
+    if let Some(transport) = ctx.transport()? {
+        builder = builder.transport(transport);
+    }
+    Ok(builder.build()?)
 }
 
 /// Runs one Treezor command.

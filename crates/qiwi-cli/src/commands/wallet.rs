@@ -23,6 +23,9 @@ pub fn client(ctx: &Context) -> Result<WalletClient, Failure> {
         let allow_http = url_setting(url, "qiwi-base-url", "QIWI_BASE_URL")?;
         builder = builder.base_url(url.as_str()).allow_http(allow_http);
     }
+    if let Some(transport) = ctx.transport()? {
+        builder = builder.transport(transport);
+    }
     Ok(builder.build()?)
 }
 
