@@ -4,8 +4,9 @@
 //! builds an XML parser or a web server, and each heavy crate stays in the one crate that owns it.
 //! And every published crate is the one `cargo xtask release` publishes and carries what
 //! crates.io and docs.rs show: a README, keywords, categories, docs built with all features.
-//! And the library sources stay small and name each other through `[workspace.dependencies]`
-//! at the versions the crates have.
+//! And the library sources stay small, read time only through their time module (clippy's
+//! `disallowed-methods`, from each library's `clippy.toml`), and name each other through
+//! `[workspace.dependencies]` at the versions the crates have.
 
 use std::path::{Path, PathBuf};
 
@@ -86,12 +87,19 @@ fn length_problems(lengths: &[(String, usize)], allowed: &[&str]) -> Vec<String>
     problems
 }
 
-/// The source rules of the library crates: file length.
+/// The source rules of the library crates: file length and the clippy configuration that keeps
+/// clocks and sleeps in the time module.
 fn source_problems(root: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     let mut lengths = Vec::new();
     for library in LIBRARIES {
         let dir = root.join("crates").join(library);
+        let clippy = std::fs::read_to_string(dir.join("clippy.toml")).unwrap_or_default();
+        if !clippy.contains("disallowed-methods") {
+            problems.push(format!(
+                "crates/{library}/clippy.toml does not keep time reads in the time module (disallowed-methods)"
+            ));
+        }
         for file in rust_files(&dir.join("src")) {
             let lines = std::fs::read_to_string(&file).map_or(0, |text| text.lines().count());
             let relative = file.strip_prefix(root).unwrap_or(&file);
