@@ -1,7 +1,6 @@
 //! Test doubles: a scripted transport that records what it was sent, a recording wrapper for
 //! any transport, a transport that never answers, and a time source and sleep that the test
-//! drives; and, in
-//! [`echo`], what a server that reflects the request shows.
+//! drives; and, in [`echo`], what a server that reflects the request shows.
 
 pub mod echo;
 
@@ -294,5 +293,58 @@ impl Sleep for TickAdvanceSleep {
 
     fn jitter(&self) -> f64 {
         1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Polls `sleeping` once with a waker that does nothing.
+    fn poll_once(sleeping: &mut Sleeping) -> Poll<()> {
+        let mut cx = std::task::Context::from_waker(Waker::noop());
+        sleeping.as_mut().poll(&mut cx)
+    }
+
+    #[test]
+    fn on_tick_a_sleep_ends_when_the_time_reaches_it_and_huge_ticks_saturate() {
+        let (time, sleep) = tick_advance_time_and_sleep(Advance::OnTick);
+        let (start, wall) = (time.now(), time.wall());
+        let mut short = sleep.sleep(Duration::from_secs(5));
+        let mut never = sleep.sleep(Duration::MAX);
+        assert!(poll_once(&mut short).is_pending());
+        assert!(poll_once(&mut never).is_pending());
+        time.tick(Duration::from_secs(4));
+        assert!(poll_once(&mut short).is_pending());
+        time.tick(Duration::from_secs(1));
+        assert!(poll_once(&mut short).is_ready());
+        assert_eq!(time.now() - start, Duration::from_secs(5));
+        assert_eq!(time.wall(), wall + Duration::from_secs(5));
+        time.tick(Duration::MAX);
+        assert_eq!(
+            time.now() - start,
+            Duration::from_secs(5),
+            "left where it was"
+        );
+        assert!(poll_once(&mut never).is_pending());
+        assert_eq!(
+            sleep.sleeps(),
+            [Duration::from_secs(5), Duration::MAX],
+            "recorded when first polled"
+        );
+    }
+
+    #[test]
+    fn on_sleep_a_sleep_yields_once_and_moves_the_time_to_its_end() {
+        let (time, sleep) = tick_advance_time_and_sleep(Advance::OnSleep);
+        let start = time.now();
+        let mut wait = sleep.sleep(Duration::from_millis(250));
+        assert!(poll_once(&mut wait).is_pending());
+        assert!(poll_once(&mut wait).is_ready());
+        assert_eq!(time.now() - start, Duration::from_millis(250));
+        let mut endless = sleep.sleep(Duration::MAX);
+        assert!(poll_once(&mut endless).is_pending());
+        assert!(poll_once(&mut endless).is_ready());
+        assert_eq!(sleep.jitter(), 1.0);
     }
 }
