@@ -662,8 +662,8 @@ impl AgentClientBuilder {
         self
     }
 
-    /// The monotonic time source for budgets and token ages, and the wall time for
-    /// `Retry-After` dates (tests use one they drive).
+    /// The monotonic time source for budgets and [`AgentClient::pay_and_confirm`]'s elapsed
+    /// time, and the wall time for `Retry-After` dates (tests use one they drive).
     pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
         self.http.time_source = Some(time_source);
         self
