@@ -81,6 +81,7 @@ fn ci() -> Result<(), String> {
             "--workspace",
             "--all-targets",
             "--all-features",
+            "--locked",
             "--",
             "-D",
             "warnings",
@@ -91,7 +92,11 @@ fn ci() -> Result<(), String> {
         ],
         &[],
     )?;
-    cmd::cargo(&["test", "--workspace", "--all-features"], &[])?;
+    // The README promises one command that runs the whole test suite: run exactly that line.
+    let readme = std::fs::read_to_string(cmd::root().join("README.md"))
+        .map_err(|e| format!("README.md: {e}"))?;
+    let test_args = readme_test_command(&readme)?;
+    cmd::cargo(&test_args, &[])?;
     cmd::cargo(
         &["doc", "--workspace", "--no-deps", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
@@ -99,6 +104,15 @@ fn ci() -> Result<(), String> {
     tidy::check()?;
     println!("xtask ci: ok");
     Ok(())
+}
+
+/// The arguments of the README's `cargo test ...` line, without `cargo`.
+fn readme_test_command(readme: &str) -> Result<Vec<&str>, String> {
+    let line = readme
+        .lines()
+        .find(|line| line.starts_with("cargo test "))
+        .ok_or("README.md has no `cargo test ...` line")?;
+    Ok(line.split_whitespace().skip(1).collect())
 }
 
 fn fuzz(args: &[String]) -> Result<(), String> {
@@ -141,6 +155,16 @@ fn bench(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
+
+    #[test]
+    fn ci_runs_the_readme_test_line() {
+        let readme = "Run\n\n```sh\ncargo test --workspace --all-features\n```\n";
+        assert_eq!(
+            super::readme_test_command(readme),
+            Ok(vec!["test", "--workspace", "--all-features"])
+        );
+        assert!(super::readme_test_command("no command here").is_err());
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {

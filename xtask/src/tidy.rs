@@ -4,10 +4,14 @@
 //! builds an XML parser or a web server, and each heavy crate stays in the one crate that owns it.
 //! And every published crate is the one `cargo xtask release` publishes and carries what
 //! crates.io and docs.rs show: a README, keywords, categories, docs built with all features.
+//! And the library sources stay small, read time only through their time module (clippy's
+//! `disallowed-methods`, from each library's `clippy.toml`), and name each other through
+//! `[workspace.dependencies]` at the versions the crates have.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use toml_edit::{DocumentMut, Item};
 
 use crate::cmd;
 use crate::release::PUBLISHED;
@@ -21,11 +25,156 @@ const OWNERS: &[(&str, &[&str])] = &[
     ("reqwest", &["qiwi-transport", "qiwi-bench"]),
     ("axum", &["qiwi-sandbox"]),
     ("hyper", &["qiwi-sandbox"]),
-    ("clap", &["qiwi-cli", "xtask"]),
+    ("clap", &["qiwi-cli", "qiwi-bench", "xtask"]),
 ];
 
 /// (package, crates that must not be in its normal dependency tree)
 const FORBIDDEN_IN_TREE: &[(&str, &[&str])] = &[("balances-core", &["quick-xml", "axum"])];
+
+/// The library crates, whose sources the source rules cover.
+const LIBRARIES: &[&str] = &[
+    "qiwi-types",
+    "qiwi-transport",
+    "qiwi-wallet",
+    "qiwi-agent",
+    "balances-core",
+];
+
+/// The most lines a library source file may have, its unit tests included.
+const MAX_LINES: usize = 800;
+
+/// Library files over [`MAX_LINES`] today. This list only shrinks: a file that gets under the
+/// limit must leave it, and no file may join it.
+const TOO_LONG_ALLOWED: &[&str] = &[
+    // The payout services, being split into one `Payout` with a `Recipient`.
+    "crates/qiwi-agent/src/payout.rs",
+];
+
+/// Every `.rs` file under `dir`, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Library files over the line limit and not allowed, and allowed files no longer over it.
+fn length_problems(lengths: &[(String, usize)], allowed: &[&str]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (file, lines) in lengths {
+        let listed = allowed.contains(&file.as_str());
+        if *lines > MAX_LINES && !listed {
+            problems.push(format!(
+                "{file} has {lines} lines, more than {MAX_LINES}: split it (move big test tables to tests/)"
+            ));
+        }
+        if *lines <= MAX_LINES && listed {
+            problems.push(format!(
+                "{file} is within {MAX_LINES} lines now: remove it from TOO_LONG_ALLOWED"
+            ));
+        }
+    }
+    problems
+}
+
+/// The source rules of the library crates: file length and the clippy configuration that keeps
+/// clocks and sleeps in the time module.
+fn source_problems(root: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut lengths = Vec::new();
+    for library in LIBRARIES {
+        let dir = root.join("crates").join(library);
+        let clippy = std::fs::read_to_string(dir.join("clippy.toml")).unwrap_or_default();
+        if !clippy.contains("disallowed-methods") {
+            problems.push(format!(
+                "crates/{library}/clippy.toml does not keep time reads in the time module (disallowed-methods)"
+            ));
+        }
+        for file in rust_files(&dir.join("src")) {
+            let lines = std::fs::read_to_string(&file).map_or(0, |text| text.lines().count());
+            let relative = file.strip_prefix(root).unwrap_or(&file);
+            lengths.push((relative.to_string_lossy().replace('\\', "/"), lines));
+        }
+    }
+    problems.extend(length_problems(&lengths, TOO_LONG_ALLOWED));
+    problems
+}
+
+/// The dependency tables of a manifest, target-specific ones included.
+fn dependency_tables(manifest: &DocumentMut) -> Vec<(String, &toml_edit::Table)> {
+    const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
+    let mut scopes = vec![(String::new(), manifest.as_table())];
+    if let Some(targets) = manifest.get("target").and_then(Item::as_table) {
+        for (target, table) in targets {
+            if let Some(table) = table.as_table() {
+                scopes.push((format!("target.{target}."), table));
+            }
+        }
+    }
+    let mut tables = Vec::new();
+    for (prefix, scope) in scopes {
+        for kind in KINDS {
+            if let Some(deps) = scope.get(kind).and_then(Item::as_table) {
+                tables.push((format!("{prefix}{kind}"), deps));
+            }
+        }
+    }
+    tables
+}
+
+/// Internal dependencies that bypass `[workspace.dependencies]`, and entries there whose
+/// version is not the crate's. `members` holds (name, version, manifest text).
+fn internal_dependency_problems(
+    workspace: &DocumentMut,
+    members: &[(String, String, String)],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let is_member = |name: &str| members.iter().any(|(n, _, _)| n == name);
+    let declared = workspace["workspace"]["dependencies"].as_table();
+    for (name, version, _) in members {
+        let Some(entry) = declared.and_then(|t| t.get(name)) else {
+            continue;
+        };
+        let declared_version = entry.get("version").and_then(Item::as_str);
+        if declared_version != Some(version.as_str()) {
+            problems.push(format!(
+                "[workspace.dependencies] {name} has version {declared_version:?}, the crate is {version}"
+            ));
+        }
+    }
+    for (name, _, text) in members {
+        let Ok(manifest) = text.parse::<DocumentMut>() else {
+            problems.push(format!("{name}: Cargo.toml does not parse"));
+            continue;
+        };
+        for (table, deps) in dependency_tables(&manifest) {
+            for (key, dep) in deps {
+                let target = dep.get("package").and_then(Item::as_str).unwrap_or(key);
+                // A crate's dev-dependency on itself only turns features on for its tests.
+                if target == name || !is_member(target) {
+                    continue;
+                }
+                let inherited = dep.get("workspace").and_then(Item::as_bool) == Some(true);
+                if !inherited {
+                    problems.push(format!(
+                        "{name} [{table}] {key}: use `workspace = true` for a workspace crate"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
 
 /// What a published package lacks; also a package that is published without being in the
 /// release's list, or the reverse.
@@ -85,9 +234,17 @@ pub fn check() -> Result<(), String> {
         "--offline",
     ])?)
     .map_err(|e| format!("cargo metadata is not JSON: {e}"))?;
-    let mut problems = Vec::new();
+    let root = cmd::root();
+    let mut problems = source_problems(&root);
+    let mut members = Vec::new();
     for package in metadata["packages"].as_array().into_iter().flatten() {
         let name = package["name"].as_str().unwrap_or_default();
+        let manifest = package["manifest_path"].as_str().unwrap_or_default();
+        members.push((
+            name.to_owned(),
+            package["version"].as_str().unwrap_or_default().to_owned(),
+            std::fs::read_to_string(manifest).map_err(|e| format!("{manifest}: {e}"))?,
+        ));
         problems.extend(publishing_problems(name, package));
         for dep in package["dependencies"].as_array().into_iter().flatten() {
             let dep_name = dep["name"].as_str().unwrap_or_default();
@@ -107,6 +264,11 @@ pub fn check() -> Result<(), String> {
             }
         }
     }
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("Cargo.toml: {e}"))?
+        .parse::<DocumentMut>()
+        .map_err(|e| format!("Cargo.toml: {e}"))?;
+    problems.extend(internal_dependency_problems(&workspace, &members));
     for (package, forbidden) in FORBIDDEN_IN_TREE {
         let tree = cmd::cargo_output(&[
             "tree",
@@ -146,7 +308,7 @@ pub fn check() -> Result<(), String> {
 mod tests {
     use serde_json::json;
 
-    use super::publishing_problems;
+    use super::{internal_dependency_problems, length_problems, publishing_problems};
 
     #[test]
     fn publishing_rules_name_what_is_missing() {
@@ -166,6 +328,56 @@ mod tests {
         assert_eq!(
             publishing_problems("qiwi-types", &unpublished),
             ["qiwi-types has publish = false but the release publishes it"]
+        );
+    }
+
+    #[test]
+    fn long_files_are_refused_and_the_allow_list_only_shrinks() {
+        let lengths = [
+            ("a.rs".to_owned(), 801),
+            ("b.rs".to_owned(), 800),
+            ("c.rs".to_owned(), 2000),
+        ];
+        assert_eq!(
+            length_problems(&lengths, &["b.rs", "c.rs"]),
+            [
+                "a.rs has 801 lines, more than 800: split it (move big test tables to tests/)",
+                "b.rs is within 800 lines now: remove it from TOO_LONG_ALLOWED",
+            ]
+        );
+    }
+
+    #[test]
+    fn internal_dependencies_go_through_the_workspace_at_the_crates_versions() {
+        let workspace = r#"
+            [workspace.dependencies]
+            core = { path = "crates/core", version = "0.1.0" }
+            http = { path = "crates/http", version = "0.2.0" }
+            "#
+        .parse()
+        .unwrap();
+        let member = |name: &str, version: &str, manifest: &str| {
+            (name.to_owned(), version.to_owned(), manifest.to_owned())
+        };
+        let members = [
+            member(
+                "core",
+                "0.1.0",
+                "[dev-dependencies]\ncore = { path = \".\" }\n",
+            ),
+            member("http", "0.3.0", "[dependencies]\ncore.workspace = true\n"),
+            member(
+                "cli",
+                "0.3.0",
+                "[target.'cfg(unix)'.dependencies]\nhttp = { path = \"../http\" }\n",
+            ),
+        ];
+        assert_eq!(
+            internal_dependency_problems(&workspace, &members),
+            [
+                "[workspace.dependencies] http has version Some(\"0.2.0\"), the crate is 0.3.0",
+                "cli [target.cfg(unix).dependencies] http: use `workspace = true` for a workspace crate",
+            ]
         );
     }
 

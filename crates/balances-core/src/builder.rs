@@ -6,7 +6,7 @@ use std::sync::Arc;
 #[cfg(feature = "reqwest")]
 use qiwi_transport::ClientIdentity;
 use qiwi_transport::auth::BearerToken;
-use qiwi_transport::clock::Clock;
+use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
     BaseUrl, ExecutorSettings, ExposeSecret, RetryPolicy, Scrubber, SecretString, Timeouts,
     Transport, redact_url,
@@ -198,9 +198,16 @@ impl BalancesClientBuilder {
         self
     }
 
-    /// The clock for timeouts, backoff and token expiry (tests use a manual one).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.http.clock = Some(clock);
+    /// The monotonic time source for budgets and token ages, and the wall time for
+    /// `Retry-After` dates (tests use one they drive).
+    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
+        self.http.time_source = Some(time_source);
+        self
+    }
+
+    /// The sleep for backoffs, polls and attempt deadlines (tests use one they drive).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.http.sleep = Some(sleep);
         self
     }
 

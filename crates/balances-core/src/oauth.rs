@@ -14,7 +14,7 @@
 
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
@@ -159,7 +159,7 @@ struct Cached {
     /// The formatted `Authorization` value, kept rather than the token so that a call only
     /// clones it.
     header: HeaderValue,
-    obtained_at: SystemTime,
+    obtained_at: Instant,
     /// How long after `obtained_at` the token is renewed; a duration rather than an instant,
     /// so that no `expires_in` can overflow the clock.
     reuse_for: Duration,
@@ -174,9 +174,8 @@ impl Cached {
         }
     }
 
-    fn fresh(&self, now: SystemTime) -> bool {
-        // A clock that went back counts as no time passed.
-        now.duration_since(self.obtained_at).unwrap_or_default() < self.reuse_for
+    fn fresh(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.obtained_at) < self.reuse_for
     }
 }
 
@@ -196,7 +195,7 @@ impl TokenCache {
     }
 
     /// The cached token if it is still fresh; else how many renewals had ended.
-    fn fresh(&self, now: SystemTime) -> Result<Lease, u64> {
+    fn fresh(&self, now: Instant) -> Result<Lease, u64> {
         let state = self.state();
         match &state.cached {
             Some(c) if c.fresh(now) => Ok(c.lease()),
@@ -205,8 +204,8 @@ impl TokenCache {
     }
 
     async fn lease(&self, executor: &Executor, budget: CallBudget) -> Result<Lease, Error> {
-        let clock = executor.clock();
-        let seen = match self.fresh(clock.now()) {
+        let time = executor.time_source();
+        let seen = match self.fresh(time.now()) {
             Ok(lease) => return Ok(lease),
             Err(renewals) => renewals,
         };
@@ -226,13 +225,13 @@ impl TokenCache {
                 }
             }
         }
-        let requested_at = clock.now();
+        let requested_at = time.now();
         let answer = match self.request_token(executor, budget).await {
             Ok(answer) => answer,
             Err(error) => {
                 // Running out of this call's own time says nothing of the token endpoint: the
                 // next waiter, with time of its own, renews instead of failing with it.
-                let out_of_time = budget.remaining(clock.now()).is_zero()
+                let out_of_time = budget.remaining(time.now()).is_zero()
                     && matches!(&error, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout);
                 if !out_of_time {
                     let mut state = self.state();

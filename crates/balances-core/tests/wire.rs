@@ -4,7 +4,7 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use balances_core::{
     BalancesClient, BalancesClientBuilder, BalancesQuery, Error, HistoryRange, RetryPolicy,
@@ -13,7 +13,9 @@ use balances_core::{
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use common::{SteppedClock, fixture, multipart_fields};
+use common::{fixture, multipart_fields, ticking};
+use qiwi_transport::test_util::{TickAdvanceSleep, TickAdvanceTime};
+use qiwi_transport::time::{Sleep, SystemTimeSource, TimeSource, TokioSleep};
 
 const CLIENT_ID: &str = "client-id-1";
 /// A secret with characters that would break a hand-made form: quote, ampersand, CRLF, é.
@@ -29,12 +31,16 @@ fn fast_retry() -> RetryPolicy {
     }
 }
 
-fn credentials_client(server: &MockServer, clock: &SteppedClock) -> BalancesClient {
+fn credentials_client(
+    server: &MockServer,
+    (time, sleep): &(TickAdvanceTime, TickAdvanceSleep),
+) -> BalancesClient {
     BalancesClient::builder()
         .base_url(server.uri())
         .allow_http(true)
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
-        .clock(Arc::new(clock.clone()))
+        .time_source(Arc::new(time.clone()))
+        .sleep(Arc::new(sleep.clone()))
         .retry(RetryPolicy::never())
         .build()
         .unwrap()
@@ -108,7 +114,7 @@ async fn the_token_request_and_a_wallet_balance_are_pinned() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = credentials_client(&server, &SteppedClock::new());
+    let client = credentials_client(&server, &ticking());
 
     let balance = client.wallet_balance(WalletId::new(1317558)).await.unwrap();
     assert_eq!(balance.current_balance.unwrap().to_string(), "280");
@@ -368,11 +374,11 @@ async fn token_requests_after(expires_in: u64, steps: &[u64]) -> Vec<usize> {
         .respond_with(json_body("balances/spec_wallet_1317558.json"))
         .mount(&server)
         .await;
-    let clock = SteppedClock::new();
+    let clock = ticking();
     let client = credentials_client(&server, &clock);
     let mut token_requests = Vec::new();
     for step in steps {
-        clock.advance(Duration::from_secs(*step));
+        clock.0.tick(Duration::from_secs(*step));
         client.wallet_balance(WalletId::new(1317558)).await.unwrap();
         token_requests.push(requests_to(&server, "/oauth/token").await.len());
     }
@@ -414,12 +420,12 @@ async fn fifty_concurrent_calls_with_an_expired_token_make_one_token_request() {
         .respond_with(json_body("balances/spec_wallet_1317558.json"))
         .mount(&server)
         .await;
-    let clock = SteppedClock::new();
+    let clock = ticking();
     let client = credentials_client(&server, &clock);
     client.wallet_balance(WalletId::new(1317558)).await.unwrap();
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
 
-    clock.advance(Duration::from_secs(3600));
+    clock.0.tick(Duration::from_secs(3600));
     let tasks: Vec<_> = (0..50)
         .map(|_| {
             let client = client.clone();
@@ -448,8 +454,8 @@ async fn concurrent_calls(
         .map(|n| {
             let client = client.clone();
             tokio::spawn(async move {
-                tokio::time::sleep(stagger * n).await;
-                let started = Instant::now();
+                TokioSleep.sleep(stagger * n).await;
+                let started = SystemTimeSource.now();
                 let result = client.wallet_balance(WalletId::new(1317558)).await;
                 (result, started.elapsed())
             })
@@ -478,7 +484,7 @@ async fn a_refused_token_request_is_shared_by_the_100_callers_waiting_for_it() {
         )
         .mount(&server)
         .await;
-    let client = credentials_client(&server, &SteppedClock::new());
+    let client = credentials_client(&server, &ticking());
 
     let results = concurrent_calls(&client, 100, Duration::ZERO).await;
     for (result, _) in &results {
@@ -504,7 +510,6 @@ async fn a_failing_token_endpoint_gets_one_renewal_and_its_retries_for_20_caller
         .base_url(server.uri())
         .allow_http(true)
         .client_credentials(CLIENT_ID, CLIENT_SECRET)
-        .clock(Arc::new(SteppedClock::new()))
         .retry(RetryPolicy {
             max_attempts: 3,
             ..fast_retry()
@@ -592,7 +597,7 @@ async fn a_401_renewal_and_its_retry_fit_in_the_call_budget() {
     let client = budgeted_client(&server, Duration::from_secs(1));
 
     // Token, 401, token, retry: 1.2 s of answers for a call given 1 s.
-    let started = Instant::now();
+    let started = SystemTimeSource.now();
     let result = client.wallet_balance(WalletId::new(1317558)).await;
     let took = started.elapsed();
     assert!(is_timeout(&result), "{result:?}");
@@ -614,7 +619,7 @@ async fn several_wallets_share_one_call_budget() {
         .build()
         .unwrap();
     let ids = [1317558, 1317558, 1317558].map(WalletId::new);
-    let started = Instant::now();
+    let started = SystemTimeSource.now();
     let result = client.wallet_balances(&ids).await;
     let took = started.elapsed();
     assert!(is_timeout(&result), "{result:?}");
@@ -653,7 +658,7 @@ async fn a_401_renews_the_token_once_and_retries_once() {
         .respond_with(json_body("balances/spec_wallet_1317558.json"))
         .mount(&server)
         .await;
-    let client = credentials_client(&server, &SteppedClock::new());
+    let client = credentials_client(&server, &ticking());
 
     let balance = client.wallet_balance(WalletId::new(1317558)).await.unwrap();
     assert_eq!(balance.wallet_id, WalletId::new(1317558));
@@ -693,7 +698,7 @@ async fn two_401s_are_an_authentication_error_not_a_loop() {
         ))
         .mount(&server)
         .await;
-    let client = credentials_client(&server, &SteppedClock::new());
+    let client = credentials_client(&server, &ticking());
 
     let err = client
         .wallet_balance(WalletId::new(1317558))
@@ -737,7 +742,7 @@ async fn a_refused_token_request_is_an_authentication_error() {
             )
             .mount(&server)
             .await;
-        let client = credentials_client(&server, &SteppedClock::new());
+        let client = credentials_client(&server, &ticking());
         let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
         let Error::Authentication(answer) = &err else {
             panic!("{status}: {err:?}")

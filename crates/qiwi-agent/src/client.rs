@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::{Method, StatusCode};
-use qiwi_transport::clock::Clock;
+use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
     BaseUrl, Bytes, Executor, ExecutorSettings, Request, RetryPolicy, Scrub, Scrubber, Timeouts,
     Transport, redact_url,
@@ -246,9 +246,9 @@ impl AgentClient {
         self.inner.lookup_endpoint.as_url().as_str()
     }
 
-    /// The clock the client waits with.
-    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
-        self.inner.executor.clock()
+    /// The executor, whose time source and sleep the client's own waits use.
+    pub(crate) fn executor(&self) -> &Executor {
+        &self.inner.executor
     }
 
     /// The agent's balances, one per active agent account (`ping`).
@@ -662,16 +662,17 @@ impl AgentClientBuilder {
         self
     }
 
-    /// The clock used for timeouts, retry waits and [`AgentClient::pay_and_confirm`]'s polling
-    /// (tests use a manual one).
-    ///
-    /// ```
-    /// use std::sync::Arc;
-    /// let builder = qiwi_agent::AgentClient::builder()
-    ///     .clock(Arc::new(qiwi_transport::clock::SystemClock));
-    /// ```
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.http.clock = Some(clock);
+    /// The monotonic time source for budgets and [`AgentClient::pay_and_confirm`]'s elapsed
+    /// time, and the wall time for `Retry-After` dates (tests use one they drive).
+    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
+        self.http.time_source = Some(time_source);
+        self
+    }
+
+    /// The sleep for backoffs, attempt deadlines and [`AgentClient::pay_and_confirm`]'s
+    /// polling (tests use one they drive).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.http.sleep = Some(sleep);
         self
     }
 

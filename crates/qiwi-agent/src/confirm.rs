@@ -1,11 +1,11 @@
 //! Sending a payout and following it to a final status, as the protocol's algorithm says.
 //!
 //! A payment is never reported failed on anything but a final status. Waiting uses the client's
-//! [`Clock`](qiwi_transport::clock::Clock), so tests with a manual clock do not sleep.
+//! [`Sleep`](qiwi_transport::time::Sleep), so tests that drive it do not sleep.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant};
 
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -452,17 +452,17 @@ struct Run<'a> {
     client: &'a AgentClient,
     options: &'a ConfirmOptions,
     number: TransactionNumber,
-    start: SystemTime,
+    start: Instant,
     requests: u32,
 }
 
 impl Run<'_> {
     fn elapsed(&self) -> Duration {
         self.client
-            .clock()
+            .executor()
+            .time_source()
             .now()
-            .duration_since(self.start)
-            .unwrap_or_default()
+            .saturating_duration_since(self.start)
     }
 
     fn report(&self, event: ProgressEvent) {
@@ -546,7 +546,7 @@ impl AgentClient {
             client: self,
             options,
             number: payout.transaction_number().clone(),
-            start: self.clock().now(),
+            start: self.executor().time_source().now(),
             requests: 0,
         };
         let query = payout.status_query();
@@ -706,7 +706,7 @@ impl AgentClient {
                 wait: options.interval,
                 next: step,
             });
-            self.clock().sleep(options.interval).await;
+            self.executor().sleep_impl().sleep(options.interval).await;
             next = Some(step);
         }
     }

@@ -1,6 +1,6 @@
 //! Table tests: every result code and status, whether it is final or fatal, and what
-//! `pay_and_confirm` does with it. A scripted transport answers and a manual clock stands in
-//! for time, so nothing sleeps.
+//! `pay_and_confirm` does with it. A scripted transport answers and a time and sleep that end
+//! every wait at once stand in for time, so nothing sleeps.
 
 mod support;
 

@@ -104,8 +104,7 @@ async fn pay_and_status_bodies_are_pinned_and_pay_is_retried_as_idempotent() {
         ))
         .mount(&server)
         .await;
-    // Real HTTP needs the real clock (a manual clock would end every attempt at once); the
-    // backoff is shortened so the test does not wait.
+    // Real HTTP on the real clock; the backoff is shortened so the test does not wait.
     let quick = RetryPolicy {
         max_attempts: 3,
         initial_backoff: Duration::from_millis(1),

@@ -42,65 +42,54 @@ use std::time::Duration;
 use crate::families::Targets;
 use crate::report::Report;
 
-const USAGE: &str = "\
-usage: cargo xtask bench [options]
-
-  --quick             fewer calls and shorter timings, for quick iterations; the report is
-                      printed but docs/performance.md is left alone unless --output is given
-  --skip-build-cost   do not measure the build cost (several clean builds, minutes)
-  --requests <n>      calls per overhead run (default 20000; 2000 with --quick)
-  --rounds <n>        rounds of every measurement (default 5; memory: 3 runs each, 1 with --quick)
-  --output <path>     where to write the report (default docs/performance.md)
-  --no-write          print the report only
-  --help              this text";
-
 /// What the command line asked for.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "qiwi-bench",
+    bin_name = "cargo xtask bench",
+    about = "The benchmark suite: SDK overhead, decode throughput, memory, build cost"
+)]
 struct Options {
+    /// Fewer calls and shorter timings, for quick iterations; the report is printed but
+    /// docs/performance.md is left alone unless --output is given.
+    #[arg(long)]
     quick: bool,
+    /// Do not measure the build cost (several clean builds, minutes).
+    #[arg(long)]
     skip_build_cost: bool,
+    /// Calls per overhead run (default 20000; 2000 with --quick).
+    #[arg(long, value_name = "N", value_parser = positive)]
     requests: Option<usize>,
+    /// Rounds of every measurement (memory: 3 runs each, 1 with --quick).
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = positive)]
     rounds: usize,
+    /// Where to write the report (default docs/performance.md).
+    #[arg(long, value_name = "PATH")]
     output: Option<PathBuf>,
-    write: bool,
+    /// Print the report only.
+    #[arg(long)]
+    no_write: bool,
+    #[command(subcommand)]
+    child: Option<Child>,
+}
+
+/// The program's internal roles.
+#[derive(Debug, Clone, clap::Subcommand)]
+enum Child {
+    /// A memory child: makes the calls and prints its peak resident memory.
+    #[command(name = memory::CHILD_COMMAND, hide = true)]
+    MemoryChild(memory::ChildArgs),
+}
+
+/// A count above zero.
+fn positive(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{text:?} is not a positive count"))
 }
 
 impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            quick: false,
-            skip_build_cost: false,
-            requests: None,
-            rounds: 5,
-            output: None,
-            write: true,
-        };
-        let mut args = args.iter();
-        let count = |flag: &str, value: Option<&String>| -> Result<usize, String> {
-            value
-                .and_then(|v| v.parse::<usize>().ok())
-                .filter(|&n| n > 0)
-                .ok_or_else(|| format!("{flag} takes a positive count\n\n{USAGE}"))
-        };
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--quick" => options.quick = true,
-                "--skip-build-cost" => options.skip_build_cost = true,
-                "--requests" => options.requests = Some(count(arg, args.next())?),
-                "--rounds" => options.rounds = count(arg, args.next())?,
-                "--output" => {
-                    let path = args
-                        .next()
-                        .ok_or_else(|| format!("--output takes a path\n\n{USAGE}"))?;
-                    options.output = Some(PathBuf::from(path));
-                }
-                "--no-write" => options.write = false,
-                other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
-            }
-        }
-        Ok(options)
-    }
-
     fn requests(&self) -> usize {
         self.requests
             .unwrap_or(if self.quick { 2_000 } else { 20_000 })
@@ -108,7 +97,7 @@ impl Options {
 
     /// Where the report goes, if anywhere.
     fn output(&self, root: &Path) -> Option<PathBuf> {
-        if !self.write {
+        if self.no_write {
             return None;
         }
         match (&self.output, self.quick) {
@@ -141,9 +130,9 @@ fn progress(line: &str) {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some(memory::CHILD_FLAG) {
-        let result = memory::ChildArgs::parse(&args[1..]).and_then(|a| memory::child_main(&a));
-        return match result {
+    let options = <Options as clap::Parser>::parse();
+    if let Some(Child::MemoryChild(child)) = &options.child {
+        return match memory::child_main(child) {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS
@@ -154,11 +143,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let result = Options::parse(&args).and_then(|options| run(&options, &args));
+    let result = run(&options, &args);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -318,4 +303,39 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         progress(&format!("report written to {}", path.display()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Child, Options};
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Options::command().debug_assert();
+    }
+
+    #[test]
+    fn counts_must_be_positive_and_the_memory_child_is_recognised() {
+        assert!(Options::try_parse_from(["qiwi-bench", "--rounds", "0"]).is_err());
+        let options =
+            Options::try_parse_from(["qiwi-bench", "--quick", "--requests", "7"]).unwrap();
+        assert_eq!(
+            (options.quick, options.requests(), options.rounds),
+            (true, 7, 5)
+        );
+        let child = Options::try_parse_from([
+            "qiwi-bench",
+            "memory-child",
+            "10",
+            "2",
+            "http://a",
+            "http://b",
+        ])
+        .unwrap();
+        assert!(
+            matches!(child.child, Some(Child::MemoryChild(c)) if c.calls == 10 && c.agent_url == "http://b")
+        );
+    }
 }

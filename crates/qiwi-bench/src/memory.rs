@@ -1,5 +1,5 @@
 //! Peak memory of a process making many calls: the benchmark binary runs itself again as a
-//! child (hidden flag [`CHILD_FLAG`]) against the sandbox the parent started, and reports the
+//! child (hidden subcommand [`CHILD_COMMAND`]) against the sandbox the parent started, and reports the
 //! child's peak resident set (`VmHWM`).
 
 use std::process::{Command, Stdio};
@@ -8,49 +8,30 @@ use std::sync::Arc;
 use crate::families::{Family, Sdk, Targets};
 use crate::load::{self, Record};
 
-/// The hidden flag that makes the binary a memory child.
-pub const CHILD_FLAG: &str = "--memory-child";
+/// The hidden subcommand that makes the binary a memory child.
+pub const CHILD_COMMAND: &str = "memory-child";
 
 /// What a memory child does.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ChildArgs {
     /// Calls to make (the three families in turn).
     pub calls: usize,
     /// Calls in flight at a time.
     pub concurrency: usize,
-    /// The sandbox.
-    pub targets: Targets,
+    /// The sandbox's base URL.
+    pub base_url: String,
+    /// The sandbox's agent URL.
+    pub agent_url: String,
 }
 
 impl ChildArgs {
-    /// Reads the arguments after [`CHILD_FLAG`]: `<calls> <concurrency> <base URL> <agent URL>`.
-    pub fn parse(args: &[String]) -> Result<Self, String> {
-        let [calls, concurrency, base_url, agent_url] = args else {
-            return Err(format!(
-                "{CHILD_FLAG} takes <calls> <concurrency> <base URL> <agent URL>"
-            ));
-        };
-        let number = |text: &str| {
-            text.parse::<usize>()
-                .map_err(|_| format!("{CHILD_FLAG}: {text:?} is not a count"))
-        };
-        Ok(Self {
-            calls: number(calls)?,
-            concurrency: number(concurrency)?,
-            targets: Targets {
-                base_url: base_url.clone(),
-                agent_url: agent_url.clone(),
-            },
-        })
-    }
-
     fn to_args(&self) -> Vec<String> {
         vec![
-            CHILD_FLAG.to_owned(),
+            CHILD_COMMAND.to_owned(),
             self.calls.to_string(),
             self.concurrency.to_string(),
-            self.targets.base_url.clone(),
-            self.targets.agent_url.clone(),
+            self.base_url.clone(),
+            self.agent_url.clone(),
         ]
     }
 }
@@ -59,7 +40,11 @@ impl ChildArgs {
 pub fn child_main(args: &ChildArgs) -> Result<String, String> {
     let runtime = crate::client_runtime()?;
     runtime.block_on(async {
-        let sdk = Arc::new(Sdk::new(&args.targets)?);
+        let targets = Targets {
+            base_url: args.base_url.clone(),
+            agent_url: args.agent_url.clone(),
+        };
+        let sdk = Arc::new(Sdk::new(&targets)?);
         let call = move |i: usize| {
             let sdk = sdk.clone();
             async move { sdk.call(Family::ALL[i % Family::ALL.len()]).await }
@@ -91,7 +76,8 @@ pub fn measure(targets: &Targets, calls: usize, concurrency: usize) -> Result<u6
     let args = ChildArgs {
         calls,
         concurrency,
-        targets: targets.clone(),
+        base_url: targets.base_url.clone(),
+        agent_url: targets.agent_url.clone(),
     };
     let output = Command::new(exe)
         .args(args.to_args())

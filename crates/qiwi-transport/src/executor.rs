@@ -1,12 +1,12 @@
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use http::header::RETRY_AFTER;
 use tracing::Instrument;
 
-use crate::clock::{Clock, SystemClock};
 use crate::retry::{self, Decision, Outcome, RetryPolicy};
+use crate::time::{self, Sleep, SystemTimeSource, TimeSource, TokioSleep};
 use crate::{
     Error, Request, Response, ServiceError, Transport, TransportError, TransportErrorKind,
 };
@@ -35,36 +35,35 @@ impl Default for Timeouts {
 /// the retry after a refused token).
 ///
 /// Started by [`Executor::start_call`]; [`Executor::send_within`] and [`Executor::wait_within`]
-/// get only what remains of it. Kept as a start and a length, so no instant is ever computed
-/// past the clock's range.
+/// get only what remains of it. Kept as a monotonic start and a length, so no instant is
+/// ever computed past the clock's range and a wall clock set back changes nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CallBudget {
-    start: SystemTime,
+    start: Instant,
     total: Duration,
 }
 
 impl CallBudget {
     /// A budget of `total` from `start`.
-    pub fn new(start: SystemTime, total: Duration) -> Self {
+    pub fn new(start: Instant, total: Duration) -> Self {
         Self { start, total }
     }
 
-    /// What remains of the budget at `now`; zero once it is spent. A clock that went back
-    /// counts as no time spent.
+    /// What remains of the budget at `now`; zero once it is spent.
     ///
     /// ```
-    /// use std::time::{Duration, SystemTime};
+    /// use std::time::{Duration, Instant};
     /// use qiwi_transport::CallBudget;
-    /// let start = SystemTime::UNIX_EPOCH;
+    /// let start = Instant::now();
     /// let budget = CallBudget::new(start, Duration::from_secs(60));
     /// assert_eq!(budget.remaining(start + Duration::from_secs(45)), Duration::from_secs(15));
     /// assert_eq!(budget.remaining(start + Duration::from_secs(90)), Duration::ZERO);
     /// let endless = CallBudget::new(start, Duration::MAX);
     /// assert_eq!(endless.remaining(start + Duration::from_secs(1)), Duration::MAX - Duration::from_secs(1));
     /// ```
-    pub fn remaining(&self, now: SystemTime) -> Duration {
-        let spent = now.duration_since(self.start).unwrap_or_default();
-        self.total.saturating_sub(spent)
+    pub fn remaining(&self, now: Instant) -> Duration {
+        self.total
+            .saturating_sub(now.saturating_duration_since(self.start))
     }
 
     /// The error of a call whose budget ran out after `attempts` attempts of its last request.
@@ -88,17 +87,20 @@ pub struct Executor {
     transport: Arc<dyn Transport>,
     retry: RetryPolicy,
     timeouts: Timeouts,
-    clock: Arc<dyn Clock>,
+    time_source: Arc<dyn TimeSource>,
+    sleep: Arc<dyn Sleep>,
 }
 
 impl Executor {
-    /// An executor with the default retry policy and timeouts and the system clock.
+    /// An executor with the default retry policy and timeouts, the system's clocks and tokio's
+    /// timer.
     pub fn new(transport: Arc<dyn Transport>) -> Self {
         Self {
             transport,
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
-            clock: Arc::new(SystemClock),
+            time_source: Arc::new(SystemTimeSource),
+            sleep: Arc::new(TokioSleep),
         }
     }
 
@@ -114,9 +116,15 @@ impl Executor {
         self
     }
 
-    /// Replaces the clock (tests use a manual one).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
+    /// Replaces the time source (tests use one they drive).
+    pub fn with_time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
+        self.time_source = time_source;
+        self
+    }
+
+    /// Replaces the sleep that backoffs, polls and attempt deadlines wait with.
+    pub fn with_sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.sleep = sleep;
         self
     }
 
@@ -130,14 +138,19 @@ impl Executor {
         self.timeouts
     }
 
-    /// The clock in use.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
+    /// The time source in use.
+    pub fn time_source(&self) -> &Arc<dyn TimeSource> {
+        &self.time_source
+    }
+
+    /// The sleep in use.
+    pub fn sleep_impl(&self) -> &Arc<dyn Sleep> {
+        &self.sleep
     }
 
     /// Starts the time budget of one call: [`Timeouts::total`] from now.
     pub fn start_call(&self) -> CallBudget {
-        CallBudget::new(self.clock.now(), self.timeouts.total)
+        CallBudget::new(self.time_source.now(), self.timeouts.total)
     }
 
     /// Sends `request` as a call of its own (a budget of [`Timeouts::total`] from now),
@@ -169,7 +182,7 @@ impl Executor {
         let mut sent = false;
         loop {
             attempt += 1;
-            let remaining = budget.remaining(self.clock.now());
+            let remaining = budget.remaining(self.time_source.now());
             if remaining.is_zero() {
                 return Err(budget
                     .spent(attempt - 1)
@@ -199,7 +212,7 @@ impl Executor {
                     } else {
                         response
                             .header_str(RETRY_AFTER)
-                            .and_then(|v| retry::parse_retry_after(v, self.clock.now()))
+                            .and_then(|v| retry::parse_retry_after(v, self.time_source.wall()))
                     };
                     (Outcome::Status(response.status), retry_after)
                 }
@@ -214,12 +227,12 @@ impl Executor {
                 outcome,
                 attempt,
                 retry_after,
-                self.clock.jitter(),
+                self.sleep.jitter(),
             );
             match decision {
-                Decision::Retry(wait) if wait < budget.remaining(self.clock.now()) => {
+                Decision::Retry(wait) if wait < budget.remaining(self.time_source.now()) => {
                     tracing::debug!(parent: &span, wait_ms = wait.as_millis() as u64, "retrying");
-                    self.clock.sleep(wait).await;
+                    self.sleep.sleep(wait).await;
                 }
                 Decision::Retry(_) | Decision::Stop(_) => {
                     let result = result.map_err(|e| e.with_sent(sent).with_host(&request.url));
@@ -239,28 +252,27 @@ impl Executor {
         budget: CallBudget,
         future: F,
     ) -> Result<F::Output, TransportError> {
-        let remaining = budget.remaining(self.clock.now());
+        let remaining = budget.remaining(self.time_source.now());
         if remaining.is_zero() {
             return Err(budget.spent(0));
         }
-        tokio::select! {
-            biased;
-            output = future => Ok(output),
-            () = self.clock.deadline(remaining) => Err(budget.spent(0)),
-        }
+        time::timeout(&*self.sleep, remaining, future)
+            .await
+            .map_err(|_| budget.spent(0))
     }
 
     async fn attempt(&self, request: Request, limit: Duration) -> Result<Response, TransportError> {
-        let started = Instant::now();
-        let result = tokio::select! {
-            biased;
-            result = self.transport.send(request) => result,
-            () = self.clock.deadline(limit) => Err(TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("no complete answer within {} ms", limit.as_millis()),
-            )),
-        };
-        tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
+        let started = self.time_source.now();
+        let result = time::timeout(&*self.sleep, limit, self.transport.send(request))
+            .await
+            .unwrap_or_else(|_| {
+                Err(TransportError::new(
+                    TransportErrorKind::Timeout,
+                    format!("no complete answer within {} ms", limit.as_millis()),
+                ))
+            });
+        let latency = self.time_source.now().saturating_duration_since(started);
+        tracing::Span::current().record("latency_ms", latency.as_millis() as u64);
         result
     }
 }

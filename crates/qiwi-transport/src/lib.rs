@@ -3,9 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
-pub mod clock;
 pub mod codec;
-mod deadline;
 mod error;
 mod excerpt;
 mod executor;
@@ -17,6 +15,7 @@ pub mod scrub;
 mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod time;
 mod transport;
 mod url;
 

@@ -1,7 +1,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::clock::Clock;
+use crate::time::{Sleep, TimeSource};
 use crate::{Executor, NotSentError, RetryPolicy, Timeouts, Transport};
 
 /// What a client builder lets the caller choose about the HTTP layer, and how it becomes an
@@ -14,8 +14,10 @@ pub struct ExecutorSettings {
     pub timeouts: Timeouts,
     /// When to retry.
     pub retry: RetryPolicy,
-    /// The clock; `None` is the system clock.
-    pub clock: Option<Arc<dyn Clock>>,
+    /// The time source; `None` is the system's clocks.
+    pub time_source: Option<Arc<dyn TimeSource>>,
+    /// The sleep; `None` is tokio's timer.
+    pub sleep: Option<Arc<dyn Sleep>>,
     /// A client certificate for the default transport (mutual TLS).
     #[cfg(feature = "reqwest")]
     pub identity: Option<crate::ClientIdentity>,
@@ -47,13 +49,16 @@ impl ExecutorSettings {
             Some(transport) => transport,
             None => self.default_transport_parts()?,
         };
-        let executor = Executor::new(transport)
+        let mut executor = Executor::new(transport)
             .with_retry(self.retry)
             .with_timeouts(self.timeouts);
-        Ok(match self.clock {
-            Some(clock) => executor.with_clock(clock),
-            None => executor,
-        })
+        if let Some(time_source) = self.time_source {
+            executor = executor.with_time_source(time_source);
+        }
+        if let Some(sleep) = self.sleep {
+            executor = executor.with_sleep(sleep);
+        }
+        Ok(executor)
     }
 
     #[cfg(feature = "reqwest")]
@@ -81,7 +86,11 @@ impl fmt::Debug for ExecutorSettings {
         s.field("transport", &custom(self.transport.is_some()))
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
-            .field("clock", &custom(self.clock.is_some()));
+            // One field for both halves of time, so that the `Debug` text stays as it was.
+            .field(
+                "clock",
+                &custom(self.time_source.is_some() || self.sleep.is_some()),
+            );
         #[cfg(feature = "reqwest")]
         s.field("identity", &self.identity);
         // The same shape whatever the features, so that `Debug` text is stable.

@@ -1,18 +1,19 @@
 //! Test doubles: a scripted transport that records what it was sent, a recording wrapper for
-//! any transport, a transport that never answers, and a clock that does not wait; and, in
-//! [`echo`], what a server that reflects the request shows.
+//! any transport, a transport that never answers, and a time source and sleep that the test
+//! drives; and, in [`echo`], what a server that reflects the request shows.
 
 pub mod echo;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::task::{Poll, Waker};
+use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::clock::Clock;
+use crate::time::{Sleep, Sleeping, SystemTimeSource, TimeSource};
 use crate::{Request, Response, Transport, TransportError, TransportErrorKind};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -152,76 +153,198 @@ impl Transport for NeverRespond {
     }
 }
 
-/// A clock whose `sleep` returns at once and moves its time forward; it records every wait
-/// and gives a fixed jitter sample.
-///
-/// Use it with in-memory transports ([`ScriptedTransport`], [`NeverRespond`]). The executor races
-/// each attempt against `sleep(attempt limit)`, which this clock finishes at once, so an answer
-/// that is not ready on the first poll (any real socket) counts as a timeout: tests over loopback
-/// use the system clock with millisecond backoffs instead.
+/// How a [`tick_advance_time_and_sleep`] pair moves time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// Every sleep moves the time to its own end and ends at once: waits cost nothing and an
+    /// attempt that is not answered on its first poll times out at once. For in-memory
+    /// transports ([`ScriptedTransport`], [`NeverRespond`]).
+    OnSleep,
+    /// Time moves only by [`TickAdvanceTime::tick`]; a sleep ends when the time reaches its
+    /// end. Works over a real socket: no attempt deadline passes unless the test moves the
+    /// time past it.
+    OnTick,
+}
+
+/// The time of a [`tick_advance_time_and_sleep`] pair.
 #[derive(Debug, Clone)]
-pub struct ManualClock {
-    state: Arc<Mutex<(SystemTime, Vec<Duration>)>>,
-    jitter: f64,
+pub struct TickAdvanceTime {
+    shared: Arc<Mutex<Ticks>>,
 }
 
-impl ManualClock {
-    /// A clock at a fixed start time, with jitter `1.0` (the full backoff ceiling).
-    pub fn new() -> Self {
-        Self::with_jitter(1.0)
-    }
+/// The sleep of a [`tick_advance_time_and_sleep`] pair; its jitter sample is always `1.0`
+/// (backoffs reach their ceiling).
+#[derive(Debug, Clone)]
+pub struct TickAdvanceSleep {
+    shared: Arc<Mutex<Ticks>>,
+}
 
-    /// A clock whose jitter sample is always `jitter`.
-    pub fn with_jitter(jitter: f64) -> Self {
-        Self {
-            state: Arc::new(Mutex::new((
-                SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-                Vec::new(),
-            ))),
-            jitter,
+#[derive(Debug)]
+struct Ticks {
+    advance: Advance,
+    /// The monotonic origin; [`TickAdvanceTime::now`] is `origin + elapsed`.
+    origin: Instant,
+    /// The wall time at the origin.
+    wall_origin: SystemTime,
+    elapsed: Duration,
+    /// Every sleep polled so far, in order.
+    sleeps: Vec<Duration>,
+    /// Sleeps waiting for the time to move.
+    waiting: Vec<Waker>,
+}
+
+impl Ticks {
+    /// Moves the time to `elapsed`; a time past what `Instant` or `SystemTime` can hold
+    /// leaves it where it is.
+    fn move_to(&mut self, elapsed: Duration) {
+        let representable = self.origin.checked_add(elapsed).is_some()
+            && self.wall_origin.checked_add(elapsed).is_some();
+        if elapsed > self.elapsed && representable {
+            self.elapsed = elapsed;
         }
     }
+}
 
-    /// Moves the clock forward without recording a wait.
-    pub fn advance(&self, by: Duration) {
-        forward(&mut lock(&self.state).0, by);
+/// A time source and a sleep driven together, starting at a fixed wall time
+/// (2023-11-14T22:13:20Z): the sleep records every wait and ends it when the shared time
+/// reaches its end, and the time moves as `advance` says.
+pub fn tick_advance_time_and_sleep(advance: Advance) -> (TickAdvanceTime, TickAdvanceSleep) {
+    let shared = Arc::new(Mutex::new(Ticks {
+        advance,
+        origin: SystemTimeSource.now(),
+        wall_origin: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        elapsed: Duration::ZERO,
+        sleeps: Vec::new(),
+        waiting: Vec::new(),
+    }));
+    (
+        TickAdvanceTime {
+            shared: shared.clone(),
+        },
+        TickAdvanceSleep { shared },
+    )
+}
+
+impl TickAdvanceTime {
+    /// Moves the time forward by `by` and ends the sleeps that it reaches; no sleep is
+    /// recorded.
+    pub fn tick(&self, by: Duration) {
+        let waiting = {
+            let mut ticks = lock(&self.shared);
+            let to = ticks.elapsed.saturating_add(by);
+            ticks.move_to(to);
+            std::mem::take(&mut ticks.waiting)
+        };
+        waiting.into_iter().for_each(Waker::wake);
+    }
+}
+
+impl TimeSource for TickAdvanceTime {
+    fn now(&self) -> Instant {
+        let ticks = lock(&self.shared);
+        ticks.origin + ticks.elapsed
     }
 
-    /// Every wait requested so far, in order.
+    fn wall(&self) -> SystemTime {
+        let ticks = lock(&self.shared);
+        ticks.wall_origin + ticks.elapsed
+    }
+}
+
+impl TickAdvanceSleep {
+    /// Every wait polled so far, in order (attempt deadlines included once they are polled).
     pub fn sleeps(&self) -> Vec<Duration> {
-        lock(&self.state).1.clone()
+        lock(&self.shared).sleeps.clone()
     }
 }
 
-/// Moves `now` forward by `by`; a time past what `SystemTime` can hold leaves it where it is.
-fn forward(now: &mut SystemTime, by: Duration) {
-    if let Some(later) = now.checked_add(by) {
-        *now = later;
-    }
-}
-
-impl Default for ManualClock {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-#[async_trait]
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        lock(&self.state).0
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        {
-            let mut state = lock(&self.state);
-            forward(&mut state.0, duration);
-            state.1.push(duration);
-        }
-        tokio::task::yield_now().await;
+impl Sleep for TickAdvanceSleep {
+    fn sleep(&self, duration: Duration) -> Sleeping {
+        let shared = self.shared.clone();
+        // The end, fixed at the first poll (`Some(None)`: past the clock's range).
+        let mut end: Option<Option<Duration>> = None;
+        Box::pin(std::future::poll_fn(move |cx| {
+            let mut ticks = lock(&shared);
+            let first = end.is_none();
+            let at = *end.get_or_insert_with(|| {
+                ticks.sleeps.push(duration);
+                ticks.elapsed.checked_add(duration)
+            });
+            if first && ticks.advance == Advance::OnSleep {
+                if let Some(at) = at {
+                    ticks.move_to(at);
+                }
+                // Yields once, as a real wait would, so that other tasks run meanwhile.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
+            // With `OnSleep` the wait is over once it has yielded, even where the time could not
+            // move that far; with `OnTick` a wait past the clock's range never ends.
+            let reached =
+                ticks.advance == Advance::OnSleep || at.is_some_and(|at| ticks.elapsed >= at);
+            if reached {
+                Poll::Ready(())
+            } else {
+                ticks.waiting.push(cx.waker().clone());
+                Poll::Pending
+            }
+        }))
     }
 
     fn jitter(&self) -> f64 {
-        self.jitter
+        1.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Polls `sleeping` once with a waker that does nothing.
+    fn poll_once(sleeping: &mut Sleeping) -> Poll<()> {
+        let mut cx = std::task::Context::from_waker(Waker::noop());
+        sleeping.as_mut().poll(&mut cx)
+    }
+
+    #[test]
+    fn on_tick_a_sleep_ends_when_the_time_reaches_it_and_huge_ticks_saturate() {
+        let (time, sleep) = tick_advance_time_and_sleep(Advance::OnTick);
+        let (start, wall) = (time.now(), time.wall());
+        let mut short = sleep.sleep(Duration::from_secs(5));
+        let mut never = sleep.sleep(Duration::MAX);
+        assert!(poll_once(&mut short).is_pending());
+        assert!(poll_once(&mut never).is_pending());
+        time.tick(Duration::from_secs(4));
+        assert!(poll_once(&mut short).is_pending());
+        time.tick(Duration::from_secs(1));
+        assert!(poll_once(&mut short).is_ready());
+        assert_eq!(time.now() - start, Duration::from_secs(5));
+        assert_eq!(time.wall(), wall + Duration::from_secs(5));
+        time.tick(Duration::MAX);
+        assert_eq!(
+            time.now() - start,
+            Duration::from_secs(5),
+            "left where it was"
+        );
+        assert!(poll_once(&mut never).is_pending());
+        assert_eq!(
+            sleep.sleeps(),
+            [Duration::from_secs(5), Duration::MAX],
+            "recorded when first polled"
+        );
+    }
+
+    #[test]
+    fn on_sleep_a_sleep_yields_once_and_moves_the_time_to_its_end() {
+        let (time, sleep) = tick_advance_time_and_sleep(Advance::OnSleep);
+        let start = time.now();
+        let mut wait = sleep.sleep(Duration::from_millis(250));
+        assert!(poll_once(&mut wait).is_pending());
+        assert!(poll_once(&mut wait).is_ready());
+        assert_eq!(time.now() - start, Duration::from_millis(250));
+        let mut endless = sleep.sleep(Duration::MAX);
+        assert!(poll_once(&mut endless).is_pending());
+        assert!(poll_once(&mut endless).is_ready());
+        assert_eq!(sleep.jitter(), 1.0);
     }
 }

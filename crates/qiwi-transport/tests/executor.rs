@@ -1,10 +1,13 @@
-//! The executor's retries and timeouts against scripted transports and a manual clock:
-//! nothing here sleeps.
+//! The executor's retries and timeouts against scripted transports and a time and sleep that
+//! end every wait at once: nothing here sleeps.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use qiwi_transport::test_util::{ManualClock, NeverRespond, Reply, ScriptedTransport};
+use qiwi_transport::test_util::{
+    Advance, NeverRespond, Reply, ScriptedTransport, TickAdvanceSleep, TickAdvanceTime,
+    tick_advance_time_and_sleep,
+};
 use qiwi_transport::{Error, Executor, Method, Request, RetryPolicy, Timeouts, TransportErrorKind};
 
 fn get() -> Request {
@@ -24,9 +27,14 @@ fn post() -> Request {
     .body("application/json", "{}")
 }
 
-fn executor(transport: Arc<dyn qiwi_transport::Transport>, clock: &ManualClock) -> Executor {
+fn executor(
+    transport: Arc<dyn qiwi_transport::Transport>,
+    time: &TickAdvanceTime,
+    clock: &TickAdvanceSleep,
+) -> Executor {
     Executor::new(transport)
-        .with_clock(Arc::new(clock.clone()))
+        .with_time_source(Arc::new(time.clone()))
+        .with_sleep(Arc::new(clock.clone()))
         .with_retry(RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(100),
@@ -42,8 +50,8 @@ async fn get_retries_503_twice_then_succeeds() {
         Reply::status(503, ""),
         Reply::json("{}"),
     ]);
-    let clock = ManualClock::new();
-    let response = executor(Arc::new(transport.clone()), &clock)
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let response = executor(Arc::new(transport.clone()), &time, &clock)
         .send(&get())
         .await
         .unwrap();
@@ -58,8 +66,8 @@ async fn get_retries_503_twice_then_succeeds() {
 #[tokio::test]
 async fn post_is_not_retried_unless_idempotent() {
     let transport = ScriptedTransport::new([Reply::status(503, "busy"), Reply::json("{}")]);
-    let clock = ManualClock::new();
-    let exec = executor(Arc::new(transport.clone()), &clock);
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let exec = executor(Arc::new(transport.clone()), &time, &clock);
     let err = exec.send(&post()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Service(e) if e.status == 503 && e.attempts == 1),
@@ -79,8 +87,8 @@ async fn retry_after_is_honoured_and_capped() {
         Reply::status(429, "").with_header("retry-after", "3600"),
         Reply::json("{}"),
     ]);
-    let clock = ManualClock::new();
-    let exec = executor(Arc::new(transport.clone()), &clock).with_timeouts(Timeouts {
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let exec = executor(Arc::new(transport.clone()), &time, &clock).with_timeouts(Timeouts {
         attempt: Duration::from_secs(5),
         total: Duration::from_secs(60),
     });
@@ -98,8 +106,8 @@ async fn attempts_exhausted_reports_the_last_answer_with_its_body() {
         Reply::status(502, "<html>bad gateway</html>"),
         Reply::status(502, "<html>bad gateway</html>"),
     ]);
-    let clock = ManualClock::new();
-    let err = executor(Arc::new(transport.clone()), &clock)
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let err = executor(Arc::new(transport.clone()), &time, &clock)
         .send(&get())
         .await
         .unwrap_err();
@@ -114,8 +122,8 @@ async fn attempts_exhausted_reports_the_last_answer_with_its_body() {
 #[tokio::test]
 async fn never_responding_server_times_out_per_attempt_and_in_total() {
     let never = NeverRespond::default();
-    let clock = ManualClock::new();
-    let exec = executor(Arc::new(never.clone()), &clock).with_timeouts(Timeouts {
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let exec = executor(Arc::new(never.clone()), &time, &clock).with_timeouts(Timeouts {
         attempt: Duration::from_secs(2),
         total: Duration::from_secs(5),
     });
@@ -145,8 +153,8 @@ async fn backoff_that_would_pass_the_total_limit_stops_early() {
         Reply::status(503, "").with_header("retry-after", "5"),
         Reply::json("{}"),
     ]);
-    let clock = ManualClock::new();
-    let exec = executor(Arc::new(transport.clone()), &clock).with_timeouts(Timeouts {
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let exec = executor(Arc::new(transport.clone()), &time, &clock).with_timeouts(Timeouts {
         attempt: Duration::from_secs(1),
         total: Duration::from_secs(3),
     });
@@ -165,8 +173,8 @@ async fn transport_failures_are_retried_for_reads_only() {
         Reply::Fail(TransportErrorKind::Connect),
         Reply::json("{}"),
     ]);
-    let clock = ManualClock::new();
-    let exec = executor(Arc::new(transport.clone()), &clock);
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
+    let exec = executor(Arc::new(transport.clone()), &time, &clock);
     exec.send(&get()).await.unwrap();
     assert_eq!(transport.count(), 3);
 
@@ -186,9 +194,9 @@ async fn a_call_says_whether_any_attempt_may_have_been_sent() {
         other => panic!("{other:?}"),
     };
     let refused = || Reply::Fail(TransportErrorKind::Connect);
-    let clock = ManualClock::new();
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
     let transport = ScriptedTransport::new([refused(), refused(), refused()]);
-    let exec = executor(Arc::new(transport.clone()), &clock);
+    let exec = executor(Arc::new(transport.clone()), &time, &clock);
     let idempotent_post = post().idempotent(true);
     let err = exec.send(&idempotent_post).await.unwrap_err();
     assert!(!sent(&err), "three refused connections: nothing sent");
@@ -205,9 +213,10 @@ async fn a_call_says_whether_any_attempt_may_have_been_sent() {
 #[tokio::test]
 async fn limits_and_waits_of_duration_max_neither_panic_nor_hang() {
     let never = NeverRespond::default();
-    let clock = ManualClock::new();
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
     let exec = Executor::new(Arc::new(never.clone()))
-        .with_clock(Arc::new(clock.clone()))
+        .with_time_source(Arc::new(time))
+        .with_sleep(Arc::new(clock.clone()))
         .with_retry(RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::MAX,

@@ -1,10 +1,11 @@
 //! The reqwest transport against real sockets (wiremock on loopback).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
 use qiwi_transport::auth::BearerToken;
-use qiwi_transport::clock::Clock;
+use qiwi_transport::test_util::{Advance, tick_advance_time_and_sleep};
+use qiwi_transport::time::{Sleep, Sleeping, SystemTimeSource, TimeSource, TokioSleep};
 use qiwi_transport::{
     Error, Executor, Method, Request, ReqwestTransport, RetryPolicy, Timeouts, TransportErrorKind,
 };
@@ -41,7 +42,7 @@ async fn a_server_that_never_answers_ends_in_a_timeout_within_the_bound() {
         .mount(&server)
         .await;
     let exec = executor(ReqwestTransport::new().unwrap()).with_retry(RetryPolicy::never());
-    let started = Instant::now();
+    let started = SystemTimeSource.now();
     let err = exec.send(&request(&server, "/slow")).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(
@@ -126,18 +127,59 @@ async fn three_attempts_503_503_200_succeed_and_the_server_counts_three_hits() {
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
-/// The system clock with the largest jitter sample: backoffs reach their ceiling.
+/// Attempt deadlines are waits of the injected sleep: over a real socket, a tick-advance pair
+/// keeps an attempt open however long the answer takes until the test moves its time past
+/// the attempt limit, and then the attempt ends at once.
+#[tokio::test]
+async fn a_test_drives_attempt_deadlines_over_a_real_socket() {
+    let server = MockServer::start().await;
+    Mock::given(path("/slow"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let (time, sleep) = tick_advance_time_and_sleep(Advance::OnTick);
+    let exec = executor(ReqwestTransport::new().unwrap())
+        .with_retry(RetryPolicy::never())
+        .with_time_source(Arc::new(time.clone()))
+        .with_sleep(Arc::new(sleep.clone()));
+    let slow = request(&server, "/slow");
+    let call = tokio::spawn(async move { exec.send(&slow).await });
+    while sleep.sleeps().is_empty() {
+        TokioSleep.sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(
+        sleep.sleeps(),
+        [Duration::from_millis(300)],
+        "the attempt limit"
+    );
+    // Past the 300 ms of real time the limit stands for, the attempt is still open.
+    TokioSleep.sleep(Duration::from_millis(400)).await;
+    time.tick(Duration::from_millis(299));
+    TokioSleep.sleep(Duration::from_millis(20)).await;
+    assert!(
+        !call.is_finished(),
+        "ended before its time reached the limit"
+    );
+    time.tick(Duration::from_millis(1));
+    let started = SystemTimeSource.now();
+    let err = call.await.unwrap().unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.kind() == TransportErrorKind::Timeout),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the tick ended it"
+    );
+}
+
+/// tokio's timer with the largest jitter sample: backoffs reach their ceiling.
 #[derive(Debug)]
 struct FullJitter;
 
-#[async_trait::async_trait]
-impl Clock for FullJitter {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
+impl Sleep for FullJitter {
+    fn sleep(&self, duration: Duration) -> Sleeping {
+        TokioSleep.sleep(duration)
     }
 
     fn jitter(&self) -> f64 {
@@ -168,8 +210,8 @@ async fn huge_waits_from_the_wire_or_the_policy_saturate_and_stop_at_the_total_l
             .await;
         let exec = executor(ReqwestTransport::new().unwrap())
             .with_retry(unbounded.clone())
-            .with_clock(Arc::new(FullJitter));
-        let started = Instant::now();
+            .with_sleep(Arc::new(FullJitter));
+        let started = SystemTimeSource.now();
         let err = exec.send(&request(&server, "/busy")).await.unwrap_err();
         let Error::Service(service) = &err else {
             panic!("{case}: {err:?}")
@@ -199,7 +241,7 @@ async fn requests_sent_within_one_call_budget_share_it() {
             attempt: Duration::from_secs(5),
             total: Duration::from_secs(1),
         });
-    let started = Instant::now();
+    let started = SystemTimeSource.now();
     let budget = exec.start_call();
     let request = request(&server, "/slow");
     exec.send_within(&request, budget).await.unwrap();
@@ -228,7 +270,7 @@ async fn a_wait_within_a_budget_ends_at_the_budget() {
         attempt: Duration::from_secs(5),
         total: Duration::from_millis(300),
     });
-    let started = Instant::now();
+    let started = SystemTimeSource.now();
     let budget = exec.start_call();
     let done = exec.wait_within(budget, async { 7 }).await.unwrap();
     assert_eq!(done, 7);
@@ -362,7 +404,7 @@ async fn chunked_server(pieces: &'static [&'static str]) -> String {
             let chunk = format!("{:x}\r\n{piece}\r\n", piece.len());
             socket.write_all(chunk.as_bytes()).await.unwrap();
             socket.flush().await.unwrap();
-            tokio::time::sleep(Duration::from_millis(20)).await;
+            TokioSleep.sleep(Duration::from_millis(20)).await;
         }
         let _ = socket.write_all(b"0\r\n\r\n").await;
     });

@@ -183,6 +183,18 @@ impl<'de, Z: DocumentedZone> Deserialize<'de> for ApiTime<Z> {
     }
 }
 
+/// The wall-clock time since the Unix epoch (zero before it): the one read of the system clock
+/// in this crate, for identifiers that must differ across runs.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the time module is where the clock is read"
+)]
+pub(crate) fn since_unix_epoch() -> std::time::Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

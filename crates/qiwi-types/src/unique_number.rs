@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Process ids are reduced modulo this: `2^22`, Linux's largest `pid_max`.
 const PROCESSES: u128 = 1 << 22;
@@ -133,10 +133,7 @@ fn advance(state: &mut Option<State>, pid: u32, now: u128) -> Step {
 
 /// Milliseconds since 2024-01-01 UTC, at least 1 so that no number is zero.
 fn now_tick() -> u128 {
-    let since_unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
-        .as_millis();
+    let since_unix = crate::time::since_unix_epoch().as_millis();
     since_unix.saturating_sub(EPOCH_MS).max(1)
 }
 

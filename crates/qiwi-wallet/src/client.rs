@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use qiwi_transport::auth::BearerToken;
-use qiwi_transport::clock::Clock;
 use qiwi_transport::codec::json;
+use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
     BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
     Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
@@ -339,17 +339,16 @@ impl WalletClientBuilder {
         self
     }
 
-    /// The clock used for timeouts and backoff (tests use a manual one).
-    ///
-    /// ```no_run
-    /// use std::sync::Arc;
-    /// use qiwi_wallet::transport::clock::SystemClock;
-    ///
-    /// let builder = qiwi_wallet::WalletClient::builder().clock(Arc::new(SystemClock));
-    /// # let _ = builder;
-    /// ```
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.http.clock = Some(clock);
+    /// The monotonic time source for budgets and token ages, and the wall time for
+    /// `Retry-After` dates (tests use one they drive).
+    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
+        self.http.time_source = Some(time_source);
+        self
+    }
+
+    /// The sleep for backoffs, polls and attempt deadlines (tests use one they drive).
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
+        self.http.sleep = Some(sleep);
         self
     }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::{builder, client, model_fixture, received};
 use qiwi_transport::TransportErrorKind;
-use qiwi_transport::test_util::{ManualClock, NeverRespond};
+use qiwi_transport::test_util::{Advance, NeverRespond, tick_advance_time_and_sleep};
 use qiwi_wallet::{
     AccountAlias, DowngradeOperationId, DowngradeRequest, Error, LimitType, ProfileSections,
     SecretString, Timeouts, WalletClient,
@@ -147,11 +147,13 @@ async fn writes_are_not_retried_on_5xx() {
 /// times out at once.
 fn never_answering() -> (WalletClient, NeverRespond) {
     let transport = NeverRespond::default();
+    let (time, sleep) = tick_advance_time_and_sleep(Advance::OnSleep);
     let client = WalletClient::builder()
         .token(SecretString::from(common::TOKEN))
         .wallet(common::WALLET.parse().unwrap())
         .transport(Arc::new(transport.clone()))
-        .clock(Arc::new(ManualClock::new()))
+        .time_source(Arc::new(time))
+        .sleep(Arc::new(sleep))
         .retry(common::fast_retry())
         .timeouts(Timeouts {
             attempt: Duration::from_secs(1),

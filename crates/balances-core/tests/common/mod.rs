@@ -3,10 +3,10 @@
 #![allow(dead_code)] // each test file uses a different part
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
 
-use qiwi_transport::clock::Clock;
+use qiwi_transport::test_util::{
+    Advance, TickAdvanceSleep, TickAdvanceTime, tick_advance_time_and_sleep,
+};
 
 /// The bytes of a fixture, by its path under `tests/fixtures/`.
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -16,43 +16,10 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A clock whose `now` moves only when the test says, and whose `sleep` really waits.
-///
-/// `qiwi_transport::test_util::ManualClock` cannot be used with a network transport: its
-/// `sleep` returns at once, and the executor races every attempt against `sleep(timeout)`,
-/// so any answer that is not ready on the first poll would time out.
-#[derive(Debug, Clone)]
-pub struct SteppedClock {
-    now: Arc<Mutex<SystemTime>>,
-}
-
-impl SteppedClock {
-    pub fn new() -> Self {
-        Self {
-            now: Arc::new(Mutex::new(
-                SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-            )),
-        }
-    }
-
-    pub fn advance(&self, by: Duration) {
-        *self.now.lock().unwrap() += by;
-    }
-}
-
-#[async_trait::async_trait]
-impl Clock for SteppedClock {
-    fn now(&self) -> SystemTime {
-        *self.now.lock().unwrap()
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        tokio::time::sleep(duration).await;
-    }
-
-    fn jitter(&self) -> f64 {
-        1.0
-    }
+/// A time that moves only when the test ticks it and a sleep that ends only then: no attempt
+/// deadline passes on its own, so calls over the socket get their answers.
+pub fn ticking() -> (TickAdvanceTime, TickAdvanceSleep) {
+    tick_advance_time_and_sleep(Advance::OnTick)
 }
 
 /// The fields of a `multipart/form-data` body, in order, checking its framing strictly.

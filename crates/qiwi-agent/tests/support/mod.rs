@@ -8,7 +8,9 @@ use std::sync::Arc;
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{AgentClient, RetryPolicy};
 use qiwi_transport::test_util::echo::{Body, EchoLog};
-use qiwi_transport::test_util::{ManualClock, Reply, ScriptedTransport};
+use qiwi_transport::test_util::{
+    Advance, Reply, ScriptedTransport, TickAdvanceSleep, tick_advance_time_and_sleep,
+};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
@@ -154,8 +156,9 @@ pub fn normalise(xml: &str) -> String {
     parse(xml).canonical()
 }
 
-/// A client on a scripted transport with a manual clock and no transport-level retries.
-pub fn scripted_client(replies: Vec<Reply>) -> (AgentClient, ScriptedTransport, ManualClock) {
+/// A client on a scripted transport, with a time and sleep that end every wait at once (the
+/// sleep is returned, to read the waits) and no transport-level retries.
+pub fn scripted_client(replies: Vec<Reply>) -> (AgentClient, ScriptedTransport, TickAdvanceSleep) {
     scripted_client_with(123, PASSWORD, replies)
 }
 
@@ -164,14 +167,15 @@ pub fn scripted_client_with(
     terminal_id: u64,
     password: &str,
     replies: Vec<Reply>,
-) -> (AgentClient, ScriptedTransport, ManualClock) {
+) -> (AgentClient, ScriptedTransport, TickAdvanceSleep) {
     let transport = ScriptedTransport::new(replies);
-    let clock = ManualClock::new();
+    let (time, clock) = tick_advance_time_and_sleep(Advance::OnSleep);
     let client = AgentClient::builder()
         .terminal_id(terminal_id)
         .password(SecretString::from(password.to_owned()))
         .transport(Arc::new(transport.clone()))
-        .clock(Arc::new(clock.clone()))
+        .time_source(Arc::new(time))
+        .sleep(Arc::new(clock.clone()))
         .retry(RetryPolicy::never())
         .build()
         .expect("a valid test client");
