@@ -342,14 +342,13 @@ impl AgentClient {
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
-    /// use qiwi_agent::{FundsSource, Payout, PayoutAmount, TransactionNumber, WalletTopUp};
-    /// let payout: Payout = WalletTopUp::new(
-    ///     TransactionNumber::parse("12345678")?,
-    ///     "79181234567".parse()?,
-    ///     PayoutAmount::parse("1115.00")?,
-    ///     FundsSource::NonCash,
-    /// )
-    /// .into();
+    /// use qiwi_agent::{FundsSource, Payout, PayoutAmount, Recipient, TransactionNumber};
+    /// let to = Recipient::Wallet {
+    ///     wallet: "79181234567".parse()?,
+    ///     funds: FundsSource::NonCash,
+    ///     comment: None,
+    /// };
+    /// let payout = Payout::new(TransactionNumber::parse("12345678")?, to, PayoutAmount::parse("1115.00")?)?;
     /// let response = client.pay(&payout).await?;
     /// if let Some(payment) = &response.payment {
     ///     println!("{}", payment.state());
@@ -441,7 +440,7 @@ impl AgentClient {
     }
 
     /// The mobile operator's provider id for a phone number written without its country code
-    /// (`get-provider-by-phone-number`, on the lookup endpoint), for [`crate::MobileTopUp`].
+    /// (`get-provider-by-phone-number`, on the lookup endpoint), for [`Recipient::Mobile`](crate::Recipient::Mobile).
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {

@@ -32,8 +32,8 @@ impl Details {
             amount: payout.amount,
             to_currency: payout.to_currency.clone(),
             from_currency: payout.from_currency.clone(),
-            account_number: payout.account_number.clone(),
-            service_id: payout.service_id,
+            account_number: payout.account_number(),
+            service_id: payout.service_id(),
         }
     }
 

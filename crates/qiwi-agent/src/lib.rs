@@ -28,10 +28,7 @@ pub use model::{
     Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
     ServiceId, StatusResponse, TxnDate, UserCheck,
 };
-pub use payout::{
-    CardNumber, CardPayout, CardPayoutByPhone, Comment, ForeignCardPayout, FundsSource,
-    MobileTopUp, Payout, SbpPayout, Sender, WalletTopUp,
-};
+pub use payout::{CardNumber, Comment, FundsSource, Payout, Recipient, Sender};
 pub use value::InvalidValue;
 
 #[cfg(feature = "reqwest")]

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use qiwi_agent::{
     ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
-    PaymentStatus, Payout, PayoutAmount, RequestCode, RequestResult, ServiceId, TransactionNumber,
-    WalletTopUp, wire,
+    PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult, ServiceId,
+    TransactionNumber, wire,
 };
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::Reply;
@@ -20,13 +20,16 @@ use support::{scripted_client, xml};
 const TXN: &str = "12345678";
 
 fn payout() -> Payout {
-    WalletTopUp::new(
+    Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("100.00").unwrap(),
-        FundsSource::NonCash,
     )
-    .into()
+    .unwrap()
 }
 
 fn options() -> ConfirmOptions {
@@ -463,8 +466,11 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
     let (client, transport, _) = scripted_client(vec![]);
     let bad = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        ServiceId::WALLET,
-        "79181234567",
+        Recipient::Service {
+            service_id: ServiceId::WALLET,
+            account_number: "79181234567".into(),
+            funds: None,
+        },
         PayoutAmount::parse("1").unwrap(),
     )
     .unwrap()
@@ -526,13 +532,16 @@ async fn a_payout_that_could_not_connect_was_not_sent() {
 async fn a_number_reused_with_other_details_is_refused_before_sending() {
     let (client, transport, _) = support::scripted_client(vec![success(), success()]);
     client.pay(&payout()).await.unwrap();
-    let other_amount: Payout = WalletTopUp::new(
+    let other_amount: Payout = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("100.01").unwrap(),
-        FundsSource::NonCash,
     )
-    .into();
+    .unwrap();
     let err = client.clone().pay(&other_amount).await.unwrap_err();
     assert!(err.is_not_sent(), "{err}");
     assert_eq!(
@@ -541,8 +550,11 @@ async fn a_number_reused_with_other_details_is_refused_before_sending() {
     );
     let other_recipient = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        ServiceId::WALLET,
-        "79181234500",
+        Recipient::Service {
+            service_id: ServiceId::WALLET,
+            account_number: "79181234500".into(),
+            funds: None,
+        },
         PayoutAmount::parse("100.00").unwrap(),
     )
     .unwrap();
