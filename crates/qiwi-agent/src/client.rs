@@ -15,11 +15,13 @@ use secrecy::SecretString;
 use crate::credentials::{Credentials, TerminalId};
 use crate::error::Error;
 use crate::first_use::FirstUses;
-use crate::ids::TransactionNumber;
-use crate::model::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
 use crate::payout::{FundsSource, Payout};
-use crate::value::{InvalidValue, check_digits, check_xml_text};
 use crate::wire::{self, encode};
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::TransactionNumber;
+use qiwi_types::agent::text::check_xml_text;
+use qiwi_types::agent::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
+use qiwi_types::invalid::check_digits;
 
 /// One payment to look up with `pay`/`<status>`: its transaction number and the recipient as
 /// sent in the payment (`to/account-number`).

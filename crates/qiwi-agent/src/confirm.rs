@@ -11,11 +11,11 @@ use qiwi_types::WalletNumber;
 use serde::Serialize;
 
 use crate::client::AgentClient;
-use crate::codes::{PaymentCode, PaymentState, PaymentStatus};
 use crate::error::Error;
-use crate::ids::TransactionNumber;
-use crate::model::{Balances, DepositCheck, Payment, ServiceId};
 use crate::payout::Payout;
+use qiwi_types::agent::TransactionNumber;
+use qiwi_types::agent::{Balances, DepositCheck, Payment, ServiceId};
+use qiwi_types::agent::{PaymentCode, PaymentState, PaymentStatus};
 
 type ProgressFn = dyn Fn(&Progress) + Send + Sync;
 
@@ -680,6 +680,8 @@ impl AgentClient {
                             registered = true;
                             NextStep::CheckStatus
                         }
+                        // A state this client does not know settles nothing: keep checking.
+                        _ => NextStep::CheckStatus,
                     };
                     last = Some(payment);
                     step

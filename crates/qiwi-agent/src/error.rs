@@ -7,9 +7,9 @@ use bytes::Bytes;
 use http::StatusCode;
 use qiwi_transport::{DecodeError, NotSentError, Scrub, Scrubber, ServiceError, TransportError};
 
-use crate::codes::RequestCode;
-use crate::model::RequestResult;
-use crate::value::InvalidValue;
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::RequestCode;
+use qiwi_types::agent::RequestResult;
 
 /// A service answer that is an error: the request-level result when the body carried one, and
 /// the raw answer (status, body, trace id) for support requests.

@@ -7,11 +7,11 @@ use std::sync::Mutex;
 
 use qiwi_types::Currency;
 
-use crate::amount::PayoutAmount;
 use crate::error::Error;
-use crate::ids::TransactionNumber;
-use crate::model::ServiceId;
 use crate::payout::Payout;
+use qiwi_types::agent::PayoutAmount;
+use qiwi_types::agent::ServiceId;
+use qiwi_types::agent::TransactionNumber;
 
 /// How many numbers a client remembers; the oldest is forgotten first.
 const CAPACITY: usize = 10_000;

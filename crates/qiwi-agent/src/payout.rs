@@ -12,142 +12,19 @@
 
 use std::fmt;
 
+use qiwi_types::agent::mask_card;
+pub use qiwi_types::agent::{CardNumber, Comment, FundsSource, Sender};
+
 use qiwi_types::{Currency, WalletNumber};
 
-use crate::amount::PayoutAmount;
 use crate::client::StatusQuery;
-use crate::ids::TransactionNumber;
-use crate::model::{Extra, ServiceId};
-use crate::value::{InvalidValue, check_digits, check_xml_text};
 use crate::wire::encode::lower;
-
-/// Where the money the agent pays out came from (`income_wire_transfer`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FundsSource {
-    /// `0`: the client paid the agent in cash.
-    Cash,
-    /// `1`: the client paid the agent by a non-cash transfer.
-    NonCash,
-}
-
-impl FundsSource {
-    /// The wire value, `0` or `1`.
-    ///
-    /// ```
-    /// use qiwi_agent::FundsSource;
-    /// assert_eq!(FundsSource::NonCash.wire(), "1");
-    /// ```
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::Cash => "0",
-            Self::NonCash => "1",
-        }
-    }
-}
-
-/// A payment comment (`<extra name="comment">`), at most 1000 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Comment(String);
-
-impl Comment {
-    /// The most characters a comment may have.
-    pub const MAX_CHARS: usize = 1000;
-
-    /// Validates a comment.
-    ///
-    /// ```
-    /// use qiwi_agent::Comment;
-    /// assert_eq!(Comment::new("Перевод на карту")?.as_str(), "Перевод на карту");
-    /// assert!(Comment::new("x".repeat(1001)).is_err());
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`InvalidValue`] when the text has more than 1000 characters or a control character.
-    pub fn new(text: impl Into<String>) -> Result<Self, InvalidValue> {
-        let text = text.into();
-        let chars = text.chars().count();
-        if chars > Self::MAX_CHARS {
-            return Err(InvalidValue::new(
-                "comment",
-                format!(
-                    "it has {chars} characters; at most {} are allowed",
-                    Self::MAX_CHARS
-                ),
-            ));
-        }
-        check_xml_text("comment", &text, false)?;
-        Ok(Self(text))
-    }
-
-    /// The text.
-    ///
-    /// ```
-    /// # use qiwi_agent::Comment;
-    /// assert_eq!(Comment::new("hi")?.as_str(), "hi");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// A card number: 13 to 19 digits, no spaces. `Debug` masks it (`426511******4411`).
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct CardNumber(String);
-
-impl CardNumber {
-    /// Validates a card number.
-    ///
-    /// ```
-    /// use qiwi_agent::CardNumber;
-    /// let card = CardNumber::parse("4265111122334411")?;
-    /// assert_eq!(format!("{card:?}"), "CardNumber(426511******4411)");
-    /// assert!(CardNumber::parse("4265 1111 2233 4411").is_err());
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`InvalidValue`] when the text holds anything but digits or has fewer than 13 or more
-    /// than 19 of them.
-    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
-        let text = text.trim();
-        check_digits("card number", text, 13..=19)?;
-        Ok(Self(text.to_owned()))
-    }
-
-    /// The digits.
-    ///
-    /// ```
-    /// # use qiwi_agent::CardNumber;
-    /// assert_eq!(CardNumber::parse("4265111122334411")?.as_str(), "4265111122334411");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The first six and last four digits, the rest as `*`, as card numbers are shown in logs.
-pub(crate) fn mask_card(digits: &str) -> String {
-    digits
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < 6 || i + 4 >= digits.chars().count() {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
-}
-
-impl fmt::Debug for CardNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CardNumber({})", mask_card(&self.0))
-    }
-}
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::PayoutAmount;
+use qiwi_types::agent::TransactionNumber;
+use qiwi_types::agent::text::check_xml_text;
+use qiwi_types::agent::{Extra, ServiceId};
+use qiwi_types::invalid::check_digits;
 
 /// Who receives a payout, one variant per service; the wire encoder lowers each to its service
 /// id, account number and extras.
@@ -457,69 +334,6 @@ fn checked_extra(name: String, value: String) -> Result<Extra, InvalidValue> {
     check_xml_text("extra field name", &name, false)?;
     check_xml_text("extra field value", &value, false)?;
     Ok(Extra::new(name, value))
-}
-
-/// The sender of a foreign-card payout (the `source_*` extras inside `<from>`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sender {
-    /// `source_first_name`.
-    pub first_name: String,
-    /// `source_last_name`.
-    pub last_name: String,
-    /// `source_address`.
-    pub address: String,
-    /// `source_city`.
-    pub city: String,
-    /// `source_country_code`: ISO 3166-1 alpha-2 (`RU`).
-    pub country_code: String,
-    /// `source_zip_code`: digits.
-    pub zip_code: String,
-    /// `source_resident`: `true` for a resident (`1`), `false` for a non-resident (`0`).
-    pub resident: bool,
-    /// `source_birthday`: `dd.mm.yyyy`.
-    pub birthday: String,
-}
-
-impl Sender {
-    fn validate(&self) -> Result<(), InvalidValue> {
-        for (what, text) in [
-            ("sender first name", &self.first_name),
-            ("sender last name", &self.last_name),
-            ("sender address", &self.address),
-            ("sender city", &self.city),
-        ] {
-            if text.trim().is_empty() {
-                return Err(InvalidValue::new(what, "it is empty"));
-            }
-            check_xml_text(what, text, false)?;
-        }
-        if self.country_code.len() != 2
-            || !self.country_code.bytes().all(|b| b.is_ascii_alphabetic())
-        {
-            return Err(InvalidValue::new(
-                "sender country code",
-                format!(
-                    "{:?} is not an ISO 3166-1 alpha-2 code such as RU",
-                    self.country_code
-                ),
-            ));
-        }
-        check_digits("sender zip code", &self.zip_code, 1..=10)?;
-        let b = self.birthday.as_bytes();
-        let shaped = b.len() == 10
-            && b[2] == b'.'
-            && b[5] == b'.'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit());
-        if !shaped {
-            return Err(InvalidValue::new(
-                "sender birthday",
-                format!("{:?} is not written as dd.mm.yyyy", self.birthday),
-            ));
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ pub mod clock;
 pub mod codec;
 mod deadline;
 mod error;
-mod excerpt;
 mod executor;
 mod request;
 #[cfg(feature = "reqwest")]
@@ -23,8 +22,8 @@ mod url;
 pub use error::{
     DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
 };
-pub use excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use executor::{CallBudget, Executor, Timeouts};
+pub use qiwi_types::excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{ClientIdentity, ReqwestTransport, ReqwestTransportBuilder};

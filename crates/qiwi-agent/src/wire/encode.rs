@@ -8,9 +8,9 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use crate::client::StatusQuery;
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::model::{Extra, ServiceId};
 use crate::payout::{FundsSource, Payout, Recipient};
-use crate::value::InvalidValue;
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::{Extra, ServiceId};
 
 struct Document {
     writer: Writer<Vec<u8>>,

@@ -35,7 +35,7 @@ macro_rules! code_enum {
             /// The type for a number read from the wire.
             ///
             /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::agent::codes::", stringify!($name), ";")]
             #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(0).code(), 0);")]
             #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(98765), ", stringify!($name), "::Other(98765));")]
             /// ```
@@ -49,7 +49,7 @@ macro_rules! code_enum {
             /// The number as written on the wire.
             ///
             /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::agent::codes::", stringify!($name), ";")]
             #[doc = concat!("assert_eq!(", stringify!($name), "::Other(7).code(), 7);")]
             /// ```
             pub fn code(self) -> i32 {
@@ -62,7 +62,7 @@ macro_rules! code_enum {
             /// A stable `snake_case` name (`other` for an unknown code).
             ///
             /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::agent::codes::", stringify!($name), ";")]
             #[doc = concat!("assert_eq!(", stringify!($name), "::Other(7).name(), \"other\");")]
             /// ```
             pub fn name(self) -> &'static str {
@@ -75,7 +75,7 @@ macro_rules! code_enum {
             /// What the code means, as the protocol describes it.
             ///
             /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::agent::codes::", stringify!($name), ";")]
             #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(0).description(), \"no error\");")]
             /// ```
             pub fn description(self) -> &'static str {
@@ -88,7 +88,7 @@ macro_rules! code_enum {
             /// Whether this is the "no error" code `0`.
             ///
             /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::agent::codes::", stringify!($name), ";")]
             #[doc = concat!("assert!(", stringify!($name), "::from_code(0).is_ok());")]
             /// ```
             pub fn is_ok(self) -> bool {
@@ -145,7 +145,7 @@ impl RequestCode {
     /// (code `0`, unknown codes). The response's own `fatal` attribute takes precedence.
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert_eq!(RequestCode::AuthorizationError.documented_fatal(), Some(true));
     /// assert_eq!(RequestCode::RetryLater.documented_fatal(), Some(false));
     /// assert_eq!(RequestCode::Other(555).documented_fatal(), None);
@@ -164,7 +164,7 @@ impl RequestCode {
     /// on a request-level error).
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert!(RequestCode::UnknownError.may_retry_same_request(Some(false)));
     /// assert!(!RequestCode::AuthorizationError.may_retry_same_request(None));
     /// assert!(!RequestCode::Other(555).may_retry_same_request(Some(true)));
@@ -180,7 +180,7 @@ impl RequestCode {
     /// How long the protocol asks to wait before repeating the request, when it says.
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert_eq!(RequestCode::RetryLater.retry_after(), Some(std::time::Duration::from_secs(60)));
     /// assert_eq!(RequestCode::UnknownError.retry_after(), None);
     /// ```
@@ -236,7 +236,7 @@ impl PaymentCode {
     /// `700`/`702` until the limit resets, unknown codes) are.
     ///
     /// ```
-    /// use qiwi_agent::PaymentCode;
+    /// use qiwi_types::agent::PaymentCode;
     /// assert!(PaymentCode::InsufficientFunds.may_retry_same_request(None));
     /// assert!(!PaymentCode::InsufficientFunds.may_retry_same_request(Some(true)));
     /// assert!(!PaymentCode::TransactionNumberConflict.may_retry_same_request(Some(false)));
@@ -297,7 +297,7 @@ impl PaymentStatus {
     /// The status for a number read from the wire.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::from_code(60), PaymentStatus::Success);
     /// assert_eq!(PaymentStatus::from_code(55), PaymentStatus::Processing(55));
     /// assert_eq!(PaymentStatus::from_code(130), PaymentStatus::Failed(130));
@@ -322,7 +322,7 @@ impl PaymentStatus {
     /// The number as written on the wire.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::Declined.code(), 150);
     /// assert_eq!(PaymentStatus::NotRegistered.code(), -1);
     /// ```
@@ -345,7 +345,7 @@ impl PaymentStatus {
     /// A stable `snake_case` name.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::from_code(52).name(), "crediting");
     /// ```
     pub fn name(self) -> &'static str {
@@ -367,7 +367,7 @@ impl PaymentStatus {
     /// What the status means.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::Success.description(), "processed successfully");
     /// ```
     pub fn description(self) -> &'static str {
@@ -390,7 +390,7 @@ impl PaymentStatus {
     /// `-1` is not final: the payment does not exist yet.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::Success.is_final());
     /// assert!(PaymentStatus::Failed(130).is_final());
     /// assert!(!PaymentStatus::Accepted.is_final());
@@ -403,7 +403,7 @@ impl PaymentStatus {
     /// Whether the money reached the recipient (`60`).
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::from_code(60).is_success());
     /// ```
     pub fn is_success(self) -> bool {
@@ -413,7 +413,7 @@ impl PaymentStatus {
     /// Whether the payment failed and its money went back to the agent (above `100`).
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::from_code(160).is_failure());
     /// assert!(!PaymentStatus::from_code(77).is_failure());
     /// ```
@@ -442,7 +442,7 @@ impl Serialize for PaymentStatus {
 }
 
 /// What a payment's attributes together say about it (see
-/// [`Payment::state`](crate::Payment::state)).
+/// [`Payment::state`](super::Payment::state)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -465,7 +465,7 @@ impl PaymentState {
     /// Whether the payment's fate is settled.
     ///
     /// ```
-    /// use qiwi_agent::PaymentState;
+    /// use qiwi_types::agent::PaymentState;
     /// assert!(PaymentState::Failed.is_final());
     /// assert!(!PaymentState::NotRegistered.is_final());
     /// ```
