@@ -10,6 +10,8 @@ pub mod lenient;
 pub mod money;
 mod open_enum;
 pub mod time;
+#[cfg(feature = "treezor")]
+pub mod treezor;
 pub mod unique_number;
 #[cfg(feature = "wallet")]
 pub mod wallet;
