@@ -22,7 +22,6 @@ pub mod account;
 pub mod calendar_date;
 pub mod identification;
 pub mod json_value;
-mod lenient;
 pub mod limits;
 pub mod profile;
 
