@@ -257,12 +257,6 @@ impl From<InvalidValue> for Error {
     }
 }
 
-impl From<qiwi_types::WalletNumberError> for Error {
-    fn from(value: qiwi_types::WalletNumberError) -> Self {
-        Error::InvalidInput(value.to_string())
-    }
-}
-
 impl From<NotSentError> for Error {
     fn from(error: NotSentError) -> Self {
         match error {

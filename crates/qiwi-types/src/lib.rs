@@ -23,7 +23,7 @@ pub use money::Money;
 pub use rust_decimal::Decimal;
 pub use time::{ApiTime, Moscow, Paris};
 pub use unique_number::UniqueNumber;
-pub use wallet_number::{WalletNumber, WalletNumberError};
+pub use wallet_number::WalletNumber;
 
 #[doc(hidden)]
 pub mod __private {

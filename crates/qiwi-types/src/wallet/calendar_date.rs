@@ -6,6 +6,8 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::InvalidValue;
+
 /// A calendar date as QIWI writes it (`1996-03-18`), with its raw text.
 ///
 /// Read from the caller it must be a real date ([`FromStr`] refuses anything else); read from
@@ -17,18 +19,18 @@ pub struct CalendarDate {
     date: Option<Date>,
 }
 
-/// Why a text is not a `YYYY-MM-DD` calendar date.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a calendar date; write it as YYYY-MM-DD, e.g. 1996-03-18")]
-pub struct CalendarDateError {
-    text: String,
+fn not_a_date(text: String) -> InvalidValue {
+    InvalidValue::new(
+        "date",
+        format!("{text:?} is not a calendar date; write it as YYYY-MM-DD, e.g. 1996-03-18"),
+    )
 }
 
 impl CalendarDate {
     /// A date from its year, month and day.
     ///
     /// # Errors
-    /// [`CalendarDateError`] when there is no such day.
+    /// [`InvalidValue`] when there is no such day.
     ///
     /// ```
     /// use qiwi_types::wallet::CalendarDate;
@@ -37,12 +39,10 @@ impl CalendarDate {
     /// assert_eq!(date.to_string(), "1996-03-18");
     /// assert!(CalendarDate::new(1996, 2, 30).is_err());
     /// ```
-    pub fn new(year: i16, month: i8, day: i8) -> Result<Self, CalendarDateError> {
+    pub fn new(year: i16, month: i8, day: i8) -> Result<Self, InvalidValue> {
         Date::new(year, month, day)
             .map(Self::from_date)
-            .map_err(|_| CalendarDateError {
-                text: format!("{year:04}-{month:02}-{day:02}"),
-            })
+            .map_err(|_| not_a_date(format!("{year:04}-{month:02}-{day:02}")))
     }
 
     /// A date from a [`jiff::civil::Date`].
@@ -115,15 +115,13 @@ fn parse(text: &str) -> Option<Date> {
 }
 
 impl FromStr for CalendarDate {
-    type Err = CalendarDateError;
+    type Err = InvalidValue;
 
     /// Reads a caller's `YYYY-MM-DD`; anything else is an error.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match parse(text) {
             Some(date) => Ok(Self::from_date(date)),
-            None => Err(CalendarDateError {
-                text: text.to_owned(),
-            }),
+            None => Err(not_a_date(text.to_owned())),
         }
     }
 }

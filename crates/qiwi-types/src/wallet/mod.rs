@@ -26,10 +26,10 @@ pub mod limits;
 pub mod profile;
 
 pub use account::{
-    Account, AccountAlias, AccountAliasError, AccountOffer, AccountOffers, AccountType,
-    AccountTypeId, Accounts, Balance, CreateAccountRequest, SetDefaultAccountRequest,
+    Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
+    Balance, CreateAccountRequest, SetDefaultAccountRequest,
 };
-pub use calendar_date::{CalendarDate, CalendarDateError};
+pub use calendar_date::CalendarDate;
 pub use identification::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
     DowngradeOperationResponse, DowngradeRequest, DowngradeStatus, DowngradeStatusType,
