@@ -21,7 +21,7 @@ pub use payout::{Payout, Recipient};
 pub use qiwi_types::InvalidValue;
 pub use qiwi_types::agent::codes;
 pub use qiwi_types::agent::{
-    Balance, Balances, CardNumber, Comment, DepositCheck, Extra, FundsSource, PayResponse, Payment,
+    Balances, CardNumber, Comment, DepositCheck, Extra, FundsSource, PayResponse, Payment,
     PaymentCode, PaymentSide, PaymentState, PaymentStatus, PayoutAmount, RequestCode,
     RequestResult, Sender, ServiceId, StatusResponse, TransactionNumber, TxnDate, UserCheck,
 };

@@ -13,16 +13,16 @@ use bytes::Bytes;
 use http::StatusCode;
 use qiwi_transport::DecodeError;
 use qiwi_transport::codec::xml::checked_text;
-use qiwi_types::Currency;
 use qiwi_types::money::parse_decimal;
+use qiwi_types::{Currency, Money};
 
 use super::flat;
 use super::tree::{self, Element};
 use crate::error::Error;
 use qiwi_types::agent::TransactionNumber;
 use qiwi_types::agent::{
-    Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
-    ServiceId, StatusResponse, TxnDate, UserCheck,
+    Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult, ServiceId,
+    StatusResponse, TxnDate, UserCheck,
 };
 use qiwi_types::agent::{PaymentCode, PaymentStatus, RequestCode};
 
@@ -193,7 +193,7 @@ fn balances(ctx: &Ctx<'_>, element: &Element<'_>) -> Result<Balances, DecodeErro
         })?;
         let text = balance.trimmed_text();
         let amount = parse_decimal(text).map_err(|message| ctx.error(&path(), message))?;
-        list.push(Balance::new(Currency::parse(code), amount));
+        list.push(Money::new(amount, Currency::parse(code)));
     }
     Ok(list.into_iter().collect())
 }

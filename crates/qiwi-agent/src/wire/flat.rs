@@ -15,8 +15,9 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::decode::{Ctx, Envelope, present};
 use super::tree;
+use qiwi_types::Money;
 use qiwi_types::agent::RequestCode;
-use qiwi_types::agent::{Balance, Balances, RequestResult};
+use qiwi_types::agent::{Balances, RequestResult};
 
 /// The parser and the document it reads.
 struct Events<'a> {
@@ -152,7 +153,7 @@ fn balances(events: &mut Events<'_>) -> Option<Balances> {
                 let [code] = first_of(events.text, &start, [b"code"])?;
                 let code = present(code)?;
                 let amount = parse_decimal(events.text_then_end()?.trim()).ok()?;
-                list.push(Balance::new(Currency::parse(code), amount));
+                list.push(Money::new(amount, Currency::parse(code)));
             }
             Event::End(_) => return Some(list.into_iter().collect()),
             _ => return None,

@@ -17,7 +17,7 @@ pub use amount::PayoutAmount;
 pub use codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
 pub use ids::TransactionNumber;
 pub use model::{
-    Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
-    ServiceId, StatusResponse, TxnDate, UserCheck,
+    Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult, ServiceId,
+    StatusResponse, TxnDate, UserCheck,
 };
 pub use payout::{CardNumber, Comment, FundsSource, Sender, mask_card};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{ApiTime, Currency, Decimal, Moscow};
+use crate::{ApiTime, Currency, Decimal, Money, Moscow};
 use serde::{Serialize, Serializer};
 
 use super::codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
@@ -83,36 +83,19 @@ impl fmt::Display for RequestResult {
     }
 }
 
-/// The balance of one agent account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Balance {
-    /// The account's currency (`code`, ISO-4217 numeric).
-    pub currency: Currency,
-    /// The balance, exactly as written (`200.26`, or `200` in some examples).
-    #[serde(with = "crate::money::decimal")]
-    pub amount: Decimal,
-}
-
-impl Balance {
-    /// A balance as the server wrote it.
-    pub fn new(currency: Currency, amount: Decimal) -> Self {
-        Self { currency, amount }
-    }
-}
-
-/// The agent's balances, one per active agent account (`<balances>`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Balances(Vec<Balance>);
+/// The agent's balances, one per active agent account (`<balances>`): each an amount exactly
+/// as written (`200.26`, or `200` in some examples) in the account's currency (`code`,
+/// ISO-4217 numeric).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Balances(Vec<Money>);
 
 impl Balances {
     /// The balance in `currency`, when the agent has an account in it.
     ///
     /// ```
-    /// use qiwi_types::agent::{Balance, Balances};
-    /// use qiwi_types::{Currency, Decimal};
-    /// let balances: Balances = [Balance::new(Currency::RUB, Decimal::new(20026, 2))].into_iter().collect();
+    /// use qiwi_types::agent::Balances;
+    /// use qiwi_types::{Currency, Decimal, Money};
+    /// let balances: Balances = [Money::new(Decimal::new(20026, 2), Currency::RUB)].into_iter().collect();
     /// assert_eq!(balances.get(&Currency::RUB), Some(Decimal::new(20026, 2)));
     /// assert_eq!(balances.get(&Currency::USD), None);
     /// ```
@@ -124,12 +107,12 @@ impl Balances {
     }
 
     /// Every balance, in the server's order.
-    pub fn iter(&self) -> std::slice::Iter<'_, Balance> {
+    pub fn iter(&self) -> std::slice::Iter<'_, Money> {
         self.0.iter()
     }
 
     /// The balances as a slice.
-    pub fn as_slice(&self) -> &[Balance] {
+    pub fn as_slice(&self) -> &[Money] {
         &self.0
     }
 
@@ -144,15 +127,31 @@ impl Balances {
     }
 }
 
-impl FromIterator<Balance> for Balances {
-    fn from_iter<I: IntoIterator<Item = Balance>>(iter: I) -> Self {
+impl FromIterator<Money> for Balances {
+    fn from_iter<I: IntoIterator<Item = Money>>(iter: I) -> Self {
         Self(iter.into_iter().collect())
     }
 }
 
+impl Serialize for Balances {
+    /// A list of `{"currency", "amount"}`, the element's order on the wire.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            currency: &'a Currency,
+            #[serde(with = "crate::money::decimal")]
+            amount: &'a Decimal,
+        }
+        s.collect_seq(self.0.iter().map(|m| Entry {
+            currency: &m.currency,
+            amount: &m.amount,
+        }))
+    }
+}
+
 impl<'a> IntoIterator for &'a Balances {
-    type Item = &'a Balance;
-    type IntoIter = std::slice::Iter<'a, Balance>;
+    type Item = &'a Money;
+    type IntoIter = std::slice::Iter<'a, Money>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
