@@ -4,7 +4,8 @@
 //! balances guide) and documents no error for other forms, so a wrong date is refused here
 //! with a message instead of being passed on.
 
-pub use qiwi_types::treezor::HistoryDate;
+use jiff::civil::Date;
+use qiwi_types::CalendarDate;
 
 use crate::Error;
 
@@ -15,8 +16,8 @@ use crate::Error;
 /// for long periods, ask for several shorter ranges.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct HistoryRange {
-    from: Option<HistoryDate>,
-    to: Option<HistoryDate>,
+    from: Option<Date>,
+    to: Option<Date>,
 }
 
 impl HistoryRange {
@@ -28,20 +29,32 @@ impl HistoryRange {
     /// A period with optional bounds.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `from` is after `to`.
+    /// [`Error::InvalidInput`] when `from` is after `to`, or a bound is a text kept from the
+    /// wire that names no day.
     ///
     /// ```
-    /// use balances_core::{HistoryDate, HistoryRange};
-    /// let from = HistoryDate::parse("2024-12-01")?;
-    /// let range = HistoryRange::new(Some(from), None)?;
+    /// use balances_core::{CalendarDate, HistoryRange};
+    /// let from = CalendarDate::parse("2024-12-01")?;
+    /// let range = HistoryRange::new(Some(&from), None)?;
     /// assert_eq!(range.from(), Some(from));
     /// # Ok::<(), balances_core::Error>(())
     /// ```
-    pub fn new(from: Option<HistoryDate>, to: Option<HistoryDate>) -> Result<Self, Error> {
+    pub fn new(from: Option<&CalendarDate>, to: Option<&CalendarDate>) -> Result<Self, Error> {
+        let day = |date: Option<&CalendarDate>| -> Result<Option<Date>, Error> {
+            date.map(|d| {
+                d.date().ok_or_else(|| {
+                    Error::InvalidInput(format!("the date {:?} does not exist", d.raw()))
+                })
+            })
+            .transpose()
+        };
+        let (from, to) = (day(from)?, day(to)?);
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
                 return Err(Error::InvalidInput(format!(
-                    "the start date {from} is after the end date {to}"
+                    "the start date {} is after the end date {}",
+                    CalendarDate::from_date(from),
+                    CalendarDate::from_date(to)
                 )));
             }
         }
@@ -63,26 +76,26 @@ impl HistoryRange {
     /// ```
     pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self, Error> {
         Self::new(
-            from.map(HistoryDate::parse).transpose()?,
-            to.map(HistoryDate::parse).transpose()?,
+            from.map(CalendarDate::parse).transpose()?.as_ref(),
+            to.map(CalendarDate::parse).transpose()?.as_ref(),
         )
     }
 
     /// The first day, when bounded.
-    pub fn from(&self) -> Option<HistoryDate> {
-        self.from
+    pub fn from(&self) -> Option<CalendarDate> {
+        self.from.map(CalendarDate::from_date)
     }
 
     /// The last day, when bounded.
-    pub fn to(&self) -> Option<HistoryDate> {
-        self.to
+    pub fn to(&self) -> Option<CalendarDate> {
+        self.to.map(CalendarDate::from_date)
     }
 
     /// The query pairs: `dateFrom` then `dateTo`, each only when set.
     pub(crate) fn query_pairs(&self) -> impl Iterator<Item = (&'static str, String)> {
         [("dateFrom", self.from), ("dateTo", self.to)]
             .into_iter()
-            .filter_map(|(name, date)| date.map(|d| (name, d.to_string())))
+            .filter_map(|(name, date)| date.map(|d| (name, CalendarDate::from_date(d).to_string())))
     }
 }
 

@@ -13,9 +13,10 @@ pub mod webhook;
 
 pub use builder::{BalancesClientBuilder, DEFAULT_SCOPE, Environment};
 pub use client::{BalancesClient, BalancesQuery};
-pub use dates::{HistoryDate, HistoryRange};
+pub use dates::HistoryRange;
 pub use error::{ApiError, Error};
 pub use error_body::ErrorEntry;
+pub use qiwi_types::CalendarDate;
 // The models live in `qiwi-types`; their old paths stay valid.
 pub use oauth::AccessToken;
 pub use qiwi_types::treezor::{Balance, BalanceHistory, BalancePoint, Balances, UserId, WalletId};

@@ -4,6 +4,7 @@
 #[cfg(feature = "agent")]
 pub mod agent;
 pub mod currency;
+pub mod date;
 pub mod excerpt;
 pub mod invalid;
 pub mod lenient;
@@ -18,6 +19,7 @@ pub mod wallet;
 pub mod wallet_number;
 
 pub use currency::Currency;
+pub use date::CalendarDate;
 pub use invalid::InvalidValue;
 pub use money::Money;
 pub use rust_decimal::Decimal;

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar_date::CalendarDate;
+use crate::CalendarDate;
 use crate::WalletNumber;
 
 crate::open_enum! {
@@ -311,7 +311,7 @@ mod tests {
         r.first_name = "  ".into();
         assert_eq!(r.validate().unwrap_err(), "firstName is required");
         let mut r = request();
-        r.birth_date = crate::wallet::CalendarDate::lenient("11.02.1998");
+        r.birth_date = crate::CalendarDate::lenient("11.02.1998");
         assert!(r.validate().unwrap_err().contains("birthDate"));
         let mut r = request();
         r.passport = String::new();
