@@ -133,9 +133,9 @@ fn request_codes_table() {
         (150, None,        RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),
         (300, Some(false), RequestCode::UnknownError,       Some(false), false, true,  "Server"),
         (339, Some(true),  RequestCode::IpRestricted,       Some(true),  true,  false, "Permission"),
-        (204, Some(true),  RequestCode::Other(204),         None,        true,  false, "Rejected"),
-        (777, Some(false), RequestCode::Other(777),         None,        false, true,  "Rejected"),
-        (777, None,        RequestCode::Other(777),         None,        false, true,  "Rejected"),
+        (204, Some(true),  RequestCode::Unknown(204),         None,        true,  false, "Rejected"),
+        (777, Some(false), RequestCode::Unknown(777),         None,        false, true,  "Rejected"),
+        (777, None,        RequestCode::Unknown(777),         None,        false, true,  "Rejected"),
     ];
     for &(code, fatal, variant, documented, is_fatal, may_retry, error) in table {
         let name = format!("{code} fatal={fatal:?}");
@@ -173,7 +173,7 @@ fn payment_statuses_table() {
     // code, variant, final, success, failure
     #[rustfmt::skip]
     let table: &[(i32, PaymentStatus, bool, bool, bool)] = &[
-        (-2,  Other(-2),                false, false, false),
+        (-2,  Unknown(-2),                false, false, false),
         (-1,  NotRegistered,            false, false, false),
         (0,   AwaitingConfirmation(0),  false, false, false),
         (49,  AwaitingConfirmation(49), false, false, false),
@@ -182,8 +182,8 @@ fn payment_statuses_table() {
         (52,  Crediting,                false, false, false),
         (59,  Processing(59),           false, false, false),
         (60,  Success,                  true,  true,  false),
-        (61,  Other(61),                false, false, false),
-        (100, Other(100),               false, false, false),
+        (61,  Unknown(61),                false, false, false),
+        (100, Unknown(100),               false, false, false),
         (101, Failed(101),              true,  false, true),
         (130, Failed(130),              true,  false, true),
         (150, Declined,                 true,  false, true),
@@ -220,7 +220,7 @@ fn payment_codes_table() {
         (319, TopUpProhibited,            false, true,  false),
         (700, MonthlyLimitExceeded,       true,  true,  false),
         (702, BalanceLimitExceeded,       true,  true,  false),
-        (999, Other(999),                 true,  true,  false),
+        (999, Unknown(999),                 true,  true,  false),
     ];
     for &(code, variant, without, not_fatal, fatal) in table {
         let parsed = PaymentCode::from_code(code);

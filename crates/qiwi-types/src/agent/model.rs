@@ -52,7 +52,7 @@ impl RequestResult {
     /// ```
     /// use qiwi_types::agent::{RequestCode, RequestResult};
     /// assert!(RequestResult::new(RequestCode::AuthorizationError, None, None).is_fatal());
-    /// assert!(RequestResult::new(RequestCode::Other(1), Some(true), None).is_fatal());
+    /// assert!(RequestResult::new(RequestCode::Unknown(1), Some(true), None).is_fatal());
     /// ```
     pub fn is_fatal(&self) -> bool {
         !self.is_ok() && self.fatal.or(self.code.documented_fatal()).unwrap_or(false)
