@@ -510,6 +510,41 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
 }
 
 #[tokio::test]
+async fn a_foreign_card_payout_outside_rub_usd_eur_is_not_sent() {
+    let (client, transport, _) = scripted_client(vec![]);
+    let sender = qiwi_agent::Sender {
+        first_name: "A".into(),
+        last_name: "B".into(),
+        address: "C".into(),
+        city: "D".into(),
+        country_code: "RU".into(),
+        zip_code: "1".into(),
+        resident: true,
+        birthday: "01.01.1990".into(),
+    };
+    let foreign = Payout::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        Recipient::ForeignCard {
+            card: qiwi_agent::CardNumber::parse("4265111122334411").unwrap(),
+            holder: "B A".into(),
+            sender,
+            comment: None,
+        },
+        PayoutAmount::parse("1").unwrap(),
+    )
+    .unwrap();
+    for currency in [Some(Currency::KZT), None] {
+        let err = client
+            .pay(&foreign.clone().with_to_currency(currency))
+            .await
+            .unwrap_err();
+        assert!(err.is_not_sent(), "{err}");
+        assert!(err.to_string().contains("RUB, USD or EUR"), "{err}");
+    }
+    assert_eq!(transport.count(), 0);
+}
+
+#[tokio::test]
 async fn a_payout_that_could_not_connect_was_not_sent() {
     let (client, transport, clock) =
         support::scripted_client(vec![Reply::Fail(TransportErrorKind::Connect)]);
