@@ -18,9 +18,10 @@ use crate::first_use::FirstUses;
 use crate::payout::{FundsSource, Payout};
 use crate::wire::{self, encode};
 use qiwi_types::InvalidValue;
-use qiwi_types::agent::TransactionNumber;
-use qiwi_types::agent::text::check_xml_text;
-use qiwi_types::agent::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
+use qiwi_types::agent::{
+    Balances, DepositCheck, PayResponse, StatusResponse, TransactionNumber, UserCheck,
+    text::check_xml_text,
+};
 use qiwi_types::invalid::check_digits;
 
 /// One payment to look up with `pay`/`<status>`: its transaction number and the recipient as

@@ -13,9 +13,10 @@ use serde::Serialize;
 use crate::client::AgentClient;
 use crate::error::Error;
 use crate::payout::Payout;
-use qiwi_types::agent::TransactionNumber;
-use qiwi_types::agent::{Balances, DepositCheck, Payment, ServiceId};
-use qiwi_types::agent::{PaymentCode, PaymentState, PaymentStatus};
+use qiwi_types::agent::{
+    Balances, DepositCheck, Payment, PaymentCode, PaymentState, PaymentStatus, ServiceId,
+    TransactionNumber,
+};
 
 type ProgressFn = dyn Fn(&Progress) + Send + Sync;
 

@@ -8,8 +8,7 @@ use http::StatusCode;
 use qiwi_transport::{DecodeError, NotSentError, Scrub, Scrubber, ServiceError, TransportError};
 
 use qiwi_types::InvalidValue;
-use qiwi_types::agent::RequestCode;
-use qiwi_types::agent::RequestResult;
+use qiwi_types::agent::{RequestCode, RequestResult};
 
 /// A service answer that is an error: the request-level result when the body carried one, and
 /// the raw answer (status, body, trace id) for support requests.

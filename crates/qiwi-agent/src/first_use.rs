@@ -9,9 +9,7 @@ use qiwi_types::Currency;
 
 use crate::error::Error;
 use crate::payout::Payout;
-use qiwi_types::agent::PayoutAmount;
-use qiwi_types::agent::ServiceId;
-use qiwi_types::agent::TransactionNumber;
+use qiwi_types::agent::{PayoutAmount, ServiceId, TransactionNumber};
 
 /// How many numbers a client remembers; the oldest is forgotten first.
 const CAPACITY: usize = 10_000;

@@ -12,18 +12,16 @@
 
 use std::fmt;
 
-use qiwi_types::agent::mask_card;
 pub use qiwi_types::agent::{CardNumber, Comment, FundsSource, Sender};
+use qiwi_types::agent::{
+    Extra, PayoutAmount, ServiceId, TransactionNumber, mask_card, text::check_xml_text,
+};
 
 use qiwi_types::{Currency, WalletNumber};
 
 use crate::client::StatusQuery;
 use crate::wire::encode::lower;
 use qiwi_types::InvalidValue;
-use qiwi_types::agent::PayoutAmount;
-use qiwi_types::agent::TransactionNumber;
-use qiwi_types::agent::text::check_xml_text;
-use qiwi_types::agent::{Extra, ServiceId};
 use qiwi_types::invalid::check_digits;
 
 /// Who receives a payout, one variant per service; the wire encoder lowers each to its service

@@ -19,12 +19,10 @@ use qiwi_types::{Currency, Money};
 use super::flat;
 use super::tree::{self, Element};
 use crate::error::Error;
-use qiwi_types::agent::TransactionNumber;
 use qiwi_types::agent::{
-    Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult, ServiceId,
-    StatusResponse, TxnDate, UserCheck,
+    Balances, DepositCheck, Extra, PayResponse, Payment, PaymentCode, PaymentSide, PaymentStatus,
+    RequestCode, RequestResult, ServiceId, StatusResponse, TransactionNumber, TxnDate, UserCheck,
 };
-use qiwi_types::agent::{PaymentCode, PaymentStatus, RequestCode};
 
 /// Everything a `<response>` may hold, before the request type decides what is required.
 #[derive(Debug, Default)]

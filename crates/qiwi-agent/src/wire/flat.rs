@@ -16,8 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::decode::{Ctx, Envelope, present};
 use super::tree;
 use qiwi_types::Money;
-use qiwi_types::agent::RequestCode;
-use qiwi_types::agent::{Balances, RequestResult};
+use qiwi_types::agent::{Balances, RequestCode, RequestResult};
 
 /// The parser and the document it reads.
 struct Events<'a> {
