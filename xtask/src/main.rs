@@ -9,6 +9,7 @@
 //! - `release <version> [--baseline-rev REV] [--execute]`: bumps versions, dates the changelog,
 //!   checks the public API against the previous release, the declared `rust-version`, `ci` and
 //!   the packages; with `--execute` it also publishes and tags.
+//! - `man`: the `qiwi` man pages, into `target/man`.
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
 
@@ -50,6 +51,8 @@ enum Command {
     },
     /// Prepares a release and checks it; publishes only with --execute.
     Release(release::Args),
+    /// The `qiwi` man pages, written to target/man (not committed).
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Bench { args } => bench(&args),
         Command::Fuzz { args } => fuzz(&args),
         Command::Release(args) => release::run(&args),
+        Command::Man => man(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,6 +113,23 @@ fn fuzz(args: &[String]) -> Result<(), String> {
     ];
     cargo_args.extend(args.iter().map(String::as_str));
     cmd::cargo(&cargo_args, &[])
+}
+
+fn man() -> Result<(), String> {
+    let folder = cmd::root().join("target").join("man");
+    let folder = folder.to_str().ok_or("the workspace path is not UTF-8")?;
+    cmd::cargo(
+        &[
+            "run",
+            "--package",
+            "qiwi-cli",
+            "--example",
+            "man",
+            "--",
+            folder,
+        ],
+        &[],
+    )
 }
 
 fn bench(args: &[String]) -> Result<(), String> {

@@ -41,7 +41,7 @@ pub struct Args {
     /// The new version, greater than the current one (e.g. 0.2.0).
     version: Version,
     /// The git revision whose public API the release is compared with (default: the tag of
-    /// the current version, `v0.1.0` for 0.1.0).
+    /// the current version, such as v0.1.0).
     #[arg(long, value_name = "REV")]
     baseline_rev: Option<String>,
     /// After the checks, commit, publish the crates to crates.io and tag.

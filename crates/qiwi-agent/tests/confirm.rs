@@ -631,3 +631,16 @@ fn every_outcome_says_whether_money_moved() {
         assert_eq!(outcome.is_settled(), moved.is_some(), "{outcome}");
     }
 }
+
+#[tokio::test]
+async fn a_payout_in_any_currency_in_circulation_is_sent() {
+    for code in ["MXN", "BHD", "XOF"] {
+        let (client, transport, _) = scripted_client(vec![success()]);
+        let payout = payout().with_from_currency(Currency::parse(code));
+        client.pay(&payout).await.unwrap();
+        let requests = transport.requests();
+        assert_eq!(requests.len(), 1, "{code}");
+        let body = String::from_utf8_lossy(&requests[0].body).into_owned();
+        assert!(body.contains(code), "{code}: {body}");
+    }
+}

@@ -1,31 +1,91 @@
-//! The balance-over-time chart under `qiwi treezor history` (terminal only).
+//! The balance-over-time chart under `qiwi treezor history` (terminal only): as wide as the
+//! terminal (at least 40 columns; never wider), y axis labelled in the account's currency.
 
 use qiwi_types::Decimal;
-use textplots::{Chart, Plot, Shape};
+use textplots::{Chart, LabelBuilder, LabelFormat, Plot, Shape};
 
-/// Draws `(seconds since the epoch, value)` points as a line chart, x in days from the first
-/// point. `None` when there are fewer than two points to join.
-pub fn render(points: &[(i64, Decimal)]) -> Option<String> {
+/// The narrowest terminal the chart is drawn for.
+pub const MIN_COLUMNS: usize = 40;
+/// The chart's height in braille dots (4 a text row).
+const HEIGHT: u32 = 40;
+/// textplots needs at least this many dots across (2 a column).
+const MIN_DOTS: usize = 32;
+const FOOTER: &str = "(x: days since the first point)";
+
+/// Draws `(seconds since the epoch, amount)` points as a line chart at most `columns` wide, x in
+/// days from the first point, y labelled `<amount> <currency>`. `None` when there are fewer
+/// than two points to join or the terminal is too narrow.
+pub fn render(points: &[(i64, Decimal)], currency: &str, columns: usize) -> Option<String> {
     let (first, last) = (points.first()?.0, points.last()?.0);
-    if points.len() < 2 || last <= first {
+    if points.len() < 2 || last <= first || columns < MIN_COLUMNS {
+        return None;
+    }
+    let low = points.iter().map(|p| p.1).min()?;
+    let high = points.iter().map(|p| p.1).max()?;
+    let label = |amount: Decimal| format!("{} {currency}", amount.normalize());
+    let (low_label, high_label) = (label(low), label(high));
+    // A line is the canvas, one spare column (a dot on the right edge), a space and a label.
+    let label_width = low_label.chars().count().max(high_label.chars().count());
+    let dots = columns.checked_sub(label_width + 2)?.saturating_mul(2);
+    if dots < MIN_DOTS {
         return None;
     }
     // Plot coordinates only: a chart needs floats, the table above it shows the exact amounts.
     let coords: Vec<(f32, f32)> = points
         .iter()
-        .map(|(at, y)| {
-            (
-                days_between(first, *at),
-                y.to_string().parse().unwrap_or_default(),
-            )
-        })
+        .map(|(at, y)| (days_between(first, *at), as_f32(*y)))
         .collect();
+    // A flat line still needs a range to be drawn in.
+    let top = if high > low {
+        high
+    } else {
+        low.saturating_add(Decimal::ONE)
+    };
+    let (y_low, y_high) = (as_f32(low), as_f32(top));
+    let middle = midpoint(y_low, y_high);
     let shape = Shape::Lines(&coords);
-    let mut chart = Chart::new(120, 40, 0.0, days_between(first, last));
-    let chart = chart.lineplot(&shape);
+    let width = u32::try_from(dots).unwrap_or(u32::MAX);
+    let end = days_between(first, last);
+    let mut chart = Chart::new_with_y_range(width, HEIGHT, 0.0, end, y_low, y_high);
+    let chart = chart
+        .lineplot(&shape)
+        .y_label_format(LabelFormat::Custom(Box::new(move |y| {
+            // Called for the two ends only: their exact amounts.
+            if y >= middle {
+                high_label.clone()
+            } else {
+                low_label.clone()
+            }
+        })));
     chart.axis();
     chart.figures();
-    Some(format!("{chart}\n(x: days since the first point)\n"))
+    Some(format!("{chart}\n{FOOTER}\n"))
+}
+
+/// The terminal's width: `COLUMNS` when set, else the width of the terminal on stdout, else 80.
+pub fn terminal_columns() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return columns;
+    }
+    #[cfg(unix)]
+    if let Ok(size) = rustix::termios::tcgetwinsize(std::io::stdout()) {
+        if size.ws_col > 0 {
+            return usize::from(size.ws_col);
+        }
+    }
+    80
+}
+
+fn as_f32(amount: Decimal) -> f32 {
+    amount.to_string().parse().unwrap_or_default()
+}
+
+#[allow(clippy::float_arithmetic, reason = "chart coordinates, never amounts")]
+fn midpoint(low: f32, high: f32) -> f32 {
+    low + (high - low) / 2.0
 }
 
 #[allow(clippy::float_arithmetic, reason = "chart coordinates, never amounts")]
@@ -38,17 +98,39 @@ fn days_between(from: i64, to: i64) -> f32 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn draws_a_line_for_two_or_more_points() {
+    fn points() -> Vec<(i64, Decimal)> {
         let day = 86_400;
-        let points = [
+        vec![
             (0, Decimal::new(5125, 2)),
-            (day, Decimal::new(17000, 2)),
+            (day, Decimal::new(1_234_567_089, 2)),
             (3 * day, Decimal::new(9000, 2)),
-        ];
-        let text = render(&points).unwrap();
-        assert!(text.lines().count() > 5, "{text}");
-        assert!(render(&points[..1]).is_none());
-        assert!(render(&[]).is_none());
+            (30 * day, Decimal::new(40025, 1)),
+        ]
+    }
+
+    #[test]
+    fn fits_the_terminal_with_labels_in_the_currency() {
+        for columns in [40, 80, 200] {
+            let text = render(&points(), "EUR", columns).unwrap();
+            let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+            assert!(widest <= columns, "{columns}: {widest}\n{text}");
+            assert!(
+                widest + 8 >= columns,
+                "uses the width: {columns}: {widest}\n{text}"
+            );
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(lines[0].ends_with(" 12345670.89 EUR"), "{text}");
+            assert!(lines[lines.len() - 4].ends_with(" 51.25 EUR"), "{text}");
+            assert!(text.lines().count() > 5, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_chart_when_it_cannot_be_drawn() {
+        assert!(render(&points(), "EUR", 39).is_none());
+        assert!(render(&points()[..1], "EUR", 80).is_none());
+        assert!(render(&[], "EUR", 80).is_none());
+        let flat = [(0, Decimal::ONE), (86_400, Decimal::ONE)];
+        assert!(render(&flat, "EUR", 40).is_some());
     }
 }

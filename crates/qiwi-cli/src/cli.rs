@@ -1,8 +1,9 @@
-//! Command-line arguments.
+//! The `qiwi` program's command line.
 
 use std::net::SocketAddr;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use secrecy::SecretString;
 
 /// Every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor, in one table.
 ///
@@ -18,6 +19,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub sandbox: bool,
 
+    /// Logs on stderr: -v what each call does, -vv every request and the HTTP and TLS crates'
+    /// debug output. RUST_LOG, when set, chooses instead (e.g. RUST_LOG=qiwi_transport=debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
     #[command(flatten)]
     pub config: ConfigArgs,
 
@@ -25,11 +31,47 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments with [`command`].
+    pub fn try_parse_args() -> Result<Self, clap::Error> {
+        let matches = command().try_get_matches()?;
+        Self::from_arg_matches(&matches)
+    }
+}
+
+/// The program's command line: global flags are listed once, in `qiwi --help`; a subcommand's
+/// help lists its own and points there (they are still accepted after any subcommand). Each
+/// subcommand gets hidden copies of them, which clap then does not propagate again.
+pub fn command() -> clap::Command {
+    let command = Cli::command();
+    let globals: Vec<clap::Arg> = command
+        .get_arguments()
+        .filter(|arg| arg.is_global_set())
+        .map(|arg| arg.clone().hide(true))
+        .collect();
+    with_hidden_globals(command, &globals)
+}
+
+const SEE_GLOBAL: &str = "Global options (--json, --sandbox, -v, connection settings and their variables): see `qiwi --help`.";
+
+fn with_hidden_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names.into_iter().fold(command, |command, name| {
+        command.mut_subcommand(name, |sub| {
+            let sub = sub.args(globals.iter().cloned()).after_help(SEE_GLOBAL);
+            with_hidden_globals(sub, globals)
+        })
+    })
+}
+
 /// Exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for `agent pay`: paid)
-  1  a local failure (I/O, port in use)
+  1  a local failure: a port in use, a full disk, a file that cannot be read or written
   2  usage or configuration error (a flag or variable is missing or invalid)
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
@@ -41,12 +83,12 @@ Exit codes:
 
 /// Where and how to reach each API; every flag falls back to an environment variable. Help never
 /// shows a variable's value: any of them may hold a credential (a URL with a token, a secret
-/// pasted into the wrong variable).
-#[derive(Debug, Args)]
+/// pasted into the wrong variable). Credentials are `SecretString`, so `Debug` never shows them.
+#[derive(Debug, Default, Args)]
 pub struct ConfigArgs {
     /// QIWI Wallet API token.
     #[arg(long, env = "QIWI_TOKEN", hide_env_values = true, global = true)]
-    pub qiwi_token: Option<String>,
+    pub qiwi_token: Option<SecretString>,
     /// QIWI wallet number (digits, international form, e.g. 79111234567).
     #[arg(long, env = "QIWI_WALLET", hide_env_values = true, global = true)]
     pub qiwi_wallet: Option<String>,
@@ -81,7 +123,7 @@ pub struct ConfigArgs {
         hide_env_values = true,
         global = true
     )]
-    pub agent_password: Option<String>,
+    pub agent_password: Option<SecretString>,
     #[arg(
         long,
         env = "TREEZOR_BASE_URL",
@@ -92,7 +134,7 @@ pub struct ConfigArgs {
     pub treezor_base_url: Option<String>,
     /// Treezor OAuth2 client id.
     #[arg(long, env = "TREEZOR_CLIENT_ID", hide_env_values = true, global = true)]
-    pub treezor_client_id: Option<String>,
+    pub treezor_client_id: Option<SecretString>,
     /// Treezor OAuth2 client secret.
     #[arg(
         long,
@@ -100,7 +142,7 @@ pub struct ConfigArgs {
         hide_env_values = true,
         global = true
     )]
-    pub treezor_client_secret: Option<String>,
+    pub treezor_client_secret: Option<SecretString>,
     /// Treezor wallet ids whose balances `qiwi balances` shows (comma-separated).
     #[arg(
         long,
@@ -113,6 +155,28 @@ pub struct ConfigArgs {
     /// Treezor user id whose wallets `qiwi balances` shows.
     #[arg(long, env = "TREEZOR_USER_ID", hide_env_values = true, global = true)]
     pub treezor_user_id: Option<String>,
+}
+
+impl ConfigArgs {
+    /// The variables set whose values the embedded sandbox replaces with its own: credentials
+    /// and URLs.
+    pub fn replaced_by_sandbox(&self) -> Vec<&'static str> {
+        [
+            ("QIWI_TOKEN", self.qiwi_token.is_some()),
+            ("QIWI_BASE_URL", self.qiwi_base_url.is_some()),
+            ("QIWI_AGENT_URL", self.agent_url.is_some()),
+            ("QIWI_AGENT_PASSWORD", self.agent_password.is_some()),
+            ("TREEZOR_BASE_URL", self.treezor_base_url.is_some()),
+            ("TREEZOR_CLIENT_ID", self.treezor_client_id.is_some()),
+            (
+                "TREEZOR_CLIENT_SECRET",
+                self.treezor_client_secret.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
 }
 
 /// What to do.
@@ -132,6 +196,19 @@ pub enum Command {
     /// The local emulator of all three APIs.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+    /// A completion script for a shell, on stdout, e.g. `qiwi completions bash >
+    /// ~/.local/share/bash-completion/completions/qiwi`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+impl Command {
+    /// Whether the command can move money (its failures say whether money moved).
+    pub fn moves_money(&self) -> bool {
+        matches!(self, Command::Agent(AgentCommand::Pay(_)))
+    }
 }
 
 /// QIWI Wallet commands.
@@ -194,8 +271,8 @@ pub struct PayArgs {
     /// The wallet's phone number.
     #[arg(long)]
     pub wallet: String,
-    /// The amount, e.g. 150.00.
-    #[arg(long)]
+    /// The amount, e.g. 150.00 (positive).
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// Currency of the amount (ISO-4217, default RUB); an unknown code is refused.
     #[arg(long, default_value = "643")]
@@ -251,8 +328,40 @@ pub enum SandboxCommand {
         /// public, so anyone who can reach the address can use them.
         #[arg(long)]
         allow_remote: bool,
-        /// Demo data file (JSON) instead of the built-in data.
+        /// Demo data file (JSON, every field optional; see docs/sandbox-data.json) instead of
+        /// the built-in data.
         #[arg(long)]
         data: Option<std::path::PathBuf>,
+        /// A fault rule active from the start, in the JSON form of `POST /__sandbox/faults`,
+        /// e.g. '{"route":"GET /v1/balances","fault":"status","status":503,"times":2}'.
+        /// Repeatable.
+        #[arg(long, value_name = "JSON")]
+        fault: Vec<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_credential() {
+        let config = ConfigArgs {
+            qiwi_token: Some("token-1".into()),
+            agent_password: Some("password-2".into()),
+            treezor_client_id: Some("id-3".into()),
+            treezor_client_secret: Some("secret-4".into()),
+            qiwi_wallet: Some("79111234567".into()),
+            ..ConfigArgs::default()
+        };
+        assert_eq!(
+            format!("{config:?}"),
+            "ConfigArgs { qiwi_token: Some(SecretBox<str>([REDACTED])), qiwi_wallet: Some(\"79111234567\"), \
+             qiwi_base_url: None, agent_url: None, agent_terminal: None, \
+             agent_password: Some(SecretBox<str>([REDACTED])), treezor_base_url: None, \
+             treezor_client_id: Some(SecretBox<str>([REDACTED])), \
+             treezor_client_secret: Some(SecretBox<str>([REDACTED])), treezor_wallet_ids: [], \
+             treezor_user_id: None }"
+        );
+    }
 }

@@ -2,9 +2,9 @@
 
 use std::net::IpAddr;
 
-use qiwi_sandbox::{Sandbox, SandboxConfig, demo};
+use qiwi_sandbox::{DemoData, Sandbox, SandboxConfig, demo};
 use qiwi_transport::BaseUrl;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::cli::ConfigArgs;
 use crate::failure::Failure;
@@ -27,28 +27,68 @@ impl Context {
         }
     }
 
-    /// Settings that point every family at a freshly started embedded sandbox.
-    pub async fn sandbox(why: &str) -> Result<Self, Failure> {
-        let sandbox = qiwi_sandbox::start(SandboxConfig::default())
+    /// Settings that point every family at a freshly started embedded sandbox. What the user
+    /// chose to look at is kept: the wallet number and terminal id become the sandbox's own,
+    /// the Treezor wallet ids and user id are asked for; credentials and URLs are the sandbox's.
+    pub async fn sandbox(why: &str, user: ConfigArgs) -> Result<Self, Failure> {
+        let mut data = DemoData::default();
+        // Checked here, as the sandbox's data requires, so that an error names the setting
+        // without its value.
+        let digits = |v: &str, lengths: std::ops::RangeInclusive<usize>| {
+            lengths.contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit())
+        };
+        if let Some(wallet) = non_empty(&user.qiwi_wallet) {
+            if !digits(wallet, 10..=15) {
+                return Err(bad_setting(
+                    "qiwi-wallet",
+                    "QIWI_WALLET",
+                    "a wallet number: 10 to 15 digits",
+                ));
+            }
+            data.qiwi.wallet = wallet.to_owned();
+        }
+        if let Some(terminal) = non_empty(&user.agent_terminal) {
+            if !digits(terminal, 1..=20) {
+                return Err(bad_setting(
+                    "agent-terminal",
+                    "QIWI_AGENT_TERMINAL",
+                    "a number (the terminal id)",
+                ));
+            }
+            data.agent.terminal_id = terminal.to_owned();
+        }
+        let replaced = user.replaced_by_sandbox();
+        let sandbox = qiwi_sandbox::start(SandboxConfig::default().with_data(data.clone()))
             .await
             .map_err(|e| Failure::Other(format!("could not start the embedded sandbox: {e}")))?;
         notice(&format!(
             "{why}: using the embedded sandbox with demo data at {} (see README.md)",
             sandbox.base_url()
         ));
+        if !replaced.is_empty() {
+            notice(&format!(
+                "the embedded sandbox uses its own {} instead of the values set",
+                replaced.join(", ")
+            ));
+        }
         let base = sandbox.base_url();
+        let user_id = match (&user.treezor_user_id, user.treezor_wallet_ids.is_empty()) {
+            (Some(user_id), _) => Some(user_id.clone()),
+            (None, true) => Some(demo::TREEZOR_USER_ID.to_string()),
+            (None, false) => None,
+        };
         let config = ConfigArgs {
-            qiwi_token: Some(demo::QIWI_TOKEN.into()),
-            qiwi_wallet: Some(demo::QIWI_WALLET.into()),
+            qiwi_token: Some(data.qiwi.token.as_str().into()),
+            qiwi_wallet: Some(data.qiwi.wallet),
             qiwi_base_url: Some(base.clone()),
             agent_url: Some(sandbox.agent_url()),
-            agent_terminal: Some(demo::AGENT_TERMINAL_ID.into()),
-            agent_password: Some(demo::AGENT_PASSWORD.into()),
+            agent_terminal: Some(data.agent.terminal_id),
+            agent_password: Some(data.agent.password.as_str().into()),
             treezor_base_url: Some(base),
-            treezor_client_id: Some(demo::TREEZOR_CLIENT_ID.into()),
-            treezor_client_secret: Some(demo::TREEZOR_CLIENT_SECRET.into()),
-            treezor_wallet_ids: Vec::new(),
-            treezor_user_id: Some(demo::TREEZOR_USER_ID.to_string()),
+            treezor_client_id: Some(data.treezor.client_id.as_str().into()),
+            treezor_client_secret: Some(data.treezor.client_secret.as_str().into()),
+            treezor_wallet_ids: user.treezor_wallet_ids,
+            treezor_user_id: user_id,
         };
         Ok(Self {
             config,
@@ -56,11 +96,19 @@ impl Context {
         })
     }
 
-    /// Whether no family has any credential configured.
+    /// Whether the settings are those of the embedded sandbox.
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
+    /// Whether no family has any credential configured (token, password, client id or secret).
+    /// Other settings (a wallet number, a terminal id, Treezor wallet ids) choose what the
+    /// sandbox shows.
     pub fn nothing_configured(config: &ConfigArgs) -> bool {
         config.qiwi_token.is_none()
-            && config.agent_terminal.is_none()
+            && config.agent_password.is_none()
             && config.treezor_client_id.is_none()
+            && config.treezor_client_secret.is_none()
     }
 
     /// The settings.
@@ -91,6 +139,11 @@ impl Context {
     }
 }
 
+/// A setting's value when it is set to more than blanks.
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// A required setting, or a usage failure naming its flag and variable.
 pub fn required<'a>(
     value: &'a Option<String>,
@@ -100,20 +153,26 @@ pub fn required<'a>(
     value
         .as_deref()
         .filter(|v| !v.trim().is_empty())
-        .ok_or_else(|| {
-            Failure::Usage(format!(
-                "{flag} is not set: set {variable} or pass --{flag}"
-            ))
-        })
+        .ok_or_else(|| not_set(flag, variable))
 }
 
-/// A secret setting, wrapped at once so it is never printed.
+/// A required secret setting, or a usage failure naming its flag and variable.
 pub fn required_secret(
-    value: &Option<String>,
+    value: &Option<SecretString>,
     flag: &str,
     variable: &str,
 ) -> Result<SecretString, Failure> {
-    required(value, flag, variable).map(|v| SecretString::from(v.to_owned()))
+    value
+        .as_ref()
+        .filter(|v| !v.expose_secret().trim().is_empty())
+        .cloned()
+        .ok_or_else(|| not_set(flag, variable))
+}
+
+fn not_set(flag: &str, variable: &str) -> Failure {
+    Failure::Usage(format!(
+        "{flag} is not set: set {variable} or pass --{flag}"
+    ))
 }
 
 /// Checks a base URL setting here, so that an error names the setting, and says whether plain

@@ -29,7 +29,12 @@ pub enum Failure {
 impl Failure {
     /// The process exit code for this failure.
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(match self {
+        ExitCode::from(self.code())
+    }
+
+    /// The exit code as a number (also in the `--json` error document).
+    pub fn code(&self) -> u8 {
+        match self {
             Failure::Other(_) => 1,
             Failure::Usage(_) => 2,
             Failure::Authentication(_) => 3,
@@ -39,12 +44,35 @@ impl Failure {
             Failure::NotPaid(_) => 7,
             Failure::PaymentUnknown(_) => 8,
             Failure::Partial(_) => 9,
-        })
+        }
+    }
+
+    /// The `kind` of the `--json` error document (`docs/cli.md`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Failure::Other(_) => "local",
+            Failure::Usage(_) => "usage",
+            Failure::Authentication(_) => "authentication",
+            Failure::Service(_) => "refused",
+            Failure::Network(_) => "network",
+            Failure::Decode(_) => "undecodable",
+            Failure::NotPaid(_) => "not_paid",
+            Failure::PaymentUnknown(_) => "payment_unknown",
+            Failure::Partial(_) => "partial",
+        }
     }
 
     /// Prefixes the message with what was being done.
     pub fn context(self, what: &str) -> Self {
-        let wrap = |m: String| format!("{what}: {m}");
+        self.map(|m| format!("{what}: {m}"))
+    }
+
+    /// The same kind of failure, told by `message`.
+    pub fn with_message(self, message: String) -> Self {
+        self.map(|_| message)
+    }
+
+    fn map(self, wrap: impl FnOnce(String) -> String) -> Self {
         match self {
             Failure::Usage(m) => Failure::Usage(wrap(m)),
             Failure::Authentication(m) => Failure::Authentication(wrap(m)),

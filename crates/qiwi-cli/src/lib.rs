@@ -1,7 +1,10 @@
 #![doc = include_str!("../README.md")]
 
-// The `qiwi` program lives in `main.rs`; this library target exists so that the examples in the
+// The `qiwi` program lives in `main.rs`; this library target holds its command-line definition
+// (shared with the man page generator, `cargo xtask man`) and makes the examples in the
 // workspace `README.md` compile as doctests against every client crate.
+
+pub mod cli;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

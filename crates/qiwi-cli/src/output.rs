@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
+use crate::contract;
 use crate::failure::Failure;
 use crate::table::Table;
 
@@ -12,6 +13,8 @@ use crate::table::Table;
 pub struct Output {
     /// JSON on stdout instead of tables.
     pub json: bool,
+    /// Whether the embedded sandbox answers (said in every JSON document).
+    pub sandbox: bool,
 }
 
 impl Output {
@@ -20,16 +23,16 @@ impl Output {
         std::io::stdout().is_terminal()
     }
 
-    /// Prints `value` as pretty JSON, or `table` as text.
+    /// Prints `value` as a JSON document (a list goes under `key`), or `table` as text.
     pub fn emit<T: Serialize>(
         &self,
+        key: &str,
         value: &T,
         table: impl FnOnce() -> Table,
     ) -> Result<(), Failure> {
         if self.json {
-            let text = serde_json::to_string_pretty(value)
-                .map_err(|e| Failure::Other(format!("could not write JSON: {e}")))?;
-            self.write(&format!("{text}\n"))
+            let document = contract::document(key, value, self.sandbox)?;
+            self.write(&format!("{document:#}\n"))
         } else {
             self.write(&table().render())
         }
@@ -52,4 +55,15 @@ impl Output {
 pub fn notice(text: &str) {
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{text}");
+}
+
+/// How a failure is told: one `qiwi: ...` line, or with `--json` one JSON object (`payment`:
+/// the command can move money, so the object says whether it did).
+pub fn report_failure(failure: &Failure, out: Output, payment: bool) {
+    if out.json {
+        let document = contract::error(failure, payment, out.sandbox);
+        notice(&document.to_string());
+    } else {
+        notice(&format!("qiwi: {failure}"));
+    }
 }

@@ -12,7 +12,7 @@ pub enum Align {
 }
 
 /// A table: a header and rows of cells.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Table {
     columns: Vec<(&'static str, Align)>,
     rows: Vec<Vec<String>>,

@@ -70,7 +70,8 @@ fn report(output: &Output) -> Value {
 }
 
 /// Checks the exit code and that stdout and stderr tell the same story: the report's outcome
-/// matches the code, and the last stderr line repeats the report's message.
+/// matches the code, and the last stderr line is the error object with the report's message,
+/// exit code and `money_moved`.
 fn assert_ends(output: &Output, code: i32, outcome: &str, money_moved: Value) -> Value {
     let report = report(output);
     let err = stderr(output);
@@ -79,13 +80,13 @@ fn assert_ends(output: &Output, code: i32, outcome: &str, money_moved: Value) ->
     assert_eq!(report["money_moved"], money_moved, "{report}");
     let message = report["message"].as_str().unwrap();
     if code == 0 {
-        assert!(!err.contains("qiwi:"), "{err}");
+        assert!(!err.contains("qiwi:") && !err.contains('{'), "{err}");
     } else {
-        assert_eq!(
-            err.lines().last(),
-            Some(format!("qiwi: {message}").as_str())
-        );
-        assert_eq!(err.matches("qiwi:").count(), 1, "one message: {err}");
+        let error: Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+        assert_eq!(error["message"], message, "{err}");
+        assert_eq!(error["exit_code"], code, "{err}");
+        assert_eq!(error["money_moved"], report["money_moved"], "{err}");
+        assert_eq!(err.matches(message).count(), 1, "one message: {err}");
     }
     report
 }
@@ -328,8 +329,17 @@ async fn an_unknown_currency_is_a_usage_error_and_is_never_sent() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
     let err = stderr(&output);
+    let error: Value = serde_json::from_str(err.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        (&error["kind"], &error["money_moved"]),
+        (&Value::from("usage"), &Value::Bool(false)),
+        "{err}"
+    );
     assert!(
-        err.contains("\"XYZ\" is not an ISO-4217 currency code"),
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"XYZ\" is not an ISO-4217 currency code"),
         "{err}"
     );
     assert!(!err.contains("sending"), "{err}");

@@ -56,7 +56,10 @@ fn balances_json_is_stable_and_amounts_are_exact_strings() {
         .find(|b| b["account"] == "qw_wallet_rub")
         .unwrap();
     assert_eq!(rub["balance"], "8.74");
-    assert_eq!(rub["currency"], "RUB");
+    assert_eq!(
+        rub["currency"],
+        serde_json::json!({"code": "RUB", "numeric": 643})
+    );
     let pending = balances
         .iter()
         .find(|b| b["account"] == "wallet 3645801")
@@ -172,8 +175,13 @@ fn help_documents_the_exit_codes() {
     assert!(output.status.success());
     let help = stdout(&output);
     for line in [
+        "0  success",
+        "1  a local failure: a port in use, a full disk",
+        "2  usage or configuration error",
         "3  authentication failed",
+        "4  the service answered with an error",
         "5  network failure",
+        "6  the service's answer could not be understood",
         "7  `agent pay`: the payment was not made",
         "8  `agent pay`: the payment's fate is unknown",
         "9  partial failure",
@@ -218,7 +226,7 @@ fn history_pipes_get_data_only() {
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let history: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
-    let points = history.as_array().unwrap();
+    let points = history["points"].as_array().unwrap();
     assert!(points.len() > 2);
     assert!(
         points
@@ -269,20 +277,8 @@ fn agent_pay_reports_progress_on_stderr_and_the_result_on_stdout() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_owned();
-    assert!(base.starts_with("http://127.0.0.1:"), "{first}");
+    let (child, mut lines, base) = serve(&[]);
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
     let banner: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
     assert!(
         banner.iter().any(|l| l.contains(demo::QIWI_TOKEN)),
@@ -298,15 +294,7 @@ async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
         .unwrap();
     assert!(!client.list_accounts().await.unwrap().accounts.is_empty());
 
-    let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    assert!(
-        child.wait().unwrap().success(),
-        "SIGTERM stops the server cleanly"
-    );
+    stop(child);
 }
 
 /// Every family pointed at `sandbox`, Treezor showing `wallet_ids`.
@@ -380,6 +368,16 @@ async fn balances_with_an_unknown_treezor_wallet_shows_the_rest_and_exits_9() {
         "{report}"
     );
     assert_eq!(report["balances"].as_array().unwrap().len(), 7, "{report}");
+    let err = stderr(&output);
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "one JSON object, no text line: {err}"
+    );
+    let error: serde_json::Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(error["kind"], "partial", "{err}");
+    assert_eq!(error["exit_code"], 9, "{err}");
+    assert!(!err.contains("wallet 999"), "said once, in `errors`: {err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -441,5 +439,257 @@ fn sandbox_serve_refuses_a_non_loopback_address_unless_allowed() {
         stderr(&output).contains("--allow-remote"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn the_embedded_sandbox_shows_what_the_user_selected() {
+    let output = qiwi(
+        &["--json", "balances"],
+        &[
+            ("TREEZOR_WALLET_IDS", "3645801"),
+            ("QIWI_WALLET", "79990001122"),
+            ("QIWI_AGENT_TERMINAL", "20002"),
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["sandbox"], true);
+    let accounts: Vec<&str> = report["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["source"] != "qiwi-wallet")
+        .map(|b| b["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            "terminal 20002",
+            "terminal 20002",
+            "terminal 20002",
+            "wallet 3645801"
+        ]
+    );
+    let output = qiwi(&["balances"], &[("QIWI_WALLET", "7999abc")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("QIWI_WALLET"),
+        "{}",
+        stderr(&output)
+    );
+    let output = qiwi(
+        &["--sandbox", "agent", "ping"],
+        &[("QIWI_AGENT_PASSWORD", "mine"), ("QIWI_TOKEN", "mine")],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("uses its own QIWI_TOKEN, QIWI_AGENT_PASSWORD instead of the values set"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn agent_status_refuses_an_account_that_is_not_digits_and_says_not_found() {
+    let output = qiwi(
+        &["--sandbox", "agent", "status", "--account", "abc", "123"],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--account must be"),
+        "{}",
+        stderr(&output)
+    );
+    let output = qiwi(
+        &[
+            "--sandbox",
+            "agent",
+            "status",
+            "--account",
+            demo::AGENT_OTHER_WALLET,
+            "123",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty(), "no empty table");
+    assert!(
+        stderr(&output).contains("not found: the service knows no payment 123"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+type Lines = std::io::Lines<std::io::BufReader<std::process::ChildStdout>>;
+
+/// `qiwi sandbox serve` on a free loopback port: the process, the rest of its banner and its
+/// base URL (from the banner's first line).
+fn serve(extra: &[&str]) -> (std::process::Child, Lines, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args(["sandbox", "serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_owned();
+    (child, lines, base)
+}
+
+/// Stops a served sandbox with SIGTERM, as a service manager does, and checks it ends cleanly.
+fn stop(mut child: std::process::Child) {
+    let stopped = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(
+        child.wait().unwrap().success(),
+        "SIGTERM stops the server cleanly"
+    );
+}
+
+/// Reads a sandbox admin answer over loopback.
+fn admin_get(base: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn sandbox_serve_loads_the_documented_data_file_and_faults() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/sandbox-data.json");
+    let fault = r#"{"route":"GET /v1/balances","fault":"status","status":503,"times":2}"#;
+    let (child, _banner, base) = serve(&["--data", data, "--fault", fault]);
+
+    let faults = admin_get(&base, "/__sandbox/faults");
+    assert!(
+        faults.contains(r#""route":"GET /v1/balances""#) && faults.contains(r#""times":2"#),
+        "{faults}"
+    );
+    let env = [
+        ("QIWI_TOKEN", demo::QIWI_TOKEN),
+        ("QIWI_WALLET", "79990001122"),
+        ("QIWI_BASE_URL", base.as_str()),
+    ];
+    let output = qiwi(&["wallet", "accounts"], &env);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("1250.4"), "{}", stdout(&output));
+
+    stop(child);
+}
+
+#[test]
+fn global_flags_are_listed_once_and_no_usage_line_names_a_setting() {
+    let top = stdout(&qiwi(&["--help"], &[]));
+    for flag in [
+        "--json",
+        "--sandbox",
+        "--verbose",
+        "--qiwi-token",
+        "--treezor-user-id",
+    ] {
+        assert_eq!(top.matches(flag).count(), 1, "{flag}: {top}");
+    }
+    for args in [
+        &["balances", "--help"][..],
+        &["wallet", "--help"],
+        &["wallet", "accounts", "--help"],
+        &["agent", "pay", "--help"],
+        &["agent", "status", "--help"],
+        &["treezor", "history", "--help"],
+        &["sandbox", "serve", "--help"],
+        &["completions", "--help"],
+    ] {
+        let output = qiwi(args, &[]);
+        assert!(output.status.success(), "{args:?}");
+        let help = stdout(&output);
+        assert!(help.contains("see `qiwi --help`"), "{args:?}: {help}");
+        let help = help.split("Global options").next().unwrap();
+        for global in [
+            "--json",
+            "--sandbox",
+            "--verbose",
+            "--qiwi-token",
+            "QIWI_TOKEN",
+            "TREEZOR",
+        ] {
+            assert!(!help.contains(global), "{args:?} repeats {global}: {help}");
+        }
+    }
+    // Still accepted after a subcommand.
+    let output = qiwi(&["agent", "ping", "--sandbox", "--json"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("\"sandbox\": true"));
+}
+
+#[test]
+fn a_negative_amount_is_refused_as_such() {
+    for extra in [&[][..], &["--json"]] {
+        let mut args = vec![
+            "--sandbox",
+            "agent",
+            "pay",
+            "--wallet",
+            demo::AGENT_OTHER_WALLET,
+        ];
+        args.extend_from_slice(&["--amount", "-5"]);
+        args.extend_from_slice(extra);
+        let output = qiwi(&args, &[]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(output.stdout.is_empty());
+        let err = stderr(&output);
+        assert!(err.contains("--amount must be positive"), "{err}");
+        assert!(!err.contains("unexpected argument"), "{err}");
+        if !extra.is_empty() {
+            let error: serde_json::Value =
+                serde_json::from_str(err.lines().last().unwrap()).unwrap();
+            assert_eq!(error["money_moved"], false, "{err}");
+        }
+    }
+}
+
+#[test]
+fn completions_for_each_shell_and_bash_parses_them() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let output = qiwi(&["completions", shell], &[]);
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let script = stdout(&output);
+        assert!(
+            script.contains("qiwi") && script.contains("balances"),
+            "{shell}"
+        );
+    }
+    let script = qiwi(&["completions", "bash"], &[]).stdout;
+    let mut bash = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    bash.stdin.take().unwrap().write_all(&script).unwrap();
+    let checked = bash.wait_with_output().unwrap();
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
     );
 }

@@ -246,13 +246,29 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
             ("TREEZOR_CLIENT_ID", CLIENT_ID),
             ("TREEZOR_CLIENT_SECRET", PASSWORD),
         ];
-        let output = qiwi(args, &env);
-        let text = printed(&output);
-        assert!(!output.status.success(), "{family} {status}: {text}");
-        assert!(
-            leaks(&text, &secrets).is_empty(),
-            "{family} {status}: {text}"
-        );
-        assert!(text.contains("[REDACTED]"), "{family} {status}: {text}");
+        // Quiet, then with every log line the program and its crates can write.
+        for logs in [None, Some("-vv"), Some("RUST_LOG=trace")] {
+            let mut env = env.to_vec();
+            let mut all = args.to_vec();
+            match logs {
+                Some("-vv") => all.insert(0, "-vv"),
+                Some(_) => env.push(("RUST_LOG", "trace")),
+                None => {}
+            }
+            let output = qiwi(&all, &env);
+            let text = printed(&output);
+            assert!(
+                !output.status.success(),
+                "{family} {status} {logs:?}: {text}"
+            );
+            assert!(
+                leaks(&text, &secrets).is_empty(),
+                "{family} {status} {logs:?}: {text}"
+            );
+            assert!(text.contains("[REDACTED]"), "{family} {status}: {text}");
+            if logs.is_some() {
+                assert!(text.contains("DEBUG"), "logs were written: {text}");
+            }
+        }
     }
 }

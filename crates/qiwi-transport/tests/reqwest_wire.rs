@@ -373,11 +373,21 @@ fn chunked_request(url: &str) -> Request {
     Request::new(Method::GET, url.parse().unwrap(), "/chunked")
 }
 
+/// An executor for the chunked answers: they are about how the body arrives, not about time
+/// limits, so a loaded machine must not turn their pauses into a timeout.
+fn patient_executor(transport: ReqwestTransport) -> Executor {
+    executor(transport)
+        .with_retry(RetryPolicy::never())
+        .with_timeouts(Timeouts {
+            attempt: Duration::from_secs(10),
+            total: Duration::from_secs(10),
+        })
+}
+
 #[tokio::test]
 async fn a_body_in_several_pieces_arrives_whole() {
     let url = chunked_server(&["{\"a\":", "[1,2,", "3]}"]).await;
-    let response = executor(ReqwestTransport::new().unwrap())
-        .with_retry(RetryPolicy::never())
+    let response = patient_executor(ReqwestTransport::new().unwrap())
         .send(&chunked_request(&url))
         .await
         .unwrap();
@@ -394,8 +404,7 @@ async fn an_unannounced_body_over_the_cap_is_an_error_whichever_piece_passes_it(
             .max_response_bytes(8)
             .build()
             .unwrap();
-        let err = executor(transport)
-            .with_retry(RetryPolicy::never())
+        let err = patient_executor(transport)
             .send(&chunked_request(&url))
             .await
             .unwrap_err();

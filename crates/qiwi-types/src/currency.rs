@@ -3,7 +3,7 @@
 //! QIWI writes `643` (a JSON number) or `"643"` (a string) depending on the endpoint, its limits
 //! endpoint writes `"RUB"`, Treezor writes `"EUR"`, and the agent protocol may write either form.
 //! A [`Currency`] reads all of them, compares equal across forms (`643` == `"RUB"`), and writes
-//! back the form it was read in. A code outside the built-in table is kept as it was written.
+//! back the form it was read in. A code outside ISO 4217 (`XYZ`) is kept as it was written.
 
 use std::fmt;
 
@@ -35,44 +35,176 @@ enum Form {
     Alpha,
 }
 
-/// (numeric, alphabetic, minor unit digits)
+/// (numeric, alphabetic, minor unit digits): the ISO-4217 currencies in circulation, plus the
+/// withdrawn Latvian lats (`LVL`) that older QIWI answers name. The first four are the associated
+/// constants below.
 const TABLE: &[(u16, &str, u8)] = &[
     (643, "RUB", 2),
     (840, "USD", 2),
     (978, "EUR", 2),
     (398, "KZT", 2),
-    (756, "CHF", 2),
-    (980, "UAH", 2),
-    (826, "GBP", 2),
-    (933, "BYN", 2),
-    (156, "CNY", 2),
-    (392, "JPY", 0),
-    (428, "LVL", 2),
-    (51, "AMD", 2),
-    (944, "AZN", 2),
-    (981, "GEL", 2),
-    (417, "KGS", 2),
-    (972, "TJS", 2),
-    (860, "UZS", 2),
-    (498, "MDL", 2),
-    (949, "TRY", 2),
-    (985, "PLN", 2),
-    (203, "CZK", 2),
-    (752, "SEK", 2),
-    (578, "NOK", 2),
-    (208, "DKK", 2),
-    (124, "CAD", 2),
-    (36, "AUD", 2),
-    (356, "INR", 2),
-    (376, "ILS", 2),
-    (348, "HUF", 2),
-    (946, "RON", 2),
-    (975, "BGN", 2),
     (784, "AED", 2),
-    (764, "THB", 2),
-    (410, "KRW", 0),
-    (702, "SGD", 2),
+    (971, "AFN", 2),
+    (8, "ALL", 2),
+    (51, "AMD", 2),
+    (973, "AOA", 2),
+    (32, "ARS", 2),
+    (36, "AUD", 2),
+    (533, "AWG", 2),
+    (944, "AZN", 2),
+    (977, "BAM", 2),
+    (52, "BBD", 2),
+    (50, "BDT", 2),
+    (975, "BGN", 2),
+    (48, "BHD", 3),
+    (108, "BIF", 0),
+    (60, "BMD", 2),
+    (96, "BND", 2),
+    (68, "BOB", 2),
+    (984, "BOV", 2),
+    (986, "BRL", 2),
+    (44, "BSD", 2),
+    (64, "BTN", 2),
+    (72, "BWP", 2),
+    (933, "BYN", 2),
+    (84, "BZD", 2),
+    (124, "CAD", 2),
+    (976, "CDF", 2),
+    (947, "CHE", 2),
+    (756, "CHF", 2),
+    (948, "CHW", 2),
+    (990, "CLF", 4),
+    (152, "CLP", 0),
+    (156, "CNY", 2),
+    (170, "COP", 2),
+    (970, "COU", 2),
+    (188, "CRC", 2),
+    (192, "CUP", 2),
+    (132, "CVE", 2),
+    (203, "CZK", 2),
+    (262, "DJF", 0),
+    (208, "DKK", 2),
+    (214, "DOP", 2),
+    (12, "DZD", 2),
+    (818, "EGP", 2),
+    (232, "ERN", 2),
+    (230, "ETB", 2),
+    (242, "FJD", 2),
+    (238, "FKP", 2),
+    (826, "GBP", 2),
+    (981, "GEL", 2),
+    (936, "GHS", 2),
+    (292, "GIP", 2),
+    (270, "GMD", 2),
+    (324, "GNF", 0),
+    (320, "GTQ", 2),
+    (328, "GYD", 2),
     (344, "HKD", 2),
+    (340, "HNL", 2),
+    (332, "HTG", 2),
+    (348, "HUF", 2),
+    (360, "IDR", 2),
+    (376, "ILS", 2),
+    (356, "INR", 2),
+    (368, "IQD", 3),
+    (364, "IRR", 2),
+    (352, "ISK", 0),
+    (388, "JMD", 2),
+    (400, "JOD", 3),
+    (392, "JPY", 0),
+    (404, "KES", 2),
+    (417, "KGS", 2),
+    (116, "KHR", 2),
+    (174, "KMF", 0),
+    (408, "KPW", 2),
+    (410, "KRW", 0),
+    (414, "KWD", 3),
+    (136, "KYD", 2),
+    (418, "LAK", 2),
+    (422, "LBP", 2),
+    (144, "LKR", 2),
+    (430, "LRD", 2),
+    (426, "LSL", 2),
+    (434, "LYD", 3),
+    (504, "MAD", 2),
+    (498, "MDL", 2),
+    (969, "MGA", 2),
+    (807, "MKD", 2),
+    (104, "MMK", 2),
+    (496, "MNT", 2),
+    (446, "MOP", 2),
+    (929, "MRU", 2),
+    (480, "MUR", 2),
+    (462, "MVR", 2),
+    (454, "MWK", 2),
+    (484, "MXN", 2),
+    (979, "MXV", 2),
+    (458, "MYR", 2),
+    (943, "MZN", 2),
+    (516, "NAD", 2),
+    (566, "NGN", 2),
+    (558, "NIO", 2),
+    (578, "NOK", 2),
+    (524, "NPR", 2),
+    (554, "NZD", 2),
+    (512, "OMR", 3),
+    (590, "PAB", 2),
+    (604, "PEN", 2),
+    (598, "PGK", 2),
+    (608, "PHP", 2),
+    (586, "PKR", 2),
+    (985, "PLN", 2),
+    (600, "PYG", 0),
+    (634, "QAR", 2),
+    (946, "RON", 2),
+    (941, "RSD", 2),
+    (646, "RWF", 0),
+    (682, "SAR", 2),
+    (90, "SBD", 2),
+    (690, "SCR", 2),
+    (938, "SDG", 2),
+    (752, "SEK", 2),
+    (702, "SGD", 2),
+    (654, "SHP", 2),
+    (925, "SLE", 2),
+    (706, "SOS", 2),
+    (968, "SRD", 2),
+    (728, "SSP", 2),
+    (930, "STN", 2),
+    (222, "SVC", 2),
+    (760, "SYP", 2),
+    (748, "SZL", 2),
+    (764, "THB", 2),
+    (972, "TJS", 2),
+    (934, "TMT", 2),
+    (788, "TND", 3),
+    (776, "TOP", 2),
+    (949, "TRY", 2),
+    (780, "TTD", 2),
+    (901, "TWD", 2),
+    (834, "TZS", 2),
+    (980, "UAH", 2),
+    (800, "UGX", 0),
+    (997, "USN", 2),
+    (940, "UYI", 0),
+    (858, "UYU", 2),
+    (927, "UYW", 4),
+    (860, "UZS", 2),
+    (926, "VED", 2),
+    (928, "VES", 2),
+    (704, "VND", 0),
+    (548, "VUV", 0),
+    (882, "WST", 2),
+    (950, "XAF", 0),
+    (951, "XCD", 2),
+    (532, "XCG", 2),
+    (952, "XOF", 0),
+    (953, "XPF", 0),
+    (886, "YER", 2),
+    (710, "ZAR", 2),
+    (967, "ZMW", 2),
+    (924, "ZWG", 2),
+    (428, "LVL", 2),
 ];
 
 impl Currency {
@@ -154,7 +286,7 @@ impl Currency {
         self.entry().map(|e| e.2)
     }
 
-    /// Whether the code is in the built-in table.
+    /// Whether the code names an ISO-4217 currency in circulation (or `LVL`).
     pub fn is_known(&self) -> bool {
         self.entry().is_some()
     }
@@ -313,6 +445,32 @@ mod tests {
         ] {
             assert_eq!(serde_json::to_string(&read(json)).unwrap(), json);
         }
+    }
+
+    #[test]
+    fn knows_every_currency_in_circulation_once() {
+        for (alpha, numeric, digits) in [
+            ("MXN", 484, 2),
+            ("BHD", 48, 3),
+            ("XOF", 952, 0),
+            ("CLF", 990, 4),
+            ("ZWG", 924, 2),
+        ] {
+            let c = Currency::parse(alpha);
+            assert!(c.is_known(), "{alpha}");
+            assert_eq!(c.numeric(), Some(numeric), "{alpha}");
+            assert_eq!(c.minor_unit_digits(), Some(digits), "{alpha}");
+            assert_eq!(Currency::from_numeric(u32::from(numeric)), c, "{alpha}");
+        }
+        let mut numerics: Vec<u16> = TABLE.iter().map(|e| e.0).collect();
+        let mut alphas: Vec<&str> = TABLE.iter().map(|e| e.1).collect();
+        numerics.sort_unstable();
+        numerics.dedup();
+        alphas.sort_unstable();
+        alphas.dedup();
+        assert_eq!(numerics.len(), TABLE.len(), "a numeric code twice");
+        assert_eq!(alphas.len(), TABLE.len(), "an alphabetic code twice");
+        assert!(TABLE.len() <= usize::from(u8::MAX), "indexes are u8");
     }
 
     #[test]

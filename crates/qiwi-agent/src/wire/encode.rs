@@ -123,16 +123,13 @@ pub(crate) fn check_deposit(
     doc.finish()
 }
 
-/// A payout's currency: one of the ISO-4217 codes this crate knows, so that a typo (`XYZ`) is
-/// refused here rather than sent with money attached.
+/// A payout's currency: an ISO-4217 currency in circulation, so that a typo (`XYZ`) is refused
+/// here rather than sent with money attached.
 fn payout_currency(what: &'static str, ccy: &Currency) -> Result<String, Error> {
     if !ccy.is_known() {
         return Err(InvalidValue::new(
             what,
-            format!(
-                "{:?} is not an ISO-4217 currency code known to this client",
-                ccy.code()
-            ),
+            format!("{:?} is not an ISO-4217 currency code", ccy.code()),
         )
         .into());
     }

@@ -64,12 +64,12 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
     match command {
         AgentCommand::Ping => {
             let balances = client.ping().await?;
-            out.emit(&balances, || balances_table(&balances))
+            out.emit("balances", &balances, || balances_table(&balances))
         }
         AgentCommand::CheckUser { phone } => {
             let wallet = parse_wallet(&phone)?;
             let check = client.check_user(&wallet, None).await?;
-            out.emit(&check, || {
+            out.emit("check", &check, || {
                 let mut t = Table::new(&[("WALLET", Align::Left), ("EXISTS", Align::Left)]);
                 let exists = match check.exists {
                     Some(true) => "yes",
@@ -87,17 +87,45 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
             account,
             transactions,
         } => {
-            let queries = transactions
+            if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Failure::Usage(
+                    "--account must be the recipient's account number: digits only (for a wallet top-up, the wallet's phone number, e.g. 79111234567)".into(),
+                ));
+            }
+            let numbers = transactions
                 .iter()
-                .map(|t| {
-                    Ok(StatusQuery::new(
-                        TransactionNumber::parse(t)?,
-                        account.as_str(),
-                    )?)
-                })
-                .collect::<Result<Vec<_>, Failure>>()?;
+                .map(|t| TransactionNumber::parse(t))
+                .collect::<Result<Vec<_>, _>>()?;
+            let queries = numbers
+                .iter()
+                .map(|n| StatusQuery::new(n.clone(), account.as_str()))
+                .collect::<Result<Vec<_>, _>>()?;
             let status = client.status_many(&queries).await?;
-            out.emit(&status, || payments_table(&status.payments))
+            let missing: Vec<String> = numbers
+                .iter()
+                .filter(|n| {
+                    !status
+                        .payments
+                        .iter()
+                        .any(|p| p.transaction_number.as_ref() == Some(*n))
+                })
+                .map(ToString::to_string)
+                .collect();
+            if missing.len() == numbers.len() {
+                return Err(Failure::Service(format!(
+                    "not found: the service knows no payment {} to account {account}; check the number and the account it was sent to",
+                    missing.join(", ")
+                )));
+            }
+            out.emit("payments", &status, || payments_table(&status.payments))?;
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::Partial(format!(
+                    "incomplete: not found: the service knows no payment {} to account {account}; the others are shown",
+                    missing.join(", ")
+                )))
+            }
         }
     }
 }

@@ -48,6 +48,11 @@ pub async fn run(
     args: PayArgs,
 ) -> Result<(), Failure> {
     let wallet = parse_wallet(&args.wallet)?;
+    if args.amount.trim_start().starts_with('-') {
+        return Err(Failure::Usage(
+            "--amount must be positive: a payment cannot take money back".into(),
+        ));
+    }
     let amount = PayoutAmount::parse(&args.amount)?;
     let number = match &args.transaction {
         Some(text) => TransactionNumber::parse(text)?,
@@ -96,7 +101,7 @@ pub async fn run(
             payment: None,
         },
     };
-    out.emit(&report, || report_table(&report))?;
+    out.emit("report", &report, || report_table(&report))?;
     match report.outcome {
         Fate::Paid => Ok(()),
         Fate::NotPaid => Err(Failure::NotPaid(report.message)),

@@ -41,6 +41,9 @@ struct Report {
 #[derive(Debug, Serialize)]
 struct SourceError {
     source: &'static str,
+    /// The `kind` and `exit_code` this failure alone would have (`docs/cli.md`).
+    kind: &'static str,
+    exit_code: u8,
     message: String,
 }
 
@@ -80,6 +83,8 @@ pub async fn run(ctx: &Context, out: Output) -> Result<(), Failure> {
                     let failure = failure.context(name);
                     report.errors.push(SourceError {
                         source: name,
+                        kind: failure.kind(),
+                        exit_code: failure.code(),
                         message: failure.to_string(),
                     });
                     failures.push(failure);
@@ -87,17 +92,29 @@ pub async fn run(ctx: &Context, out: Output) -> Result<(), Failure> {
             }
         }
     }
-    out.emit(&report, || table(&report.balances))?;
+    out.emit("report", &report, || table(&report.balances))?;
     let mut failures = failures.into_iter();
     let Some(first) = failures.next() else {
         return Ok(());
     };
+    let failed = 1 + failures.len();
+    if out.json {
+        // Each failure is in the document's `errors`; stderr gets the summary object only.
+        let summary = format!(
+            "{failed} of {} balance sources failed (see `errors`)",
+            failed + answered
+        );
+        return Err(if answered == 0 {
+            first.with_message(summary)
+        } else {
+            Failure::Partial(format!("incomplete: {summary}; the others are shown"))
+        });
+    }
     if answered == 0 {
         // Nothing to show: the first failure is the command's, printed by `main`.
         failures.for_each(|failure| notice(&format!("qiwi: {failure}")));
         return Err(first);
     }
-    let failed = 1 + failures.len();
     for failure in std::iter::once(first).chain(failures) {
         notice(&format!("qiwi: {failure}"));
     }

@@ -48,7 +48,7 @@ pub async fn run(ctx: &Context, out: Output, command: TreezorCommand) -> Result<
                     return Err(Failure::Usage("give --wallet-id ID or --user-id ID".into()));
                 }
             };
-            out.emit(&balances, || balances_table(&balances))
+            out.emit("balances", &balances, || balances_table(&balances))
         }
         TreezorCommand::History {
             wallet_id,
@@ -59,9 +59,15 @@ pub async fn run(ctx: &Context, out: Output, command: TreezorCommand) -> Result<
             let history = client
                 .balance_history(parse_wallet(&wallet_id)?, range)
                 .await?;
-            out.emit(&history, || history_table(&history))?;
+            out.emit("points", &history, || history_table(&history))?;
             if !out.json && out.is_terminal() {
-                if let Some(drawn) = chart::render(&chart_points(&history)) {
+                let currency = history
+                    .points
+                    .first()
+                    .map(|p| p.currency.code())
+                    .unwrap_or_default();
+                let columns = chart::terminal_columns();
+                if let Some(drawn) = chart::render(&chart_points(&history), &currency, columns) {
                     out.write(&drawn)?;
                 }
             }

@@ -32,11 +32,11 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
     match command {
         WalletCommand::Accounts => {
             let accounts = client.list_accounts().await?;
-            out.emit(&accounts, || accounts_table(&accounts))
+            out.emit("accounts", &accounts, || accounts_table(&accounts))
         }
         WalletCommand::Offer => {
             let offers = client.account_offers().await?;
-            out.emit(&offers, || {
+            out.emit("offers", &offers, || {
                 let mut t = Table::new(&[("ALIAS", Align::Left), ("CURRENCY", Align::Left)]);
                 for offer in &offers {
                     t.row(vec![offer.alias.to_string(), offer.currency.to_string()]);
@@ -56,13 +56,13 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
         }
         WalletCommand::Profile => {
             let profile = client.profile(ProfileSections::ALL).await?;
-            out.emit(&profile, || {
+            out.emit("profile", &profile, || {
                 fields::table(&profile).unwrap_or_else(|_| Table::new(&[]))
             })
         }
         WalletCommand::Identification => {
             let identification = client.identification().await?;
-            out.emit(&identification, || {
+            out.emit("identification", &identification, || {
                 fields::table(&identification).unwrap_or_else(|_| Table::new(&[]))
             })
         }
@@ -76,7 +76,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                     .collect()
             };
             let limits = client.actual_limits(&types).await?;
-            out.emit(&limits, || {
+            out.emit("limits", &limits, || {
                 let mut t = Table::new(&[
                     ("COUNTRY", Align::Left),
                     ("TYPE", Align::Left),
@@ -102,7 +102,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
         }
         WalletCommand::Restrictions => {
             let restrictions = client.restrictions().await?;
-            out.emit(&restrictions, || {
+            out.emit("restrictions", &restrictions, || {
                 let mut t =
                     Table::new(&[("RESTRICTION", Align::Left), ("DESCRIPTION", Align::Left)]);
                 for r in &restrictions {
@@ -123,7 +123,7 @@ fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {
 
 fn done(out: Output, what: &'static str, alias: &AccountAlias) -> Result<(), Failure> {
     let value = serde_json::json!({ "result": what, "alias": alias.as_str() });
-    out.emit(&value, || {
+    out.emit("result", &value, || {
         let mut t = Table::new(&[("RESULT", Align::Left), ("ALIAS", Align::Left)]);
         t.row(vec![what.into(), alias.to_string()]);
         t
