@@ -33,14 +33,14 @@ impl WalletNumber {
         if digits.is_empty() {
             return Err(InvalidValue::new(
                 WHAT,
-                "it is empty; give the phone number in international form, e.g. 79111234567",
+                "the wallet number is empty; give the phone number in international form, e.g. 79111234567",
             ));
         }
         if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
             return Err(InvalidValue::new(
                 WHAT,
                 format!(
-                    "it may hold digits only (an optional leading '+' is dropped); found {bad:?}"
+                    "the wallet number may hold digits only (an optional leading '+' is dropped); found {bad:?}"
                 ),
             ));
         }
@@ -48,7 +48,7 @@ impl WalletNumber {
             return Err(InvalidValue::new(
                 WHAT,
                 format!(
-                    "it must have {} to {} digits; this one has {}",
+                    "the wallet number must have {} to {} digits; this one has {}",
                     Self::MIN_DIGITS,
                     Self::MAX_DIGITS,
                     digits.len()
@@ -124,8 +124,8 @@ mod tests {
             assert_eq!(err.what(), "wallet number");
             err.reason().to_owned()
         };
-        assert!(reason("").starts_with("it is empty"));
-        assert!(reason("+").starts_with("it is empty"));
+        assert!(reason("").starts_with("the wallet number is empty"));
+        assert!(reason("+").starts_with("the wallet number is empty"));
         assert!(reason("7911abc4567").ends_with("found 'a'"));
         assert!(reason("++79111234567").ends_with("found '+'"));
         assert!(reason("7 911 123 45 67").ends_with("found ' '"));

@@ -35,13 +35,15 @@ impl AccountAlias {
         if text.is_empty() {
             return Err(InvalidValue::new(
                 "account alias",
-                "it is empty; give one from the accounts list, e.g. qw_wallet_rub",
+                "the account alias is empty; give one from the accounts list, e.g. qw_wallet_rub",
             ));
         }
         if let Some(bad) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
             return Err(InvalidValue::new(
                 "account alias",
-                format!("it may not hold spaces or control characters; found {bad:?}"),
+                format!(
+                    "the account alias may not hold spaces or control characters; found {bad:?}"
+                ),
             ));
         }
         Ok(Self(text))
