@@ -320,6 +320,13 @@ impl From<NotSentError> for Error {
     }
 }
 
+impl From<qiwi_types::InvalidValue> for Error {
+    /// The reason already names the value (`the wallet id "12a" must be digits only`).
+    fn from(error: qiwi_types::InvalidValue) -> Self {
+        Error::InvalidInput(error.reason().to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

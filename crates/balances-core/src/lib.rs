@@ -7,21 +7,19 @@ mod client;
 mod dates;
 mod error;
 mod error_body;
-mod ids;
-mod model;
 mod multipart;
 mod oauth;
 pub mod webhook;
 
 pub use builder::{BalancesClientBuilder, DEFAULT_SCOPE, Environment};
 pub use client::{BalancesClient, BalancesQuery};
-pub use dates::{HistoryDate, HistoryRange};
+pub use dates::HistoryRange;
 pub use error::{ApiError, Error};
 pub use error_body::ErrorEntry;
-pub use ids::{UserId, WalletId};
-pub use model::balance::{Balance, Balances};
-pub use model::history::{BalanceHistory, BalancePoint};
+pub use qiwi_types::CalendarDate;
+// The models live in `qiwi-types`; their old paths stay valid.
 pub use oauth::AccessToken;
+pub use qiwi_types::treezor::{Balance, BalanceHistory, BalancePoint, Balances, UserId, WalletId};
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;

@@ -15,11 +15,14 @@ use secrecy::SecretString;
 use crate::credentials::{Credentials, TerminalId};
 use crate::error::Error;
 use crate::first_use::FirstUses;
-use crate::ids::TransactionNumber;
-use crate::model::{Balances, DepositCheck, PayResponse, StatusResponse, UserCheck};
 use crate::payout::{FundsSource, Payout};
-use crate::value::{InvalidValue, check_digits, check_xml_text};
 use crate::wire::{self, encode};
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::{
+    Balances, DepositCheck, PayResponse, StatusResponse, TransactionNumber, UserCheck,
+    text::check_xml_text,
+};
+use qiwi_types::invalid::check_digits;
 
 /// One payment to look up with `pay`/`<status>`: its transaction number and the recipient as
 /// sent in the payment (`to/account-number`).
@@ -342,14 +345,13 @@ impl AgentClient {
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
-    /// use qiwi_agent::{FundsSource, Payout, PayoutAmount, TransactionNumber, WalletTopUp};
-    /// let payout: Payout = WalletTopUp::new(
-    ///     TransactionNumber::parse("12345678")?,
-    ///     "79181234567".parse()?,
-    ///     PayoutAmount::parse("1115.00")?,
-    ///     FundsSource::NonCash,
-    /// )
-    /// .into();
+    /// use qiwi_agent::{FundsSource, Payout, PayoutAmount, Recipient, TransactionNumber};
+    /// let to = Recipient::Wallet {
+    ///     wallet: "79181234567".parse()?,
+    ///     funds: FundsSource::NonCash,
+    ///     comment: None,
+    /// };
+    /// let payout = Payout::new(TransactionNumber::parse("12345678")?, to, PayoutAmount::parse("1115.00")?)?;
     /// let response = client.pay(&payout).await?;
     /// if let Some(payment) = &response.payment {
     ///     println!("{}", payment.state());
@@ -441,7 +443,7 @@ impl AgentClient {
     }
 
     /// The mobile operator's provider id for a phone number written without its country code
-    /// (`get-provider-by-phone-number`, on the lookup endpoint), for [`crate::MobileTopUp`].
+    /// (`get-provider-by-phone-number`, on the lookup endpoint), for [`Recipient::Mobile`](crate::Recipient::Mobile).
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {

@@ -11,11 +11,12 @@ use qiwi_types::WalletNumber;
 use serde::Serialize;
 
 use crate::client::AgentClient;
-use crate::codes::{PaymentCode, PaymentState, PaymentStatus};
 use crate::error::Error;
-use crate::ids::TransactionNumber;
-use crate::model::{Balances, DepositCheck, Payment, ServiceId};
 use crate::payout::Payout;
+use qiwi_types::agent::{
+    Balances, DepositCheck, Payment, PaymentCode, PaymentState, PaymentStatus, ServiceId,
+    TransactionNumber,
+};
 
 type ProgressFn = dyn Fn(&Progress) + Send + Sync;
 
@@ -507,14 +508,13 @@ impl AgentClient {
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_agent::AgentClient) -> Result<(), qiwi_agent::Error> {
-    /// use qiwi_agent::{ConfirmOptions, FundsSource, Outcome, Payout, PayoutAmount, TransactionNumber, WalletTopUp};
-    /// let payout: Payout = WalletTopUp::new(
-    ///     TransactionNumber::parse("12345678")?,
-    ///     "79181234567".parse()?,
-    ///     PayoutAmount::parse("100.00")?,
-    ///     FundsSource::NonCash,
-    /// )
-    /// .into();
+    /// use qiwi_agent::{ConfirmOptions, FundsSource, Outcome, Payout, PayoutAmount, Recipient, TransactionNumber};
+    /// let to = Recipient::Wallet {
+    ///     wallet: "79181234567".parse()?,
+    ///     funds: FundsSource::NonCash,
+    ///     comment: None,
+    /// };
+    /// let payout = Payout::new(TransactionNumber::parse("12345678")?, to, PayoutAmount::parse("100.00")?)?;
     /// let options = ConfirmOptions::new().on_progress(|p| eprintln!("{p}"));
     /// let confirmation = client.pay_and_confirm(&payout, &options).await?;
     /// match confirmation.outcome {
@@ -563,10 +563,11 @@ impl AgentClient {
             })
         };
 
-        if options.check_deposit_first && payout.service_id() == ServiceId::WALLET {
-            if let Some(funds) = payout.income_wire_transfer {
+        let wire = crate::wire::encode::lower(payout);
+        if options.check_deposit_first && wire.service_id == ServiceId::WALLET {
+            if let Some(funds) = wire.funds {
                 run.report(ProgressEvent::CheckingDeposit);
-                let wallet = WalletNumber::parse(payout.account_number())?;
+                let wallet = WalletNumber::parse(&wire.account_number)?;
                 let check = self
                     .check_deposit_possible(&wallet, funds, payout.to_currency.as_ref())
                     .await?;
@@ -680,6 +681,8 @@ impl AgentClient {
                             registered = true;
                             NextStep::CheckStatus
                         }
+                        // A state this client does not know settles nothing: keep checking.
+                        _ => NextStep::CheckStatus,
                     };
                     last = Some(payment);
                     step

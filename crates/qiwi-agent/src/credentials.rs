@@ -6,7 +6,8 @@ use std::str::FromStr;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, Serializer};
 
-use crate::value::{InvalidValue, check_xml_text};
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::text::check_xml_text;
 
 /// The agent's id in QIWI (`<terminal-id>`): a positive integer that QIWI issues.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,9 +7,8 @@ use bytes::Bytes;
 use http::StatusCode;
 use qiwi_transport::{DecodeError, NotSentError, Scrub, Scrubber, ServiceError, TransportError};
 
-use crate::codes::RequestCode;
-use crate::model::RequestResult;
-use crate::value::InvalidValue;
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::{RequestCode, RequestResult};
 
 /// A service answer that is an error: the request-level result when the body carried one, and
 /// the raw answer (status, body, trace id) for support requests.
@@ -253,12 +252,6 @@ impl Scrub for Error {
 
 impl From<InvalidValue> for Error {
     fn from(value: InvalidValue) -> Self {
-        Error::InvalidInput(value.to_string())
-    }
-}
-
-impl From<qiwi_types::WalletNumberError> for Error {
-    fn from(value: qiwi_types::WalletNumberError) -> Self {
         Error::InvalidInput(value.to_string())
     }
 }

@@ -7,11 +7,9 @@ use std::sync::Mutex;
 
 use qiwi_types::Currency;
 
-use crate::amount::PayoutAmount;
 use crate::error::Error;
-use crate::ids::TransactionNumber;
-use crate::model::ServiceId;
 use crate::payout::Payout;
+use qiwi_types::agent::{PayoutAmount, ServiceId, TransactionNumber};
 
 /// How many numbers a client remembers; the oldest is forgotten first.
 const CAPACITY: usize = 10_000;
@@ -32,8 +30,8 @@ impl Details {
             amount: payout.amount,
             to_currency: payout.to_currency.clone(),
             from_currency: payout.from_currency.clone(),
-            account_number: payout.account_number.clone(),
-            service_id: payout.service_id,
+            account_number: payout.account_number(),
+            service_id: payout.service_id(),
         }
     }
 

@@ -2,37 +2,29 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
-mod amount;
 mod client;
-pub mod codes;
 mod confirm;
 mod credentials;
 mod error;
 mod first_use;
-mod ids;
-mod model;
 pub mod payout;
 #[cfg(feature = "signing")]
 pub mod signing;
-mod value;
 pub mod wire;
 
-pub use amount::PayoutAmount;
 pub use client::{AgentClient, AgentClientBuilder, StatusQuery};
-pub use codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
 pub use confirm::{ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent};
 pub use credentials::{Credentials, TerminalId};
 pub use error::{Error, Failure};
-pub use ids::TransactionNumber;
-pub use model::{
-    Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
-    ServiceId, StatusResponse, TxnDate, UserCheck,
+pub use payout::{Payout, Recipient};
+// The models live in `qiwi-types`; their old paths stay valid.
+pub use qiwi_types::InvalidValue;
+pub use qiwi_types::agent::codes;
+pub use qiwi_types::agent::{
+    Balances, CardNumber, Comment, DepositCheck, Extra, FundsSource, PayResponse, Payment,
+    PaymentCode, PaymentSide, PaymentState, PaymentStatus, PayoutAmount, RequestCode,
+    RequestResult, Sender, ServiceId, StatusResponse, TransactionNumber, TxnDate, UserCheck,
 };
-pub use payout::{
-    CardNumber, CardPayout, CardPayoutByPhone, Comment, ForeignCardPayout, FundsSource,
-    MobileTopUp, Payout, SbpPayout, Sender, WalletTopUp,
-};
-pub use value::InvalidValue;
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;

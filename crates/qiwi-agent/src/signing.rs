@@ -19,7 +19,7 @@ use rsa::pkcs8::DecodePrivateKey;
 use rsa::signature::{SignatureEncoding, Signer};
 
 use crate::error::Error;
-use crate::value::InvalidValue;
+use qiwi_types::InvalidValue;
 
 /// The signature header.
 pub const SIGNATURE_HEADER: &str = "x-digital-sign";

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use qiwi_agent::{
     ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
-    PaymentStatus, Payout, PayoutAmount, RequestCode, RequestResult, ServiceId, TransactionNumber,
-    WalletTopUp, wire,
+    PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult, ServiceId,
+    TransactionNumber, wire,
 };
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::Reply;
@@ -20,13 +20,16 @@ use support::{scripted_client, xml};
 const TXN: &str = "12345678";
 
 fn payout() -> Payout {
-    WalletTopUp::new(
+    Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("100.00").unwrap(),
-        FundsSource::NonCash,
     )
-    .into()
+    .unwrap()
 }
 
 fn options() -> ConfirmOptions {
@@ -130,9 +133,9 @@ fn request_codes_table() {
         (150, None,        RequestCode::AuthorizationError, Some(true),  true,  false, "Authentication"),
         (300, Some(false), RequestCode::UnknownError,       Some(false), false, true,  "Server"),
         (339, Some(true),  RequestCode::IpRestricted,       Some(true),  true,  false, "Permission"),
-        (204, Some(true),  RequestCode::Other(204),         None,        true,  false, "Rejected"),
-        (777, Some(false), RequestCode::Other(777),         None,        false, true,  "Rejected"),
-        (777, None,        RequestCode::Other(777),         None,        false, true,  "Rejected"),
+        (204, Some(true),  RequestCode::Unknown(204),         None,        true,  false, "Rejected"),
+        (777, Some(false), RequestCode::Unknown(777),         None,        false, true,  "Rejected"),
+        (777, None,        RequestCode::Unknown(777),         None,        false, true,  "Rejected"),
     ];
     for &(code, fatal, variant, documented, is_fatal, may_retry, error) in table {
         let name = format!("{code} fatal={fatal:?}");
@@ -170,7 +173,7 @@ fn payment_statuses_table() {
     // code, variant, final, success, failure
     #[rustfmt::skip]
     let table: &[(i32, PaymentStatus, bool, bool, bool)] = &[
-        (-2,  Other(-2),                false, false, false),
+        (-2,  Unknown(-2),                false, false, false),
         (-1,  NotRegistered,            false, false, false),
         (0,   AwaitingConfirmation(0),  false, false, false),
         (49,  AwaitingConfirmation(49), false, false, false),
@@ -179,8 +182,8 @@ fn payment_statuses_table() {
         (52,  Crediting,                false, false, false),
         (59,  Processing(59),           false, false, false),
         (60,  Success,                  true,  true,  false),
-        (61,  Other(61),                false, false, false),
-        (100, Other(100),               false, false, false),
+        (61,  Unknown(61),                false, false, false),
+        (100, Unknown(100),               false, false, false),
         (101, Failed(101),              true,  false, true),
         (130, Failed(130),              true,  false, true),
         (150, Declined,                 true,  false, true),
@@ -217,7 +220,7 @@ fn payment_codes_table() {
         (319, TopUpProhibited,            false, true,  false),
         (700, MonthlyLimitExceeded,       true,  true,  false),
         (702, BalanceLimitExceeded,       true,  true,  false),
-        (999, Other(999),                 true,  true,  false),
+        (999, Unknown(999),                 true,  true,  false),
     ];
     for &(code, variant, without, not_fatal, fatal) in table {
         let parsed = PaymentCode::from_code(code);
@@ -463,8 +466,11 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
     let (client, transport, _) = scripted_client(vec![]);
     let bad = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        ServiceId::WALLET,
-        "79181234567",
+        Recipient::Service {
+            service_id: ServiceId::WALLET,
+            account_number: "79181234567".into(),
+            funds: None,
+        },
         PayoutAmount::parse("1").unwrap(),
     )
     .unwrap()
@@ -504,6 +510,41 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
 }
 
 #[tokio::test]
+async fn a_foreign_card_payout_outside_rub_usd_eur_is_not_sent() {
+    let (client, transport, _) = scripted_client(vec![]);
+    let sender = qiwi_agent::Sender {
+        first_name: "A".into(),
+        last_name: "B".into(),
+        address: "C".into(),
+        city: "D".into(),
+        country_code: "RU".into(),
+        zip_code: "1".into(),
+        resident: true,
+        birthday: "01.01.1990".into(),
+    };
+    let foreign = Payout::new(
+        TransactionNumber::parse(TXN).unwrap(),
+        Recipient::ForeignCard {
+            card: qiwi_agent::CardNumber::parse("4265111122334411").unwrap(),
+            holder: "B A".into(),
+            sender,
+            comment: None,
+        },
+        PayoutAmount::parse("1").unwrap(),
+    )
+    .unwrap();
+    for currency in [Some(Currency::KZT), None] {
+        let err = client
+            .pay(&foreign.clone().with_to_currency(currency))
+            .await
+            .unwrap_err();
+        assert!(err.is_not_sent(), "{err}");
+        assert!(err.to_string().contains("RUB, USD or EUR"), "{err}");
+    }
+    assert_eq!(transport.count(), 0);
+}
+
+#[tokio::test]
 async fn a_payout_that_could_not_connect_was_not_sent() {
     let (client, transport, clock) =
         support::scripted_client(vec![Reply::Fail(TransportErrorKind::Connect)]);
@@ -526,13 +567,16 @@ async fn a_payout_that_could_not_connect_was_not_sent() {
 async fn a_number_reused_with_other_details_is_refused_before_sending() {
     let (client, transport, _) = support::scripted_client(vec![success(), success()]);
     client.pay(&payout()).await.unwrap();
-    let other_amount: Payout = WalletTopUp::new(
+    let other_amount: Payout = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("100.01").unwrap(),
-        FundsSource::NonCash,
     )
-    .into();
+    .unwrap();
     let err = client.clone().pay(&other_amount).await.unwrap_err();
     assert!(err.is_not_sent(), "{err}");
     assert_eq!(
@@ -541,8 +585,11 @@ async fn a_number_reused_with_other_details_is_refused_before_sending() {
     );
     let other_recipient = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
-        ServiceId::WALLET,
-        "79181234500",
+        Recipient::Service {
+            service_id: ServiceId::WALLET,
+            account_number: "79181234500".into(),
+            funds: None,
+        },
         PayoutAmount::parse("100.00").unwrap(),
     )
     .unwrap();

@@ -4,8 +4,8 @@
 mod support;
 
 use qiwi_agent::{
-    Comment, Error, FundsSource, Payout, PayoutAmount, ServiceId, StatusQuery, TransactionNumber,
-    WalletTopUp, wire,
+    Comment, Error, FundsSource, Payout, PayoutAmount, Recipient, ServiceId, StatusQuery,
+    TransactionNumber, wire,
 };
 use support::{parse, scripted_client_with, xml};
 
@@ -18,20 +18,25 @@ async fn hostile_values_cannot_inject_elements_or_attributes() {
     let password = "pw</extra><terminal-id>1</terminal-id>&\"'";
     let (client, transport, _) =
         scripted_client_with(123, password, vec![xml(PAY_OK), xml(PAY_OK)]);
-    let payout: Payout = WalletTopUp::new(
+    let payout: Payout = Payout::new(
         TransactionNumber::parse("12345678").unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: Some(Comment::new(INJECTION).unwrap()),
+        },
         PayoutAmount::parse("10").unwrap(),
-        FundsSource::NonCash,
     )
-    .comment(Comment::new(INJECTION).unwrap())
-    .into();
+    .unwrap();
     client.pay(&payout).await.unwrap();
 
     let generic = Payout::new(
         TransactionNumber::parse("12345679").unwrap(),
-        ServiceId(555),
-        "acc\"<&>'",
+        Recipient::Service {
+            service_id: ServiceId(555),
+            account_number: "acc\"<&>'".into(),
+            funds: None,
+        },
         PayoutAmount::parse("1").unwrap(),
     )
     .unwrap()
@@ -139,13 +144,16 @@ async fn bad_amounts_are_refused_before_sending() {
     }
     // What can be built is written with two decimals and a dot.
     let (client, transport, _) = scripted_client_with(123, "pw", vec![xml(PAY_OK)]);
-    let payout: Payout = WalletTopUp::new(
+    let payout: Payout = Payout::new(
         TransactionNumber::parse("12345678").unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::Cash,
+            comment: None,
+        },
         PayoutAmount::parse("7.5").unwrap(),
-        FundsSource::Cash,
     )
-    .into();
+    .unwrap();
     client.pay(&payout).await.unwrap();
     assert_eq!(
         parse(&support::body(&transport, 0))

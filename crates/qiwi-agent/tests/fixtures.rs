@@ -7,10 +7,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use qiwi_agent::{
-    Balances, CardNumber, CardPayout, CardPayoutByPhone, Comment, DepositCheck, Error,
-    ForeignCardPayout, FundsSource, MobileTopUp, PayResponse, Payment, PaymentCode, PaymentState,
-    Payout, PayoutAmount, RequestResult, SbpPayout, Sender, StatusQuery, StatusResponse,
-    TransactionNumber, UserCheck, WalletTopUp, wire,
+    Balances, CardNumber, Comment, DepositCheck, Error, FundsSource, PayResponse, Payment,
+    PaymentCode, PaymentState, Payout, PayoutAmount, Recipient, RequestResult, Sender, StatusQuery,
+    StatusResponse, TransactionNumber, UserCheck, wire,
 };
 use qiwi_types::{Currency, WalletNumber};
 use serde::Serialize;
@@ -365,13 +364,17 @@ async fn status_request_matches_the_spec() {
 
 #[tokio::test]
 async fn wallet_top_up_matches_the_spec() {
-    let payout = WalletTopUp::new(
+    let payout = Payout::new(
         txn(),
-        wallet("79181234567"),
+        Recipient::Wallet {
+            wallet: wallet("79181234567"),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         amount("1115.00"),
-        FundsSource::NonCash,
-    );
-    let body = pay_body(123, "***", payout.into()).await;
+    )
+    .unwrap();
+    let body = pay_body(123, "***", payout).await;
     assert_same_document(&body, "requests/pay_wallet_spec_5_4.xml", &[]);
 }
 
@@ -380,13 +383,17 @@ async fn card_payouts_match_the_spec() {
     let body = pay_body(
         123,
         "***",
-        CardPayout::new(txn(), card(), amount("1115.00")).into(),
+        Payout::new(txn(), Recipient::Card(card()), amount("1115.00")).unwrap(),
     )
     .await;
     assert_same_document(&body, "requests/pay_card_34020_spec_5_6a.xml", &[]);
 
-    let by_phone = CardPayoutByPhone::new(txn(), wallet("79991112233"), card(), amount("1115.00"));
-    let body = pay_body(123, "***", by_phone.into()).await;
+    let by_phone = Recipient::CardByPhone {
+        phone: wallet("79991112233"),
+        card: card(),
+    };
+    let by_phone = Payout::new(txn(), by_phone, amount("1115.00")).unwrap();
+    let body = pay_body(123, "***", by_phone).await;
     assert_same_to_fragment(&body, "requests/pay_card_32911_spec_5_6b_to_fragment.xml");
     assert_eq!(parse(&body).find("service-id").unwrap().text, "32911");
 
@@ -400,46 +407,46 @@ async fn card_payouts_match_the_spec() {
         resident: false,
         birthday: "16.12.1990".into(),
     };
-    let foreign = ForeignCardPayout::new(
-        txn(),
-        card(),
-        amount("1115.00"),
-        Currency::RUB,
+    let foreign = Recipient::ForeignCard {
+        card: card(),
+        holder: "Petrov Petr".into(),
         sender,
-        "Petrov Petr",
-    )
-    .unwrap()
-    .comment(Comment::new("Перевод на карту").unwrap());
-    let body = pay_body(123, "***", foreign.into()).await;
+        comment: Some(Comment::new("Перевод на карту").unwrap()),
+    };
+    let foreign = Payout::new(txn(), foreign, amount("1115.00"))
+        .unwrap()
+        .with_to_currency(Some(Currency::RUB));
+    let body = pay_body(123, "***", foreign).await;
     assert_same_document(&body, "requests/pay_foreign_card_36655_spec_5_6c.xml", &[]);
 }
 
 #[tokio::test]
 async fn mobile_and_sbp_payouts_match_the_spec() {
     // The description masks the phone digits with `*`; they are filled in to build a request.
-    let mobile = MobileTopUp::new(
-        txn(),
-        wallet("79881110000"),
-        2,
-        "9881110000",
-        amount("115.00"),
-    )
-    .unwrap();
-    let body = pay_body(123, "***", mobile.into()).await;
+    let mobile = Recipient::Mobile {
+        wallet: wallet("79881110000"),
+        provider_id: 2,
+        local_phone: "9881110000".into(),
+        charged: None,
+    };
+    let mobile = Payout::new(txn(), mobile, amount("115.00")).unwrap();
+    let body = pay_body(123, "***", mobile).await;
     assert_same_document(
         &body,
         "requests/pay_mobile_29130_spec_5_6d.xml",
         &[("7988111****", "79881110000"), ("988111****", "9881110000")],
     );
 
-    let sbp = SbpPayout::new(
-        txn(),
-        wallet("70070310009"),
-        "100000000008",
-        amount("10007.03"),
+    let sbp = Recipient::Sbp {
+        phone: wallet("70070310009"),
+        bank_id: "100000000008".into(),
+    };
+    let body = pay_body(
+        123,
+        "***",
+        Payout::new(txn(), sbp, amount("10007.03")).unwrap(),
     )
-    .unwrap();
-    let body = pay_body(123, "***", sbp.into()).await;
+    .await;
     assert_same_to_fragment(&body, "requests/pay_sbp_38413_spec_5_6e_to_fragment.xml");
 }
 

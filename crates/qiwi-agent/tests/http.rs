@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{
-    AgentClient, ClientIdentity, Error, FundsSource, Payout, PayoutAmount, RetryPolicy,
-    StatusQuery, TransactionNumber, WalletTopUp,
+    AgentClient, ClientIdentity, Error, FundsSource, Payout, PayoutAmount, Recipient, RetryPolicy,
+    StatusQuery, TransactionNumber,
 };
 use support::{fixture, normalise};
 use wiremock::matchers::{method, path};
@@ -112,13 +112,16 @@ async fn pay_and_status_bodies_are_pinned_and_pay_is_retried_as_idempotent() {
         ..RetryPolicy::default()
     };
     let client = client_for(&server, "***", quick);
-    let payout: Payout = WalletTopUp::new(
+    let payout: Payout = Payout::new(
         TransactionNumber::parse("12345678").unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("1115").unwrap(),
-        FundsSource::NonCash,
     )
-    .into();
+    .unwrap();
     let response = client.pay(&payout).await.unwrap();
     assert!(response.payment.unwrap().state().is_final());
 

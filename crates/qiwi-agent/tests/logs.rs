@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use qiwi_agent::{
-    ConfirmOptions, FundsSource, Payout, PayoutAmount, StatusQuery, TransactionNumber, WalletTopUp,
+    ConfirmOptions, FundsSource, Payout, PayoutAmount, Recipient, StatusQuery, TransactionNumber,
 };
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::Reply;
@@ -83,13 +83,16 @@ async fn logs_never_carry_the_password() {
         ],
     );
     client.ping().await.unwrap();
-    let payout: Payout = WalletTopUp::new(
+    let payout: Payout = Payout::new(
         TransactionNumber::parse("12345678").unwrap(),
-        "79181234567".parse().unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::Cash,
+            comment: None,
+        },
         PayoutAmount::parse("10").unwrap(),
-        FundsSource::Cash,
     )
-    .into();
+    .unwrap();
     let confirmation = client
         .pay_and_confirm(&payout, &ConfirmOptions::new())
         .await

@@ -144,13 +144,16 @@ async fn echoed_errors(status: u16, body: Body, password: &str) -> Vec<Error> {
         .retry(qiwi_agent::RetryPolicy::never())
         .build()
         .unwrap();
-    let payout: qiwi_agent::Payout = qiwi_agent::WalletTopUp::new(
+    let payout: qiwi_agent::Payout = qiwi_agent::Payout::new(
         qiwi_agent::TransactionNumber::parse("12345678").unwrap(),
-        "79181234567".parse().unwrap(),
+        qiwi_agent::Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: qiwi_agent::FundsSource::NonCash,
+            comment: None,
+        },
         qiwi_agent::PayoutAmount::parse("10.00").unwrap(),
-        qiwi_agent::FundsSource::NonCash,
     )
-    .into();
+    .unwrap();
     vec![
         client.ping().await.unwrap_err(),
         client.pay(&payout).await.unwrap_err(),

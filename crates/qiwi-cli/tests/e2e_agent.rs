@@ -4,11 +4,11 @@ mod common;
 
 use std::time::Duration;
 
-use qiwi_agent::payout::WalletTopUp;
 use qiwi_agent::{
     AgentClient, ConfirmOptions, Error, Fate, FundsSource, Outcome, PaymentState, PayoutAmount,
     StatusQuery, TransactionNumber, secrecy::SecretString,
 };
+use qiwi_agent::{Payout, Recipient};
 use qiwi_sandbox::{Amount, Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use qiwi_types::{Currency, Decimal, WalletNumber};
 
@@ -39,13 +39,16 @@ fn wallet(text: &str) -> WalletNumber {
 }
 
 fn top_up(txn: &str, to: &str, amount: &str) -> qiwi_agent::Payout {
-    WalletTopUp::new(
+    Payout::new(
         TransactionNumber::parse(txn).unwrap(),
-        wallet(to),
+        Recipient::Wallet {
+            wallet: wallet(to),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse(amount).unwrap(),
-        FundsSource::NonCash,
     )
-    .into()
+    .unwrap()
 }
 
 fn fast_confirm() -> ConfirmOptions {

@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use qiwi_agent::secrecy::SecretString;
 use qiwi_agent::{
-    AgentClient, ConfirmOptions, FundsSource, Payout, PayoutAmount, TransactionNumber, WalletTopUp,
+    AgentClient, ConfirmOptions, FundsSource, Payout, PayoutAmount, Recipient, TransactionNumber,
 };
 use qiwi_sandbox::{SandboxConfig, demo};
 use qiwi_types::WalletNumber;
@@ -37,13 +37,15 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_secs();
     let transaction = TransactionNumber::parse(&seconds.to_string())?;
 
-    let payout: Payout = WalletTopUp::new(
+    let payout: Payout = Payout::new(
         transaction,
-        WalletNumber::parse(demo::QIWI_WALLET)?,
+        Recipient::Wallet {
+            wallet: WalletNumber::parse(demo::QIWI_WALLET)?,
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
         PayoutAmount::parse("100.00")?,
-        FundsSource::NonCash,
-    )
-    .into();
+    )?;
     let options = ConfirmOptions::new()
         .interval(Duration::from_millis(200))
         .timeout(Duration::from_secs(10))

@@ -5,7 +5,6 @@
 pub mod auth;
 pub mod codec;
 mod error;
-mod excerpt;
 mod executor;
 mod request;
 #[cfg(feature = "reqwest")]
@@ -22,8 +21,8 @@ mod url;
 pub use error::{
     DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
 };
-pub use excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use executor::{CallBudget, Executor, Timeouts};
+pub use qiwi_types::excerpt::{MAX_QUOTED_CHARS, excerpt};
 pub use request::{Request, Response};
 #[cfg(feature = "reqwest")]
 pub use reqwest_transport::{

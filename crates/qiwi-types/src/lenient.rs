@@ -56,8 +56,11 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text.
-const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
+/// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text; the
+/// wallet's free-form `JsonValue` looks at an object's first key before deciding whether it is
+/// a number, which [`json_number_text`] cannot do.
+#[cfg_attr(not(feature = "wallet"), allow(dead_code))]
+pub(crate) const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
 
 /// Takes a number's text out of the one-entry map that `serde_json` with `arbitrary_precision`
 /// passes for a number; any other map is an error naming what was `expected`.
@@ -111,6 +114,122 @@ pub mod text_opt {
     }
 }
 
+#[cfg(feature = "wallet")]
+/// Reads a string, a number or a boolean as text; `null` gives `None`, and so does an empty
+/// (or blank) string when `blank_is_none` is set.
+struct ScalarText {
+    blank_is_none: bool,
+    accept_bool: bool,
+}
+
+#[cfg(feature = "wallet")]
+impl<'de> Visitor<'de> for ScalarText {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.accept_bool {
+            f.write_str("a string, a number, a boolean or null")
+        } else {
+            f.write_str("a string, a number or null")
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if self.blank_is_none && v.trim().is_empty() {
+            Ok(None)
+        } else {
+            Ok(Some(v.to_owned()))
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        if self.accept_bool {
+            Ok(Some(v.to_string()))
+        } else {
+            Err(E::invalid_type(de::Unexpected::Bool(v), &self))
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    /// `serde_json` with `arbitrary_precision` hands numbers over as a one-entry map.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        json_number_text(&mut map, "a string, a number or null").map(Some)
+    }
+}
+
+/// `#[serde(with = "blank_text_opt", default)]`: an optional text that the server writes as a
+/// string, a number, `null` or `""`; both `null` and `""` mean "not given" and give `None`.
+///
+/// Used for `inn`, `snils`, `oms` (§14 item 7 and §15: `null` as well as `""` occurs). `None` is
+/// written back as `""`, the form the request examples use.
+#[cfg(feature = "wallet")]
+pub(crate) mod blank_text_opt {
+    use super::*;
+    use serde::Serializer;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(value.as_deref().unwrap_or(""))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(ScalarText {
+            blank_is_none: true,
+            accept_bool: false,
+        })
+    }
+}
+
+/// `#[serde(with = "scalar_text_opt", default)]`: an optional service field documented as a
+/// string that may come as a string, a number, a boolean or `null`; kept as text.
+#[cfg(feature = "wallet")]
+pub(crate) mod scalar_text_opt {
+    use super::*;
+    use serde::Serializer;
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<String>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(ScalarText {
+            blank_is_none: false,
+            accept_bool: true,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
@@ -132,5 +251,56 @@ mod tests {
         let b: T = serde_json::from_str(r#"{"id": "42", "other": 7}"#).unwrap();
         assert_eq!((b.id.as_str(), b.other.as_deref()), ("42", Some("7")));
         assert!(serde_json::from_str::<T>(r#"{"id": true}"#).is_err());
+    }
+}
+
+#[cfg(all(test, feature = "wallet"))]
+mod wallet_tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Deserialize, Serialize)]
+    struct T {
+        #[serde(with = "super::blank_text_opt", default)]
+        blank: Option<String>,
+        #[serde(with = "super::scalar_text_opt", default)]
+        scalar: Option<String>,
+    }
+
+    fn read(json: &str) -> T {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"))
+    }
+
+    #[test]
+    fn blank_and_null_are_none_numbers_are_text() {
+        assert_eq!(read(r#"{"blank": ""}"#).blank, None);
+        assert_eq!(read(r#"{"blank": null}"#).blank, None);
+        assert_eq!(read(r#"{}"#).blank, None);
+        assert_eq!(
+            read(r#"{"blank": "77***01"}"#).blank.as_deref(),
+            Some("77***01")
+        );
+        assert_eq!(
+            read(r#"{"blank": 7710000001}"#).blank.as_deref(),
+            Some("7710000001")
+        );
+        assert!(serde_json::from_str::<T>(r#"{"blank": true}"#).is_err());
+        assert!(serde_json::from_str::<T>(r#"{"blank": {"a": 1}}"#).is_err());
+    }
+
+    #[test]
+    fn scalar_text_accepts_booleans() {
+        assert_eq!(read(r#"{"scalar": true}"#).scalar.as_deref(), Some("true"));
+        assert_eq!(read(r#"{"scalar": null}"#).scalar, None);
+        assert_eq!(read(r#"{"scalar": ""}"#).scalar.as_deref(), Some(""));
+        assert_eq!(read(r#"{"scalar": 1.50}"#).scalar.as_deref(), Some("1.50"));
+    }
+
+    #[test]
+    fn blank_writes_empty_string() {
+        let t = read(r#"{"blank": null, "scalar": null}"#);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            r#"{"blank":"","scalar":null}"#
+        );
     }
 }

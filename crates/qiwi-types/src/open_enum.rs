@@ -2,8 +2,15 @@
 
 /// Declares a server enum that never fails on a value it does not know.
 ///
-/// The enum is `#[non_exhaustive]`, gets an `Unknown(String)` variant holding any other value,
-/// reads from a JSON string or number, writes the wire text back, and displays it.
+/// Two forms, one shape: the enum is `#[non_exhaustive]` and keeps any other value in its
+/// `Unknown` variant.
+///
+/// - Text codes (`Full = "FULL"`): `Unknown(String)`; reads from a JSON string or number,
+///   writes the wire text back, and displays it.
+/// - Integer codes (`enum Code: i32 { Ok = 0, "ok", "no error"; ... _ = "unknown code"; }`):
+///   `Unknown(i32)`; each code has a stable name and a description (the last line gives the
+///   description of an unknown code); `from_code`, `code`, `name`, `description`, `is_ok`;
+///   writes `{"code", "name"}` and displays `code (description)`.
 ///
 /// ```
 /// qiwi_types::open_enum! {
@@ -24,6 +31,83 @@
 /// ```
 #[macro_export]
 macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident : i32 {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $wire_name:literal, $text:literal; )+
+            _ = $unknown_text:literal;
+        }
+    ) => {
+        $(#[$meta])*
+        #[non_exhaustive]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A code this version does not know, kept as sent.
+            Unknown(i32),
+        }
+
+        impl $name {
+            /// The value for a code; any code not listed is kept in `Unknown`.
+            pub fn from_code(code: i32) -> Self {
+                match code {
+                    $( $code => Self::$variant, )+
+                    other => Self::Unknown(other),
+                }
+            }
+
+            /// The number.
+            pub fn code(self) -> i32 {
+                match self {
+                    $( Self::$variant => $code, )+
+                    Self::Unknown(code) => code,
+                }
+            }
+
+            /// A stable `snake_case` name (`other` for an unknown code).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $wire_name, )+
+                    Self::Unknown(_) => "other",
+                }
+            }
+
+            /// What the code means, in English.
+            pub fn description(self) -> &'static str {
+                match self {
+                    $( Self::$variant => $text, )+
+                    Self::Unknown(_) => $unknown_text,
+                }
+            }
+
+            /// Whether the code is `0`.
+            pub fn is_ok(self) -> bool {
+                self.code() == 0
+            }
+        }
+
+        impl ::std::convert::From<i32> for $name {
+            fn from(code: i32) -> Self {
+                Self::from_code(code)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{} ({})", self.code(), self.description())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use $crate::__private::serde::ser::SerializeStruct as _;
+                let mut st = s.serialize_struct(stringify!($name), 2)?;
+                st.serialize_field("code", &self.code())?;
+                st.serialize_field("name", self.name())?;
+                st.end()
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
@@ -103,6 +187,30 @@ mod tests {
             /// Done.
             Success = "SUCCESS",
         }
+    }
+
+    crate::open_enum! {
+        pub enum Code: i32 {
+            Ok = 0, "ok", "no error";
+            Busy = 13, "busy", "repeat in a minute";
+            _ = "a code this client does not know";
+        }
+    }
+
+    #[test]
+    fn integer_codes_keep_what_they_do_not_know() {
+        assert_eq!(Code::from_code(13), Code::Busy);
+        assert_eq!(Code::from_code(98765), Code::Unknown(98765));
+        assert_eq!(Code::Unknown(7).code(), 7);
+        assert_eq!(Code::Unknown(7).name(), "other");
+        assert_eq!(Code::from(0).description(), "no error");
+        assert!(Code::Ok.is_ok() && !Code::Busy.is_ok());
+        assert_eq!(
+            Code::Unknown(7).to_string(),
+            "7 (a code this client does not know)"
+        );
+        let json = serde_json::to_string(&Code::Busy).unwrap();
+        assert_eq!(json, r#"{"code":13,"name":"busy"}"#);
     }
 
     #[test]

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::InvalidValue;
+
 /// A validated QIWI wallet number, such as `79111234567`.
 ///
 /// QIWI puts it in paths (`/persons/{wallet}/...`) without the leading `+`. Parsing accepts a
@@ -12,27 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WalletNumber(String);
 
-/// Why a text is not a wallet number.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum WalletNumberError {
-    /// Nothing was given.
-    #[error(
-        "the wallet number is empty; give the phone number in international form, e.g. 79111234567"
-    )]
-    Empty,
-    /// A character other than a digit (after an optional leading `+`).
-    #[error(
-        "the wallet number may hold digits only (an optional leading '+' is dropped); found {0:?}"
-    )]
-    InvalidCharacter(char),
-    /// Too few or too many digits.
-    #[error("the wallet number must have {min} to {max} digits; this one has {len}", min = WalletNumber::MIN_DIGITS, max = WalletNumber::MAX_DIGITS)]
-    Length {
-        /// How many digits were given.
-        len: usize,
-    },
-}
+const WHAT: &str = "wallet number";
 
 impl WalletNumber {
     /// The fewest digits a wallet number has (a Russian number: `7` and ten digits).
@@ -43,19 +25,35 @@ impl WalletNumber {
     /// Validates a wallet number.
     ///
     /// # Errors
-    /// [`WalletNumberError`] when the text is empty, holds anything but digits after an optional
+    /// [`InvalidValue`] when the text is empty, holds anything but digits after an optional
     /// leading `+`, or has fewer than 11 or more than 15 digits.
-    pub fn parse(input: &str) -> Result<Self, WalletNumberError> {
+    pub fn parse(input: &str) -> Result<Self, InvalidValue> {
         let trimmed = input.trim();
         let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
         if digits.is_empty() {
-            return Err(WalletNumberError::Empty);
+            return Err(InvalidValue::new(
+                WHAT,
+                "the wallet number is empty; give the phone number in international form, e.g. 79111234567",
+            ));
         }
         if let Some(bad) = digits.chars().find(|c| !c.is_ascii_digit()) {
-            return Err(WalletNumberError::InvalidCharacter(bad));
+            return Err(InvalidValue::new(
+                WHAT,
+                format!(
+                    "the wallet number may hold digits only (an optional leading '+' is dropped); found {bad:?}"
+                ),
+            ));
         }
         if !(Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits.len()) {
-            return Err(WalletNumberError::Length { len: digits.len() });
+            return Err(InvalidValue::new(
+                WHAT,
+                format!(
+                    "the wallet number must have {} to {} digits; this one has {}",
+                    Self::MIN_DIGITS,
+                    Self::MAX_DIGITS,
+                    digits.len()
+                ),
+            ));
         }
         Ok(Self(digits.to_owned()))
     }
@@ -67,7 +65,7 @@ impl WalletNumber {
 }
 
 impl FromStr for WalletNumber {
-    type Err = WalletNumberError;
+    type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::parse(s)
     }
@@ -121,28 +119,23 @@ mod tests {
 
     #[test]
     fn rejects_letters_signs_and_wrong_lengths_clearly() {
-        use WalletNumberError::*;
-        assert_eq!(WalletNumber::parse(""), Err(Empty));
-        assert_eq!(WalletNumber::parse("+"), Err(Empty));
-        assert_eq!(
-            WalletNumber::parse("7911abc4567"),
-            Err(InvalidCharacter('a'))
-        );
-        assert_eq!(
-            WalletNumber::parse("++79111234567"),
-            Err(InvalidCharacter('+'))
-        );
-        assert_eq!(
-            WalletNumber::parse("7 911 123 45 67"),
-            Err(InvalidCharacter(' '))
-        );
-        assert_eq!(WalletNumber::parse("7911123456"), Err(Length { len: 10 }));
-        assert_eq!(
-            WalletNumber::parse("7911123456789012"),
-            Err(Length { len: 16 })
-        );
+        let reason = |text: &str| {
+            let err = WalletNumber::parse(text).unwrap_err();
+            assert_eq!(err.what(), "wallet number");
+            err.reason().to_owned()
+        };
+        assert!(reason("").starts_with("the wallet number is empty"));
+        assert!(reason("+").starts_with("the wallet number is empty"));
+        assert!(reason("7911abc4567").ends_with("found 'a'"));
+        assert!(reason("++79111234567").ends_with("found '+'"));
+        assert!(reason("7 911 123 45 67").ends_with("found ' '"));
+        assert!(reason("7911123456").ends_with("this one has 10"));
+        assert!(reason("7911123456789012").ends_with("this one has 16"));
         let msg = WalletNumber::parse("7911abc4567").unwrap_err().to_string();
-        assert!(msg.contains("digits only"), "{msg}");
+        assert!(
+            msg.contains("invalid wallet number") && msg.contains("digits only"),
+            "{msg}"
+        );
     }
 
     #[test]

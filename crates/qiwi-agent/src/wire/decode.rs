@@ -13,17 +13,15 @@ use bytes::Bytes;
 use http::StatusCode;
 use qiwi_transport::DecodeError;
 use qiwi_transport::codec::xml::checked_text;
-use qiwi_types::Currency;
 use qiwi_types::money::parse_decimal;
+use qiwi_types::{Currency, Money};
 
 use super::flat;
 use super::tree::{self, Element};
-use crate::codes::{PaymentCode, PaymentStatus, RequestCode};
 use crate::error::Error;
-use crate::ids::TransactionNumber;
-use crate::model::{
-    Balance, Balances, DepositCheck, Extra, PayResponse, Payment, PaymentSide, RequestResult,
-    ServiceId, StatusResponse, TxnDate, UserCheck,
+use qiwi_types::agent::{
+    Balances, DepositCheck, Extra, PayResponse, Payment, PaymentCode, PaymentSide, PaymentStatus,
+    RequestCode, RequestResult, ServiceId, StatusResponse, TransactionNumber, TxnDate, UserCheck,
 };
 
 /// Everything a `<response>` may hold, before the request type decides what is required.
@@ -176,11 +174,11 @@ fn request_result(
         return Ok(None);
     }
     let code: i32 = ctx.number(text, "response.result-code", "result code")?;
-    Ok(Some(RequestResult {
-        code: RequestCode::from_code(code),
-        fatal: ctx.flag(element.attribute("fatal"), "response.result-code@fatal")?,
-        message: message(element),
-    }))
+    Ok(Some(RequestResult::new(
+        RequestCode::from_code(code),
+        ctx.flag(element.attribute("fatal"), "response.result-code@fatal")?,
+        message(element),
+    )))
 }
 
 fn balances(ctx: &Ctx<'_>, element: &Element<'_>) -> Result<Balances, DecodeError> {
@@ -193,12 +191,9 @@ fn balances(ctx: &Ctx<'_>, element: &Element<'_>) -> Result<Balances, DecodeErro
         })?;
         let text = balance.trimmed_text();
         let amount = parse_decimal(text).map_err(|message| ctx.error(&path(), message))?;
-        list.push(Balance {
-            currency: Currency::parse(code),
-            amount,
-        });
+        list.push(Money::new(amount, Currency::parse(code)));
     }
-    Ok(Balances(list))
+    Ok(list.into_iter().collect())
 }
 
 fn extras(element: &Element<'_>) -> Vec<Extra> {
@@ -223,13 +218,13 @@ fn side(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<PaymentSide,
         )?)),
         None => None,
     };
-    Ok(PaymentSide {
-        amount,
-        currency: text_of(element.child("ccy")).map(Currency::parse),
-        service_id,
-        account_number: text_of(element.child("account-number")).map(str::to_owned),
-        extra: extras(element),
-    })
+    let mut side = PaymentSide::default();
+    side.amount = amount;
+    side.currency = text_of(element.child("ccy")).map(Currency::parse);
+    side.service_id = service_id;
+    side.account_number = text_of(element.child("account-number")).map(str::to_owned);
+    side.extra = extras(element);
+    Ok(side)
 }
 
 fn payment(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<Payment, DecodeError> {
@@ -265,19 +260,19 @@ fn payment(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<Payment, 
         Some(to) => Some(side(ctx, to, &format!("{path}.to"))?),
         None => None,
     };
-    Ok(Payment {
-        transaction_number,
-        txn_id: attr(element, "txn_id").map(str::to_owned),
-        status,
-        result_code,
-        fatal_error: ctx.flag(element.attribute("fatal-error"), &at("fatal-error"))?,
-        final_status: ctx.flag(element.attribute("final-status"), &at("final-status"))?,
-        message: message(element),
-        txn_date: attr(element, "txn-date").map(TxnDate::parse),
-        from,
-        to,
-        extra: extras(element),
-    })
+    let mut payment = Payment::default();
+    payment.transaction_number = transaction_number;
+    payment.txn_id = attr(element, "txn_id").map(str::to_owned);
+    payment.status = status;
+    payment.result_code = result_code;
+    payment.fatal_error = ctx.flag(element.attribute("fatal-error"), &at("fatal-error"))?;
+    payment.final_status = ctx.flag(element.attribute("final-status"), &at("final-status"))?;
+    payment.message = message(element);
+    payment.txn_date = attr(element, "txn-date").map(TxnDate::parse);
+    payment.from = from;
+    payment.to = to;
+    payment.extra = extras(element);
+    Ok(payment)
 }
 
 /// Turns a non-zero request-level result into the matching error.
@@ -317,10 +312,10 @@ pub(crate) fn user_check(status: StatusCode, body: &Bytes) -> Result<UserCheck, 
     if envelope.result.is_none() && envelope.exists.is_none() {
         return Err(missing(status, body, "<exist>"));
     }
-    Ok(UserCheck {
-        result: envelope.result,
-        exists: envelope.exists,
-    })
+    let mut check = UserCheck::default();
+    check.result = envelope.result;
+    check.exists = envelope.exists;
+    Ok(check)
 }
 
 pub(crate) fn deposit_check(status: StatusCode, body: &Bytes) -> Result<DepositCheck, Error> {
@@ -334,11 +329,11 @@ pub(crate) fn deposit_check(status: StatusCode, body: &Bytes) -> Result<DepositC
             return Err(missing(status, body, "<deposit-possible>"));
         }
     }
-    Ok(DepositCheck {
-        result: envelope.result,
-        exists: envelope.exists,
-        deposit_possible: envelope.deposit_possible,
-    })
+    let mut check = DepositCheck::default();
+    check.result = envelope.result;
+    check.exists = envelope.exists;
+    check.deposit_possible = envelope.deposit_possible;
+    Ok(check)
 }
 
 pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error> {
@@ -347,11 +342,11 @@ pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error
     if envelope.result.is_none() && envelope.payments.is_empty() {
         return Err(missing(status, body, "a <payment>"));
     }
-    Ok(PayResponse {
-        result: envelope.result,
-        payment: envelope.payments.into_iter().next(),
-        balances: envelope.balances,
-    })
+    let mut response = PayResponse::default();
+    response.result = envelope.result;
+    response.payment = envelope.payments.into_iter().next();
+    response.balances = envelope.balances;
+    Ok(response)
 }
 
 pub(crate) fn payment_status(status: StatusCode, body: &Bytes) -> Result<StatusResponse, Error> {
@@ -360,11 +355,11 @@ pub(crate) fn payment_status(status: StatusCode, body: &Bytes) -> Result<StatusR
     if envelope.result.is_none() && envelope.payments.is_empty() && envelope.balances.is_none() {
         return Err(missing(status, body, "payments or balances"));
     }
-    Ok(StatusResponse {
-        result: envelope.result,
-        payments: envelope.payments,
-        balances: envelope.balances,
-    })
+    let mut response = StatusResponse::default();
+    response.result = envelope.result;
+    response.payments = envelope.payments;
+    response.balances = envelope.balances;
+    Ok(response)
 }
 
 pub(crate) fn provider(status: StatusCode, body: &Bytes) -> Result<u32, Error> {

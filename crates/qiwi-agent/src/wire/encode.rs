@@ -8,8 +8,9 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use crate::client::StatusQuery;
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::payout::{FundsSource, Payout};
-use crate::value::InvalidValue;
+use crate::payout::{FundsSource, Payout, Recipient};
+use qiwi_types::InvalidValue;
+use qiwi_types::agent::{Extra, ServiceId};
 
 struct Document {
     writer: Writer<Vec<u8>>,
@@ -135,14 +136,137 @@ fn payout_currency(what: &'static str, ccy: &Currency) -> Result<String, Error> 
     currency(what, ccy)
 }
 
+/// A payout as the wire names it: the recipient lowered to its service, account and extras.
+pub(crate) struct Lowered {
+    pub(crate) service_id: ServiceId,
+    pub(crate) account_number: String,
+    pub(crate) funds: Option<FundsSource>,
+    pub(crate) from_extra: Vec<Extra>,
+    pub(crate) to_extra: Vec<Extra>,
+}
+
+/// The one place that knows each service's id, account form and extras; the caller's own
+/// extras follow the recipient's.
+pub(crate) fn lower(payout: &Payout) -> Lowered {
+    let comment = |comment: &Option<_>| {
+        comment
+            .iter()
+            .map(|c: &crate::payout::Comment| Extra::new("comment", c.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let (service_id, account_number, funds, from_extra, to_extra) = match &payout.to {
+        Recipient::Wallet {
+            wallet,
+            funds,
+            comment: text,
+        } => (
+            ServiceId::WALLET,
+            wallet.as_str().to_owned(),
+            Some(*funds),
+            Vec::new(),
+            comment(text),
+        ),
+        Recipient::Card(card) => (
+            ServiceId::CARD,
+            card.as_str().to_owned(),
+            None,
+            Vec::new(),
+            Vec::new(),
+        ),
+        Recipient::CardByPhone { phone, card } => (
+            ServiceId::CARD_BY_PHONE,
+            format!("+{}", phone.as_str()),
+            None,
+            Vec::new(),
+            vec![Extra::new("account1", card.as_str())],
+        ),
+        Recipient::ForeignCard {
+            card,
+            holder,
+            sender: s,
+            comment: text,
+        } => {
+            let from_extra = vec![
+                Extra::new("source_first_name", &*s.first_name),
+                Extra::new("source_last_name", &*s.last_name),
+                Extra::new("source_address", &*s.address),
+                Extra::new("source_city", &*s.city),
+                Extra::new("source_country_code", &*s.country_code),
+                Extra::new("source_zip_code", &*s.zip_code),
+                Extra::new("source_resident", if s.resident { "1" } else { "0" }),
+                Extra::new("source_birthday", &*s.birthday),
+            ];
+            let mut to_extra = comment(text);
+            to_extra.push(Extra::new("target_card_holder", &**holder));
+            let account = card.as_str().to_owned();
+            (ServiceId::FOREIGN_CARD, account, None, from_extra, to_extra)
+        }
+        Recipient::Mobile {
+            wallet,
+            provider_id,
+            local_phone,
+            charged,
+        } => {
+            let sum = charged.unwrap_or(payout.amount);
+            let account0 = format!("id:{provider_id};acc:{local_phone};sum:{sum}");
+            (
+                ServiceId::MOBILE,
+                wallet.as_str().to_owned(),
+                None,
+                Vec::new(),
+                vec![Extra::new("account0", account0)],
+            )
+        }
+        Recipient::Sbp { phone, bank_id } => (
+            ServiceId::SBP,
+            phone.as_str().to_owned(),
+            None,
+            Vec::new(),
+            vec![Extra::new("bankId", &**bank_id)],
+        ),
+        Recipient::Service {
+            service_id,
+            account_number,
+            funds,
+        } => (
+            *service_id,
+            account_number.clone(),
+            *funds,
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
+    Lowered {
+        service_id,
+        account_number,
+        funds,
+        from_extra: [from_extra, payout.from_extra.clone()].concat(),
+        to_extra: [to_extra, payout.to_extra.clone()].concat(),
+    }
+}
+
 pub(crate) fn pay(credentials: &Credentials, payout: &Payout) -> Result<Vec<u8>, Error> {
+    let wire = lower(payout);
     let from_ccy = payout_currency("source currency", &payout.from_currency)?;
     let to_ccy = match &payout.to_currency {
         Some(c) => Some(payout_currency("currency", c)?),
         None => None,
     };
+    if wire.service_id == ServiceId::FOREIGN_CARD
+        && !matches!(&payout.to_currency, Some(c) if [Currency::RUB, Currency::USD, Currency::EUR].contains(c))
+    {
+        let named = payout
+            .to_currency
+            .as_ref()
+            .map_or("none".into(), Currency::to_string);
+        return Err(InvalidValue::new(
+            "currency",
+            format!("foreign-card payouts are made in RUB, USD or EUR, not {named}"),
+        )
+        .into());
+    }
     let mut doc = Document::new("pay", credentials)?;
-    if let Some(funds) = payout.income_wire_transfer {
+    if let Some(funds) = wire.funds {
         doc.extra("income_wire_transfer", funds.wire())?;
     }
     doc.start("auth")?;
@@ -153,7 +277,7 @@ pub(crate) fn pay(credentials: &Credentials, payout: &Payout) -> Result<Vec<u8>,
     if let Some(channel) = payout.source_channel {
         doc.text("service-id", &channel.to_string())?;
     }
-    for extra in &payout.from_extra {
+    for extra in &wire.from_extra {
         doc.extra(&extra.name, &extra.value)?;
     }
     doc.end("from")?;
@@ -162,9 +286,9 @@ pub(crate) fn pay(credentials: &Credentials, payout: &Payout) -> Result<Vec<u8>,
     if let Some(to_ccy) = &to_ccy {
         doc.text("ccy", to_ccy)?;
     }
-    doc.text("service-id", &payout.service_id.to_string())?;
-    doc.text("account-number", &payout.account_number)?;
-    for extra in &payout.to_extra {
+    doc.text("service-id", &wire.service_id.to_string())?;
+    doc.text("account-number", &wire.account_number)?;
+    for extra in &wire.to_extra {
         doc.extra(&extra.name, &extra.value)?;
     }
     doc.end("to")?;

@@ -15,8 +15,8 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::decode::{Ctx, Envelope, present};
 use super::tree;
-use crate::codes::RequestCode;
-use crate::model::{Balance, Balances, RequestResult};
+use qiwi_types::Money;
+use qiwi_types::agent::{Balances, RequestCode, RequestResult};
 
 /// The parser and the document it reads.
 struct Events<'a> {
@@ -136,11 +136,11 @@ fn result(
         return Some(None);
     }
     let code: i32 = ctx.number(text, "", "").ok()?;
-    Some(Some(RequestResult {
-        code: RequestCode::from_code(code),
-        fatal: ctx.flag(fatal, "").ok()?,
-        message: present(message).or_else(|| present(msg)).map(str::to_owned),
-    }))
+    Some(Some(RequestResult::new(
+        RequestCode::from_code(code),
+        ctx.flag(fatal, "").ok()?,
+        present(message).or_else(|| present(msg)).map(str::to_owned),
+    )))
 }
 
 /// `<balances><balance code="643">200.26</balance>...</balances>`, after its start tag.
@@ -152,12 +152,9 @@ fn balances(events: &mut Events<'_>) -> Option<Balances> {
                 let [code] = first_of(events.text, &start, [b"code"])?;
                 let code = present(code)?;
                 let amount = parse_decimal(events.text_then_end()?.trim()).ok()?;
-                list.push(Balance {
-                    currency: Currency::parse(code),
-                    amount,
-                });
+                list.push(Money::new(amount, Currency::parse(code)));
             }
-            Event::End(_) => return Some(Balances(list)),
+            Event::End(_) => return Some(list.into_iter().collect()),
             _ => return None,
         }
     }

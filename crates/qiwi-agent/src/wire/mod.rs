@@ -21,7 +21,9 @@ use bytes::Bytes;
 use http::StatusCode;
 
 use crate::error::Error;
-use crate::model::{Balances, DepositCheck, PayResponse, RequestResult, StatusResponse, UserCheck};
+use qiwi_types::agent::{
+    Balances, DepositCheck, PayResponse, RequestResult, StatusResponse, UserCheck,
+};
 
 pub(crate) use decode::{deposit_check, pay, payment_status, ping, provider, user_check};
 

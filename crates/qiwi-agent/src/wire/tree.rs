@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::value::is_xml_char;
+use qiwi_types::agent::text::is_xml_char;
 
 /// The deepest nesting accepted. The protocol's documents are four levels deep.
 pub(crate) const MAX_DEPTH: usize = 32;

@@ -134,7 +134,8 @@ pub async fn run(ctx: &Context, out: Output, command: AgentCommand) -> Result<()
 }
 
 pub(crate) fn parse_wallet(text: &str) -> Result<WalletNumber, Failure> {
-    WalletNumber::parse(text).map_err(|e| Failure::Usage(format!("wallet {text:?}: {e}")))
+    WalletNumber::parse(text)
+        .map_err(|e| Failure::Usage(format!("wallet {text:?}: {}", e.reason())))
 }
 
 fn balances_table(balances: &Balances) -> Table {

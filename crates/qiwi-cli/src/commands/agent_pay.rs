@@ -4,10 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use qiwi_agent::payout::WalletTopUp;
 use qiwi_agent::{
-    AgentClient, ConfirmOptions, Fate, FundsSource, Outcome, Payment, PayoutAmount,
-    TransactionNumber,
+    AgentClient, ConfirmOptions, Fate, FundsSource, Outcome, Payment, Payout, PayoutAmount,
+    Recipient, TransactionNumber,
 };
 use qiwi_transport::{BaseUrl, Executor, Method, Request, ReqwestTransport, RetryPolicy, Timeouts};
 use qiwi_types::Currency;
@@ -59,9 +58,16 @@ pub async fn run(
         Some(text) => TransactionNumber::parse(text)?,
         None => TransactionNumber::generate(),
     };
-    let payout = WalletTopUp::new(number.clone(), wallet.clone(), amount, FundsSource::NonCash)
-        .currency(Currency::parse(&args.currency))
-        .into();
+    let payout = Payout::new(
+        number.clone(),
+        Recipient::Wallet {
+            wallet: wallet.clone(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
+        amount,
+    )?
+    .with_to_currency(Some(Currency::parse(&args.currency)));
     let interval = match args.interval {
         Some(seconds) => Duration::from_secs(seconds),
         None => default_interval(agent_url).await,

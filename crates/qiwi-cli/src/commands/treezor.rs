@@ -81,11 +81,21 @@ pub async fn run(ctx: &Context, out: Output, command: TreezorCommand) -> Result<
 
 /// Parses a wallet id given by the user.
 pub fn parse_wallet(text: &str) -> Result<WalletId, Failure> {
-    WalletId::parse(text).map_err(|e| Failure::Usage(format!("wallet id {text:?}: {e}")))
+    WalletId::parse(text).map_err(|e| {
+        Failure::Usage(format!(
+            "wallet id {text:?}: {}",
+            balances_core::Error::from(e)
+        ))
+    })
 }
 
 fn parse_user(text: &str) -> Result<UserId, Failure> {
-    UserId::parse(text).map_err(|e| Failure::Usage(format!("user id {text:?}: {e}")))
+    UserId::parse(text).map_err(|e| {
+        Failure::Usage(format!(
+            "user id {text:?}: {}",
+            balances_core::Error::from(e)
+        ))
+    })
 }
 
 fn amount(value: Option<Decimal>) -> String {

@@ -16,8 +16,8 @@ pub fn client(ctx: &Context) -> Result<WalletClient, Failure> {
     let config = ctx.config();
     let token = required_secret(&config.qiwi_token, "qiwi-token", "QIWI_TOKEN")?;
     let wallet = required(&config.qiwi_wallet, "qiwi-wallet", "QIWI_WALLET")?;
-    let wallet =
-        WalletNumber::parse(wallet).map_err(|e| Failure::Usage(format!("QIWI_WALLET: {e}")))?;
+    let wallet = WalletNumber::parse(wallet)
+        .map_err(|e| Failure::Usage(format!("QIWI_WALLET: {}", e.reason())))?;
     let mut builder = WalletClient::builder().token(token).wallet(wallet);
     if let Some(url) = &config.qiwi_base_url {
         let allow_http = url_setting(url, "qiwi-base-url", "QIWI_BASE_URL")?;
@@ -121,7 +121,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
 }
 
 fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {
-    AccountAlias::new(alias).map_err(|e| Failure::Usage(format!("account alias: {e}")))
+    AccountAlias::new(alias).map_err(|e| Failure::Usage(format!("account alias: {}", e.reason())))
 }
 
 fn done(out: Output, what: &'static str, alias: &AccountAlias) -> Result<(), Failure> {

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::{Currency, Decimal, Money};
+use crate::{Currency, Decimal, InvalidValue, Money};
 
 /// The alias of an account in a wallet, such as `qw_wallet_rub` or `mc_beeline_rub`.
 ///
@@ -16,23 +16,11 @@ use crate::{Currency, Decimal, Money};
 #[serde(transparent)]
 pub struct AccountAlias(String);
 
-/// Why a text is not an account alias.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AccountAliasError {
-    /// Nothing was given.
-    #[error("the account alias is empty; give one from the accounts list, e.g. qw_wallet_rub")]
-    Empty,
-    /// A space or a control character.
-    #[error("the account alias may not hold spaces or control characters; found {0:?}")]
-    InvalidCharacter(char),
-}
-
 impl AccountAlias {
     /// Checks a caller's alias: not empty, no spaces or control characters.
     ///
     /// # Errors
-    /// [`AccountAliasError`] when the text is empty or holds a space or a control character.
+    /// [`InvalidValue`] when the text is empty or holds a space or a control character.
     ///
     /// ```
     /// use qiwi_types::wallet::AccountAlias;
@@ -42,13 +30,21 @@ impl AccountAlias {
     /// assert!(AccountAlias::new("").is_err());
     /// assert!(AccountAlias::new("qw wallet").is_err());
     /// ```
-    pub fn new(text: impl Into<String>) -> Result<Self, AccountAliasError> {
+    pub fn new(text: impl Into<String>) -> Result<Self, InvalidValue> {
         let text = text.into();
         if text.is_empty() {
-            return Err(AccountAliasError::Empty);
+            return Err(InvalidValue::new(
+                "account alias",
+                "the account alias is empty; give one from the accounts list, e.g. qw_wallet_rub",
+            ));
         }
         if let Some(bad) = text.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return Err(AccountAliasError::InvalidCharacter(bad));
+            return Err(InvalidValue::new(
+                "account alias",
+                format!(
+                    "the account alias may not hold spaces or control characters; found {bad:?}"
+                ),
+            ));
         }
         Ok(Self(text))
     }
@@ -67,7 +63,7 @@ impl AccountAlias {
 }
 
 impl std::str::FromStr for AccountAlias {
-    type Err = AccountAliasError;
+    type Err = InvalidValue;
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::new(text)
     }

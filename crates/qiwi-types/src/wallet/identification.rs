@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar_date::CalendarDate;
+use crate::CalendarDate;
 use crate::WalletNumber;
 
 crate::open_enum! {
@@ -38,19 +38,19 @@ pub struct IdentificationRequest {
     /// First name.
     pub first_name: String,
     /// Taxpayer number (INN), optional.
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(default, with = "crate::lenient::blank_text_opt")]
     pub inn: Option<String>,
     /// Last name.
     pub last_name: String,
     /// Patronymic (the English reference calls it "surname", §14 item 5).
     pub middle_name: String,
     /// Medical insurance policy number (OMS), optional.
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(default, with = "crate::lenient::blank_text_opt")]
     pub oms: Option<String>,
     /// Passport series and number, digits only.
     pub passport: String,
     /// Insurance number (SNILS), optional.
-    #[serde(default, with = "super::lenient::blank_text_opt")]
+    #[serde(default, with = "crate::lenient::blank_text_opt")]
     pub snils: Option<String>,
 }
 
@@ -141,19 +141,19 @@ pub struct Identification {
     /// Taxpayer number (INN).
     #[serde(
         default,
-        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+        deserialize_with = "crate::lenient::blank_text_opt::deserialize"
     )]
     pub inn: Option<String>,
     /// Insurance number (SNILS).
     #[serde(
         default,
-        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+        deserialize_with = "crate::lenient::blank_text_opt::deserialize"
     )]
     pub snils: Option<String>,
     /// Medical insurance policy number (OMS).
     #[serde(
         default,
-        deserialize_with = "super::lenient::blank_text_opt::deserialize"
+        deserialize_with = "crate::lenient::blank_text_opt::deserialize"
     )]
     pub oms: Option<String>,
 }
@@ -311,7 +311,7 @@ mod tests {
         r.first_name = "  ".into();
         assert_eq!(r.validate().unwrap_err(), "firstName is required");
         let mut r = request();
-        r.birth_date = crate::wallet::CalendarDate::lenient("11.02.1998");
+        r.birth_date = crate::CalendarDate::lenient("11.02.1998");
         assert!(r.validate().unwrap_err().contains("birthDate"));
         let mut r = request();
         r.passport = String::new();

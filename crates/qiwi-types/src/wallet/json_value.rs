@@ -6,7 +6,7 @@ use std::fmt;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::lenient::JSON_NUMBER_KEY;
+use crate::lenient::JSON_NUMBER_KEY;
 
 /// Any JSON value, kept as the server wrote it (object keys sorted).
 ///

@@ -19,18 +19,16 @@
 //! section; each type's documentation names the ones that concern it.
 
 pub mod account;
-pub mod calendar_date;
 pub mod identification;
 pub mod json_value;
-mod lenient;
 pub mod limits;
 pub mod profile;
 
+pub use crate::CalendarDate;
 pub use account::{
-    Account, AccountAlias, AccountAliasError, AccountOffer, AccountOffers, AccountType,
-    AccountTypeId, Accounts, Balance, CreateAccountRequest, SetDefaultAccountRequest,
+    Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
+    Balance, CreateAccountRequest, SetDefaultAccountRequest,
 };
-pub use calendar_date::{CalendarDate, CalendarDateError};
 pub use identification::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
     DowngradeOperationResponse, DowngradeRequest, DowngradeStatus, DowngradeStatusType,

@@ -251,6 +251,6 @@ pub struct UserInfo {
     #[serde(default)]
     pub phone_hash: Option<String>,
     /// Service data, documented as a string and `null` in the example; kept as text.
-    #[serde(default, with = "super::lenient::scalar_text_opt")]
+    #[serde(default, with = "crate::lenient::scalar_text_opt")]
     pub promo_enabled: Option<String>,
 }

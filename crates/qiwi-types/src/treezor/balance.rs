@@ -1,10 +1,10 @@
 //! The balance of a wallet, as `GET /v1/balances` and the `balance.update` webhook give it.
 
-use qiwi_types::money::decimal_opt;
-use qiwi_types::{ApiTime, Currency, Decimal, Paris};
+use crate::money::decimal_opt;
+use crate::{ApiTime, Currency, Decimal, Paris};
 use serde::{Deserialize, Serialize};
 
-use crate::WalletId;
+use super::WalletId;
 
 /// The balance of one wallet.
 ///

@@ -10,7 +10,7 @@ pub const MAX_QUOTED_CHARS: usize = 300;
 /// end (which often says what was expected) around a note of how much was left out.
 ///
 /// ```
-/// use qiwi_transport::excerpt;
+/// use qiwi_types::excerpt::excerpt;
 /// assert_eq!(excerpt("short"), "short");
 /// let long = "x".repeat(1_000_000);
 /// assert!(excerpt(&long).len() < 400);

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use qiwi_types::Decimal;
+use crate::Decimal;
 use serde::{Serialize, Serializer};
 
-use crate::value::InvalidValue;
+use crate::InvalidValue;
 
 /// An amount to pay out: greater than zero, with at most two decimal places, written on the
 /// wire with exactly two decimals and a dot (`1115.00`), as the protocol requires.
@@ -21,11 +21,11 @@ impl PayoutAmount {
     /// Validates an amount.
     ///
     /// ```
-    /// use qiwi_agent::PayoutAmount;
+    /// use qiwi_types::agent::PayoutAmount;
     /// use qiwi_types::Decimal;
     /// assert_eq!(PayoutAmount::new(Decimal::new(1115, 0))?.to_string(), "1115.00");
     /// assert!(PayoutAmount::new(Decimal::new(10555, 3)).is_err()); // 10.555
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     ///
     /// # Errors
@@ -63,11 +63,11 @@ impl PayoutAmount {
     /// Reads an amount written with a dot (`1115`, `1115.5`, `1115.50`).
     ///
     /// ```
-    /// use qiwi_agent::PayoutAmount;
+    /// use qiwi_types::agent::PayoutAmount;
     /// assert_eq!(PayoutAmount::parse("10.5")?.to_string(), "10.50");
     /// assert!(PayoutAmount::parse("10,50").is_err());
     /// assert!(PayoutAmount::parse("0").is_err());
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     ///
     /// # Errors
@@ -96,9 +96,9 @@ impl PayoutAmount {
     /// The amount, with a scale of exactly two.
     ///
     /// ```
-    /// # use qiwi_agent::PayoutAmount;
+    /// # use qiwi_types::agent::PayoutAmount;
     /// assert_eq!(PayoutAmount::parse("7")?.value().scale(), 2);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     pub fn value(self) -> Decimal {
         self.0

@@ -1,15 +1,12 @@
-//! Typed answers.
-//!
-//! Every field the protocol calls mandatory but an example omits is an `Option` here: the
-//! protocol's own examples contradict each other (see the decoder in [`crate::wire`]).
+//! Typed answers. Every field the protocol calls mandatory but an example omits is an `Option`.
 
 use std::fmt;
 
-use qiwi_types::{ApiTime, Currency, Decimal, Moscow};
+use crate::{ApiTime, Currency, Decimal, Money, Moscow};
 use serde::{Serialize, Serializer};
 
-use crate::codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
-use crate::ids::TransactionNumber;
+use super::codes::{PaymentCode, PaymentState, PaymentStatus, RequestCode};
+use super::ids::TransactionNumber;
 
 /// The request-processing result (`<result-code fatal="…" message="…">N</result-code>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,7 +25,7 @@ impl RequestResult {
     /// A result as the server would write it.
     ///
     /// ```
-    /// use qiwi_agent::{RequestCode, RequestResult};
+    /// use qiwi_types::agent::{RequestCode, RequestResult};
     /// let result = RequestResult::new(RequestCode::UnknownError, Some(false), None);
     /// assert!(result.may_retry_same_request());
     /// ```
@@ -43,7 +40,7 @@ impl RequestResult {
     /// Whether the request was processed (code `0`).
     ///
     /// ```
-    /// use qiwi_agent::{RequestCode, RequestResult};
+    /// use qiwi_types::agent::{RequestCode, RequestResult};
     /// assert!(RequestResult::new(RequestCode::Ok, Some(false), None).is_ok());
     /// ```
     pub fn is_ok(&self) -> bool {
@@ -53,9 +50,9 @@ impl RequestResult {
     /// Whether the error is fatal: the `fatal` attribute, or the protocol's table without it.
     ///
     /// ```
-    /// use qiwi_agent::{RequestCode, RequestResult};
+    /// use qiwi_types::agent::{RequestCode, RequestResult};
     /// assert!(RequestResult::new(RequestCode::AuthorizationError, None, None).is_fatal());
-    /// assert!(RequestResult::new(RequestCode::Other(1), Some(true), None).is_fatal());
+    /// assert!(RequestResult::new(RequestCode::Unknown(1), Some(true), None).is_fatal());
     /// ```
     pub fn is_fatal(&self) -> bool {
         !self.is_ok() && self.fatal.or(self.code.documented_fatal()).unwrap_or(false)
@@ -65,7 +62,7 @@ impl RequestResult {
     /// [`RequestCode::may_retry_same_request`]).
     ///
     /// ```
-    /// use qiwi_agent::{RequestCode, RequestResult};
+    /// use qiwi_types::agent::{RequestCode, RequestResult};
     /// assert!(!RequestResult::new(RequestCode::IpRestricted, Some(true), None).may_retry_same_request());
     /// ```
     pub fn may_retry_same_request(&self) -> bool {
@@ -80,36 +77,25 @@ impl fmt::Display for RequestResult {
             f.write_str(", fatal")?;
         }
         match &self.message {
-            Some(message) => write!(f, ": {}", qiwi_transport::excerpt(message)),
+            Some(message) => write!(f, ": {}", crate::excerpt::excerpt(message)),
             None => write!(f, ": {}", self.code.description()),
         }
     }
 }
 
-/// The balance of one agent account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Balance {
-    /// The account's currency (`code`, ISO-4217 numeric).
-    pub currency: Currency,
-    /// The balance, exactly as written (`200.26`, or `200` in some examples).
-    #[serde(with = "qiwi_types::money::decimal")]
-    pub amount: Decimal,
-}
-
-/// The agent's balances, one per active agent account (`<balances>`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Balances(pub(crate) Vec<Balance>);
+/// The agent's balances, one per active agent account (`<balances>`): each an amount exactly
+/// as written (`200.26`, or `200` in some examples) in the account's currency (`code`,
+/// ISO-4217 numeric).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Balances(Vec<Money>);
 
 impl Balances {
     /// The balance in `currency`, when the agent has an account in it.
     ///
     /// ```
-    /// # let balances = qiwi_agent::wire::decode_ping(
-    /// #     br#"<response><result-code fatal="false">0</result-code><balances><balance code="643">200.26</balance></balances></response>"#,
-    /// # ).unwrap();
-    /// use qiwi_types::{Currency, Decimal};
+    /// use qiwi_types::agent::Balances;
+    /// use qiwi_types::{Currency, Decimal, Money};
+    /// let balances: Balances = [Money::new(Decimal::new(20026, 2), Currency::RUB)].into_iter().collect();
     /// assert_eq!(balances.get(&Currency::RUB), Some(Decimal::new(20026, 2)));
     /// assert_eq!(balances.get(&Currency::USD), None);
     /// ```
@@ -121,52 +107,51 @@ impl Balances {
     }
 
     /// Every balance, in the server's order.
-    ///
-    /// ```
-    /// # let balances = qiwi_agent::wire::decode_ping(
-    /// #     br#"<response><balances><balance code="643">1.00</balance><balance code="840">2.00</balance></balances></response>"#,
-    /// # ).unwrap();
-    /// let codes: Vec<String> = balances.iter().map(|b| b.currency.code()).collect();
-    /// assert_eq!(codes, ["RUB", "USD"]);
-    /// ```
-    pub fn iter(&self) -> std::slice::Iter<'_, Balance> {
+    pub fn iter(&self) -> std::slice::Iter<'_, Money> {
         self.0.iter()
     }
 
     /// The balances as a slice.
-    ///
-    /// ```
-    /// # let balances = qiwi_agent::wire::decode_ping(br#"<response><balances/></response>"#).unwrap();
-    /// assert!(balances.as_slice().is_empty());
-    /// ```
-    pub fn as_slice(&self) -> &[Balance] {
+    pub fn as_slice(&self) -> &[Money] {
         &self.0
     }
 
     /// How many accounts there are.
-    ///
-    /// ```
-    /// # let balances = qiwi_agent::wire::decode_ping(br#"<response><balances/></response>"#).unwrap();
-    /// assert_eq!(balances.len(), 0);
-    /// ```
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
     /// Whether there is no account.
-    ///
-    /// ```
-    /// # let balances = qiwi_agent::wire::decode_ping(br#"<response><balances/></response>"#).unwrap();
-    /// assert!(balances.is_empty());
-    /// ```
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
+impl FromIterator<Money> for Balances {
+    fn from_iter<I: IntoIterator<Item = Money>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for Balances {
+    /// A list of `{"currency", "amount"}`, the element's order on the wire.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            currency: &'a Currency,
+            #[serde(with = "crate::money::decimal")]
+            amount: &'a Decimal,
+        }
+        s.collect_seq(self.0.iter().map(|m| Entry {
+            currency: &m.currency,
+            amount: &m.amount,
+        }))
+    }
+}
+
 impl<'a> IntoIterator for &'a Balances {
-    type Item = &'a Balance;
-    type IntoIter = std::slice::Iter<'a, Balance>;
+    type Item = &'a Money;
+    type IntoIter = std::slice::Iter<'a, Money>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.iter()
     }
@@ -186,7 +171,7 @@ impl Extra {
     /// A name/value pair.
     ///
     /// ```
-    /// let extra = qiwi_agent::Extra::new("rrn", "123");
+    /// let extra = qiwi_types::agent::Extra::new("rrn", "123");
     /// assert_eq!(extra.name, "rrn");
     /// ```
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -218,7 +203,7 @@ impl ServiceId {
     /// The service's name, when it is one this crate knows.
     ///
     /// ```
-    /// use qiwi_agent::ServiceId;
+    /// use qiwi_types::agent::ServiceId;
     /// assert_eq!(ServiceId(99).name(), Some("wallet"));
     /// assert_eq!(ServiceId(1).name(), None);
     /// ```
@@ -235,7 +220,7 @@ impl ServiceId {
     }
 
     /// Whether the account number is a card number (masked in `Debug`).
-    pub(crate) fn is_card(self) -> bool {
+    pub fn is_card(self) -> bool {
         self == Self::CARD || self == Self::FOREIGN_CARD
     }
 }
@@ -274,7 +259,7 @@ impl TxnDate {
     /// Reads `dd.MM.yyyy HH:mm:ss`; other text is kept with no instant.
     ///
     /// ```
-    /// use qiwi_agent::TxnDate;
+    /// use qiwi_types::agent::TxnDate;
     /// let date = TxnDate::parse("14.04.2022 09:40:09");
     /// assert_eq!(date.time().unwrap().to_string(), "2022-04-14T09:40:09+03:00");
     /// assert_eq!(date.raw(), "14.04.2022 09:40:09");
@@ -303,7 +288,7 @@ impl TxnDate {
     /// The instant, read in Moscow time, when the text had the documented form.
     ///
     /// ```
-    /// # use qiwi_agent::TxnDate;
+    /// # use qiwi_types::agent::TxnDate;
     /// assert!(TxnDate::parse("02.03.2011 14:35:46").time().is_some());
     /// ```
     pub fn time(&self) -> Option<&ApiTime<Moscow>> {
@@ -313,7 +298,7 @@ impl TxnDate {
     /// The text exactly as the server wrote it.
     ///
     /// ```
-    /// # use qiwi_agent::TxnDate;
+    /// # use qiwi_types::agent::TxnDate;
     /// assert_eq!(TxnDate::parse("x").raw(), "x");
     /// ```
     pub fn raw(&self) -> &str {
@@ -356,7 +341,7 @@ impl Serialize for TxnDate {
 pub struct PaymentSide {
     /// `amount`: debited from the agent (`from`) or credited (`to`); the two may differ
     /// (conversion, commission).
-    #[serde(with = "qiwi_types::money::decimal_opt")]
+    #[serde(with = "crate::money::decimal_opt")]
     pub amount: Option<Decimal>,
     /// `ccy`, numeric or alphabetic.
     pub currency: Option<Currency>,
@@ -370,7 +355,7 @@ pub struct PaymentSide {
 }
 
 /// A payment as the server reports it (`<payment …>`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// `transaction-number`: the agent's number, echoed.
@@ -410,11 +395,11 @@ impl Payment {
     /// settled on unclear evidence.
     ///
     /// ```
-    /// # let response = qiwi_agent::wire::decode_status(
-    /// #     br#"<response><payment status='60' txn_id='1' transaction-number='7' final-status='true'/></response>"#,
-    /// # ).unwrap();
-    /// # let payment = &response.payments[0];
-    /// use qiwi_agent::PaymentState;
+    /// use qiwi_types::agent::{Payment, PaymentState, PaymentStatus};
+    /// let mut payment = Payment::default();
+    /// payment.status = Some(PaymentStatus::from_code(60));
+    /// payment.txn_id = Some("1".into());
+    /// payment.final_status = Some(true);
     /// assert_eq!(payment.state(), PaymentState::Succeeded);
     /// ```
     pub fn state(&self) -> PaymentState {
@@ -435,10 +420,11 @@ impl Payment {
     /// protocol asks for now: the payment is not registered and its error, if any, is not fatal.
     ///
     /// ```
-    /// # let response = qiwi_agent::wire::decode_pay(
-    /// #     br#"<response><payment status='-1' txn_id='' transaction-number='7' result-code='300' fatal-error='false' final-status='false'/></response>"#,
-    /// # ).unwrap();
-    /// # let payment = response.payment.unwrap();
+    /// use qiwi_types::agent::{Payment, PaymentCode, PaymentStatus};
+    /// let mut payment = Payment::default();
+    /// payment.status = Some(PaymentStatus::from_code(-1));
+    /// payment.result_code = Some(PaymentCode::from_code(300));
+    /// payment.fatal_error = Some(false);
     /// assert!(payment.may_retry_same_request());
     /// ```
     pub fn may_retry_same_request(&self) -> bool {
@@ -454,10 +440,9 @@ impl Payment {
     /// The value of the payment's `extra` with this name (`rrn`, `billRegId`).
     ///
     /// ```
-    /// # let response = qiwi_agent::wire::decode_pay(
-    /// #     br#"<response><payment status='60' txn_id='1' transaction-number='7'><extra name="rrn">123</extra></payment></response>"#,
-    /// # ).unwrap();
-    /// # let payment = response.payment.unwrap();
+    /// use qiwi_types::agent::{Extra, Payment};
+    /// let mut payment = Payment::default();
+    /// payment.extra.push(Extra::new("rrn", "123"));
     /// assert_eq!(payment.extra("rrn"), Some("123"));
     /// assert_eq!(payment.extra("billRegId"), None);
     /// ```
@@ -470,7 +455,7 @@ impl Payment {
 }
 
 /// The answer to `pay` with `<auth>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct PayResponse {
     /// The request-level result; some examples omit it (then the request was processed).
@@ -482,7 +467,7 @@ pub struct PayResponse {
 }
 
 /// The answer to `pay` with `<status>`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct StatusResponse {
     /// The request-level result.
@@ -497,13 +482,14 @@ impl StatusResponse {
     /// The payment with this transaction number, if QIWI found it.
     ///
     /// ```
-    /// # let response = qiwi_agent::wire::decode_status(
-    /// #     br#"<response><payment status='50' txn_id='1' transaction-number='7'/></response>"#,
-    /// # ).unwrap();
-    /// use qiwi_agent::TransactionNumber;
+    /// use qiwi_types::agent::{Payment, StatusResponse, TransactionNumber};
+    /// let mut payment = Payment::default();
+    /// payment.transaction_number = Some(TransactionNumber::parse("7")?);
+    /// let mut response = StatusResponse::default();
+    /// response.payments.push(payment);
     /// assert!(response.payment(&TransactionNumber::parse("7")?).is_some());
     /// assert!(response.payment(&TransactionNumber::parse("8")?).is_none());
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     pub fn payment(&self, number: &TransactionNumber) -> Option<&Payment> {
         self.payments
@@ -513,7 +499,7 @@ impl StatusResponse {
 }
 
 /// The answer to `check-user`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct UserCheck {
     /// The request-level result.
@@ -526,7 +512,7 @@ pub struct UserCheck {
 ///
 /// The server may answer a non-zero code here (`204` with `fatal="true"`) and still send
 /// `exist` and `deposit-possible`; such an answer is returned, not turned into an error.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct DepositCheck {
     /// The request-level result.
@@ -541,9 +527,8 @@ impl DepositCheck {
     /// Whether a `pay` would be accepted: `deposit-possible` is `1`.
     ///
     /// ```
-    /// # let check = qiwi_agent::wire::decode_deposit_check(
-    /// #     br#"<response><result-code fatal="false">0</result-code><exist>1</exist><deposit-possible>1</deposit-possible></response>"#,
-    /// # ).unwrap();
+    /// let mut check = qiwi_types::agent::DepositCheck::default();
+    /// check.deposit_possible = Some(true);
     /// assert!(check.is_possible());
     /// ```
     pub fn is_possible(&self) -> bool {
@@ -554,10 +539,9 @@ impl DepositCheck {
     /// payment code table (`204`: identification status too low).
     ///
     /// ```
-    /// # let check = qiwi_agent::wire::decode_deposit_check(
-    /// #     br#"<response><result-code fatal="true">204</result-code><exist>1</exist><deposit-possible>0</deposit-possible></response>"#,
-    /// # ).unwrap();
-    /// use qiwi_agent::PaymentCode;
+    /// use qiwi_types::agent::{DepositCheck, PaymentCode, RequestCode, RequestResult};
+    /// let mut check = DepositCheck::default();
+    /// check.result = Some(RequestResult::new(RequestCode::from_code(204), Some(true), None));
     /// assert_eq!(check.reason(), Some(PaymentCode::InsufficientIdentification));
     /// ```
     pub fn reason(&self) -> Option<PaymentCode> {

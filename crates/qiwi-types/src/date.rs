@@ -1,4 +1,5 @@
-//! A calendar date written `YYYY-MM-DD` (identification `birthDate`).
+//! A calendar date written `YYYY-MM-DD`: QIWI identification `birthDate`, the days of a Treezor
+//! balance history request.
 
 use std::fmt;
 use std::str::FromStr;
@@ -6,7 +7,9 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A calendar date as QIWI writes it (`1996-03-18`), with its raw text.
+use crate::InvalidValue;
+
+/// A calendar date as QIWI and Treezor write it (`1996-03-18`), with its raw text.
 ///
 /// Read from the caller it must be a real date ([`FromStr`] refuses anything else); read from
 /// the server it is kept as written even when it is not a date, so an odd value never fails a
@@ -17,38 +20,60 @@ pub struct CalendarDate {
     date: Option<Date>,
 }
 
-/// Why a text is not a `YYYY-MM-DD` calendar date.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a calendar date; write it as YYYY-MM-DD, e.g. 1996-03-18")]
-pub struct CalendarDateError {
-    text: String,
-}
-
 impl CalendarDate {
     /// A date from its year, month and day.
     ///
     /// # Errors
-    /// [`CalendarDateError`] when there is no such day.
+    /// [`InvalidValue`] when there is no such day.
     ///
     /// ```
-    /// use qiwi_types::wallet::CalendarDate;
+    /// use qiwi_types::CalendarDate;
     ///
     /// let date = CalendarDate::new(1996, 3, 18).unwrap();
     /// assert_eq!(date.to_string(), "1996-03-18");
     /// assert!(CalendarDate::new(1996, 2, 30).is_err());
     /// ```
-    pub fn new(year: i16, month: i8, day: i8) -> Result<Self, CalendarDateError> {
-        Date::new(year, month, day)
+    pub fn new(year: i16, month: i8, day: i8) -> Result<Self, InvalidValue> {
+        real(Date::new(year, month, day).ok())
             .map(Self::from_date)
-            .map_err(|_| CalendarDateError {
-                text: format!("{year:04}-{month:02}-{day:02}"),
+            .ok_or_else(|| {
+                InvalidValue::new(
+                    "date",
+                    format!("{year:04}-{month:02}-{day:02} is not a calendar date"),
+                )
             })
+    }
+
+    /// Reads a caller's date: exactly `YYYY-MM-DD` (four-digit year, two-digit month and day,
+    /// nothing around it) naming a real day of year 1 or later.
+    ///
+    /// # Errors
+    /// [`InvalidValue`] for any other form (`2024-1-5`, `2024/01/05`, `2024-01-05T00:00`) and
+    /// for days that do not exist (`2023-02-29`, `2024-13-01`, `0000-01-01`).
+    ///
+    /// ```
+    /// use qiwi_types::CalendarDate;
+    /// assert_eq!(CalendarDate::parse("2024-02-29")?.to_string(), "2024-02-29");
+    /// assert!(CalendarDate::parse("2023-02-29").is_err());
+    /// assert!(CalendarDate::parse("01/12/2024").is_err());
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+        if !shaped(text) {
+            return Err(InvalidValue::new(
+                "date",
+                format!("the date {text:?} must be written YYYY-MM-DD, e.g. 2024-12-01"),
+            ));
+        }
+        real(text.parse().ok())
+            .map(Self::from_date)
+            .ok_or_else(|| InvalidValue::new("date", format!("the date {text:?} does not exist")))
     }
 
     /// A date from a [`jiff::civil::Date`].
     ///
     /// ```
-    /// use qiwi_types::wallet::CalendarDate;
+    /// use qiwi_types::CalendarDate;
     ///
     /// let date = CalendarDate::from_date(jiff::civil::date(1998, 2, 11));
     /// assert_eq!(date.raw(), "1998-02-11");
@@ -63,7 +88,7 @@ impl CalendarDate {
     /// Keeps a text from the wire, reading the date when it is one.
     ///
     /// ```
-    /// use qiwi_types::wallet::CalendarDate;
+    /// use qiwi_types::CalendarDate;
     ///
     /// assert!(CalendarDate::lenient("1996-03-18").date().is_some());
     /// let odd = CalendarDate::lenient("18.03.1996");
@@ -79,7 +104,7 @@ impl CalendarDate {
     /// The date, when the text is one.
     ///
     /// ```
-    /// use qiwi_types::wallet::CalendarDate;
+    /// use qiwi_types::CalendarDate;
     ///
     /// let date: CalendarDate = "1996-03-18".parse().unwrap();
     /// assert_eq!(date.date(), Some(jiff::civil::date(1996, 3, 18)));
@@ -91,7 +116,7 @@ impl CalendarDate {
     /// The text exactly as written.
     ///
     /// ```
-    /// use qiwi_types::wallet::CalendarDate;
+    /// use qiwi_types::CalendarDate;
     ///
     /// assert_eq!(CalendarDate::lenient("1996-03-18").raw(), "1996-03-18");
     /// ```
@@ -100,31 +125,39 @@ impl CalendarDate {
     }
 }
 
-fn parse(text: &str) -> Option<Date> {
-    let text = text.trim();
-    // Exactly `YYYY-MM-DD`: jiff also reads other ISO 8601 forms that QIWI does not write.
-    let shaped = text.len() == 10
+/// Exactly `YYYY-MM-DD`: jiff also reads other ISO 8601 forms that neither API writes.
+fn shaped(text: &str) -> bool {
+    text.len() == 10
         && text.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
                 b == b'-'
             } else {
                 b.is_ascii_digit()
             }
-        });
-    if shaped { text.parse().ok() } else { None }
+        })
+}
+
+/// Year 0 and negative years are valid in `jiff` but name no day either API could hold.
+fn real(date: Option<Date>) -> Option<Date> {
+    date.filter(|d| d.year() >= 1)
+}
+
+/// A wire text's date, spaces around it ignored.
+fn parse(text: &str) -> Option<Date> {
+    let text = text.trim();
+    if shaped(text) {
+        text.parse().ok()
+    } else {
+        None
+    }
 }
 
 impl FromStr for CalendarDate {
-    type Err = CalendarDateError;
+    type Err = InvalidValue;
 
-    /// Reads a caller's `YYYY-MM-DD`; anything else is an error.
+    /// As [`CalendarDate::parse`].
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match parse(text) {
-            Some(date) => Ok(Self::from_date(date)),
-            None => Err(CalendarDateError {
-                text: text.to_owned(),
-            }),
-        }
+        Self::parse(text)
     }
 }
 
@@ -171,7 +204,8 @@ mod tests {
             "1996-03-18T00:00",
         ] {
             let err = bad.parse::<CalendarDate>().unwrap_err().to_string();
-            assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
+            let why = err.contains("YYYY-MM-DD") || err.contains("does not exist");
+            assert!(why, "{bad}: {err}");
         }
     }
 
@@ -183,5 +217,36 @@ mod tests {
         assert_eq!(serde_json::to_string(&odd).unwrap(), r#""xxxx""#);
         let good: CalendarDate = serde_json::from_str(r#""1984-01-09""#).unwrap();
         assert_eq!(format!("{good:?}"), "CalendarDate(1984-01-09)");
+    }
+
+    #[test]
+    fn only_real_yyyy_mm_dd_dates_pass() {
+        for good in ["2024-02-29", "2021-11-01", "2025-12-31", "0001-01-01"] {
+            assert_eq!(CalendarDate::parse(good).unwrap().to_string(), good);
+        }
+        #[rustfmt::skip]
+        let bad = [
+            ("", "YYYY-MM-DD"), ("2024-1-05", "YYYY-MM-DD"), ("2024/01/05", "YYYY-MM-DD"),
+            ("05-01-2024", "YYYY-MM-DD"), ("2024-01-05T00:00:00", "YYYY-MM-DD"),
+            (" 2024-01-05", "YYYY-MM-DD"), ("2024-01-05Z", "YYYY-MM-DD"), ("+024-01-05", "YYYY-MM-DD"),
+            ("２０２４-01-05", "YYYY-MM-DD"), ("2023-02-29", "does not exist"),
+            ("2024-13-01", "does not exist"), ("2024-00-10", "does not exist"),
+            ("2024-04-31", "does not exist"), ("0000-01-01", "does not exist"),
+        ];
+        for (text, why) in bad {
+            let err = CalendarDate::parse(text).expect_err(text).to_string();
+            assert!(err.contains(why), "{text}: {err}");
+            assert!(err.starts_with("invalid date: the date"), "{err}");
+        }
+    }
+
+    #[test]
+    fn from_parts_of_year_one_or_later() {
+        assert!(CalendarDate::new(2023, 2, 29).is_err());
+        assert!(CalendarDate::new(0, 1, 1).is_err());
+        assert_eq!(
+            CalendarDate::new(2024, 2, 29).unwrap().to_string(),
+            "2024-02-29"
+        );
     }
 }

@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::value::{InvalidValue, check_digits};
+use crate::InvalidValue;
+use crate::invalid::check_digits;
 
 /// The agent's own number for a payment (`<transaction-number>`): a positive integer of up to
 /// 20 digits, kept as its digits because 20 digits can exceed `u64`.
@@ -27,11 +28,11 @@ impl TransactionNumber {
     /// Validates a transaction number written as digits.
     ///
     /// ```
-    /// use qiwi_agent::TransactionNumber;
+    /// use qiwi_types::agent::TransactionNumber;
     /// let big = TransactionNumber::parse("99999999999999999999")?; // more than u64::MAX
     /// assert_eq!(big.as_str(), "99999999999999999999");
     /// assert!(TransactionNumber::parse("0123").is_err());
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     ///
     /// # Errors
@@ -53,9 +54,9 @@ impl TransactionNumber {
     /// A transaction number from an integer.
     ///
     /// ```
-    /// use qiwi_agent::TransactionNumber;
+    /// use qiwi_types::agent::TransactionNumber;
     /// assert_eq!(TransactionNumber::from_u128(12345678)?.as_str(), "12345678");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     ///
     /// # Errors
@@ -68,21 +69,21 @@ impl TransactionNumber {
     /// before it in this process, and never one that another process on this host generates.
     ///
     /// ```
-    /// use qiwi_agent::TransactionNumber;
+    /// use qiwi_types::agent::TransactionNumber;
     /// let first = TransactionNumber::generate();
     /// assert!(TransactionNumber::generate() > first);
     /// ```
     pub fn generate() -> Self {
         // Positive and at most 20 digits, as this type requires.
-        Self(qiwi_types::UniqueNumber::next().to_string())
+        Self(crate::UniqueNumber::next().to_string())
     }
 
     /// The digits.
     ///
     /// ```
-    /// # use qiwi_agent::TransactionNumber;
+    /// # use qiwi_types::agent::TransactionNumber;
     /// assert_eq!(TransactionNumber::parse("42")?.as_str(), "42");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
+    /// # Ok::<(), qiwi_types::InvalidValue>(())
     /// ```
     pub fn as_str(&self) -> &str {
         &self.0

@@ -6,7 +6,7 @@
 //! - [`PaymentStatus`]: `<payment status="…">`, where the payment is in its life.
 //!
 //! `150` is an authorization error as a request code and "declined" as a status; `300` is in
-//! both result tables. Each type keeps a number it does not know as `Other(i32)`: the
+//! both result tables. Each type keeps a number it does not know as `Unknown(i32)`: the
 //! protocol's tables all end by saying that other codes exist.
 
 use std::fmt;
@@ -15,117 +15,12 @@ use std::time::Duration;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-macro_rules! code_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $wire_name:literal, $text:literal; )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
-            /// A code this version does not know, kept as the server wrote it.
-            Other(i32),
-        }
-
-        impl $name {
-            /// The type for a number read from the wire.
-            ///
-            /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(0).code(), 0);")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(98765), ", stringify!($name), "::Other(98765));")]
-            /// ```
-            pub fn from_code(code: i32) -> Self {
-                match code {
-                    $( $code => Self::$variant, )+
-                    other => Self::Other(other),
-                }
-            }
-
-            /// The number as written on the wire.
-            ///
-            /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::Other(7).code(), 7);")]
-            /// ```
-            pub fn code(self) -> i32 {
-                match self {
-                    $( Self::$variant => $code, )+
-                    Self::Other(code) => code,
-                }
-            }
-
-            /// A stable `snake_case` name (`other` for an unknown code).
-            ///
-            /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::Other(7).name(), \"other\");")]
-            /// ```
-            pub fn name(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $wire_name, )+
-                    Self::Other(_) => "other",
-                }
-            }
-
-            /// What the code means, as the protocol describes it.
-            ///
-            /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
-            #[doc = concat!("assert_eq!(", stringify!($name), "::from_code(0).description(), \"no error\");")]
-            /// ```
-            pub fn description(self) -> &'static str {
-                match self {
-                    $( Self::$variant => $text, )+
-                    Self::Other(_) => "a code this client does not know; ask QIWI support (bss@qiwi.com)",
-                }
-            }
-
-            /// Whether this is the "no error" code `0`.
-            ///
-            /// ```
-            #[doc = concat!("use qiwi_agent::codes::", stringify!($name), ";")]
-            #[doc = concat!("assert!(", stringify!($name), "::from_code(0).is_ok());")]
-            /// ```
-            pub fn is_ok(self) -> bool {
-                self.code() == 0
-            }
-        }
-
-        impl From<i32> for $name {
-            fn from(code: i32) -> Self {
-                Self::from_code(code)
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{} ({})", self.code(), self.description())
-            }
-        }
-
-        impl Serialize for $name {
-            /// `{"code": 150, "name": "authorization_error"}`: the wire number and its meaning.
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut st = s.serialize_struct(stringify!($name), 2)?;
-                st.serialize_field("code", &self.code())?;
-                st.serialize_field("name", self.name())?;
-                st.end()
-            }
-        }
-    };
-}
-
-code_enum! {
+crate::open_enum! {
     /// The request-processing result (`<response>/<result-code>`, "tech_error" table).
     ///
     /// Non-zero means the server did not process the request and the requested data is absent;
     /// for a payment request the payment's fate is then unknown, never failed.
-    pub enum RequestCode {
+    pub enum RequestCode: i32 {
         /// `0`: no error.
         Ok = 0, "ok", "no error";
         /// `13`: the server is busy; repeat the request in a minute. Not fatal.
@@ -136,6 +31,7 @@ code_enum! {
         UnknownError = 300, "unknown_error", "unknown error; repeat the request";
         /// `339`: the request's source IP address is not allowed. Fatal.
         IpRestricted = 339, "ip_restricted", "the source IP address is not allowed";
+        _ = "a code this client does not know; ask QIWI support (bss@qiwi.com)";
     }
 }
 
@@ -145,16 +41,16 @@ impl RequestCode {
     /// (code `0`, unknown codes). The response's own `fatal` attribute takes precedence.
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert_eq!(RequestCode::AuthorizationError.documented_fatal(), Some(true));
     /// assert_eq!(RequestCode::RetryLater.documented_fatal(), Some(false));
-    /// assert_eq!(RequestCode::Other(555).documented_fatal(), None);
+    /// assert_eq!(RequestCode::Unknown(555).documented_fatal(), None);
     /// ```
     pub fn documented_fatal(self) -> Option<bool> {
         match self {
             Self::RetryLater | Self::UnknownError => Some(false),
             Self::AuthorizationError | Self::IpRestricted => Some(true),
-            Self::Ok | Self::Other(_) => None,
+            Self::Ok | Self::Unknown(_) => None,
         }
     }
 
@@ -164,10 +60,10 @@ impl RequestCode {
     /// on a request-level error).
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert!(RequestCode::UnknownError.may_retry_same_request(Some(false)));
     /// assert!(!RequestCode::AuthorizationError.may_retry_same_request(None));
-    /// assert!(!RequestCode::Other(555).may_retry_same_request(Some(true)));
+    /// assert!(!RequestCode::Unknown(555).may_retry_same_request(Some(true)));
     /// assert!(!RequestCode::Ok.may_retry_same_request(None));
     /// ```
     pub fn may_retry_same_request(self, fatal: Option<bool>) -> bool {
@@ -180,7 +76,7 @@ impl RequestCode {
     /// How long the protocol asks to wait before repeating the request, when it says.
     ///
     /// ```
-    /// use qiwi_agent::RequestCode;
+    /// use qiwi_types::agent::RequestCode;
     /// assert_eq!(RequestCode::RetryLater.retry_after(), Some(std::time::Duration::from_secs(60)));
     /// assert_eq!(RequestCode::UnknownError.retry_after(), None);
     /// ```
@@ -192,10 +88,10 @@ impl RequestCode {
     }
 }
 
-code_enum! {
+crate::open_enum! {
     /// The payment-processing result (`<payment result-code="…">`, "error" table): why a payment
     /// was refused or failed. Its fatality comes from the payment's `fatal-error` attribute.
-    pub enum PaymentCode {
+    pub enum PaymentCode: i32 {
         /// `0`: no error.
         Ok = 0, "ok", "no error";
         /// `155`: payments to this service are not allowed (check `to/service-id`).
@@ -222,6 +118,7 @@ code_enum! {
         MonthlyLimitExceeded = 700, "monthly_limit_exceeded", "the monthly operations limit is exceeded";
         /// `702`: the client wallet's balance limit is exceeded.
         BalanceLimitExceeded = 702, "balance_limit_exceeded", "the client wallet's balance limit is exceeded";
+        _ = "a code this client does not know; ask QIWI support (bss@qiwi.com)";
     }
 }
 
@@ -236,7 +133,7 @@ impl PaymentCode {
     /// `700`/`702` until the limit resets, unknown codes) are.
     ///
     /// ```
-    /// use qiwi_agent::PaymentCode;
+    /// use qiwi_types::agent::PaymentCode;
     /// assert!(PaymentCode::InsufficientFunds.may_retry_same_request(None));
     /// assert!(!PaymentCode::InsufficientFunds.may_retry_same_request(Some(true)));
     /// assert!(!PaymentCode::TransactionNumberConflict.may_retry_same_request(Some(false)));
@@ -253,7 +150,7 @@ impl PaymentCode {
                         | Self::UnknownError
                         | Self::MonthlyLimitExceeded
                         | Self::BalanceLimitExceeded
-                        | Self::Other(_)
+                        | Self::Unknown(_)
                 ),
             },
         }
@@ -265,7 +162,7 @@ impl PaymentCode {
 /// The protocol names some values and gives ranges for the rest, so a range variant keeps the
 /// exact number: `0`–`49` accepted and awaiting confirmation, `50`–`59` being processed, `60`
 /// success, above `100` failed with the money back on the agent balance. `61`–`100` and values
-/// below `-1` are undescribed and land in [`PaymentStatus::Other`].
+/// below `-1` are undescribed and land in [`PaymentStatus::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentStatus {
@@ -290,18 +187,18 @@ pub enum PaymentStatus {
     /// Another value above `100`: a processing error, money returned to the agent. Final.
     Failed(i32),
     /// A value the protocol does not describe (`61`–`100`, below `-1`). Not final.
-    Other(i32),
+    Unknown(i32),
 }
 
 impl PaymentStatus {
     /// The status for a number read from the wire.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::from_code(60), PaymentStatus::Success);
     /// assert_eq!(PaymentStatus::from_code(55), PaymentStatus::Processing(55));
     /// assert_eq!(PaymentStatus::from_code(130), PaymentStatus::Failed(130));
-    /// assert_eq!(PaymentStatus::from_code(77), PaymentStatus::Other(77));
+    /// assert_eq!(PaymentStatus::from_code(77), PaymentStatus::Unknown(77));
     /// ```
     pub fn from_code(code: i32) -> Self {
         match code {
@@ -315,14 +212,14 @@ impl PaymentStatus {
             151 => Self::AuthorizationError,
             160 => Self::Cancelled,
             101.. => Self::Failed(code),
-            _ => Self::Other(code),
+            _ => Self::Unknown(code),
         }
     }
 
     /// The number as written on the wire.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::Declined.code(), 150);
     /// assert_eq!(PaymentStatus::NotRegistered.code(), -1);
     /// ```
@@ -338,14 +235,14 @@ impl PaymentStatus {
             Self::AwaitingConfirmation(code)
             | Self::Processing(code)
             | Self::Failed(code)
-            | Self::Other(code) => code,
+            | Self::Unknown(code) => code,
         }
     }
 
     /// A stable `snake_case` name.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::from_code(52).name(), "crediting");
     /// ```
     pub fn name(self) -> &'static str {
@@ -360,14 +257,14 @@ impl PaymentStatus {
             Self::AuthorizationError => "authorization_error",
             Self::Cancelled => "cancelled",
             Self::Failed(_) => "failed",
-            Self::Other(_) => "other",
+            Self::Unknown(_) => "other",
         }
     }
 
     /// What the status means.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert_eq!(PaymentStatus::Success.description(), "processed successfully");
     /// ```
     pub fn description(self) -> &'static str {
@@ -382,7 +279,7 @@ impl PaymentStatus {
             Self::AuthorizationError => "payment authorization error, money returned to the agent",
             Self::Cancelled => "not processed or cancelled, money returned to the agent",
             Self::Failed(_) => "processing error, money returned to the agent",
-            Self::Other(_) => "a status the protocol does not describe",
+            Self::Unknown(_) => "a status the protocol does not describe",
         }
     }
 
@@ -390,7 +287,7 @@ impl PaymentStatus {
     /// `-1` is not final: the payment does not exist yet.
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::Success.is_final());
     /// assert!(PaymentStatus::Failed(130).is_final());
     /// assert!(!PaymentStatus::Accepted.is_final());
@@ -403,7 +300,7 @@ impl PaymentStatus {
     /// Whether the money reached the recipient (`60`).
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::from_code(60).is_success());
     /// ```
     pub fn is_success(self) -> bool {
@@ -413,7 +310,7 @@ impl PaymentStatus {
     /// Whether the payment failed and its money went back to the agent (above `100`).
     ///
     /// ```
-    /// use qiwi_agent::PaymentStatus;
+    /// use qiwi_types::agent::PaymentStatus;
     /// assert!(PaymentStatus::from_code(160).is_failure());
     /// assert!(!PaymentStatus::from_code(77).is_failure());
     /// ```
@@ -442,7 +339,7 @@ impl Serialize for PaymentStatus {
 }
 
 /// What a payment's attributes together say about it (see
-/// [`Payment::state`](crate::Payment::state)).
+/// [`Payment::state`](super::Payment::state)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -465,7 +362,7 @@ impl PaymentState {
     /// Whether the payment's fate is settled.
     ///
     /// ```
-    /// use qiwi_agent::PaymentState;
+    /// use qiwi_types::agent::PaymentState;
     /// assert!(PaymentState::Failed.is_final());
     /// assert!(!PaymentState::NotRegistered.is_final());
     /// ```
@@ -510,7 +407,7 @@ mod tests {
             assert_eq!(RequestCode::from_code(code).code(), code);
             assert_eq!(PaymentCode::from_code(code).code(), code);
         }
-        assert_eq!(RequestCode::from_code(204), RequestCode::Other(204));
+        assert_eq!(RequestCode::from_code(204), RequestCode::Unknown(204));
         assert_eq!(
             PaymentCode::from_code(204),
             PaymentCode::InsufficientIdentification
@@ -521,7 +418,7 @@ mod tests {
     fn serialize_as_code_and_name() {
         let json = serde_json::to_string(&PaymentStatus::Processing(55)).unwrap();
         assert_eq!(json, r#"{"code":55,"name":"processing"}"#);
-        let json = serde_json::to_string(&RequestCode::Other(7)).unwrap();
+        let json = serde_json::to_string(&RequestCode::Unknown(7)).unwrap();
         assert_eq!(json, r#"{"code":7,"name":"other"}"#);
     }
 }

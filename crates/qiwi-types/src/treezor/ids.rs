@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Error;
+use crate::InvalidValue;
 
 macro_rules! numeric_id {
     ($(#[$meta:meta])* $name:ident, $what:literal) => {
@@ -27,17 +27,17 @@ macro_rules! numeric_id {
             /// Reads an identifier written as decimal digits (surrounding spaces are ignored).
             ///
             /// # Errors
-            /// [`Error::InvalidInput`] when the text is empty, holds anything but digits, or is
+            /// [`InvalidValue`] when the text is empty, holds anything but digits, or is
             /// too large for 64 bits.
             ///
             /// ```
-            #[doc = concat!("use balances_core::", stringify!($name), ";")]
+            #[doc = concat!("use qiwi_types::treezor::", stringify!($name), ";")]
             #[doc = concat!("let id = ", stringify!($name), "::parse(\"3645800\")?;")]
             /// assert_eq!(id.get(), 3645800);
             #[doc = concat!("assert!(", stringify!($name), "::parse(\"36x\").is_err());")]
-            /// # Ok::<(), balances_core::Error>(())
+            /// # Ok::<(), qiwi_types::InvalidValue>(())
             /// ```
-            pub fn parse(text: &str) -> Result<Self, Error> {
+            pub fn parse(text: &str) -> Result<Self, InvalidValue> {
                 parse_id(text, $what).map(Self)
             }
         }
@@ -49,8 +49,8 @@ macro_rules! numeric_id {
         }
 
         impl FromStr for $name {
-            type Err = Error;
-            fn from_str(text: &str) -> Result<Self, Error> {
+            type Err = InvalidValue;
+            fn from_str(text: &str) -> Result<Self, InvalidValue> {
                 Self::parse(text)
             }
         }
@@ -77,7 +77,7 @@ macro_rules! numeric_id {
         impl<'de> Deserialize<'de> for $name {
             /// Reads a JSON number (REST) or a string of digits (webhooks).
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = qiwi_types::lenient::string_or_number(d)?;
+                let text = crate::lenient::string_or_number(d)?;
                 parse_id(&text, $what)
                     .map(Self)
                     .map_err(serde::de::Error::custom)
@@ -98,22 +98,25 @@ numeric_id!(
     "user id"
 );
 
-fn parse_id(text: &str, what: &str) -> Result<u64, Error> {
+fn parse_id(text: &str, what: &'static str) -> Result<u64, InvalidValue> {
     let digits = text.trim();
     if digits.is_empty() {
-        return Err(Error::InvalidInput(format!(
-            "the {what} is empty; give its number, e.g. 1317558"
-        )));
+        return Err(InvalidValue::new(
+            what,
+            format!("the {what} is empty; give its number, e.g. 1317558"),
+        ));
     }
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::InvalidInput(format!(
-            "the {what} {text:?} must be digits only, e.g. 1317558"
-        )));
+        return Err(InvalidValue::new(
+            what,
+            format!("the {what} {text:?} must be digits only, e.g. 1317558"),
+        ));
     }
     digits.parse().map_err(|_| {
-        Error::InvalidInput(format!(
-            "the {what} {text:?} is too large for a Treezor identifier"
-        ))
+        InvalidValue::new(
+            what,
+            format!("the {what} {text:?} is too large for a Treezor identifier"),
+        )
     })
 }
 

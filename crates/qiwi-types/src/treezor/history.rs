@@ -8,8 +8,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use qiwi_types::money::decimal_opt;
-use qiwi_types::{ApiTime, Currency, Decimal, Paris};
+use crate::money::decimal_opt;
+use crate::{ApiTime, Currency, Decimal, Paris};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

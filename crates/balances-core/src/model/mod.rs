@@ -1,4 +1,0 @@
-//! What the balance endpoints answer.
-
-pub mod balance;
-pub mod history;
