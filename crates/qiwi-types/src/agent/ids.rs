@@ -65,7 +65,7 @@ impl TransactionNumber {
         Self::parse(&number.to_string())
     }
 
-    /// A fresh number from [`qiwi_types::UniqueNumber`]: greater than every number generated
+    /// A fresh number from [`UniqueNumber`](crate::UniqueNumber): greater than every number generated
     /// before it in this process, and never one that another process on this host generates.
     ///
     /// ```
