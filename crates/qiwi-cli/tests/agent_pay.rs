@@ -2,6 +2,8 @@
 //! not paid (7) and unknown or pending (8) apart, whatever the server does; stdout and stderr
 //! never contradict each other; numbers never collide between concurrent runs.
 
+mod program;
+
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,6 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use program::stderr;
 use qiwi_sandbox::{Amount, Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use serde_json::Value;
 
@@ -57,10 +60,6 @@ async fn pay(agent_url: &str, amount: &str, extra: &[&str]) -> Output {
         extra,
     )
     .await
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
 }
 
 /// The JSON report on stdout.

@@ -1,25 +1,11 @@
 //! The `qiwi` binary as a user runs it: output, JSON, exit codes, stderr.
 
-use std::process::{Command, Output};
+mod program;
 
+use std::process::Command;
+
+use program::{qiwi, qiwi_owned, stderr, stdout};
 use qiwi_sandbox::{Sandbox, SandboxConfig, demo};
-
-fn qiwi(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .expect("the qiwi binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
 
 async fn sandbox() -> Sandbox {
     qiwi_sandbox::start(SandboxConfig::default()).await.unwrap()
@@ -313,11 +299,6 @@ fn all_families(sandbox: &Sandbox, wallet_ids: &str) -> Vec<(&'static str, Strin
     ]
 }
 
-fn qiwi_with(args: &[&str], env: &[(&'static str, String)]) -> Output {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    qiwi(args, &env)
-}
-
 #[test]
 fn an_unknown_treezor_wallet_is_not_found_naming_it() {
     let output = qiwi(
@@ -337,7 +318,7 @@ fn an_unknown_treezor_wallet_is_not_found_naming_it() {
 async fn balances_with_an_unknown_treezor_wallet_shows_the_rest_and_exits_9() {
     let sandbox = sandbox().await;
     let env = all_families(&sandbox, "3645800,999");
-    let output = qiwi_with(&["balances"], &env);
+    let output = qiwi_owned(&["balances"], &env);
     assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
     let table = stdout(&output);
     for shown in ["qw_wallet_rub", "terminal 10001", "wallet 3645800"] {
@@ -354,7 +335,7 @@ async fn balances_with_an_unknown_treezor_wallet_shows_the_rest_and_exits_9() {
         "{err}"
     );
 
-    let output = qiwi_with(&["--json", "balances"], &env);
+    let output = qiwi_owned(&["--json", "balances"], &env);
     assert_eq!(output.status.code(), Some(9), "{}", stderr(&output));
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     let errors = report["errors"].as_array().unwrap();
@@ -387,7 +368,7 @@ async fn balances_prints_each_failure_once_when_every_source_fails() {
     env.retain(|(name, _)| !name.starts_with("QIWI_AGENT"));
     env.retain(|(name, _)| *name != "QIWI_TOKEN");
     env.push(("QIWI_TOKEN", "0123456789abcdef0123456789abcdef".into()));
-    let output = qiwi_with(&["balances"], &env);
+    let output = qiwi_owned(&["balances"], &env);
     assert_eq!(
         output.status.code(),
         Some(3),
@@ -404,7 +385,7 @@ async fn balances_prints_each_failure_once_when_every_source_fails() {
 async fn a_refusal_keeps_the_servers_explanation() {
     let sandbox = sandbox().await;
     let env = all_families(&sandbox, "3645800");
-    let output = qiwi_with(&["wallet", "limits", "BOGUS"], &env);
+    let output = qiwi_owned(&["wallet", "limits", "BOGUS"], &env);
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains(r#"Unknown limit type "BOGUS""#), "{err}");
@@ -419,7 +400,7 @@ async fn a_wrong_base_url_path_is_reported_with_the_servers_explanation() {
         "QIWI_BASE_URL",
         format!("{}/wrong-prefix", sandbox.base_url()),
     ));
-    let output = qiwi_with(&["wallet", "accounts"], &env);
+    let output = qiwi_owned(&["wallet", "accounts"], &env);
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("No endpoint /wrong-prefix/"), "{err}");

@@ -3,6 +3,8 @@
 //! unless the command needs state that outlives one run. Times, generated numbers and ports
 //! are redacted.
 
+mod program;
+
 use std::process::{Command, Output};
 
 use std::collections::BTreeMap;
@@ -51,14 +53,7 @@ macro_rules! assert_json_snapshot {
     };
 }
 
-fn qiwi(args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .expect("the qiwi binary runs")
-}
+use program::qiwi;
 
 /// `qiwi --sandbox --json ARGS`: its stdout document, after checking it succeeded.
 fn success(args: &[&str]) -> Value {

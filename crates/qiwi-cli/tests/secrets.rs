@@ -2,21 +2,15 @@
 //! in a configuration error, not in an error from a server that reflects the request, not in
 //! what the HTTP/2 and TLS crates log.
 
-use std::ffi::OsStr;
-use std::process::{Command, Output};
+mod program;
+
+use std::process::Output;
+
+use program::{qiwi, qiwi_owned};
 
 use qiwi_transport::test_util::echo::{Body, EchoLog, json_escaped, leaks, xml_escaped};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn qiwi(args: &[&str], env: &[(impl AsRef<OsStr>, impl AsRef<OsStr>)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(args)
-        .env_clear()
-        .envs(env.iter().map(|(name, value)| (name, value)))
-        .output()
-        .expect("the qiwi binary runs")
-}
 
 /// Everything the program printed.
 fn printed(output: &Output) -> String {
@@ -273,7 +267,7 @@ async fn no_form_of_a_secret_reaches_stderr_from_an_echoing_server() {
                 Some(_) => env.push(("RUST_LOG", "trace".into())),
                 None => {}
             }
-            let output = qiwi(&all, &env);
+            let output = qiwi_owned(&all, &env);
             let text = printed(&output);
             assert!(
                 !output.status.success(),
@@ -392,7 +386,7 @@ async fn no_form_of_a_secret_reaches_stderr_over_tls_and_http2() {
                 all.insert(0, "-vv");
             }
             // The server runs on this runtime: the program waits on a thread of its own.
-            let output = tokio::task::spawn_blocking(move || qiwi(&all, &env))
+            let output = tokio::task::spawn_blocking(move || qiwi_owned(&all, &env))
                 .await
                 .expect("the program ran");
             let text = printed(&output);
