@@ -1,8 +1,10 @@
-//! Test doubles: a scripted transport that records what it was sent, a recording wrapper for
-//! any transport, a transport that never answers, and a time source and sleep that the test
-//! drives; and, in [`echo`], what a server that reflects the request shows.
+//! Test doubles: a scripted transport that records what it was sent and checks it against the
+//! requests it expects ([`expect`]), a recording wrapper for any transport, a transport that
+//! never answers, and a time source and sleep that the test drives; and, in [`echo`], what a
+//! server that reflects the request shows.
 
 pub mod echo;
+pub mod expect;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -15,6 +17,7 @@ use http::StatusCode;
 
 use crate::time::{Sleep, Sleeping, SystemTimeSource, TimeSource};
 use crate::{Request, Response, Transport, TransportError, TransportErrorKind};
+use expect::{ExpectedRequest, RequestMismatch};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -54,44 +57,139 @@ impl Reply {
     }
 }
 
+/// One step of a script: the answer, and the request it expects when it has one.
+#[derive(Debug)]
+pub struct ReplayEvent {
+    expected: Option<ExpectedRequest>,
+    reply: Reply,
+}
+
+impl ReplayEvent {
+    /// Answers `reply` to a request that must match `expected`.
+    pub fn new(expected: ExpectedRequest, reply: Reply) -> Self {
+        Self {
+            expected: Some(expected),
+            reply,
+        }
+    }
+}
+
+impl From<Reply> for ReplayEvent {
+    /// An answer to whatever request comes.
+    fn from(reply: Reply) -> Self {
+        Self {
+            expected: None,
+            reply,
+        }
+    }
+}
+
+/// A request received, with what the script expected of it.
+#[derive(Debug, Clone)]
+struct Exchange {
+    request: Request,
+    /// `None`: the script had no step left for it.
+    step: Option<Option<ExpectedRequest>>,
+}
+
 /// Answers from a script, in order, and records every request. Past the end of the script it
-/// fails with a connect error, so a test sees an unexpected extra request.
+/// fails with a connect error, so a test sees an unexpected extra request. Steps built with
+/// [`ReplayEvent::new`] also say which request they expect; [`Self::assert_requests_match`]
+/// checks them once the calls are done.
 #[derive(Debug, Clone, Default)]
 pub struct ScriptedTransport {
-    script: Arc<Mutex<VecDeque<Reply>>>,
-    requests: Arc<Mutex<Vec<Request>>>,
+    script: Arc<Mutex<VecDeque<ReplayEvent>>>,
+    exchanges: Arc<Mutex<Vec<Exchange>>>,
 }
 
 impl ScriptedTransport {
-    /// A transport that gives these answers in order.
+    /// A transport that gives these answers in order, whatever the requests.
     pub fn new(script: impl IntoIterator<Item = Reply>) -> Self {
+        Self::replay(script.into_iter().map(ReplayEvent::from))
+    }
+
+    /// A transport that gives these answers in order, each to the request it expects (see
+    /// [`Self::assert_requests_match`]).
+    pub fn replay(script: impl IntoIterator<Item = ReplayEvent>) -> Self {
         Self {
             script: Arc::new(Mutex::new(script.into_iter().collect())),
-            requests: Arc::default(),
+            exchanges: Arc::default(),
         }
     }
 
     /// Appends an answer to the script.
-    pub fn push(&self, reply: Reply) {
-        lock(&self.script).push_back(reply);
+    pub fn push(&self, event: impl Into<ReplayEvent>) {
+        lock(&self.script).push_back(event.into());
     }
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Request> {
-        lock(&self.requests).clone()
+        lock(&self.exchanges)
+            .iter()
+            .map(|e| e.request.clone())
+            .collect()
     }
 
     /// How many requests were received.
     pub fn count(&self) -> usize {
-        lock(&self.requests).len()
+        lock(&self.exchanges).len()
+    }
+
+    /// Checks every request received against the step that answered it, and that no step
+    /// expecting a request is left over.
+    pub fn check_requests(&self) -> Result<(), ScriptMismatch> {
+        let mut problems = Vec::new();
+        for (index, exchange) in lock(&self.exchanges).iter().enumerate() {
+            match &exchange.step {
+                Some(Some(expected)) => {
+                    if let Err(mismatch) = expected.compare(&exchange.request) {
+                        problems.push(ScriptProblem::Mismatch { index, mismatch });
+                    }
+                }
+                Some(None) => {}
+                None => problems.push(ScriptProblem::Unexpected {
+                    index,
+                    request: format!(
+                        "{} {}",
+                        exchange.request.method,
+                        exchange.request.url.path()
+                    ),
+                }),
+            }
+        }
+        let missing: Vec<String> = lock(&self.script)
+            .iter()
+            .filter_map(|event| event.expected.as_ref())
+            .map(|e| e.to_string())
+            .collect();
+        if !missing.is_empty() {
+            problems.push(ScriptProblem::Missing(missing));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ScriptMismatch { problems })
+        }
+    }
+
+    /// Panics with every difference [`Self::check_requests`] finds.
+    #[track_caller]
+    pub fn assert_requests_match(&self) {
+        if let Err(mismatch) = self.check_requests() {
+            panic!("{mismatch}");
+        }
     }
 }
 
 #[async_trait]
 impl Transport for ScriptedTransport {
     async fn send(&self, request: Request) -> Result<Response, TransportError> {
-        lock(&self.requests).push(request);
-        match lock(&self.script).pop_front() {
+        let event = lock(&self.script).pop_front();
+        lock(&self.exchanges).push(Exchange {
+            request,
+            step: event.as_ref().map(|e| e.expected.clone()),
+        });
+        match event.map(|e| e.reply) {
             Some(Reply::Respond(response)) => Ok(response),
             Some(Reply::Fail(kind)) => Err(TransportError::new(kind, "scripted failure")),
             None => Err(TransportError::new(
@@ -99,6 +197,53 @@ impl Transport for ScriptedTransport {
                 "the script has no answer for this request",
             )),
         }
+    }
+}
+
+/// What a [`ScriptedTransport`] received that its script did not expect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScriptProblem {
+    /// Request `index` (from 0) differs from the request its step expected.
+    Mismatch {
+        /// The request's place in the order received.
+        index: usize,
+        /// What differs.
+        mismatch: RequestMismatch,
+    },
+    /// Request `index` came after the script ran out.
+    Unexpected {
+        /// The request's place in the order received.
+        index: usize,
+        /// Its method and path.
+        request: String,
+    },
+    /// Steps that expected a request were never reached (method and path of each).
+    Missing(Vec<String>),
+}
+
+/// Every way the requests received differ from the script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptMismatch {
+    /// In order: each request received, then the steps left over.
+    pub problems: Vec<ScriptProblem>,
+}
+
+impl std::fmt::Display for ScriptMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for problem in &self.problems {
+            match problem {
+                ScriptProblem::Mismatch { index, mismatch } => {
+                    writeln!(f, "request {index} does not match:\n{mismatch}")?;
+                }
+                ScriptProblem::Unexpected { index, request } => {
+                    writeln!(f, "request {index} ({request}) was not expected")?;
+                }
+                ScriptProblem::Missing(missing) => {
+                    writeln!(f, "expected requests never sent: {}", missing.join(", "))?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -299,6 +444,84 @@ impl Sleep for TickAdvanceSleep {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::Method;
+
+    fn get(path: &str) -> Request {
+        let url = format!("https://h{path}").parse().unwrap();
+        Request::new(Method::GET, url, "/route")
+    }
+
+    #[tokio::test]
+    async fn requests_are_checked_against_the_steps_that_answered_them() {
+        let transport = ScriptedTransport::replay([
+            ReplayEvent::new(
+                ExpectedRequest::new(Method::GET, "/a"),
+                Reply::status(200, ""),
+            ),
+            ReplayEvent::from(Reply::status(200, "")),
+            ReplayEvent::new(
+                ExpectedRequest::new(Method::GET, "/c"),
+                Reply::status(200, ""),
+            ),
+        ]);
+        for path in ["/a", "/anything", "/c"] {
+            transport.send(get(path)).await.unwrap();
+        }
+        assert_eq!(transport.check_requests(), Ok(()));
+        transport.assert_requests_match();
+    }
+
+    #[tokio::test]
+    async fn a_mismatch_an_extra_request_and_a_missing_one_are_each_reported() {
+        let transport = ScriptedTransport::replay([
+            ReplayEvent::new(
+                ExpectedRequest::new(Method::GET, "/a"),
+                Reply::status(200, ""),
+            ),
+            ReplayEvent::new(
+                ExpectedRequest::new(Method::GET, "/b"),
+                Reply::status(200, ""),
+            ),
+        ]);
+        transport.send(get("/x")).await.unwrap();
+        let mismatch = transport.check_requests().unwrap_err();
+        assert!(
+            matches!(
+                mismatch.problems.as_slice(),
+                [ScriptProblem::Mismatch { index: 0, mismatch }, ScriptProblem::Missing(missing)]
+                    if mismatch.differences[0].field == "path" && missing == &["GET /b"]
+            ),
+            "{mismatch:?}"
+        );
+        assert_eq!(
+            mismatch.to_string(),
+            "request 0 does not match:\nGET /a: path\n  expected: /a\n  actual:   /x\n\
+             expected requests never sent: GET /b\n"
+        );
+
+        transport.send(get("/b")).await.unwrap();
+        let error = transport.send(get("/z")).await.unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Connect);
+        let mismatch = transport.check_requests().unwrap_err();
+        assert!(
+            matches!(
+                mismatch.problems.as_slice(),
+                [ScriptProblem::Mismatch { index: 0, .. }, ScriptProblem::Unexpected { index: 2, request }]
+                    if request == "GET /z"
+            ),
+            "{mismatch:?}"
+        );
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "expected requests never sent: GET /a")]
+    async fn asserting_panics_when_an_expected_request_never_came() {
+        let transport = ScriptedTransport::replay([ReplayEvent::new(
+            ExpectedRequest::new(Method::GET, "/a"),
+            Reply::status(200, ""),
+        )]);
+        transport.assert_requests_match();
+    }
 
     /// Polls `sleeping` once with a waker that does nothing.
     fn poll_once(sleeping: &mut Sleeping) -> Poll<()> {
