@@ -172,7 +172,7 @@ fn typed<T: DeserializeOwned>() -> (Decoder, Option<Reader>) {
     (sdk_json::<T>, Some(plain_json::<T>))
 }
 
-/// The model of each QIWI Wallet fixture folder (as `qiwi-types/tests/wallet_fixtures.rs`).
+/// The model of each QIWI Wallet fixture folder (as `qiwi-types/tests/it/wallet_fixtures.rs`).
 fn wallet_model(folder: &str) -> Option<(Decoder, Option<Reader>)> {
     Some(match folder {
         "e01_profile" => typed::<Profile>(),

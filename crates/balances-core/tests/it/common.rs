@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code)] // each test file uses a different part
-
 use std::path::PathBuf;
 
 use qiwi_transport::test_util::{

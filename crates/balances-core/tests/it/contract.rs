@@ -5,7 +5,7 @@
 //! [`EXPECTED_VIOLATIONS`] with its reason: the test fails both on a new violation and on a
 //! listed one that no longer occurs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -150,5 +150,5 @@ fn a_client_certificate_goes_with_the_built_in_transport_only() {
 /// A self-signed certificate and key made for this test only (`openssl req -x509 -newkey ec`).
 #[cfg(feature = "reqwest")]
 fn test_identity_pem() -> Vec<u8> {
-    include_bytes!("fixtures/tls/test-client-identity.pem").to_vec()
+    include_bytes!("../fixtures/tls/test-client-identity.pem").to_vec()
 }

@@ -20,7 +20,7 @@ fn read(path: &Path) -> Vec<u8> {
 
 #[test]
 fn balances_fixtures() {
-    insta::glob!("fixtures/balances/*.json", |path| {
+    insta::glob!("../fixtures", "balances/*.json", |path| {
         let decoded: Balances = serde_json::from_slice(&read(path))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_json_snapshot!(decoded);
@@ -29,7 +29,7 @@ fn balances_fixtures() {
 
 #[test]
 fn history_fixtures() {
-    insta::glob!("fixtures/history/*.json", |path| {
+    insta::glob!("../fixtures", "history/*.json", |path| {
         let decoded: BalanceHistory = serde_json::from_slice(&read(path))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_json_snapshot!(decoded);
@@ -38,7 +38,7 @@ fn history_fixtures() {
 
 #[test]
 fn token_fixtures() {
-    insta::glob!("fixtures/token/*.json", |path| {
+    insta::glob!("../fixtures", "token/*.json", |path| {
         let token = AccessToken::from_json(&read(path))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // The token itself is shown only by its length: snapshots are not a place for tokens.
@@ -52,7 +52,7 @@ fn token_fixtures() {
 
 #[test]
 fn error_fixtures() {
-    insta::glob!("fixtures/errors/*", |path| {
+    insta::glob!("../fixtures", "errors/*", |path| {
         insta::assert_json_snapshot!(ErrorEntry::parse_body(&read(path)));
     });
 }
@@ -60,7 +60,7 @@ fn error_fixtures() {
 #[test]
 fn webhook_fixtures() {
     let verifier = WebhookVerifier::new("test-webhook-secret");
-    insta::glob!("fixtures/webhooks/*.json", |path| {
+    insta::glob!("../fixtures", "webhooks/*.json", |path| {
         let update = verifier
             .balance_update(&read(path))
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

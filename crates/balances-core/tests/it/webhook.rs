@@ -1,6 +1,6 @@
 //! The `balance.update` webhook: signature checked against the payload as sent.
 
-mod common;
+use crate::common;
 
 use balances_core::webhook::{WebhookError, WebhookVerifier};
 use common::fixture;

@@ -1,7 +1,7 @@
 //! The client against a local HTTP server: every request pinned, the token cache, the 401
 //! renewal, and the mapping of every error status and body shape.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! `pay_and_confirm` does with it. A scripted transport answers and a time and sleep that end
 //! every wait at once stand in for time, so nothing sleeps.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Values holding `<`, `&` or quotes stay values: they cannot add an element or an attribute.
 //! And amounts are validated before anything is sent.
 
-mod support;
+use crate::support;
 
 use qiwi_agent::{
     Comment, Error, FundsSource, Payout, PayoutAmount, Recipient, ServiceId, StatusQuery,

@@ -1,7 +1,7 @@
 //! Every XML example of the protocol description (and of seed 003) is a fixture: answers are
 //! decoded and snapshotted, requests are rebuilt by the client and compared by meaning.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -242,7 +242,7 @@ fn decode(name: &str, body: &[u8]) -> Decoded {
 
 #[test]
 fn every_answer_decodes_to_its_snapshot() {
-    insta::glob!("fixtures/responses/*.xml", |path| {
+    insta::glob!("../fixtures", "responses/*.xml", |path| {
         let body = std::fs::read(path).unwrap();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let value = decode(&name, &body);

@@ -3,7 +3,7 @@
 
 #![cfg(feature = "reqwest")]
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::time::Duration;

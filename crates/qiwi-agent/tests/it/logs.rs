@@ -2,7 +2,7 @@
 //! anyone listens, so tests running in parallel without a subscriber would hide events from
 //! this one.
 
-mod support;
+use crate::support;
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};

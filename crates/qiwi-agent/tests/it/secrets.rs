@@ -1,7 +1,7 @@
 //! The password never shows: not in `Debug`, not in errors (even from a server that reflects
 //! the request), not in logs.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 

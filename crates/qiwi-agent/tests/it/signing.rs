@@ -3,7 +3,7 @@
 
 #![cfg(all(feature = "signing", feature = "reqwest"))]
 
-mod support;
+use crate::support;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

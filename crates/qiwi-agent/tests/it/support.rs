@@ -1,8 +1,6 @@
 //! Shared test helpers: an XML normaliser for comparing documents by meaning, and clients wired
 //! to test transports.
 
-#![allow(dead_code)]
-
 use std::sync::Arc;
 
 use qiwi_agent::secrecy::SecretString;

@@ -2,7 +2,7 @@
 //! not paid (7) and unknown or pending (8) apart, whatever the server does; stdout and stderr
 //! never contradict each other; numbers never collide between concurrent runs.
 
-mod program;
+use crate::program;
 
 use std::collections::HashSet;
 use std::io::{Read, Write};

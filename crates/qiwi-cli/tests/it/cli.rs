@@ -1,6 +1,6 @@
 //! The `qiwi` binary as a user runs it: output, JSON, exit codes, stderr.
 
-mod program;
+use crate::program;
 
 use std::process::Command;
 

@@ -1,6 +1,6 @@
 //! `AgentClient` against the sandbox over loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

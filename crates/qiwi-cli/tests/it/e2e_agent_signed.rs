@@ -2,7 +2,7 @@
 //! without a password, and the provider lookup on `xmlcp.jsp`.
 
 #[allow(dead_code, reason = "the shared helpers serve other test files too")]
-mod common;
+use crate::common;
 
 use qiwi_agent::AgentClient;
 use qiwi_agent::signing::{SignatureAlgorithm, SigningKey};
@@ -56,4 +56,4 @@ async fn a_signature_with_another_key_is_an_authentication_error() {
 
 /// The public key of the agent crate's signing test fixtures (not the demo key).
 const OTHER_PUBLIC_KEY: &str =
-    include_str!("../../qiwi-agent/tests/fixtures/signing/test_public_key.pem");
+    include_str!("../../../qiwi-agent/tests/fixtures/signing/test_public_key.pem");

@@ -1,6 +1,6 @@
 //! `BalancesClient` against the sandbox over loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

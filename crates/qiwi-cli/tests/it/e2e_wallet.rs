@@ -1,6 +1,6 @@
 //! `WalletClient` against the sandbox over loopback: real sockets, real faults.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

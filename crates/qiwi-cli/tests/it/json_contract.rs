@@ -3,7 +3,7 @@
 //! unless the command needs state that outlives one run. Times, generated numbers and ports
 //! are redacted.
 
-mod program;
+use crate::program;
 
 use std::process::{Command, Output};
 

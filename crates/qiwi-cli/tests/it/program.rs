@@ -1,8 +1,5 @@
 //! Running the `qiwi` binary from a test: an empty environment but for what the test sets.
 
-// Each test binary uses the part it needs.
-#![allow(dead_code)]
-
 use std::process::{Command, Output};
 
 /// `qiwi ARGS` with only `env` set; waits for it to end.

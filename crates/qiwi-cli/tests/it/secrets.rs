@@ -2,7 +2,7 @@
 //! in a configuration error, not in an error from a server that reflects the request, not in
 //! what the HTTP/2 and TLS crates log.
 
-mod program;
+use crate::program;
 
 use std::process::Output;
 

@@ -1,7 +1,7 @@
 //! The server under abuse, over real sockets: clients that never finish their headers, more
 //! connections than the cap, and floods of token requests.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

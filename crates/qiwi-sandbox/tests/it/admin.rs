@@ -1,7 +1,7 @@
 //! The admin endpoints under abuse: cross-site POSTs, oversized bodies and rule lists, rules
 //! for routes that do not exist.
 
-mod common;
+use crate::common;
 
 use common::{admin_get, client, sandbox};
 use qiwi_sandbox::{Fault, FaultRule, SandboxConfig};

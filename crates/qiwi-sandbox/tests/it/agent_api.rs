@@ -1,6 +1,6 @@
 //! QIWI agent XML protocol, requests shaped as in the reference's examples.
 
-mod common;
+use crate::common;
 
 use common::{agent, attr, envelope, sandbox, text, wait_for_processing, wallet_get};
 use qiwi_sandbox::{Amount, demo};

@@ -2,7 +2,7 @@
 //! `xmlcp.jsp`, signed agent requests, the `Accept` check, the token encodings refused, and HTTP
 //! Basic client authentication on `/oauth/token`.
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

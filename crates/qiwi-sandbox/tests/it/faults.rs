@@ -1,7 +1,7 @@
 //! Fault injection: latency, error statuses, dropped connections, null balances, agent result
 //! codes, and the admin endpoints that manage them.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

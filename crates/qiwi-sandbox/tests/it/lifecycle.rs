@@ -1,6 +1,6 @@
 //! Starting, serving, resetting and stopping the sandbox; loading demo data from a file.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! Treezor: OAuth token, balances and balance history, requests shaped as in the reference.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! QIWI Wallet personal API (E01-E13), requests shaped as in the reference's examples.
 
-mod common;
+use crate::common;
 
 use common::{
     client, sandbox, sandbox_with, wait_for_processing, wallet_get, wallet_request, wallet_send,

@@ -51,7 +51,11 @@ fn processes_started_together_never_share_a_number() {
     let children: Vec<_> = (0..8)
         .map(|_| {
             Command::new(&exe)
-                .args(["--exact", "child_prints_numbers", "--nocapture"])
+                .args([
+                    "--exact",
+                    "unique_number::child_prints_numbers",
+                    "--nocapture",
+                ])
                 .env(CHILD, "1")
                 .stdout(Stdio::piped())
                 .spawn()

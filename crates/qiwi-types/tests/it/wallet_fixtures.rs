@@ -34,7 +34,7 @@ macro_rules! snapshot {
 
 #[test]
 fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
-    insta::glob!("fixtures/wallet/**/*.json", |path| {
+    insta::glob!("../fixtures", "wallet/**/*.json", |path| {
         let text = std::fs::read_to_string(path).unwrap();
         let folder = path
             .parent()

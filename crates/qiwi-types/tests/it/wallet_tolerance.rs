@@ -168,7 +168,7 @@ fn balances_currency_reads_number_string_and_alpha() {
 fn null_and_empty_balances_with_has_balance_are_unknown() {
     // §7 retry rule, §14 item 13, §15.
     let accounts: Accounts = read(include_str!(
-        "fixtures/wallet/e10_accounts/tolerance_unknown_balances_null_and_empty_object.json"
+        "../fixtures/wallet/e10_accounts/tolerance_unknown_balances_null_and_empty_object.json"
     ));
     let unknown: Vec<&str> = accounts
         .unknown_balances()
@@ -176,7 +176,7 @@ fn null_and_empty_balances_with_has_balance_are_unknown() {
         .collect();
     assert_eq!(unknown, ["qw_wallet_rub", "qw_wallet_eur"]);
     let mts: Accounts = read(include_str!(
-        "fixtures/wallet/e10_accounts/s15_default_account_and_mc_mts.json"
+        "../fixtures/wallet/e10_accounts/s15_default_account_and_mc_mts.json"
     ));
     assert_eq!(
         mts.get("mc_mts_rub").unwrap().balance,
@@ -193,7 +193,7 @@ fn null_and_empty_balances_with_has_balance_are_unknown() {
 fn the_invalid_offer_example_reads_as_an_array() {
     // §14 item 15.
     let offers: AccountOffers = read(include_str!(
-        "fixtures/wallet/e12_account_offers/seed000_outer_braces_replaced_by_brackets.json"
+        "../fixtures/wallet/e12_account_offers/seed000_outer_braces_replaced_by_brackets.json"
     ));
     assert_eq!(offers.0.len(), 1);
     assert_eq!(offers.0[0].alias.as_str(), "qw_wallet_eur");
@@ -204,7 +204,7 @@ fn the_invalid_offer_example_reads_as_an_array() {
 fn free_form_profile_objects_are_kept() {
     // §15: `authInfo.emailSettings` is free-form; `contractInfo.features` is undocumented.
     let profile: Profile = read(include_str!(
-        "fixtures/wallet/e01_profile/s15_extra_fields.json"
+        "../fixtures/wallet/e01_profile/s15_extra_fields.json"
     ));
     let auth = profile.auth_info.unwrap();
     let settings = auth.email_settings.unwrap();

@@ -2,7 +2,7 @@
 //! balance (`null` or `{}`) is asked for again with `timeout=1000&alias=<alias>`, a bounded
 //! number of times, and what arrives is merged in.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,8 +1,6 @@
 //! Shared setup for the wire tests: a client pointed at a mock server, and exact checks of the
 //! requests the server received.
 
-#![allow(dead_code)]
-
 use std::time::Duration;
 
 use qiwi_transport::test_util::echo::{Body, EchoLog};
@@ -119,7 +117,6 @@ pub async fn received(server: &MockServer) -> Vec<wiremock::Request> {
 }
 
 /// The owner data of the identification examples (E02).
-#[allow(dead_code, reason = "not every test binary sends an identification")]
 pub fn identification_request() -> qiwi_wallet::IdentificationRequest {
     qiwi_wallet::IdentificationRequest {
         birth_date: "1998-02-11".parse().unwrap(),

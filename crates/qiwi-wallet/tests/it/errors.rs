@@ -1,7 +1,7 @@
 //! Every error status, with every body shape the reference lists, maps to the variant a caller
 //! can act on; the vendor code, message and trace id are read and the raw body is kept.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

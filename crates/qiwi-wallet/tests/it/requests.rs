@@ -1,7 +1,7 @@
 //! Every call sends exactly the request the reference documents: method, path, query,
 //! `Accept`, `Authorization`, `Content-Type` on bodies, and the JSON body.
 
-mod common;
+use crate::common;
 
 use common::{Expected, assert_request, client, model_fixture, received};
 use qiwi_wallet::{

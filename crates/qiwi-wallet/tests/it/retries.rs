@@ -1,7 +1,7 @@
 //! Reads are retried on 5xx and timeouts; writes (create account, set default, identification,
 //! downgrade start and confirm) never are, since sending one twice could repeat it.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

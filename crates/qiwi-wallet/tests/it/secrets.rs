@@ -2,7 +2,7 @@
 //! errors, nor in any error from a server that reflects the request; the exact `Debug` text of
 //! each type holding it is pinned.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,0 +1,11 @@
+//! The integration tests of `qiwi-agent`, one module per area, linked as one binary.
+
+mod confirm;
+mod escaping;
+mod fixtures;
+mod http;
+mod logs;
+mod properties;
+mod secrets;
+mod signing;
+mod support;

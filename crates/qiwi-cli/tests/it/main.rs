@@ -1,0 +1,12 @@
+//! The integration tests of `qiwi-cli`, one module per area, linked as one binary.
+
+mod agent_pay;
+mod cli;
+mod common;
+mod e2e_agent;
+mod e2e_agent_signed;
+mod e2e_treezor;
+mod e2e_wallet;
+mod json_contract;
+mod program;
+mod secrets;

@@ -1,0 +1,11 @@
+//! The integration tests of `qiwi-sandbox`, one module per area, linked as one binary.
+
+mod abuse;
+mod admin;
+mod agent_api;
+mod common;
+mod faithfulness;
+mod faults;
+mod lifecycle;
+mod treezor_api;
+mod wallet_api;

@@ -1,0 +1,8 @@
+//! The integration tests of `qiwi-wallet`, one module per area, linked as one binary.
+
+mod balance_refresh;
+mod common;
+mod errors;
+mod requests;
+mod retries;
+mod secrets;
