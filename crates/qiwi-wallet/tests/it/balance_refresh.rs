@@ -6,7 +6,8 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Expected, assert_request, builder, client, received};
+use common::{assert_sent, builder, client, expected, received};
+use http::Method;
 use qiwi_transport::time::{SystemTimeSource, TimeSource};
 use qiwi_wallet::{Balance, Timeouts};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -92,14 +93,9 @@ async fn a_null_balance_filled_on_the_second_answer_is_merged() {
 
     let requests = received(&server).await;
     assert_eq!(requests.len(), 2, "one list and one refresh");
-    assert_request(
+    assert_sent(
         &requests[1],
-        &Expected {
-            method: "GET",
-            path: AT,
-            query: Some(&refresh_query("qw_wallet_rub")),
-            body: None,
-        },
+        &expected(Method::GET, AT, Some(&refresh_query("qw_wallet_rub")), None),
     );
 }
 

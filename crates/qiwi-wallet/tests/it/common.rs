@@ -1,9 +1,12 @@
-//! Shared setup for the wire tests: a client pointed at a mock server, and exact checks of the
-//! requests the server received.
+//! Shared setup for the wire tests: a client pointed at a mock server, and the exact request
+//! each call must send.
 
 use std::time::Duration;
 
+use http::Method;
+use qiwi_transport::Request;
 use qiwi_transport::test_util::echo::{Body, EchoLog};
+use qiwi_transport::test_util::expect::ExpectedRequest;
 use qiwi_wallet::{RetryPolicy, SecretString, Timeouts, WalletClient, WalletClientBuilder};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -58,57 +61,44 @@ pub fn client(server: &MockServer) -> WalletClient {
     builder(server).build().unwrap()
 }
 
-/// What a request must be, exactly.
-pub struct Expected<'a> {
-    pub method: &'a str,
-    pub path: &'a str,
-    /// The raw query string, as sent (percent-encoding included); `None` for no query.
-    pub query: Option<&'a str>,
-    /// The JSON body; `None` for a request without one.
-    pub body: Option<serde_json::Value>,
+/// What a request to the QIWI Wallet API must be, exactly: method, path, raw query (`None`
+/// for none, percent-encoding included), `Accept` and `Authorization`, and either a JSON body
+/// with its `Content-Type` or neither.
+pub fn expected(
+    method: Method,
+    path: &str,
+    query: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> ExpectedRequest {
+    let mut expected = ExpectedRequest::new(method, path)
+        .header("accept", "application/json")
+        .header("authorization", format!("Bearer {TOKEN}"));
+    if let Some(query) = query {
+        expected = expected.query(query);
+    }
+    match body {
+        Some(body) => expected
+            .header("content-type", "application/json")
+            .json(body),
+        None => expected.no_header("content-type"),
+    }
 }
 
-/// Checks method, path, query, the `Accept`, `Authorization` and `Content-Type` headers and the
-/// body of one received request.
-pub fn assert_request(request: &wiremock::Request, expected: &Expected<'_>) {
-    let what = format!("{} {}", expected.method, expected.path);
-    assert_eq!(request.method.as_str(), expected.method, "{what}: method");
-    assert_eq!(request.url.path(), expected.path, "{what}: path");
-    assert_eq!(request.url.query(), expected.query, "{what}: query");
-    let header = |name: &str| {
-        let values: Vec<_> = request
-            .headers
-            .get_all(name)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        values
-    };
-    assert_eq!(header("accept"), ["application/json"], "{what}: Accept");
-    assert_eq!(
-        header("authorization"),
-        [format!("Bearer {TOKEN}")],
-        "{what}: Authorization"
-    );
-    match &expected.body {
-        Some(body) => {
-            assert_eq!(
-                header("content-type"),
-                ["application/json"],
-                "{what}: Content-Type"
-            );
-            let sent: serde_json::Value = serde_json::from_slice(&request.body)
-                .unwrap_or_else(|e| panic!("{what}: body is not JSON: {e}"));
-            assert_eq!(&sent, body, "{what}: body");
-        }
-        None => {
-            assert!(
-                header("content-type").is_empty(),
-                "{what}: no Content-Type without a body"
-            );
-            assert!(request.body.is_empty(), "{what}: no body");
-        }
+/// Checks a request the server received against `expected`; the panic names each field that
+/// differs.
+#[track_caller]
+pub fn assert_sent(received: &wiremock::Request, expected: &ExpectedRequest) {
+    if let Err(mismatch) = expected.compare(&sent(received)) {
+        panic!("{mismatch}");
     }
+}
+
+/// A request the server received, as the transport sent it.
+pub fn sent(received: &wiremock::Request) -> Request {
+    let mut sent = Request::new(received.method.clone(), received.url.clone(), "");
+    sent.headers = received.headers.clone();
+    sent.body = received.body.clone().into();
+    sent
 }
 
 /// The requests the server received.

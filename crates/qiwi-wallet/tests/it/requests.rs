@@ -1,119 +1,414 @@
 //! Every call sends exactly the request the reference documents: method, path, query,
-//! `Accept`, `Authorization`, `Content-Type` on bodies, and the JSON body.
+//! `Accept`, `Authorization`, `Content-Type` on bodies, and the JSON body. One table row per
+//! endpoint, run twice: in memory (each scripted answer checks the request it answers) and over
+//! loopback (the request as it reached the server).
 
 use crate::common;
 
-use common::{Expected, assert_request, client, model_fixture, received};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use common::{builder, client, expected, model_fixture, received, sent};
+use http::Method;
+use qiwi_transport::test_util::expect::ExpectedRequest;
+use qiwi_transport::test_util::{ReplayEvent, Reply, ScriptedTransport};
 use qiwi_wallet::{
-    AccountAlias, Balance, DowngradeOperationId, DowngradeRequest, DowngradeStatusType, Error,
-    IdentificationLevel, LimitType, NotSentError, ProfileSections, RestrictionCode,
+    AccountAlias, DowngradeOperationId, DowngradeRequest, Error, LimitType, NotSentError,
+    ProfileSections, WalletClient,
 };
-use serde_json::json;
-use wiremock::matchers::{method, path};
+use serde_json::{Value, json};
+use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PERSON: &str = "/funding-sources/v2/persons/79111234567/accounts";
+const DOWNGRADE: &str =
+    "/qw-ident-downgrade-api/v1/persons/79111234567/identification-downgrade/operations";
+const DOWNGRADE_ID: &str = "1747ea28-1082-41bc-bde4-72994b3ffeb4";
 
-async fn serve(server: &MockServer, verb: &str, at: &str, status: u16, body: &str) {
-    Mock::given(method(verb))
-        .and(path(at))
-        .respond_with(
-            ResponseTemplate::new(status).set_body_raw(body.to_owned(), "application/json"),
-        )
-        .expect(1)
-        .mount(server)
-        .await;
+/// The calls of a row, and what they return, in short.
+type Calls = fn(WalletClient) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
+
+/// One endpoint: the calls made, the request each sends with the answer it gets, and what the
+/// calls return.
+struct Row {
+    name: &'static str,
+    calls: Calls,
+    exchanges: Vec<(ExpectedRequest, Reply)>,
+    returns: &'static str,
 }
 
-async fn only_request(server: &MockServer) -> wiremock::Request {
-    let mut requests = received(server).await;
-    assert_eq!(requests.len(), 1, "exactly one request");
-    requests.remove(0)
+/// A JSON answer.
+fn answer(status: u16, body: impl Into<String>) -> Reply {
+    Reply::status(status, body.into()).with_header("content-type", "application/json")
 }
 
-#[tokio::test]
-async fn e01_profile_sends_the_three_flags() {
-    let server = MockServer::start().await;
-    let at = "/person-profile/v1/profile/current";
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            model_fixture("e01_profile/spec_e01.json"),
-            "application/json",
-        ))
-        .expect(2)
-        .mount(&server)
-        .await;
-    let client = client(&server);
+/// A request body from the models crate's fixtures.
+fn body(fixture: &str) -> Value {
+    serde_json::from_str(&model_fixture(fixture)).unwrap()
+}
 
-    let profile = client.profile(ProfileSections::ALL).await.unwrap();
-    let contract = profile.contract_info.unwrap();
-    assert!(!contract.blocked);
-    assert_eq!(
-        contract.identification_info.unwrap()[0].identification_level,
-        IdentificationLevel::Simple
-    );
-    let sections = ProfileSections {
-        auth_info: false,
-        ..ProfileSections::ALL
+fn rows() -> Vec<Row> {
+    let profile = "/person-profile/v1/profile/current";
+    let identification = "/identification/v1/persons/79111234567/identification";
+    let limits = "/qw-limits/v1/persons/79111234567/actual-limits";
+    let offer = "/funding-sources/v2/persons/79111234567/accounts/offer";
+    let confirm = format!("{DOWNGRADE}/{DOWNGRADE_ID}/confirm");
+    let status = format!("{DOWNGRADE}/{DOWNGRADE_ID}");
+    let e01 = || answer(200, model_fixture("e01_profile/spec_e01.json"));
+    let e07 = || answer(200, model_fixture("e07_actual_limits/spec_e07.json"));
+    let e12 = |fixture: &'static str, name: &'static str| Row {
+        name,
+        calls: |c| {
+            Box::pin(async move {
+                let offers = c.account_offers().await?;
+                Ok(format!(
+                    "{:?}",
+                    (offers.len(), offers[0].alias.as_str(), &offers[0].currency)
+                ))
+            })
+        },
+        exchanges: vec![(
+            expected(Method::GET, offer, None, None),
+            answer(200, model_fixture(fixture)),
+        )],
+        returns: "(1, \"qw_wallet_eur\", Currency(EUR))",
     };
-    client.profile(sections).await.unwrap();
-
-    let requests = received(&server).await;
-    assert_request(
-        &requests[0],
-        &Expected {
-            method: "GET",
-            path: at,
-            query: Some("authInfoEnabled=true&contractInfoEnabled=true&userInfoEnabled=true"),
-            body: None,
+    vec![
+        Row {
+            name: "E01 the profile sends the three flags",
+            calls: |c| {
+                Box::pin(async move {
+                    let profile = c.profile(ProfileSections::ALL).await?;
+                    let contract = profile.contract_info.unwrap();
+                    let level = &contract.identification_info.unwrap()[0].identification_level;
+                    let sections = ProfileSections {
+                        auth_info: false,
+                        ..ProfileSections::ALL
+                    };
+                    c.profile(sections).await?;
+                    Ok(format!("{:?}", (contract.blocked, level)))
+                })
+            },
+            exchanges: vec![
+                (
+                    expected(
+                        Method::GET,
+                        profile,
+                        Some("authInfoEnabled=true&contractInfoEnabled=true&userInfoEnabled=true"),
+                        None,
+                    ),
+                    e01(),
+                ),
+                (
+                    expected(
+                        Method::GET,
+                        profile,
+                        Some("authInfoEnabled=false&contractInfoEnabled=true&userInfoEnabled=true"),
+                        None,
+                    ),
+                    e01(),
+                ),
+            ],
+            returns: "(false, Simple)",
         },
-    );
-    assert_request(
-        &requests[1],
-        &Expected {
-            method: "GET",
-            path: at,
-            query: Some("authInfoEnabled=false&contractInfoEnabled=true&userInfoEnabled=true"),
-            body: None,
+        Row {
+            name: "E02 identify posts the seed's owner data, field for field",
+            calls: |c| {
+                Box::pin(async move {
+                    let answer = c.identify(&common::identification_request()).await?;
+                    Ok(format!("{:?}", (answer.level, answer.inn)))
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::POST,
+                    identification,
+                    None,
+                    Some(body("e02_identification_request/seed002_request.json")),
+                ),
+                answer(200, model_fixture("e02_identification/spec_e02.json")),
+            )],
+            returns: "(Verified, Some(\"7710000001\"))",
         },
-    );
+        Row {
+            name: "E03 identification is a GET",
+            calls: |c| {
+                Box::pin(async move {
+                    let answer = c.identification().await?;
+                    Ok(format!("{:?}", (answer.passport, answer.snils)))
+                })
+            },
+            exchanges: vec![(
+                expected(Method::GET, identification, None, None),
+                answer(200, model_fixture("e03_identification/spec_e03.json")),
+            )],
+            returns: "(\"43***11\", None)",
+        },
+        Row {
+            name: "E04 E05 E06 identification downgrade: start, confirm, status",
+            calls: |c| {
+                Box::pin(async move {
+                    let created = c
+                        .start_identification_downgrade(&DowngradeRequest::default())
+                        .await?;
+                    let confirmed = c.confirm_identification_downgrade(&created).await?;
+                    let done = c.identification_downgrade(&created).await?;
+                    Ok(format!(
+                        "{:?}",
+                        (
+                            created == DowngradeOperationId::new(DOWNGRADE_ID),
+                            confirmed.status.status_type,
+                            done.status.status_type
+                        )
+                    ))
+                })
+            },
+            exchanges: vec![
+                (
+                    expected(
+                        Method::POST,
+                        DOWNGRADE,
+                        None,
+                        Some(json!({"identificationLevel": "VERIFIED"})),
+                    ),
+                    answer(200, model_fixture("e04_downgrade_created/spec_e04.json")),
+                ),
+                (
+                    expected(Method::PUT, &confirm, None, Some(json!({}))),
+                    answer(200, model_fixture("e05_downgrade_operation/spec_e05.json")),
+                ),
+                (
+                    expected(Method::GET, &status, None, None),
+                    answer(200, model_fixture("e06_downgrade_operation/spec_e06.json")),
+                ),
+            ],
+            returns: "(true, InProgress, Success)",
+        },
+        Row {
+            name: "E07 limit types are indexed with encoded brackets",
+            calls: |c| {
+                Box::pin(async move {
+                    let limits = c.actual_limits(&[LimitType::Turnover]).await?;
+                    c.actual_limits(&[LimitType::Turnover, LimitType::Refill])
+                        .await?;
+                    c.actual_limits(LimitType::KNOWN).await?;
+                    Ok(limits.limits["RU"][0].rest.to_string())
+                })
+            },
+            exchanges: vec![
+                (
+                    expected(Method::GET, limits, Some("types%5B0%5D=TURNOVER"), None),
+                    e07(),
+                ),
+                (
+                    expected(
+                        Method::GET,
+                        limits,
+                        Some("types%5B0%5D=TURNOVER&types%5B1%5D=REFILL"),
+                        None,
+                    ),
+                    e07(),
+                ),
+                (
+                    expected(
+                        Method::GET,
+                        limits,
+                        Some(
+                            "types%5B0%5D=REFILL&types%5B1%5D=TURNOVER&types%5B2%5D=PAYMENTS_P2P\
+                             &types%5B3%5D=PAYMENTS_PROVIDER_INTERNATIONALS\
+                             &types%5B4%5D=PAYMENTS_PROVIDER_PAYOUT&types%5B5%5D=WITHDRAW_CASH",
+                        ),
+                        None,
+                    ),
+                    e07(),
+                ),
+            ],
+            returns: "200.00",
+        },
+        Row {
+            name: "E08 the p2p payment count",
+            calls: |c| Box::pin(async move { Ok(c.p2p_payment_count().await?.to_string()) }),
+            exchanges: vec![(
+                expected(
+                    Method::GET,
+                    "/qw-limits/v1/persons/79111234567/p2p-payment-count-limit",
+                    None,
+                    None,
+                ),
+                answer(200, model_fixture("e08_p2p_payment_count/spec_e08.json")),
+            )],
+            returns: "1",
+        },
+        Row {
+            name: "E09 restrictions",
+            calls: |c| {
+                Box::pin(async move {
+                    let restrictions = c.restrictions().await?;
+                    Ok(format!("{:?}", restrictions[0].restriction_code))
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::GET,
+                    "/person-profile/v1/persons/79111234567/status/restrictions",
+                    None,
+                    None,
+                ),
+                answer(200, model_fixture("e09_restrictions/spec_e09.json")),
+            )],
+            returns: "OutgoingPayments",
+        },
+        Row {
+            name: "E10 accounts without unknown balances are one request",
+            calls: |c| {
+                Box::pin(async move {
+                    let accounts = c.list_accounts().await?;
+                    Ok(format!(
+                        "{:?}",
+                        (
+                            accounts.accounts.len(),
+                            accounts.default_account().unwrap().alias.as_str(),
+                            &accounts.get("mc_mts_rub").unwrap().balance
+                        )
+                    ))
+                })
+            },
+            exchanges: vec![(
+                expected(Method::GET, PERSON, None, None),
+                answer(
+                    200,
+                    model_fixture("e10_accounts/s15_default_account_and_mc_mts.json"),
+                ),
+            )],
+            returns: "(3, \"qw_wallet_rub\", NotApplicable)",
+        },
+        Row {
+            name: "E11 create an account: the seed's alias, and a 201 without a body",
+            calls: |c| {
+                Box::pin(async move {
+                    let alias = AccountAlias::new("qw_wallet_eur").unwrap();
+                    c.create_account(&alias).await.map(|()| "created".into())
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::POST,
+                    PERSON,
+                    None,
+                    Some(body("e11_create_account_request/seed000_request.json")),
+                ),
+                answer(201, ""),
+            )],
+            returns: "created",
+        },
+        e12(
+            "e12_account_offers/seed000_outer_braces_replaced_by_brackets.json",
+            "E12 account offers: the seed's example as an array",
+        ),
+        e12(
+            "e12_account_offers/tolerance_object_wrapped.json",
+            "E12 account offers: the seed's example wrapped in an object",
+        ),
+        Row {
+            name: "E13 set the default account: a PATCH of the seed's body, and a 204",
+            calls: |c| {
+                Box::pin(async move {
+                    let alias = AccountAlias::new("qw_wallet_usd").unwrap();
+                    c.set_default_account(&alias).await.map(|()| "set".into())
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::PATCH,
+                    &format!("{PERSON}/qw_wallet_usd"),
+                    None,
+                    Some(body("e13_set_default_account_request/seed000_request.json")),
+                ),
+                answer(204, ""),
+            )],
+            returns: "set",
+        },
+        Row {
+            name: "E13 an alias cannot change the path",
+            calls: |c| {
+                Box::pin(async move {
+                    let alias = AccountAlias::new("../../x?y").unwrap();
+                    c.set_default_account(&alias).await.map(|()| "set".into())
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::PATCH,
+                    &format!("{PERSON}/..%2F..%2Fx%3Fy"),
+                    None,
+                    Some(body("e13_set_default_account_request/seed000_request.json")),
+                ),
+                answer(204, ""),
+            )],
+            returns: "set",
+        },
+    ]
 }
 
 #[tokio::test]
-async fn e02_identify_posts_the_owner_data() {
-    let server = MockServer::start().await;
-    let at = "/identification/v1/persons/79111234567/identification";
-    serve(
-        &server,
-        "POST",
-        at,
-        200,
-        &model_fixture("e02_identification/spec_e02.json"),
-    )
-    .await;
+async fn each_endpoint_sends_its_pinned_request_in_memory() {
+    for row in rows() {
+        let (expectations, replies): (Vec<_>, Vec<_>) = row.exchanges.into_iter().unzip();
+        let transport = ScriptedTransport::replay(
+            expectations
+                .into_iter()
+                .zip(replies)
+                .map(|(expected, reply)| ReplayEvent::new(expected, reply)),
+        );
+        let server = MockServer::start().await;
+        let client = builder(&server)
+            .transport(Arc::new(transport.clone()))
+            .build()
+            .unwrap();
+        let returned = (row.calls)(client)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", row.name));
+        assert_eq!(returned, row.returns, "{}", row.name);
+        if let Err(mismatch) = transport.check_requests() {
+            panic!("{}: {mismatch}", row.name);
+        }
+        assert!(received(&server).await.is_empty(), "{}", row.name);
+    }
+}
 
-    let answer = client(&server)
-        .identify(&common::identification_request())
-        .await
-        .unwrap();
-    assert_eq!(answer.level, IdentificationLevel::Verified);
-    assert_eq!(answer.inn.as_deref(), Some("7710000001"));
-
-    // The body is the seed's example request, field for field.
-    let seed: serde_json::Value = serde_json::from_str(&model_fixture(
-        "e02_identification_request/seed002_request.json",
-    ))
-    .unwrap();
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "POST",
-            path: at,
-            query: None,
-            body: Some(seed),
-        },
-    );
+#[tokio::test]
+async fn each_endpoint_sends_its_pinned_request_over_loopback() {
+    for row in rows() {
+        let (expectations, replies): (Vec<_>, VecDeque<_>) = row.exchanges.into_iter().unzip();
+        let replies = Arc::new(Mutex::new(replies));
+        let server = MockServer::start().await;
+        Mock::given(any())
+            .respond_with(
+                move |_: &wiremock::Request| match replies.lock().unwrap().pop_front() {
+                    Some(Reply::Respond(response)) => {
+                        ResponseTemplate::new(response.status.as_u16())
+                            .append_headers(response.headers.iter())
+                            .set_body_bytes(response.body.to_vec())
+                    }
+                    other => panic!("no scripted answer: {other:?}"),
+                },
+            )
+            .mount(&server)
+            .await;
+        let returned = (row.calls)(client(&server))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", row.name));
+        assert_eq!(returned, row.returns, "{}", row.name);
+        let requests = received(&server).await;
+        assert_eq!(requests.len(), expectations.len(), "{}", row.name);
+        for (request, expected) in requests.iter().zip(&expectations) {
+            if let Err(mismatch) = expected.compare(&sent(request)) {
+                panic!("{}: {mismatch}", row.name);
+            }
+        }
+    }
 }
 
 #[tokio::test]
@@ -127,113 +422,6 @@ async fn e02_an_invalid_request_is_not_sent() {
         "{error:?}"
     );
     assert!(received(&server).await.is_empty());
-}
-
-#[tokio::test]
-async fn e03_identification_is_a_get() {
-    let server = MockServer::start().await;
-    let at = "/identification/v1/persons/79111234567/identification";
-    serve(
-        &server,
-        "GET",
-        at,
-        200,
-        &model_fixture("e03_identification/spec_e03.json"),
-    )
-    .await;
-
-    let answer = client(&server).identification().await.unwrap();
-    assert_eq!(answer.passport, "43***11");
-    assert_eq!(answer.snils, None);
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "GET",
-            path: at,
-            query: None,
-            body: None,
-        },
-    );
-}
-
-#[tokio::test]
-async fn e04_e05_e06_identification_downgrade() {
-    let server = MockServer::start().await;
-    let base = "/qw-ident-downgrade-api/v1/persons/79111234567/identification-downgrade/operations";
-    let id = "1747ea28-1082-41bc-bde4-72994b3ffeb4";
-    let confirm = format!("{base}/{id}/confirm");
-    let status = format!("{base}/{id}");
-    serve(
-        &server,
-        "POST",
-        base,
-        200,
-        &model_fixture("e04_downgrade_created/spec_e04.json"),
-    )
-    .await;
-    serve(
-        &server,
-        "PUT",
-        &confirm,
-        200,
-        &model_fixture("e05_downgrade_operation/spec_e05.json"),
-    )
-    .await;
-    serve(
-        &server,
-        "GET",
-        &status,
-        200,
-        &model_fixture("e06_downgrade_operation/spec_e06.json"),
-    )
-    .await;
-    let client = client(&server);
-
-    let created = client
-        .start_identification_downgrade(&DowngradeRequest::default())
-        .await
-        .unwrap();
-    assert_eq!(created, DowngradeOperationId::new(id));
-    let confirmed = client
-        .confirm_identification_downgrade(&created)
-        .await
-        .unwrap();
-    assert_eq!(
-        confirmed.status.status_type,
-        DowngradeStatusType::InProgress
-    );
-    let done = client.identification_downgrade(&created).await.unwrap();
-    assert_eq!(done.status.status_type, DowngradeStatusType::Success);
-
-    let requests = received(&server).await;
-    assert_eq!(requests.len(), 3);
-    assert_request(
-        &requests[0],
-        &Expected {
-            method: "POST",
-            path: base,
-            query: None,
-            body: Some(json!({"identificationLevel": "VERIFIED"})),
-        },
-    );
-    assert_request(
-        &requests[1],
-        &Expected {
-            method: "PUT",
-            path: &confirm,
-            query: None,
-            body: Some(json!({})),
-        },
-    );
-    assert_request(
-        &requests[2],
-        &Expected {
-            method: "GET",
-            path: &status,
-            query: None,
-            body: None,
-        },
-    );
 }
 
 #[tokio::test]
@@ -253,244 +441,12 @@ async fn e05_e06_an_empty_operation_id_is_not_sent() {
 }
 
 #[tokio::test]
-async fn e07_limit_types_are_indexed_with_encoded_brackets() {
-    let server = MockServer::start().await;
-    let at = "/qw-limits/v1/persons/79111234567/actual-limits";
-    Mock::given(method("GET"))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            model_fixture("e07_actual_limits/spec_e07.json"),
-            "application/json",
-        ))
-        .expect(3)
-        .mount(&server)
-        .await;
-    let client = client(&server);
-
-    let limits = client.actual_limits(&[LimitType::Turnover]).await.unwrap();
-    assert_eq!(limits.limits["RU"][0].rest.to_string(), "200.00");
-    client
-        .actual_limits(&[LimitType::Turnover, LimitType::Refill])
-        .await
-        .unwrap();
-    client.actual_limits(LimitType::KNOWN).await.unwrap();
-
-    let requests = received(&server).await;
-    let queries = [
-        "types%5B0%5D=TURNOVER",
-        "types%5B0%5D=TURNOVER&types%5B1%5D=REFILL",
-        "types%5B0%5D=REFILL&types%5B1%5D=TURNOVER&types%5B2%5D=PAYMENTS_P2P\
-         &types%5B3%5D=PAYMENTS_PROVIDER_INTERNATIONALS&types%5B4%5D=PAYMENTS_PROVIDER_PAYOUT\
-         &types%5B5%5D=WITHDRAW_CASH",
-    ];
-    for (request, query) in requests.iter().zip(queries) {
-        assert_request(
-            request,
-            &Expected {
-                method: "GET",
-                path: at,
-                query: Some(query),
-                body: None,
-            },
-        );
-    }
-}
-
-#[tokio::test]
 async fn e07_no_limit_type_is_not_sent() {
     let server = MockServer::start().await;
     let error = client(&server).actual_limits(&[]).await.unwrap_err();
     assert!(matches!(error, Error::NotSent(_)), "{error:?}");
     assert!(error.to_string().contains("at least one"), "{error}");
     assert!(received(&server).await.is_empty());
-}
-
-#[tokio::test]
-async fn e08_p2p_payment_count() {
-    let server = MockServer::start().await;
-    let at = "/qw-limits/v1/persons/79111234567/p2p-payment-count-limit";
-    serve(
-        &server,
-        "GET",
-        at,
-        200,
-        &model_fixture("e08_p2p_payment_count/spec_e08.json"),
-    )
-    .await;
-
-    assert_eq!(client(&server).p2p_payment_count().await.unwrap(), 1);
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "GET",
-            path: at,
-            query: None,
-            body: None,
-        },
-    );
-}
-
-#[tokio::test]
-async fn e09_restrictions() {
-    let server = MockServer::start().await;
-    let at = "/person-profile/v1/persons/79111234567/status/restrictions";
-    serve(
-        &server,
-        "GET",
-        at,
-        200,
-        &model_fixture("e09_restrictions/spec_e09.json"),
-    )
-    .await;
-
-    let restrictions = client(&server).restrictions().await.unwrap();
-    assert_eq!(
-        restrictions[0].restriction_code,
-        RestrictionCode::OutgoingPayments
-    );
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "GET",
-            path: at,
-            query: None,
-            body: None,
-        },
-    );
-}
-
-#[tokio::test]
-async fn e10_list_accounts_without_unknown_balances_is_one_request() {
-    let server = MockServer::start().await;
-    serve(
-        &server,
-        "GET",
-        PERSON,
-        200,
-        &model_fixture("e10_accounts/s15_default_account_and_mc_mts.json"),
-    )
-    .await;
-
-    let accounts = client(&server).list_accounts().await.unwrap();
-    assert_eq!(accounts.accounts.len(), 3);
-    assert_eq!(
-        accounts.default_account().unwrap().alias.as_str(),
-        "qw_wallet_rub"
-    );
-    assert_eq!(
-        accounts.get("mc_mts_rub").unwrap().balance,
-        Balance::NotApplicable
-    );
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "GET",
-            path: PERSON,
-            query: None,
-            body: None,
-        },
-    );
-}
-
-#[tokio::test]
-async fn e11_create_account_posts_the_alias_and_accepts_201_without_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(PERSON))
-        .respond_with(ResponseTemplate::new(201))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let alias = AccountAlias::new("qw_wallet_eur").unwrap();
-    client(&server).create_account(&alias).await.unwrap();
-
-    let seed: serde_json::Value = serde_json::from_str(&model_fixture(
-        "e11_create_account_request/seed000_request.json",
-    ))
-    .unwrap();
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "POST",
-            path: PERSON,
-            query: None,
-            body: Some(seed),
-        },
-    );
-}
-
-#[tokio::test]
-async fn e12_account_offers_reads_the_seed_example_as_an_array_or_as_an_object() {
-    for fixture in [
-        "e12_account_offers/seed000_outer_braces_replaced_by_brackets.json",
-        "e12_account_offers/tolerance_object_wrapped.json",
-    ] {
-        let server = MockServer::start().await;
-        let at = "/funding-sources/v2/persons/79111234567/accounts/offer";
-        serve(&server, "GET", at, 200, &model_fixture(fixture)).await;
-
-        let offers = client(&server).account_offers().await.unwrap();
-        assert_eq!(offers.len(), 1, "{fixture}");
-        assert_eq!(offers[0].alias.as_str(), "qw_wallet_eur", "{fixture}");
-        assert_eq!(offers[0].currency, qiwi_wallet::Currency::EUR, "{fixture}");
-        assert_request(
-            &only_request(&server).await,
-            &Expected {
-                method: "GET",
-                path: at,
-                query: None,
-                body: None,
-            },
-        );
-    }
-}
-
-#[tokio::test]
-async fn e13_set_default_account_patches_and_accepts_204() {
-    let server = MockServer::start().await;
-    let at = "/funding-sources/v2/persons/79111234567/accounts/qw_wallet_usd";
-    Mock::given(method("PATCH"))
-        .and(path(at))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-
-    let alias = AccountAlias::new("qw_wallet_usd").unwrap();
-    client(&server).set_default_account(&alias).await.unwrap();
-
-    let seed: serde_json::Value = serde_json::from_str(&model_fixture(
-        "e13_set_default_account_request/seed000_request.json",
-    ))
-    .unwrap();
-    assert_request(
-        &only_request(&server).await,
-        &Expected {
-            method: "PATCH",
-            path: at,
-            query: None,
-            body: Some(seed),
-        },
-    );
-}
-
-#[tokio::test]
-async fn an_alias_cannot_change_the_path() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let alias = AccountAlias::new("../../x?y").unwrap();
-    client(&server).set_default_account(&alias).await.unwrap();
-    let request = only_request(&server).await;
-    assert_eq!(
-        request.url.path(),
-        "/funding-sources/v2/persons/79111234567/accounts/..%2F..%2Fx%3Fy"
-    );
-    assert_eq!(request.url.query(), None);
 }
 
 #[tokio::test]
