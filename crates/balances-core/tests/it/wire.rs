@@ -14,6 +14,8 @@ use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use common::{fixture, multipart_fields, ticking};
+use http::Method;
+use qiwi_transport::test_util::expect::ExpectedRequest;
 use qiwi_transport::test_util::{TickAdvanceSleep, TickAdvanceTime};
 use qiwi_transport::time::{Sleep, SystemTimeSource, TimeSource, TokioSleep};
 
@@ -83,18 +85,26 @@ fn header_of<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.headers.get(name).map(|v| v.to_str().unwrap())
 }
 
+/// Checks a request the server received; the panic names each field that differs.
+#[track_caller]
+fn assert_sent(request: &Request, expected: &ExpectedRequest) {
+    let r = request;
+    if let Err(mismatch) = expected.compare_parts(&r.method, &r.url, &r.headers, &r.body) {
+        panic!("{mismatch}");
+    }
+}
+
 /// A read: GET, no body, no content type, JSON accepted, the bearer token.
+#[track_caller]
 fn assert_read(request: &Request, path: &str, query: Option<&str>, token: &str) {
-    assert_eq!(request.method.as_str(), "GET");
-    assert_eq!(request.url.path(), path);
-    assert_eq!(request.url.query(), query);
-    assert_eq!(
-        header_of(request, "authorization"),
-        Some(format!("Bearer {token}").as_str())
-    );
-    assert_eq!(header_of(request, "accept"), Some("application/json"));
-    assert_eq!(header_of(request, "content-type"), None);
-    assert!(request.body.is_empty());
+    let mut read = ExpectedRequest::new(Method::GET, path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept", "application/json")
+        .no_header("content-type");
+    if let Some(query) = query {
+        read = read.query(query);
+    }
+    assert_sent(request, &read);
 }
 
 #[tokio::test]
@@ -127,36 +137,31 @@ async fn the_token_request_and_a_wallet_balance_are_pinned() {
     let all = server.received_requests().await.unwrap();
     assert_eq!(all.len(), 2);
     let token = &all[0];
-    assert_eq!(token.method.as_str(), "POST");
-    assert_eq!(token.url.path(), "/oauth/token");
-    assert_eq!(token.url.query(), None);
-    assert_eq!(
-        header_of(token, "authorization"),
-        None,
-        "the token endpoint has no security"
-    );
-    assert_eq!(header_of(token, "accept"), Some("application/json"));
+    // The token endpoint has no security: no `Authorization`.
+    let form = ExpectedRequest::new(Method::POST, "/oauth/token")
+        .no_header("authorization")
+        .header("accept", "application/json")
+        .header(
+            "content-type",
+            "multipart/form-data; boundary=balances-core-form-boundary-0",
+        )
+        .text(
+            "--balances-core-form-boundary-0\r\n\
+             Content-Disposition: form-data; name=\"grant_type\"\r\n\r\n\
+             client_credentials\r\n\
+             --balances-core-form-boundary-0\r\n\
+             Content-Disposition: form-data; name=\"client_id\"\r\n\r\n\
+             client-id-1\r\n\
+             --balances-core-form-boundary-0\r\n\
+             Content-Disposition: form-data; name=\"client_secret\"\r\n\r\n\
+             s3cr3t\"&=\r\n/é\r\n\
+             --balances-core-form-boundary-0\r\n\
+             Content-Disposition: form-data; name=\"scope\"\r\n\r\n\
+             read_only\r\n\
+             --balances-core-form-boundary-0--\r\n",
+        );
+    assert_sent(token, &form);
     let content_type = header_of(token, "content-type").unwrap();
-    assert_eq!(
-        content_type,
-        "multipart/form-data; boundary=balances-core-form-boundary-0"
-    );
-    assert_eq!(
-        String::from_utf8(token.body.clone()).unwrap(),
-        "--balances-core-form-boundary-0\r\n\
-         Content-Disposition: form-data; name=\"grant_type\"\r\n\r\n\
-         client_credentials\r\n\
-         --balances-core-form-boundary-0\r\n\
-         Content-Disposition: form-data; name=\"client_id\"\r\n\r\n\
-         client-id-1\r\n\
-         --balances-core-form-boundary-0\r\n\
-         Content-Disposition: form-data; name=\"client_secret\"\r\n\r\n\
-         s3cr3t\"&=\r\n/é\r\n\
-         --balances-core-form-boundary-0\r\n\
-         Content-Disposition: form-data; name=\"scope\"\r\n\r\n\
-         read_only\r\n\
-         --balances-core-form-boundary-0--\r\n"
-    );
     assert_eq!(
         multipart_fields(content_type, &token.body),
         [

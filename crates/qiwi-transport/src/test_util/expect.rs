@@ -17,7 +17,8 @@
 
 use std::fmt;
 
-use http::Method;
+use http::{HeaderMap, Method};
+use url::Url;
 
 use crate::Request;
 
@@ -90,6 +91,17 @@ impl ExpectedRequest {
 
     /// Checks `actual` against this expectation; the error names every field that differs.
     pub fn compare(&self, actual: &Request) -> Result<(), RequestMismatch> {
+        self.compare_parts(&actual.method, &actual.url, &actual.headers, &actual.body)
+    }
+
+    /// [`Self::compare`] for a request received in parts (by a mock server, say).
+    pub fn compare_parts(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(), RequestMismatch> {
         let mut differences = Vec::new();
         let mut differ = |field: String, expected: String, actual: String| {
             if expected != actual {
@@ -100,20 +112,15 @@ impl ExpectedRequest {
                 });
             }
         };
-        differ(
-            "method".into(),
-            self.method.to_string(),
-            actual.method.to_string(),
-        );
-        differ("path".into(), self.path.clone(), actual.url.path().into());
+        differ("method".into(), self.method.to_string(), method.to_string());
+        differ("path".into(), self.path.clone(), url.path().into());
         differ(
             "query".into(),
             format!("{:?}", self.query.as_deref()),
-            format!("{:?}", actual.url.query()),
+            format!("{:?}", url.query()),
         );
         for (name, value) in &self.headers {
-            let sent: Vec<_> = actual
-                .headers
+            let sent: Vec<_> = headers
                 .get_all(name.as_str())
                 .iter()
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
@@ -125,7 +132,7 @@ impl ExpectedRequest {
                 format!("{sent:?}"),
             );
         }
-        self.body.compare(&actual.body, &mut differences);
+        self.body.compare(body, &mut differences);
         if differences.is_empty() {
             Ok(())
         } else {
