@@ -36,6 +36,8 @@ pub struct ExpectedRequest {
 /// The body a request must carry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExpectedBody {
+    /// Any body: the test checks it another way (XML compared by meaning, say).
+    Any,
     /// No body at all.
     Empty,
     /// A JSON document, compared as a value (key order and spacing do not matter).
@@ -86,6 +88,12 @@ impl ExpectedRequest {
     /// The body is this text.
     pub fn text(mut self, body: impl Into<String>) -> Self {
         self.body = ExpectedBody::Text(body.into());
+        self
+    }
+
+    /// Any body is accepted.
+    pub fn any_body(mut self) -> Self {
+        self.body = ExpectedBody::Any;
         self
     }
 
@@ -160,6 +168,7 @@ impl ExpectedBody {
             actual,
         };
         match self {
+            ExpectedBody::Any => {}
             ExpectedBody::Empty if actual.is_empty() => {}
             ExpectedBody::Empty => differences.push(differ("body", "(none)".into(), text.into())),
             ExpectedBody::Text(expected) if *expected == text => {}
@@ -348,6 +357,7 @@ mod tests {
         );
         let empty = ExpectedRequest::new(Method::POST, "/a");
         assert_eq!(fields(empty.compare(&request)), ["body"]);
+        assert_eq!(empty.any_body().compare(&request), Ok(()));
     }
 
     #[cfg(feature = "json")]
