@@ -74,25 +74,11 @@ impl StatusQuery {
     }
 
     /// The transaction number.
-    ///
-    /// ```
-    /// # use qiwi_agent::{StatusQuery, TransactionNumber};
-    /// let query = StatusQuery::new(TransactionNumber::parse("5")?, "79181234567")?;
-    /// assert_eq!(query.transaction_number().as_str(), "5");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     pub fn transaction_number(&self) -> &TransactionNumber {
         &self.transaction_number
     }
 
     /// The recipient as sent in the payment.
-    ///
-    /// ```
-    /// # use qiwi_agent::{StatusQuery, TransactionNumber};
-    /// let query = StatusQuery::new(TransactionNumber::parse("5")?, "79181234567")?;
-    /// assert_eq!(query.account_number(), "79181234567");
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     pub fn account_number(&self) -> &str {
         &self.account_number
     }
@@ -537,10 +523,6 @@ impl fmt::Debug for Redacted {
 
 impl AgentClientBuilder {
     /// The agent's terminal id (a positive integer issued by QIWI).
-    ///
-    /// ```
-    /// let builder = qiwi_agent::AgentClient::builder().terminal_id(44);
-    /// ```
     pub fn terminal_id(mut self, terminal_id: u64) -> Self {
         self.terminal_id = Some(terminal_id);
         self
@@ -548,11 +530,6 @@ impl AgentClientBuilder {
 
     /// The agent's password (`<extra name="password">`). It may be left out when requests are
     /// signed (feature `signing`).
-    ///
-    /// ```
-    /// use qiwi_agent::secrecy::SecretString;
-    /// let builder = qiwi_agent::AgentClient::builder().password(SecretString::from("pw"));
-    /// ```
     pub fn password(mut self, password: SecretString) -> Self {
         self.password = Some(password);
         self
@@ -560,14 +537,6 @@ impl AgentClientBuilder {
 
     /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
     /// [`password`](Self::password).
-    ///
-    /// ```
-    /// use qiwi_agent::{AgentClient, Credentials, TerminalId};
-    /// use qiwi_agent::secrecy::SecretString;
-    /// let credentials = Credentials::new(TerminalId::new(44)?, SecretString::from("pw"))?;
-    /// let builder = AgentClient::builder().credentials(credentials);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -576,11 +545,6 @@ impl AgentClientBuilder {
     /// The top-up endpoint; default [`AgentClient::DEFAULT_ENDPOINT`], or
     /// [`AgentClient::PRIVATE_ENDPOINT`] with a client certificate. `https://` only unless
     /// [`allow_http`](Self::allow_http).
-    ///
-    /// ```
-    /// let builder = qiwi_agent::AgentClient::builder()
-    ///     .endpoint(qiwi_agent::AgentClient::PRIVATE_ENDPOINT);
-    /// ```
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
         self.endpoint = Some(url.into());
         self
@@ -588,37 +552,18 @@ impl AgentClientBuilder {
 
     /// The mobile-operator lookup endpoint; default: `xmlcp.jsp` in place of the last path
     /// segment of the top-up endpoint.
-    ///
-    /// ```
-    /// let builder = qiwi_agent::AgentClient::builder()
-    ///     .lookup_endpoint("https://api.qiwi.com/xml/xmlcp.jsp");
-    /// ```
     pub fn lookup_endpoint(mut self, url: impl Into<String>) -> Self {
         self.lookup_endpoint = Some(url.into());
         self
     }
 
     /// Allows `http://` endpoints, for a local emulator or a loopback test.
-    ///
-    /// ```
-    /// let builder = qiwi_agent::AgentClient::builder()
-    ///     .endpoint("http://127.0.0.1:8080/xml/topup.jsp")
-    ///     .allow_http(true);
-    /// ```
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
     /// The transport; default a [`qiwi_transport::ReqwestTransport`] (feature `reqwest`).
-    ///
-    /// ```
-    /// # #[cfg(feature = "reqwest")] {
-    /// use std::sync::Arc;
-    /// let transport = qiwi_transport::ReqwestTransport::new().unwrap();
-    /// let builder = qiwi_agent::AgentClient::builder().transport(Arc::new(transport));
-    /// # }
-    /// ```
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.http.transport = Some(transport);
         self
@@ -627,13 +572,6 @@ impl AgentClientBuilder {
     /// Authenticates with a client certificate (mutual TLS): the default transport presents
     /// it, and the endpoint defaults to [`AgentClient::PRIVATE_ENDPOINT`]. Cannot be combined
     /// with [`transport`](Self::transport): give the identity to that transport instead.
-    ///
-    /// ```no_run
-    /// let pem = std::fs::read("agent.pem").unwrap();
-    /// let identity = qiwi_agent::ClientIdentity::from_pem(&pem)?;
-    /// let builder = qiwi_agent::AgentClient::builder().client_identity(identity);
-    /// # Ok::<(), qiwi_transport::NotSentError>(())
-    /// ```
     #[cfg(feature = "reqwest")]
     pub fn client_identity(mut self, identity: qiwi_transport::ClientIdentity) -> Self {
         self.http.identity = Some(identity);
@@ -641,24 +579,12 @@ impl AgentClientBuilder {
     }
 
     /// Per-attempt and total time limits.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let builder = qiwi_agent::AgentClient::builder().timeouts(qiwi_agent::Timeouts {
-    ///     attempt: Duration::from_secs(15),
-    ///     total: Duration::from_secs(40),
-    /// });
-    /// ```
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.http.timeouts = timeouts;
         self
     }
 
     /// The retry policy for transport errors and 5xx answers.
-    ///
-    /// ```
-    /// let builder = qiwi_agent::AgentClient::builder().retry(qiwi_agent::RetryPolicy::never());
-    /// ```
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.http.retry = retry;
         self
@@ -680,14 +606,6 @@ impl AgentClientBuilder {
 
     /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then be
     /// left out: the protocol does not use it with signed requests.
-    ///
-    /// ```no_run
-    /// use qiwi_agent::signing::{SignatureAlgorithm, SigningKey};
-    /// let pem = std::fs::read_to_string("private.key").unwrap();
-    /// let key = SigningKey::from_pem(&pem, SignatureAlgorithm::Sha1WithRsa)?;
-    /// let builder = qiwi_agent::AgentClient::builder().terminal_id(44).signing_key(key);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     #[cfg(feature = "signing")]
     pub fn signing_key(mut self, key: crate::signing::SigningKey) -> Self {
         self.signing_key = Some(key);

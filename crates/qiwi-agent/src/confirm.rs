@@ -70,11 +70,6 @@ impl ConfirmOptions {
 
     /// The wait between two requests. The protocol asks for at least 10 minutes between status
     /// checks of one payment; a shorter interval is the caller's decision.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let options = qiwi_agent::ConfirmOptions::new().interval(Duration::from_secs(60));
-    /// ```
     pub fn interval(mut self, interval: Duration) -> Self {
         self.interval = interval;
         self
@@ -82,11 +77,6 @@ impl ConfirmOptions {
 
     /// How long to follow the payment before returning [`Outcome::Pending`], measured from
     /// the first request.
-    ///
-    /// ```
-    /// use std::time::Duration;
-    /// let options = qiwi_agent::ConfirmOptions::new().timeout(Duration::from_secs(1800));
-    /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -96,39 +86,23 @@ impl ConfirmOptions {
     /// algorithm starts; a "not possible" answer ends with [`Outcome::DepositNotPossible`]
     /// and nothing is paid. Off by default: when resuming a payout that may already have been
     /// paid, the check can answer "not possible" because of that very payment (limits).
-    ///
-    /// ```
-    /// let options = qiwi_agent::ConfirmOptions::new().check_deposit_first(true);
-    /// ```
     pub fn check_deposit_first(mut self, check: bool) -> Self {
         self.check_deposit_first = check;
         self
     }
 
     /// Called after every step (a command-line program prints it to stderr).
-    ///
-    /// ```
-    /// let options = qiwi_agent::ConfirmOptions::new().on_progress(|p| eprintln!("{p}"));
-    /// ```
     pub fn on_progress(mut self, callback: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
         self.on_progress = Some(Arc::new(callback));
         self
     }
 
     /// The wait between two requests.
-    ///
-    /// ```
-    /// assert_eq!(qiwi_agent::ConfirmOptions::new().get_interval(), qiwi_agent::ConfirmOptions::DEFAULT_INTERVAL);
-    /// ```
     pub fn get_interval(&self) -> Duration {
         self.interval
     }
 
     /// How long the payment is followed.
-    ///
-    /// ```
-    /// assert_eq!(qiwi_agent::ConfirmOptions::new().get_timeout(), qiwi_agent::ConfirmOptions::DEFAULT_TIMEOUT);
-    /// ```
     pub fn get_timeout(&self) -> Duration {
         self.timeout
     }

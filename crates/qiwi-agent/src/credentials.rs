@@ -35,11 +35,6 @@ impl TerminalId {
     }
 
     /// The number.
-    ///
-    /// ```
-    /// # use qiwi_agent::TerminalId;
-    /// assert_eq!(TerminalId::new(123).unwrap().get(), 123);
-    /// ```
     pub fn get(self) -> u64 {
         self.0
     }
@@ -133,13 +128,6 @@ impl Credentials {
     }
 
     /// The terminal id.
-    ///
-    /// ```
-    /// # use qiwi_agent::{Credentials, TerminalId};
-    /// let credentials = Credentials::without_password(TerminalId::new(44)?);
-    /// assert_eq!(credentials.terminal_id().get(), 44);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     pub fn terminal_id(&self) -> TerminalId {
         self.terminal_id
     }

@@ -100,13 +100,6 @@ impl SigningKey {
     }
 
     /// The algorithm.
-    ///
-    /// ```no_run
-    /// # use qiwi_agent::signing::{SignatureAlgorithm, SigningKey};
-    /// # let key = SigningKey::from_pem("", SignatureAlgorithm::Md5WithRsa)?;
-    /// assert_eq!(key.algorithm(), SignatureAlgorithm::Md5WithRsa);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
     pub fn algorithm(&self) -> SignatureAlgorithm {
         self.algorithm
     }

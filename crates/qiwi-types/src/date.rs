@@ -102,24 +102,11 @@ impl CalendarDate {
     }
 
     /// The date, when the text is one.
-    ///
-    /// ```
-    /// use qiwi_types::CalendarDate;
-    ///
-    /// let date: CalendarDate = "1996-03-18".parse().unwrap();
-    /// assert_eq!(date.date(), Some(jiff::civil::date(1996, 3, 18)));
-    /// ```
     pub fn date(&self) -> Option<Date> {
         self.date
     }
 
     /// The text exactly as written.
-    ///
-    /// ```
-    /// use qiwi_types::CalendarDate;
-    ///
-    /// assert_eq!(CalendarDate::lenient("1996-03-18").raw(), "1996-03-18");
-    /// ```
     pub fn raw(&self) -> &str {
         &self.raw
     }

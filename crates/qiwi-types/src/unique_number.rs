@@ -70,10 +70,6 @@ impl UniqueNumber {
     }
 
     /// The number.
-    ///
-    /// ```
-    /// assert!(qiwi_types::UniqueNumber::next().get() > 0);
-    /// ```
     pub fn get(self) -> u128 {
         self.0
     }

@@ -90,33 +90,11 @@ impl WalletClient {
     }
 
     /// The wallet this client works on.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token(qiwi_wallet::SecretString::from("token"))
-    /// #     .wallet("79111234567".parse().unwrap())
-    /// #     .build()?;
-    /// assert_eq!(client.wallet().as_str(), "79111234567");
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn wallet(&self) -> &WalletNumber {
         &self.inner.wallet
     }
 
     /// The base URL calls go to.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token(qiwi_wallet::SecretString::from("token"))
-    /// #     .wallet("79111234567".parse().unwrap())
-    /// #     .build()?;
-    /// assert_eq!(client.base_url().as_url().host_str(), Some("edge.qiwi.com"));
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn base_url(&self) -> &BaseUrl {
         &self.inner.base
     }
@@ -237,28 +215,12 @@ impl fmt::Debug for WalletClientBuilder {
 
 impl WalletClientBuilder {
     /// The API token (required), sent as `Authorization: Bearer <token>`.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::{SecretString, WalletClient};
-    ///
-    /// let token = std::env::var("QIWI_TOKEN").expect("QIWI_TOKEN is set");
-    /// let builder = WalletClient::builder().token(SecretString::from(token));
-    /// # let _ = builder;
-    /// ```
     pub fn token(mut self, token: SecretString) -> Self {
         self.token = Some(token);
         self
     }
 
     /// The wallet number (required): the owner's phone number, digits only.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::{WalletClient, WalletNumber};
-    ///
-    /// let wallet = WalletNumber::parse("+79111234567").expect("a wallet number");
-    /// let builder = WalletClient::builder().wallet(wallet);
-    /// # let _ = builder;
-    /// ```
     pub fn wallet(mut self, wallet: WalletNumber) -> Self {
         self.wallet = Some(wallet);
         self
@@ -266,74 +228,30 @@ impl WalletClientBuilder {
 
     /// The service's address; [`DEFAULT_BASE_URL`] unless set. Must be `https://` unless
     /// [`allow_http`](Self::allow_http) is set.
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder().base_url("https://edge.qiwi.com");
-    /// # let _ = builder;
-    /// ```
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
     }
 
     /// Accepts a plain `http://` base URL, for a local emulator or a loopback test.
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder()
-    ///     .base_url("http://127.0.0.1:8080")
-    ///     .allow_http(true);
-    /// # let _ = builder;
-    /// ```
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
     }
 
     /// The transport that sends requests; the `reqwest` one unless set.
-    ///
-    /// ```no_run
-    /// use std::sync::Arc;
-    /// use qiwi_wallet::transport::ReqwestTransport;
-    ///
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// let transport = ReqwestTransport::builder()
-    ///     .connect_timeout(std::time::Duration::from_secs(5))
-    ///     .build()?;
-    /// let builder = qiwi_wallet::WalletClient::builder().transport(Arc::new(transport));
-    /// # let _ = builder;
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.http.transport = Some(transport);
         self
     }
 
     /// Per-attempt and total time limits.
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// use qiwi_wallet::Timeouts;
-    ///
-    /// let builder = qiwi_wallet::WalletClient::builder().timeouts(Timeouts {
-    ///     attempt: Duration::from_secs(10),
-    ///     total: Duration::from_secs(30),
-    /// });
-    /// # let _ = builder;
-    /// ```
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.http.timeouts = timeouts;
         self
     }
 
     /// How reads are retried; writes are never retried.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::RetryPolicy;
-    ///
-    /// let builder = qiwi_wallet::WalletClient::builder().retry(RetryPolicy::never());
-    /// # let _ = builder;
-    /// ```
     pub fn retry(mut self, retry: RetryPolicy) -> Self {
         self.http.retry = retry;
         self
@@ -354,11 +272,6 @@ impl WalletClientBuilder {
 
     /// How many more times [`WalletClient::list_accounts`] asks for each balance the server did
     /// not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns asking again off).
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder().balance_refresh_attempts(3);
-    /// # let _ = builder;
-    /// ```
     pub fn balance_refresh_attempts(mut self, attempts: u32) -> Self {
         self.balance_refresh_attempts = attempts;
         self

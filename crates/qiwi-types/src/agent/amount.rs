@@ -94,12 +94,6 @@ impl PayoutAmount {
     }
 
     /// The amount, with a scale of exactly two.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::PayoutAmount;
-    /// assert_eq!(PayoutAmount::parse("7")?.value().scale(), 2);
-    /// # Ok::<(), qiwi_types::InvalidValue>(())
-    /// ```
     pub fn value(self) -> Decimal {
         self.0
     }

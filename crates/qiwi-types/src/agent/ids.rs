@@ -79,12 +79,6 @@ impl TransactionNumber {
     }
 
     /// The digits.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::TransactionNumber;
-    /// assert_eq!(TransactionNumber::parse("42")?.as_str(), "42");
-    /// # Ok::<(), qiwi_types::InvalidValue>(())
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

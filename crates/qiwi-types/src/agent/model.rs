@@ -296,11 +296,6 @@ impl TxnDate {
     }
 
     /// The text exactly as the server wrote it.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::TxnDate;
-    /// assert_eq!(TxnDate::parse("x").raw(), "x");
-    /// ```
     pub fn raw(&self) -> &str {
         &self.raw
     }

@@ -65,12 +65,6 @@ impl Comment {
     }
 
     /// The text.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::Comment;
-    /// assert_eq!(Comment::new("hi")?.as_str(), "hi");
-    /// # Ok::<(), qiwi_types::InvalidValue>(())
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -101,12 +95,6 @@ impl CardNumber {
     }
 
     /// The digits.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::CardNumber;
-    /// assert_eq!(CardNumber::parse("4265111122334411")?.as_str(), "4265111122334411");
-    /// # Ok::<(), qiwi_types::InvalidValue>(())
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -50,13 +50,6 @@ impl AccountAlias {
     }
 
     /// The alias text.
-    ///
-    /// ```
-    /// use qiwi_types::wallet::AccountAlias;
-    ///
-    /// let alias: AccountAlias = "qw_wallet_rub".parse().unwrap();
-    /// assert_eq!(alias.as_str(), "qw_wallet_rub");
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -198,12 +198,6 @@ impl DowngradeOperationId {
     }
 
     /// The id text.
-    ///
-    /// ```
-    /// use qiwi_types::wallet::DowngradeOperationId;
-    ///
-    /// assert_eq!(DowngradeOperationId::new("abc").as_str(), "abc");
-    /// ```
     pub fn as_str(&self) -> &str {
         &self.0
     }
