@@ -1,9 +1,7 @@
 //! A QIWI wallet number: the owner's phone number in international form, digits only.
 
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::InvalidValue;
 
@@ -11,8 +9,11 @@ use crate::InvalidValue;
 ///
 /// QIWI puts it in paths (`/persons/{wallet}/...`) without the leading `+`. Parsing accepts a
 /// user's `+7...` form and strips the `+`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct WalletNumber(String);
+
+crate::text_type::text_type!(WalletNumber, from_str = Self::parse);
 
 const WHAT: &str = "wallet number";
 
@@ -56,36 +57,6 @@ impl WalletNumber {
             ));
         }
         Ok(Self(digits.to_owned()))
-    }
-
-    /// The digits, as they go into a path.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for WalletNumber {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl fmt::Display for WalletNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for WalletNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WalletNumber({})", self.0)
-    }
-}
-
-impl Serialize for WalletNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
     }
 }
 

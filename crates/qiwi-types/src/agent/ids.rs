@@ -1,10 +1,8 @@
 //! The agent's payment number.
 
 use std::cmp::Ordering;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::InvalidValue;
 use crate::invalid::check_digits;
@@ -18,8 +16,11 @@ use crate::invalid::check_digits;
 /// payment result code 215.
 ///
 /// Leading zeros are refused so that one payment has exactly one spelling.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
 pub struct TransactionNumber(String);
+
+crate::text_type::text_type!(TransactionNumber, from_str = Self::parse);
 
 impl TransactionNumber {
     /// The most digits a transaction number may have.
@@ -77,17 +78,6 @@ impl TransactionNumber {
         // Positive and at most 20 digits, as this type requires.
         Self(crate::UniqueNumber::next().to_string())
     }
-
-    /// The digits.
-    ///
-    /// ```
-    /// # use qiwi_types::agent::TransactionNumber;
-    /// assert_eq!(TransactionNumber::parse("42")?.as_str(), "42");
-    /// # Ok::<(), qiwi_types::InvalidValue>(())
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl Ord for TransactionNumber {
@@ -106,30 +96,6 @@ impl PartialOrd for TransactionNumber {
     }
 }
 
-impl FromStr for TransactionNumber {
-    type Err = InvalidValue;
-    fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        Self::parse(text)
-    }
-}
-
-impl fmt::Display for TransactionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TransactionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TransactionNumber({})", self.0)
-    }
-}
-
-impl Serialize for TransactionNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
 
 #[cfg(test)]
 mod tests {

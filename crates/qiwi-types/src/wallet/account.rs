@@ -48,44 +48,9 @@ impl AccountAlias {
         }
         Ok(Self(text))
     }
-
-    /// The alias text.
-    ///
-    /// ```
-    /// use qiwi_types::wallet::AccountAlias;
-    ///
-    /// let alias: AccountAlias = "qw_wallet_rub".parse().unwrap();
-    /// assert_eq!(alias.as_str(), "qw_wallet_rub");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::str::FromStr for AccountAlias {
-    type Err = InvalidValue;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::new(text)
-    }
-}
-
-impl AsRef<str> for AccountAlias {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for AccountAlias {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for AccountAlias {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AccountAlias({})", self.0)
-    }
-}
+crate::text_type::text_type!(AccountAlias, from_str = Self::new);
 
 impl<'de> Deserialize<'de> for AccountAlias {
     /// Keeps the server's text as it is.

@@ -196,30 +196,9 @@ impl DowngradeOperationId {
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
-
-    /// The id text.
-    ///
-    /// ```
-    /// use qiwi_types::wallet::DowngradeOperationId;
-    ///
-    /// assert_eq!(DowngradeOperationId::new("abc").as_str(), "abc");
-    /// ```
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for DowngradeOperationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for DowngradeOperationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DowngradeOperationId({})", self.0)
-    }
-}
+crate::text_type::text_type!(DowngradeOperationId);
 
 /// The answer to starting a downgrade (E04).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
