@@ -1,6 +1,5 @@
 //! A QIWI wallet number: the owner's phone number in international form, digits only.
 
-
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::InvalidValue;

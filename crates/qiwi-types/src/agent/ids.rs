@@ -96,7 +96,6 @@ impl PartialOrd for TransactionNumber {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
