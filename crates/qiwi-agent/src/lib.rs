@@ -18,13 +18,13 @@ pub use credentials::{Credentials, TerminalId};
 pub use error::{Error, Failure};
 pub use payout::{Payout, Recipient};
 // The models live in `qiwi-types`; their old paths stay valid.
-pub use qiwi_types::InvalidValue;
 pub use qiwi_types::agent::codes;
 pub use qiwi_types::agent::{
     Balances, CardNumber, Comment, DepositCheck, Extra, FundsSource, PayResponse, Payment,
     PaymentCode, PaymentSide, PaymentState, PaymentStatus, PayoutAmount, RequestCode,
     RequestResult, Sender, ServiceId, StatusResponse, TransactionNumber, TxnDate, UserCheck,
 };
+pub use qiwi_types::{CalendarDate, InvalidValue};
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;

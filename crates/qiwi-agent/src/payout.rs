@@ -337,6 +337,7 @@ fn checked_extra(name: String, value: String) -> Result<Extra, InvalidValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qiwi_types::CalendarDate;
 
     fn txn() -> TransactionNumber {
         TransactionNumber::parse("12345678").unwrap()
@@ -389,7 +390,7 @@ mod tests {
             country_code: "RUS".into(),
             zip_code: "1".into(),
             resident: true,
-            birthday: "01.01.1990".into(),
+            birthday: CalendarDate::new(1990, 1, 1).unwrap(),
         };
         let foreign = |sender: &Sender, holder: &str| Recipient::ForeignCard {
             card: card(),
@@ -406,7 +407,7 @@ mod tests {
         let err = payout(foreign(&ok_sender, "Петров")).unwrap_err();
         assert_eq!(err.what(), "card holder");
         let bad_birthday = Sender {
-            birthday: "1990-01-01".into(),
+            birthday: CalendarDate::lenient("1990-13-01"),
             ..ok_sender
         };
         assert!(payout(foreign(&bad_birthday, "B A")).is_err());

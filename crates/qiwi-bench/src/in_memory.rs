@@ -43,6 +43,56 @@ impl Transport for Recorded {
     }
 }
 
+/// The hidden subcommand that makes the binary a work child.
+pub const CHILD_COMMAND: &str = "work-child";
+
+/// What a work child does.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ChildArgs {
+    /// The family: `wallet`, `balances` or `agent`.
+    #[arg(value_parser = family)]
+    pub family: Family,
+    /// Calls to make after the warm-up.
+    pub calls: usize,
+}
+
+fn family(name: &str) -> Result<Family, String> {
+    Family::ALL
+        .into_iter()
+        .find(|f| format!("{f:?}").eq_ignore_ascii_case(name))
+        .ok_or_else(|| format!("{name:?} is not a family (wallet, balances, agent)"))
+}
+
+/// The child's side: start the sandbox, record its answers, then make the calls in memory on
+/// one thread. Everything but the calls is the same for any count, so the difference between
+/// two counts under callgrind is the SDK's work per call.
+pub fn child_main(args: &ChildArgs) -> Result<String, String> {
+    let sandbox_runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let sandbox = sandbox_runtime
+        .block_on(qiwi_sandbox::start(qiwi_sandbox::SandboxConfig::default()))
+        .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+    let targets = Targets {
+        base_url: sandbox.base_url(),
+        agent_url: sandbox.agent_url(),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    runtime.block_on(async {
+        let recorded = recordings(&targets).await?;
+        let transport: Arc<dyn Transport> = Arc::new(Recorded {
+            answers: recorded.answers(),
+        });
+        let sdk = Sdk::with_transport(&targets, Some(transport))?;
+        for _ in 0..100 + args.calls {
+            sdk.call(args.family).await?;
+        }
+        Ok::<_, String>(())
+    })?;
+    Ok(format!("calls={}", args.calls))
+}
+
 /// Calls per timed batch.
 const BATCH: usize = 200;
 const BATCH_U32: u32 = BATCH as u32;

@@ -79,6 +79,10 @@ enum Child {
     /// A memory child: makes the calls and prints its peak resident memory.
     #[command(name = memory::CHILD_COMMAND, hide = true)]
     MemoryChild(memory::ChildArgs),
+    /// A work child: one family's calls over the in-memory transport, for an instruction
+    /// count under callgrind (the difference between two call counts is the cost per call).
+    #[command(name = in_memory::CHILD_COMMAND, hide = true)]
+    WorkChild(in_memory::ChildArgs),
 }
 
 /// A count above zero.
@@ -131,14 +135,18 @@ fn progress(line: &str) {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let options = <Options as clap::Parser>::parse();
-    if let Some(Child::MemoryChild(child)) = &options.child {
-        return match memory::child_main(child) {
+    if let Some(child) = &options.child {
+        let result = match child {
+            Child::MemoryChild(args) => memory::child_main(args),
+            Child::WorkChild(args) => in_memory::child_main(args),
+        };
+        return match result {
             Ok(line) => {
                 println!("{line}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("qiwi-bench memory child: {e}");
+                eprintln!("qiwi-bench child: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -337,5 +345,10 @@ mod tests {
         assert!(
             matches!(child.child, Some(Child::MemoryChild(c)) if c.calls == 10 && c.agent_url == "http://b")
         );
+        let work = Options::try_parse_from(["qiwi-bench", "work-child", "Agent", "3"]).unwrap();
+        assert!(
+            matches!(work.child, Some(Child::WorkChild(c)) if c.family == crate::families::Family::Agent && c.calls == 3)
+        );
+        assert!(Options::try_parse_from(["qiwi-bench", "work-child", "bank", "3"]).is_err());
     }
 }

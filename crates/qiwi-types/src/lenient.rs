@@ -10,50 +10,12 @@ use serde::{Deserializer, Serializer};
 /// QIWI writes ids as numbers in one place and strings in another; the text keeps every digit
 /// (a `u64` would not hold a 20-digit agent transaction number).
 pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    d.deserialize_any(TextVisitor)
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = String;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string or a number")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-        Ok(v)
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<String, E> {
-        Ok(v.to_string())
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
-        Err(E::invalid_type(de::Unexpected::Bool(v), &self))
-    }
-
-    /// `serde_json` with `arbitrary_precision` hands numbers over as a one-entry map.
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
-        json_number_text(&mut map, "a string or a number")
-    }
+    let scalar = ScalarText {
+        blank_is_none: false,
+        accept_bool: false,
+    };
+    d.deserialize_any(scalar)?
+        .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"a string or a number"))
 }
 
 /// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text; the
@@ -96,7 +58,6 @@ pub mod text {
 /// giving `None`.
 pub mod text_opt {
     use super::*;
-    use serde::Deserialize;
 
     /// Writes `Some` as a string, `None` as `null`.
     pub fn serialize<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
@@ -108,21 +69,21 @@ pub mod text_opt {
 
     /// Reads a string, a number, or `null`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        #[derive(Deserialize)]
-        struct Wrap(#[serde(deserialize_with = "string_or_number")] String);
-        Ok(Option::<Wrap>::deserialize(d)?.map(|w| w.0))
+        d.deserialize_any(ScalarText {
+            blank_is_none: false,
+            accept_bool: false,
+        })
     }
 }
 
-#[cfg(feature = "wallet")]
-/// Reads a string, a number or a boolean as text; `null` gives `None`, and so does an empty
-/// (or blank) string when `blank_is_none` is set.
+/// Reads a string, a number or (when `accept_bool` is set) a boolean as text; `null` gives
+/// `None`, and so does an empty (or blank) string when `blank_is_none` is set. Numbers keep every
+/// digit (a `u64` would not hold a 20-digit agent transaction number).
 struct ScalarText {
     blank_is_none: bool,
     accept_bool: bool,
 }
 
-#[cfg(feature = "wallet")]
 impl<'de> Visitor<'de> for ScalarText {
     type Value = Option<String>;
 
@@ -147,6 +108,14 @@ impl<'de> Visitor<'de> for ScalarText {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
 

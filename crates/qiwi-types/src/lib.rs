@@ -10,6 +10,7 @@ pub mod invalid;
 pub mod lenient;
 pub mod money;
 mod open_enum;
+mod text_type;
 pub mod time;
 #[cfg(feature = "treezor")]
 pub mod treezor;

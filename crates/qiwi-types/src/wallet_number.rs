@@ -1,9 +1,6 @@
 //! A QIWI wallet number: the owner's phone number in international form, digits only.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::InvalidValue;
 
@@ -11,8 +8,11 @@ use crate::InvalidValue;
 ///
 /// QIWI puts it in paths (`/persons/{wallet}/...`) without the leading `+`. Parsing accepts a
 /// user's `+7...` form and strips the `+`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct WalletNumber(String);
+
+crate::text_type::text_type!(WalletNumber, from_str = Self::parse);
 
 const WHAT: &str = "wallet number";
 
@@ -57,36 +57,6 @@ impl WalletNumber {
         }
         Ok(Self(digits.to_owned()))
     }
-
-    /// The digits, as they go into a path.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for WalletNumber {
-    type Err = InvalidValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl fmt::Display for WalletNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for WalletNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WalletNumber({})", self.0)
-    }
-}
-
-impl Serialize for WalletNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
 }
 
 impl<'de> Deserialize<'de> for WalletNumber {
@@ -94,55 +64,5 @@ impl<'de> Deserialize<'de> for WalletNumber {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = crate::lenient::string_or_number(d)?;
         Self::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accepts_digits_and_strips_a_leading_plus() {
-        assert_eq!(
-            WalletNumber::parse("79111234567").unwrap().as_str(),
-            "79111234567"
-        );
-        assert_eq!(
-            WalletNumber::parse("+79111234567").unwrap().as_str(),
-            "79111234567"
-        );
-        assert_eq!(
-            WalletNumber::parse(" +380501234567 ").unwrap().as_str(),
-            "380501234567"
-        );
-    }
-
-    #[test]
-    fn rejects_letters_signs_and_wrong_lengths_clearly() {
-        let reason = |text: &str| {
-            let err = WalletNumber::parse(text).unwrap_err();
-            assert_eq!(err.what(), "wallet number");
-            err.reason().to_owned()
-        };
-        assert!(reason("").starts_with("the wallet number is empty"));
-        assert!(reason("+").starts_with("the wallet number is empty"));
-        assert!(reason("7911abc4567").ends_with("found 'a'"));
-        assert!(reason("++79111234567").ends_with("found '+'"));
-        assert!(reason("7 911 123 45 67").ends_with("found ' '"));
-        assert!(reason("7911123456").ends_with("this one has 10"));
-        assert!(reason("7911123456789012").ends_with("this one has 16"));
-        let msg = WalletNumber::parse("7911abc4567").unwrap_err().to_string();
-        assert!(
-            msg.contains("invalid wallet number") && msg.contains("digits only"),
-            "{msg}"
-        );
-    }
-
-    #[test]
-    fn decodes_from_string_or_number() {
-        let a: WalletNumber = serde_json::from_str("79111234567").unwrap();
-        let b: WalletNumber = serde_json::from_str(r#""+79111234567""#).unwrap();
-        assert_eq!(a, b);
-        assert!(serde_json::from_str::<WalletNumber>(r#""abc""#).is_err());
     }
 }

@@ -194,7 +194,12 @@ pub(crate) fn lower(payout: &Payout) -> Lowered {
                 Extra::new("source_country_code", &*s.country_code),
                 Extra::new("source_zip_code", &*s.zip_code),
                 Extra::new("source_resident", if s.resident { "1" } else { "0" }),
-                Extra::new("source_birthday", &*s.birthday),
+                // `Payout::new` checked the sender, so the birthday is a date.
+                Extra::new(
+                    "source_birthday",
+                    s.birthday_wire()
+                        .unwrap_or_else(|_| s.birthday.raw().to_owned()),
+                ),
             ];
             let mut to_extra = comment(text);
             to_extra.push(Extra::new("target_card_holder", &**holder));

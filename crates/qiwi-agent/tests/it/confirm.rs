@@ -520,7 +520,7 @@ async fn a_foreign_card_payout_outside_rub_usd_eur_is_not_sent() {
         country_code: "RU".into(),
         zip_code: "1".into(),
         resident: true,
-        birthday: "01.01.1990".into(),
+        birthday: qiwi_agent::CalendarDate::new(1990, 1, 1).unwrap(),
     };
     let foreign = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),

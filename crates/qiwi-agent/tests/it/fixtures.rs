@@ -405,7 +405,7 @@ async fn card_payouts_match_the_spec() {
         country_code: "RU".into(),
         zip_code: "121354".into(),
         resident: false,
-        birthday: "16.12.1990".into(),
+        birthday: qiwi_agent::CalendarDate::new(1990, 12, 16).unwrap(),
     };
     let foreign = Recipient::ForeignCard {
         card: card(),

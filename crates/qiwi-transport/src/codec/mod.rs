@@ -6,7 +6,7 @@ pub mod json;
 pub mod xml;
 
 /// Turns a `serde_path_to_error` path into `a.b[0].c`, or `.` for the whole document.
-#[cfg(any(feature = "json", feature = "xml"))]
+#[cfg(feature = "json")]
 fn path_text(path: &serde_path_to_error::Path) -> String {
     let text = path.to_string();
     if text.is_empty() { ".".into() } else { text }

@@ -1,10 +1,8 @@
 //! The agent's payment number.
 
 use std::cmp::Ordering;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::InvalidValue;
 use crate::invalid::check_digits;
@@ -18,8 +16,11 @@ use crate::invalid::check_digits;
 /// payment result code 215.
 ///
 /// Leading zeros are refused so that one payment has exactly one spelling.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
 pub struct TransactionNumber(String);
+
+crate::text_type::text_type!(TransactionNumber, from_str = Self::parse);
 
 impl TransactionNumber {
     /// The most digits a transaction number may have.
@@ -77,11 +78,6 @@ impl TransactionNumber {
         // Positive and at most 20 digits, as this type requires.
         Self(crate::UniqueNumber::next().to_string())
     }
-
-    /// The digits.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl Ord for TransactionNumber {
@@ -97,78 +93,5 @@ impl Ord for TransactionNumber {
 impl PartialOrd for TransactionNumber {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
-    }
-}
-
-impl FromStr for TransactionNumber {
-    type Err = InvalidValue;
-    fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        Self::parse(text)
-    }
-}
-
-impl fmt::Display for TransactionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Debug for TransactionNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TransactionNumber({})", self.0)
-    }
-}
-
-impl Serialize for TransactionNumber {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accepts_up_to_twenty_digits_beyond_u64() {
-        let max = "9".repeat(20);
-        assert_eq!(TransactionNumber::parse(&max).unwrap().as_str(), max);
-        assert!(max.parse::<u64>().is_err(), "20 nines exceed u64");
-        assert_eq!(TransactionNumber::parse(" 1 ").unwrap().as_str(), "1");
-        assert_eq!(
-            TransactionNumber::from_u128(u128::from(u64::MAX) + 1)
-                .unwrap()
-                .as_str(),
-            "18446744073709551616"
-        );
-    }
-
-    #[test]
-    fn refuses_what_is_not_a_positive_integer() {
-        for bad in [
-            "",
-            "0",
-            "007",
-            "-1",
-            "+1",
-            "1.0",
-            "12 34",
-            "１２",
-            &"1".repeat(21),
-        ] {
-            assert!(TransactionNumber::parse(bad).is_err(), "{bad:?}");
-        }
-        assert!(TransactionNumber::from_u128(0).is_err());
-        assert!(TransactionNumber::from_u128(u128::MAX).is_err());
-        let err = TransactionNumber::parse("12a").unwrap_err().to_string();
-        assert!(err.starts_with("invalid transaction number: "), "{err}");
-    }
-
-    #[test]
-    fn orders_numerically() {
-        let n = |s| TransactionNumber::parse(s).unwrap();
-        assert!(n("9") < n("10"));
-        assert!(n("99999999999999999999") > n("18446744073709551615"));
-        assert_eq!(n("5").cmp(&n("5")), Ordering::Equal);
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::text::check_xml_text;
-use crate::{InvalidValue, invalid::check_digits};
+use crate::{CalendarDate, InvalidValue, invalid::check_digits};
 
 /// Where the money the agent pays out came from (`income_wire_transfer`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,13 +138,13 @@ pub struct Sender {
     pub zip_code: String,
     /// `source_resident`: `true` for a resident (`1`), `false` for a non-resident (`0`).
     pub resident: bool,
-    /// `source_birthday`: `dd.mm.yyyy`.
-    pub birthday: String,
+    /// `source_birthday`, written `dd.mm.yyyy` on the wire.
+    pub birthday: CalendarDate,
 }
 
 impl Sender {
     /// Checks every detail: names, address and city present, a two-letter country code, a zip
-    /// code of digits, a birthday written `dd.mm.yyyy`.
+    /// code of digits, a birthday that is a real date.
     ///
     /// # Errors
     /// [`InvalidValue`] naming the first detail that is empty or malformed.
@@ -172,19 +172,20 @@ impl Sender {
             ));
         }
         check_digits("sender zip code", &self.zip_code, 1..=10)?;
-        let b = self.birthday.as_bytes();
-        let shaped = b.len() == 10
-            && b[2] == b'.'
-            && b[5] == b'.'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 2 || i == 5 || c.is_ascii_digit());
-        if !shaped {
-            return Err(InvalidValue::new(
+        self.birthday_wire().map(drop)
+    }
+
+    /// The birthday as the protocol writes it, `dd.mm.yyyy`.
+    ///
+    /// # Errors
+    /// [`InvalidValue`] when the birthday is not a real date (a text kept from elsewhere).
+    pub fn birthday_wire(&self) -> Result<String, InvalidValue> {
+        let date = self.birthday.date().ok_or_else(|| {
+            InvalidValue::new(
                 "sender birthday",
-                format!("{:?} is not written as dd.mm.yyyy", self.birthday),
-            ));
-        }
-        Ok(())
+                format!("{:?} is not a calendar date", self.birthday.raw()),
+            )
+        })?;
+        Ok(date.strftime("%d.%m.%Y").to_string())
     }
 }
