@@ -291,6 +291,15 @@ mod tests {
         request
     }
 
+    /// Each difference as (field, expected, actual).
+    fn shown(mismatch: &RequestMismatch) -> Vec<(&str, &str, &str)> {
+        mismatch
+            .differences
+            .iter()
+            .map(|d| (d.field.as_str(), d.expected.as_str(), d.actual.as_str()))
+            .collect()
+    }
+
     fn fields(result: Result<(), RequestMismatch>) -> Vec<String> {
         result
             .unwrap_err()
@@ -321,13 +330,8 @@ mod tests {
             .no_header("accept");
         let mismatch = expected.compare(&request).unwrap_err();
         assert_eq!(mismatch.request, "POST /a/b");
-        let shown: Vec<_> = mismatch
-            .differences
-            .iter()
-            .map(|d| (d.field.as_str(), d.expected.as_str(), d.actual.as_str()))
-            .collect();
         assert_eq!(
-            shown,
+            shown(&mismatch),
             [
                 ("method", "POST", "GET"),
                 ("path", "/a/b", "/a/c"),
@@ -378,13 +382,8 @@ mod tests {
             r#"{"a": "1", "b": {"c": [1, 3]}, "new": null}"#,
         );
         let mismatch = expected.compare(&other).unwrap_err();
-        let shown: Vec<_> = mismatch
-            .differences
-            .iter()
-            .map(|d| (d.field.as_str(), d.expected.as_str(), d.actual.as_str()))
-            .collect();
         assert_eq!(
-            shown,
+            shown(&mismatch),
             [
                 ("body at /a", "1", "\"1\""),
                 ("body at /b/c/1", "2", "3"),
