@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
-use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
-    Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
+    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, Method, NotSentError, Request,
+    Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -40,11 +39,12 @@ pub const BALANCE_REFRESH_TIMEOUT: u32 = 1000;
 /// identification, downgrades) are never retried, since sending one twice could repeat it.
 #[derive(Clone)]
 pub struct WalletClient {
+    /// Outside `inner`, so that a per-call override shares everything else.
+    executor: Executor,
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    executor: Executor,
     base: BaseUrl,
     /// Cuts the token out of every error.
     secrets: Scrubber,
@@ -60,8 +60,8 @@ impl fmt::Debug for WalletClient {
             .field("base_url", &self.inner.base.as_url().as_str())
             .field("wallet", &self.inner.wallet)
             .field("token", &"[REDACTED]")
-            .field("timeouts", &self.inner.executor.timeouts())
-            .field("retry", self.inner.executor.retry_policy())
+            .field("timeouts", &self.executor.timeouts())
+            .field("retry", self.executor.retry_policy())
             .field(
                 "balance_refresh_attempts",
                 &self.inner.balance_refresh_attempts,
@@ -71,6 +71,8 @@ impl fmt::Debug for WalletClient {
 }
 
 impl WalletClient {
+    qiwi_transport::call_settings!(executor);
+
     /// Starts configuring a client; the token and the wallet number are required.
     ///
     /// ```no_run
@@ -94,7 +96,7 @@ impl WalletClient {
     /// ```no_run
     /// # fn main() -> Result<(), qiwi_wallet::Error> {
     /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token(qiwi_wallet::SecretString::from("token"))
+    /// #     .token("token")
     /// #     .wallet("79111234567".parse().unwrap())
     /// #     .build()?;
     /// assert_eq!(client.wallet().as_str(), "79111234567");
@@ -110,7 +112,7 @@ impl WalletClient {
     /// ```no_run
     /// # fn main() -> Result<(), qiwi_wallet::Error> {
     /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token(qiwi_wallet::SecretString::from("token"))
+    /// #     .token("token")
     /// #     .wallet("79111234567".parse().unwrap())
     /// #     .build()?;
     /// assert_eq!(client.base_url().as_url().host_str(), Some("edge.qiwi.com"));
@@ -157,7 +159,7 @@ impl WalletClient {
 
     /// Starts the time budget of a call that makes several requests.
     pub(crate) fn start_call(&self) -> CallBudget {
-        self.inner.executor.start_call()
+        self.executor.start_call()
     }
 
     /// Sends one of the requests of a call, within the call's `budget`.
@@ -168,8 +170,7 @@ impl WalletClient {
         budget: CallBudget,
     ) -> Result<Response, Error> {
         let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
-        self.inner
-            .executor
+        self.executor
             .send_within(&request, budget)
             .instrument(span)
             .await
@@ -199,13 +200,13 @@ impl WalletClient {
     }
 }
 
-/// Configuration of a [`WalletClient`].
+/// Configuration of a [`WalletClient`]; the token and the wallet number are required.
+#[derive(Debug)]
+#[must_use]
 pub struct WalletClientBuilder {
     token: Option<SecretString>,
     wallet: Option<WalletNumber>,
-    base_url: String,
-    allow_http: bool,
-    http: ExecutorSettings,
+    http: ClientSettings,
     balance_refresh_attempts: u32,
 }
 
@@ -214,151 +215,32 @@ impl Default for WalletClientBuilder {
         Self {
             token: None,
             wallet: None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            allow_http: false,
-            http: ExecutorSettings::default(),
+            http: ClientSettings::default(),
             balance_refresh_attempts: DEFAULT_BALANCE_REFRESH_ATTEMPTS,
         }
     }
 }
 
-impl fmt::Debug for WalletClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WalletClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
-            .field("wallet", &self.wallet)
-            .field("base_url", &redact_url(&self.base_url))
-            .field("allow_http", &self.allow_http)
-            .field("http", &self.http)
-            .field("balance_refresh_attempts", &self.balance_refresh_attempts)
-            .finish()
-    }
-}
-
 impl WalletClientBuilder {
+    qiwi_transport::client_settings!(
+        http,
+        base_url = "The service's address; [`DEFAULT_BASE_URL`] unless set."
+    );
+
     /// The API token (required), sent as `Authorization: Bearer <token>`.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::{SecretString, WalletClient};
-    ///
-    /// let token = std::env::var("QIWI_TOKEN").expect("QIWI_TOKEN is set");
-    /// let builder = WalletClient::builder().token(SecretString::from(token));
-    /// # let _ = builder;
-    /// ```
-    pub fn token(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
+    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
+        self.token = Some(token.into());
         self
     }
 
     /// The wallet number (required): the owner's phone number, digits only.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::{WalletClient, WalletNumber};
-    ///
-    /// let wallet = WalletNumber::parse("+79111234567").expect("a wallet number");
-    /// let builder = WalletClient::builder().wallet(wallet);
-    /// # let _ = builder;
-    /// ```
     pub fn wallet(mut self, wallet: WalletNumber) -> Self {
         self.wallet = Some(wallet);
         self
     }
 
-    /// The service's address; [`DEFAULT_BASE_URL`] unless set. Must be `https://` unless
-    /// [`allow_http`](Self::allow_http) is set.
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder().base_url("https://edge.qiwi.com");
-    /// # let _ = builder;
-    /// ```
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Accepts a plain `http://` base URL, for a local emulator or a loopback test.
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder()
-    ///     .base_url("http://127.0.0.1:8080")
-    ///     .allow_http(true);
-    /// # let _ = builder;
-    /// ```
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The transport that sends requests; the `reqwest` one unless set.
-    ///
-    /// ```no_run
-    /// use std::sync::Arc;
-    /// use qiwi_wallet::transport::ReqwestTransport;
-    ///
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// let transport = ReqwestTransport::builder()
-    ///     .connect_timeout(std::time::Duration::from_secs(5))
-    ///     .build()?;
-    /// let builder = qiwi_wallet::WalletClient::builder().transport(Arc::new(transport));
-    /// # let _ = builder;
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http.transport = Some(transport);
-        self
-    }
-
-    /// Per-attempt and total time limits.
-    ///
-    /// ```no_run
-    /// use std::time::Duration;
-    /// use qiwi_wallet::Timeouts;
-    ///
-    /// let builder = qiwi_wallet::WalletClient::builder().timeouts(Timeouts {
-    ///     attempt: Duration::from_secs(10),
-    ///     total: Duration::from_secs(30),
-    /// });
-    /// # let _ = builder;
-    /// ```
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.http.timeouts = timeouts;
-        self
-    }
-
-    /// How reads are retried; writes are never retried.
-    ///
-    /// ```no_run
-    /// use qiwi_wallet::RetryPolicy;
-    ///
-    /// let builder = qiwi_wallet::WalletClient::builder().retry(RetryPolicy::never());
-    /// # let _ = builder;
-    /// ```
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.http.retry = retry;
-        self
-    }
-
-    /// The monotonic time source for budgets and token ages, and the wall time for
-    /// `Retry-After` dates (tests use one they drive).
-    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
-        self.http.time_source = Some(time_source);
-        self
-    }
-
-    /// The sleep for backoffs, polls and attempt deadlines (tests use one they drive).
-    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
-        self.http.sleep = Some(sleep);
-        self
-    }
-
     /// How many more times [`WalletClient::list_accounts`] asks for each balance the server did
     /// not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns asking again off).
-    ///
-    /// ```no_run
-    /// let builder = qiwi_wallet::WalletClient::builder().balance_refresh_attempts(3);
-    /// # let _ = builder;
-    /// ```
     pub fn balance_refresh_attempts(mut self, attempts: u32) -> Self {
         self.balance_refresh_attempts = attempts;
         self
@@ -374,7 +256,7 @@ impl WalletClientBuilder {
     /// ```no_run
     /// # fn main() -> Result<(), qiwi_wallet::Error> {
     /// let client = qiwi_wallet::WalletClient::builder()
-    ///     .token(qiwi_wallet::SecretString::from("your-api-token"))
+    ///     .token("your-api-token")
     ///     .wallet("79111234567".parse().expect("a wallet number"))
     ///     .build()?;
     /// # let _ = client;
@@ -390,11 +272,11 @@ impl WalletClientBuilder {
         let wallet = self
             .wallet
             .ok_or_else(|| config("the wallet number is missing; set it with .wallet(..)"))?;
-        let base = BaseUrl::parse_with(&self.base_url, self.allow_http)?;
+        let base = self.http.base_url_or(DEFAULT_BASE_URL)?;
         let executor = self.http.build()?;
         Ok(WalletClient {
+            executor,
             inner: Arc::new(Inner {
-                executor,
                 base,
                 authorization: token.header_value(),
                 secrets: Scrubber::new([token.expose()]),
