@@ -110,18 +110,13 @@ impl BalancesClientBuilder {
         self
     }
 
-    /// The scopes asked for with client credentials, space separated. Default
-    /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = scope.into();
-        self
-    }
-
-    /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed: a
-    /// 401 is reported as [`Error::Authentication`].
-    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
-        self.token = Some(token.into());
-        self
+    qiwi_transport::setters! {
+        /// The scopes asked for with client credentials, space separated. Default
+        /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
+        scope: impl Into<String>;
+        /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed:
+        /// a 401 is reported as [`Error::Authentication`].
+        token: Option<impl Into<SecretString>>;
     }
 
     /// Builds the client. Nothing is sent: the first token is requested by the first call.

@@ -76,15 +76,6 @@ struct Inner {
     secrets: Scrubber,
 }
 
-impl fmt::Debug for BalancesClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BalancesClient")
-            .field("base_url", &self.inner.base.as_url().as_str())
-            .field("auth", &self.inner.auth)
-            .finish_non_exhaustive()
-    }
-}
-
 impl BalancesClient {
     qiwi_transport::call_settings!(executor);
 
@@ -337,5 +328,14 @@ impl BalancesClient {
             other => other,
         };
         result.map_err(|e| Error::from_transport(e, operation, false))
+    }
+}
+
+impl fmt::Debug for BalancesClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BalancesClient")
+            .field("base_url", &self.inner.base.as_url().as_str())
+            .field("auth", &self.inner.auth)
+            .finish_non_exhaustive()
     }
 }

@@ -473,24 +473,15 @@ impl AgentClientBuilder {
         base_url = "The top-up endpoint: [`AgentClient::DEFAULT_ENDPOINT`] unless set, or [`AgentClient::PRIVATE_ENDPOINT`] with a client certificate."
     );
 
-    /// The agent's terminal id (a positive integer issued by QIWI).
-    pub fn terminal_id(mut self, terminal_id: u64) -> Self {
-        self.terminal_id = Some(terminal_id);
-        self
-    }
-
-    /// The agent's password (`<extra name="password">`). It may be left out when requests are
-    /// signed (feature `signing`).
-    pub fn password(mut self, password: impl Into<SecretString>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
-    /// [`password`](Self::password).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
+    qiwi_transport::setters! {
+        /// The agent's terminal id (a positive integer issued by QIWI).
+        terminal_id: Option<u64>;
+        /// The agent's password (`<extra name="password">`). It may be left out when requests
+        /// are signed (feature `signing`).
+        password: Option<impl Into<SecretString>>;
+        /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
+        /// [`password`](Self::password).
+        credentials: Option<Credentials>;
     }
 
     /// The mobile-operator lookup endpoint; default: `xmlcp.jsp` in place of the last path

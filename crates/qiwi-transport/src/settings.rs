@@ -24,11 +24,6 @@ impl UrlSetting {
     pub fn new(url: impl Into<String>) -> Self {
         Self(url.into())
     }
-
-    /// The text as given.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl fmt::Debug for UrlSetting {
@@ -76,7 +71,7 @@ impl ClientSettings {
     /// # Errors
     /// [`NotSentError::Configuration`] when it is not an acceptable base URL.
     pub fn parse_url(&self, url: &UrlSetting) -> Result<BaseUrl, NotSentError> {
-        BaseUrl::parse_with(url.as_str(), self.allow_http)
+        BaseUrl::parse_with(&url.0, self.allow_http)
     }
 
     /// The base URL set, or `default`.
@@ -238,6 +233,30 @@ macro_rules! client_settings {
             self.$field.client_certificate = Some(identity);
             self
         }
+    };
+}
+
+/// Writes builder setters named after the field they set, so that every family setter follows
+/// the one rule: `name: Option<T>;` stores `Some(value.into())` from a `T` argument, `name: T;`
+/// stores `value.into()`.
+#[macro_export]
+macro_rules! setters {
+    () => {};
+    ($(#[$doc:meta])* $name:ident: Option<$arg:ty>; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $name: $arg) -> Self {
+            self.$name = Some($name.into());
+            self
+        }
+        $crate::setters!($($rest)*);
+    };
+    ($(#[$doc:meta])* $name:ident: $arg:ty; $($rest:tt)*) => {
+        $(#[$doc])*
+        pub fn $name(mut self, $name: $arg) -> Self {
+            self.$name = $name.into();
+            self
+        }
+        $crate::setters!($($rest)*);
     };
 }
 

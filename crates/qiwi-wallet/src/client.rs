@@ -227,23 +227,15 @@ impl WalletClientBuilder {
         base_url = "The service's address; [`DEFAULT_BASE_URL`] unless set."
     );
 
-    /// The API token (required), sent as `Authorization: Bearer <token>`.
-    pub fn token(mut self, token: impl Into<SecretString>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-
-    /// The wallet number (required): the owner's phone number, digits only.
-    pub fn wallet(mut self, wallet: WalletNumber) -> Self {
-        self.wallet = Some(wallet);
-        self
-    }
-
-    /// How many more times [`WalletClient::list_accounts`] asks for each balance the server did
-    /// not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns asking again off).
-    pub fn balance_refresh_attempts(mut self, attempts: u32) -> Self {
-        self.balance_refresh_attempts = attempts;
-        self
+    qiwi_transport::setters! {
+        /// The API token (required), sent as `Authorization: Bearer <token>`.
+        token: Option<impl Into<SecretString>>;
+        /// The wallet number (required): the owner's phone number, digits only.
+        wallet: Option<WalletNumber>;
+        /// How many more times [`WalletClient::list_accounts`] asks for each balance the
+        /// server did not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns
+        /// asking again off).
+        balance_refresh_attempts: u32;
     }
 
     /// Builds the client.
