@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use balances_core::{
-    BalancesClient, BalancesClientBuilder, ClientIdentity, Error, RetryPolicy, Timeouts, UserId,
+    BalancesClient, BalancesClientBuilder, ClientIdentity, Environment, Error, RetryPolicy,
+    Timeouts, UserId,
 };
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::ScriptedTransport;
@@ -66,6 +67,10 @@ async fn the_shared_settings_behave_as_in_every_client() {
     let refused = [
         (builder(&server).allow_http(false), "plain http://"),
         (builder(&server).base_url("not a url"), "not a valid URL"),
+        (
+            builder(&server).company("acme", Environment::Sandbox),
+            "both a base URL and a company were given",
+        ),
         (
             builder(&server).transport(scripted()).user_agent("x"),
             "build that transport with the user agent instead",

@@ -35,7 +35,7 @@ pub const BALANCE_REFRESH_TIMEOUT: u32 = 1000;
 /// one client can serve many tasks. Build it with [`WalletClient::builder`].
 ///
 /// Reads are retried on connection failures, timeouts and 5xx/408/429 answers as the
-/// [`RetryPolicy`] allows; writes (creating an account, choosing the default one,
+/// [`RetryPolicy`](qiwi_transport::RetryPolicy) allows; writes (creating an account, choosing the default one,
 /// identification, downgrades) are never retried, since sending one twice could repeat it.
 #[derive(Clone)]
 pub struct WalletClient {
