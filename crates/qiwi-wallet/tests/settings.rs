@@ -4,9 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::ScriptedTransport;
-use qiwi_transport::{ClientIdentity, TransportErrorKind};
-use qiwi_wallet::{Error, RetryPolicy, Timeouts, WalletClient, WalletClientBuilder};
+use qiwi_wallet::{
+    ClientIdentity, Error, RetryPolicy, Timeouts, WalletClient, WalletClientBuilder,
+};
 use wiremock::matchers::{any, header};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
