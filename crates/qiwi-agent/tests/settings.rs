@@ -1,22 +1,11 @@
-//! The settings every client builder shares (same names and refusals as in the other clients),
-//! and the per-call override of time limits and retry policy, on the wire.
+//! The settings every client builder shares, and the per-call overrides, as every client.
 
-use std::sync::Arc;
-use std::time::Duration;
+#![cfg(feature = "reqwest")]
 
-use qiwi_agent::{AgentClient, AgentClientBuilder, ClientIdentity, Error, RetryPolicy, Timeouts};
-use qiwi_transport::TransportErrorKind;
-use qiwi_transport::test_util::ScriptedTransport;
-use wiremock::matchers::{any, header};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use qiwi_agent::{AgentClient, AgentClientBuilder, Balances, Error, RetryPolicy};
+use wiremock::{MockServer, ResponseTemplate};
 
-fn fixture(relative: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{relative}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
 
 fn builder(server: &MockServer) -> AgentClientBuilder {
     AgentClient::builder()
@@ -27,89 +16,18 @@ fn builder(server: &MockServer) -> AgentClientBuilder {
         .retry(RetryPolicy::never())
 }
 
-fn ping(status: u16) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_bytes(fixture("responses/ping_spec_5_1.xml"))
+async fn call(client: &AgentClient) -> Result<Balances, Error> {
+    client.ping().await
 }
 
-fn limits(millis: u64) -> Timeouts {
-    let limit = Duration::from_millis(millis);
-    Timeouts {
-        attempt: limit,
-        total: limit,
-    }
+fn answer(status: u16) -> ResponseTemplate {
+    let body = std::fs::read(format!("{FIXTURES}/responses/ping_spec_5_1.xml")).unwrap();
+    ResponseTemplate::new(status).set_body_bytes(body)
 }
 
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(2),
-        ..RetryPolicy::default()
-    }
-}
-
-#[tokio::test]
-async fn the_shared_settings_behave_as_in_every_client() {
-    let server = MockServer::start().await;
-    Mock::given(header("user-agent", "settings-test/1"))
-        .respond_with(ping(200))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let client = builder(&server).user_agent("settings-test/1").build();
-    client.unwrap().ping().await.unwrap();
-
-    let pem = fixture("signing/test_client_identity.pem");
-    let scripted = || Arc::new(ScriptedTransport::default());
-    let refused = [
-        (builder(&server).allow_http(false), "plain http://"),
-        (builder(&server).base_url("not a url"), "not a valid URL"),
-        (
-            builder(&server).transport(scripted()).user_agent("x"),
-            "build that transport with the user agent instead",
-        ),
-        (
-            builder(&server)
-                .transport(scripted())
-                .client_certificate(ClientIdentity::from_pem(&pem).unwrap()),
-            "build that transport with the certificate instead",
-        ),
-    ];
-    for (builder, expected) in refused {
-        let err = builder.build().unwrap_err().to_string();
-        assert!(err.contains(expected), "{expected}: {err}");
-    }
-}
-
-#[tokio::test]
-async fn with_timeouts_changes_the_limits_of_its_calls_only() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ping(200).set_delay(Duration::from_millis(300)))
-        .mount(&server)
-        .await;
-    let client = builder(&server).timeouts(limits(100)).build().unwrap();
-    let patient = client.with_timeouts(limits(5_000));
-
-    patient.ping().await.unwrap();
-    let error = client.ping().await.unwrap_err();
-    let Error::Transport(failure) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(failure.kind(), TransportErrorKind::Timeout);
-}
-
-#[tokio::test]
-async fn with_retry_changes_the_policy_of_its_calls_only() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ping(503))
-        .mount(&server)
-        .await;
-    let client = builder(&server).build().unwrap();
-
-    client.with_retry(fast_retry()).ping().await.unwrap_err();
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
-    client.ping().await.unwrap_err();
-    assert_eq!(server.received_requests().await.unwrap().len(), 4);
-}
+qiwi_transport::client_settings_tests!(
+    builder: builder,
+    call: call,
+    answer: answer,
+    pem: format!("{FIXTURES}/signing/test_client_identity.pem"),
+);
