@@ -107,13 +107,6 @@ impl BalancesClient {
     }
 
     /// The base URL requests go to.
-    ///
-    /// ```
-    /// # let client = balances_core::BalancesClient::builder()
-    /// #     .base_url("https://acme.sandbox.treezor.co").token("t").build()?;
-    /// assert_eq!(client.base_url().to_string(), "https://acme.sandbox.treezor.co/");
-    /// # Ok::<(), balances_core::Error>(())
-    /// ```
     pub fn base_url(&self) -> &BaseUrl {
         &self.inner.base
     }

@@ -35,8 +35,9 @@ pub const BALANCE_REFRESH_TIMEOUT: u32 = 1000;
 /// one client can serve many tasks. Build it with [`WalletClient::builder`].
 ///
 /// Reads are retried on connection failures, timeouts and 5xx/408/429 answers as the
-/// [`RetryPolicy`](qiwi_transport::RetryPolicy) allows; writes (creating an account, choosing the default one,
-/// identification, downgrades) are never retried, since sending one twice could repeat it.
+/// [`RetryPolicy`](qiwi_transport::RetryPolicy) allows; writes (creating an account, choosing
+/// the default one, identification, downgrades) are never retried, since sending one twice
+/// could repeat it.
 #[derive(Clone)]
 pub struct WalletClient {
     /// Outside `inner`, so that a per-call override shares everything else.
@@ -92,33 +93,11 @@ impl WalletClient {
     }
 
     /// The wallet this client works on.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token("token")
-    /// #     .wallet("79111234567".parse().unwrap())
-    /// #     .build()?;
-    /// assert_eq!(client.wallet().as_str(), "79111234567");
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn wallet(&self) -> &WalletNumber {
         &self.inner.wallet
     }
 
     /// The base URL calls go to.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), qiwi_wallet::Error> {
-    /// # let client = qiwi_wallet::WalletClient::builder()
-    /// #     .token("token")
-    /// #     .wallet("79111234567".parse().unwrap())
-    /// #     .build()?;
-    /// assert_eq!(client.base_url().as_url().host_str(), Some("edge.qiwi.com"));
-    /// # Ok(())
-    /// # }
-    /// ```
     pub fn base_url(&self) -> &BaseUrl {
         &self.inner.base
     }
