@@ -482,28 +482,16 @@ impl AgentClientBuilder {
         /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
         /// [`password`](Self::password).
         credentials: Option<Credentials>;
+        /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then
+        /// be left out: the protocol does not use it with signed requests.
+        #[cfg(feature = "signing")]
+        signing_key: Option<crate::signing::SigningKey>;
     }
 
     /// The mobile-operator lookup endpoint; default: `xmlcp.jsp` in place of the last path
     /// segment of the top-up endpoint.
     pub fn lookup_endpoint(mut self, url: impl Into<String>) -> Self {
         self.lookup_endpoint = Some(UrlSetting::new(url));
-        self
-    }
-
-    /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then be
-    /// left out: the protocol does not use it with signed requests.
-    ///
-    /// ```no_run
-    /// use qiwi_agent::signing::{SignatureAlgorithm, SigningKey};
-    /// let pem = std::fs::read_to_string("private.key").unwrap();
-    /// let key = SigningKey::from_pem(&pem, SignatureAlgorithm::Sha1WithRsa)?;
-    /// let builder = qiwi_agent::AgentClient::builder().terminal_id(44).signing_key(key);
-    /// # Ok::<(), qiwi_agent::InvalidValue>(())
-    /// ```
-    #[cfg(feature = "signing")]
-    pub fn signing_key(mut self, key: crate::signing::SigningKey) -> Self {
-        self.signing_key = Some(key);
         self
     }
 

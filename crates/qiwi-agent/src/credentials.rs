@@ -4,13 +4,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use qiwi_types::InvalidValue;
 use qiwi_types::agent::text::check_xml_text;
 
 /// The agent's id in QIWI (`<terminal-id>`): a positive integer that QIWI issues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct TerminalId(u64);
 
 impl TerminalId {
@@ -64,12 +65,6 @@ impl FromStr for TerminalId {
 impl fmt::Display for TerminalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
-    }
-}
-
-impl Serialize for TerminalId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(self.0)
     }
 }
 

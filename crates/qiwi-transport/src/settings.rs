@@ -93,15 +93,14 @@ impl ClientSettings {
     /// `reqwest` feature is off, or when the default transport cannot be built.
     pub fn build(self) -> Result<Executor, NotSentError> {
         let transport = match self.transport.clone() {
-            Some(_) if self.has_client_certificate() => {
-                return Err(NotSentError::Configuration(
-                    "a client certificate cannot be added to a transport given with .transport(); build that transport with the certificate instead".into(),
-                ));
-            }
-            Some(_) if self.user_agent.is_some() => {
-                return Err(NotSentError::Configuration(
-                    "a user agent cannot be added to a transport given with .transport(); build that transport with the user agent instead".into(),
-                ));
+            Some(_) if self.has_client_certificate() || self.user_agent.is_some() => {
+                let what = match self.user_agent {
+                    Some(_) => "user agent",
+                    None => "certificate",
+                };
+                return Err(NotSentError::Configuration(format!(
+                    "a {what} cannot be added to a transport given with .transport(); build that transport with the {what} instead"
+                )));
             }
             Some(transport) => transport,
             None => self.default_transport()?,
