@@ -35,8 +35,6 @@ macro_rules! client_settings_tests {
     (builder: $builder:path, call: $call:path, answer: $answer:path, pem: $pem:expr $(,)?) => {
         #[tokio::test]
         async fn the_shared_settings_behave_as_in_every_client() {
-            use ::std::sync::Arc;
-            use $crate::test_util::ScriptedTransport;
             let server = ::wiremock::MockServer::start().await;
             ::wiremock::Mock::given(::wiremock::matchers::header("user-agent", "settings/1"))
                 .respond_with($answer(200))
@@ -48,19 +46,19 @@ macro_rules! client_settings_tests {
 
             let pem = ::std::fs::read($pem).unwrap();
             let identity = || $crate::ClientIdentity::from_pem(&pem).unwrap();
-            let scripted = || Arc::new(ScriptedTransport::default());
+            let given = || ::std::sync::Arc::new($crate::test_util::ScriptedTransport::default());
             let refused = [
                 ($builder(&server).allow_http(false), "plain http://"),
                 ($builder(&server).base_url("not a url"), "not a valid URL"),
                 (
-                    $builder(&server).transport(scripted()).user_agent("x"),
-                    "build that transport with the user agent instead",
+                    $builder(&server).transport(given()).user_agent("x"),
+                    "with the user agent",
                 ),
                 (
                     $builder(&server)
-                        .transport(scripted())
+                        .transport(given())
                         .client_certificate(identity()),
-                    "build that transport with the certificate instead",
+                    "certificate",
                 ),
             ];
             for (builder, expected) in refused {
@@ -92,8 +90,9 @@ macro_rules! client_settings_tests {
         async fn with_retry_changes_the_policy_of_its_calls_only() {
             use $crate::test_util::settings::fast_retry;
             let server = ::wiremock::MockServer::start().await;
+            let busy = $answer(503);
             ::wiremock::Mock::given(::wiremock::matchers::any())
-                .respond_with($answer(503))
+                .respond_with(busy)
                 .mount(&server)
                 .await;
             let client = $builder(&server).build().unwrap();
