@@ -1,5 +1,6 @@
 //! The settings every client builder shares, written once: [`ClientSettings`] holds them,
-//! [`client_settings!`](crate::client_settings) writes their setters into a builder, and
+//! [`client_settings!`](crate::client_settings) writes their setters into a builder,
+//! [`setters!`](crate::setters) writes each family's own setters by one naming rule, and
 //! [`call_settings!`](crate::call_settings) writes a client's per-call overrides.
 //!
 //! Every client builder has the same setters with the same names: `base_url`, `allow_http`,
