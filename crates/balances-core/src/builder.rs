@@ -1,16 +1,7 @@
 //! Configuration of a [`BalancesClient`].
 
-use std::fmt;
-use std::sync::Arc;
-
-#[cfg(feature = "reqwest")]
-use qiwi_transport::ClientIdentity;
 use qiwi_transport::auth::BearerToken;
-use qiwi_transport::time::{Sleep, TimeSource};
-use qiwi_transport::{
-    BaseUrl, ExecutorSettings, ExposeSecret, RetryPolicy, Scrubber, SecretString, Timeouts,
-    Transport, redact_url,
-};
+use qiwi_transport::{BaseUrl, ClientSettings, ExposeSecret, Scrubber, SecretString};
 
 use crate::Error;
 use crate::client::BalancesClient;
@@ -65,91 +56,45 @@ impl Environment {
     }
 }
 
-enum Endpoint {
-    Url(String),
-    Company(String, Environment),
-}
-
-impl fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Endpoint::Url(url) => write!(f, "{:?}", redact_url(url)),
-            Endpoint::Company(name, env) => write!(f, "{env:?}({name:?})"),
-        }
-    }
-}
-
 /// Settings for a [`BalancesClient`]; see [`BalancesClient::builder`].
 ///
 /// Needed: where (a base URL, or a company name and environment) and how to authenticate
 /// (client credentials, or a token). Everything else has a default.
+#[derive(Debug)]
 #[must_use]
 pub struct BalancesClientBuilder {
-    endpoint: Option<Endpoint>,
-    allow_http: bool,
+    company: Option<(String, Environment)>,
     client_id: Option<SecretString>,
     client_secret: Option<SecretString>,
     scope: String,
     token: Option<SecretString>,
-    http: ExecutorSettings,
+    http: ClientSettings,
 }
 
 impl Default for BalancesClientBuilder {
     fn default() -> Self {
         Self {
-            endpoint: None,
-            allow_http: false,
+            company: None,
             client_id: None,
             client_secret: None,
             scope: DEFAULT_SCOPE.to_owned(),
             token: None,
-            http: ExecutorSettings::default(),
+            http: ClientSettings::default(),
         }
     }
 }
 
-/// Shows whether a secret is set, never its value.
-struct Redacted(bool);
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0 { "Some([REDACTED])" } else { "None" })
-    }
-}
-
-impl fmt::Debug for BalancesClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BalancesClientBuilder")
-            .field("endpoint", &self.endpoint)
-            .field("allow_http", &self.allow_http)
-            .field("client_id", &Redacted(self.client_id.is_some()))
-            .field("client_secret", &Redacted(self.client_secret.is_some()))
-            .field("scope", &self.scope)
-            .field("token", &Redacted(self.token.is_some()))
-            .field("http", &self.http)
-            .finish()
-    }
-}
-
 impl BalancesClientBuilder {
-    /// The Connect API base URL Treezor gave for the environment, such as
-    /// `https://acme.sandbox.treezor.co`. Replaces an earlier [`company`](Self::company).
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(Endpoint::Url(url.into()));
-        self
-    }
+    qiwi_transport::client_settings!(
+        http,
+        base_url = "The Connect API base URL Treezor gave for the environment, such as `https://acme.sandbox.treezor.co`; or see [`company`](Self::company)."
+    );
 
-    /// The base URL from the company name and environment (see [`Environment::base_url`]).
-    /// Replaces an earlier [`base_url`](Self::base_url). Treezor supplies the base URL per
+    /// The base URL from the company name and environment (see [`Environment::base_url`]);
+    /// not together with [`base_url`](Self::base_url). Treezor supplies the base URL per
     /// environment; when it gave one, prefer [`base_url`](Self::base_url).
     pub fn company(mut self, company: impl Into<String>, environment: Environment) -> Self {
-        self.endpoint = Some(Endpoint::Company(company.into(), environment));
-        self
-    }
-
-    /// Accepts a plain `http://` base URL: for a local emulator or a loopback test only.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
+        self.company = Some((company.into(), environment));
         self
     }
 
@@ -165,58 +110,13 @@ impl BalancesClientBuilder {
         self
     }
 
-    /// The scopes asked for with client credentials, space separated. Default
-    /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scope = scope.into();
-        self
-    }
-
-    /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed: a
-    /// 401 is reported as [`Error::Authentication`].
-    pub fn bearer_token(mut self, token: impl Into<SecretString>) -> Self {
-        self.token = Some(token.into());
-        self
-    }
-
-    /// Sends requests through this transport instead of the built-in HTTPS one.
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http.transport = Some(transport);
-        self
-    }
-
-    /// Per-attempt and total time limits. Default 30 s and 60 s.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.http.timeouts = timeouts;
-        self
-    }
-
-    /// The retry policy (reads and token requests are retried on 5xx, 429 and network
-    /// failures). Default: 3 attempts with capped, jittered backoff.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.http.retry = retry;
-        self
-    }
-
-    /// The monotonic time source for budgets and token ages, and the wall time for
-    /// `Retry-After` dates (tests use one they drive).
-    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
-        self.http.time_source = Some(time_source);
-        self
-    }
-
-    /// The sleep for backoffs, polls and attempt deadlines (tests use one they drive).
-    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
-        self.http.sleep = Some(sleep);
-        self
-    }
-
-    /// Presents a client certificate (mutual TLS) with the built-in HTTPS transport. With
-    /// [`transport`](Self::transport), configure the certificate on that transport instead.
-    #[cfg(feature = "reqwest")]
-    pub fn client_certificate(mut self, identity: ClientIdentity) -> Self {
-        self.http.identity = Some(identity);
-        self
+    qiwi_transport::setters! {
+        /// The scopes asked for with client credentials, space separated. Default
+        /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
+        scope: impl Into<String>;
+        /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed:
+        /// a 401 is reported as [`Error::Authentication`].
+        token: Option<impl Into<SecretString>>;
     }
 
     /// Builds the client. Nothing is sent: the first token is requested by the first call.
@@ -239,14 +139,19 @@ impl BalancesClientBuilder {
     /// # Ok::<(), balances_core::Error>(())
     /// ```
     pub fn build(self) -> Result<BalancesClient, Error> {
-        let base = match &self.endpoint {
-            None => {
+        let base = match (&self.http.base_url, &self.company) {
+            (None, None) => {
                 return Err(Error::Configuration(
                     "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)".into(),
                 ));
             }
-            Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)?,
-            Some(Endpoint::Company(name, environment)) => environment.base_url(name)?,
+            (Some(url), None) => self.http.parse_url(url)?,
+            (None, Some((name, environment))) => environment.base_url(name)?,
+            (Some(_), Some(_)) => {
+                return Err(Error::Configuration(
+                    "both a base URL and a company were given: choose one".into(),
+                ));
+            }
         };
         let (auth, secrets) = self.auth(&base)?;
         let executor = self.http.build()?;
@@ -287,7 +192,7 @@ impl BalancesClientBuilder {
                 })
                 .map_err(|e| Error::Configuration(e.to_string())),
             (None, None, None) => Err(Error::Configuration(
-                "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)".into(),
+                "no credentials: give the client id and secret (.client_credentials) or a token (.token)".into(),
             )),
             _ => Err(Error::Configuration(
                 "both client credentials and a token were given: choose one".into(),

@@ -62,6 +62,8 @@ impl fmt::Display for BalancesQuery {
 /// ```
 #[derive(Clone)]
 pub struct BalancesClient {
+    /// Outside `inner`, so that a per-call override shares the token cache.
+    executor: Executor,
     inner: Arc<Inner>,
 }
 
@@ -69,29 +71,21 @@ struct Inner {
     base: BaseUrl,
     /// `{base}/v1/balances`, the most called endpoint, joined once.
     balances_url: Url,
-    executor: Executor,
     auth: Auth,
     /// Cuts the credentials and tokens out of every error.
     secrets: Scrubber,
 }
 
-impl fmt::Debug for BalancesClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BalancesClient")
-            .field("base_url", &self.inner.base.as_url().as_str())
-            .field("auth", &self.inner.auth)
-            .finish_non_exhaustive()
-    }
-}
-
 impl BalancesClient {
+    qiwi_transport::call_settings!(executor);
+
     /// Settings for a client.
     ///
     /// ```
     /// use balances_core::BalancesClient;
     /// let client = BalancesClient::builder()
     ///     .base_url("https://acme.sandbox.treezor.co")
-    ///     .bearer_token("eyJ0eX...")
+    ///     .token("eyJ0eX...")
     ///     .build()?;
     /// # let _ = client;
     /// # Ok::<(), balances_core::Error>(())
@@ -102,10 +96,10 @@ impl BalancesClient {
 
     pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth, secrets: Scrubber) -> Self {
         Self {
+            executor,
             inner: Arc::new(Inner {
                 balances_url: base.join(["v1", "balances"]),
                 base,
-                executor,
                 auth,
                 secrets,
             }),
@@ -133,7 +127,7 @@ impl BalancesClient {
     /// # }
     /// ```
     pub async fn balances(&self, query: BalancesQuery) -> Result<Vec<Balance>, Error> {
-        self.balances_within(query, self.inner.executor.start_call())
+        self.balances_within(query, self.executor.start_call())
             .await
     }
 
@@ -215,7 +209,7 @@ impl BalancesClient {
         if wallet_ids.is_empty() {
             return Err(Error::InvalidInput("give at least one wallet id".into()));
         }
-        let budget = self.inner.executor.start_call();
+        let budget = self.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
         for id in wallet_ids {
             all.extend(
@@ -280,7 +274,7 @@ impl BalancesClient {
             url,
             HISTORY_ROUTE,
             HISTORY_OPERATION,
-            self.inner.executor.start_call(),
+            self.executor.start_call(),
         )
         .await
         .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
@@ -311,7 +305,7 @@ impl BalancesClient {
         operation: &'static str,
         budget: CallBudget,
     ) -> Result<Response, Error> {
-        let Inner { executor, auth, .. } = &*self.inner;
+        let (executor, auth) = (&self.executor, &self.inner.auth);
         let lease = auth.lease(executor, budget).await?;
         lease.authorize(&mut request);
         let result = match executor.send_within(&request, budget).await {
@@ -327,5 +321,14 @@ impl BalancesClient {
             other => other,
         };
         result.map_err(|e| Error::from_transport(e, operation, false))
+    }
+}
+
+impl fmt::Debug for BalancesClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BalancesClient")
+            .field("base_url", &self.inner.base.as_url().as_str())
+            .field("auth", &self.inner.auth)
+            .finish_non_exhaustive()
     }
 }

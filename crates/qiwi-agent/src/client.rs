@@ -4,10 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::{Method, StatusCode};
-use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, Bytes, Executor, ExecutorSettings, Request, RetryPolicy, Scrub, Scrubber, Timeouts,
-    Transport, redact_url,
+    BaseUrl, Bytes, ClientSettings, Executor, Request, Scrub, Scrubber, UrlSetting,
 };
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
@@ -91,11 +89,12 @@ impl StatusQuery {
 /// idempotent), so the executor may retry any of them after a transport error or a 5xx.
 #[derive(Clone)]
 pub struct AgentClient {
+    /// Outside `inner`, so that a per-call override shares everything else.
+    executor: Executor,
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    executor: Executor,
     credentials: Credentials,
     endpoint: BaseUrl,
     lookup_endpoint: BaseUrl,
@@ -156,6 +155,8 @@ const ROUTE_PAY_STATUS: &str = "/xml/topup.jsp pay/status";
 const ROUTE_PROVIDER: &str = "/xml/xmlcp.jsp get-provider-by-phone-number";
 
 impl AgentClient {
+    qiwi_transport::call_settings!(executor);
+
     /// The endpoint for password or signature authentication.
     pub const DEFAULT_ENDPOINT: &'static str = "https://api.qiwi.com/xml/topup.jsp";
     /// The endpoint for client-certificate authentication.
@@ -168,8 +169,7 @@ impl AgentClient {
     /// Settings for a client.
     ///
     /// ```no_run
-    /// use qiwi_agent::AgentClient;
-    /// use qiwi_agent::secrecy::SecretString;
+    /// use qiwi_agent::{AgentClient, SecretString};
     /// let client = AgentClient::builder()
     ///     .terminal_id(44)
     ///     .password(SecretString::from("password"))
@@ -181,63 +181,23 @@ impl AgentClient {
     }
 
     /// The agent's terminal id.
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
-    /// # use qiwi_transport::test_util::ScriptedTransport;
-    /// let client = AgentClient::builder()
-    ///     .terminal_id(44)
-    ///     .password(SecretString::from("pw"))
-    ///     .transport(Arc::new(ScriptedTransport::default()))
-    ///     .build()?;
-    /// assert_eq!(client.terminal_id().get(), 44);
-    /// # Ok::<(), qiwi_agent::Error>(())
-    /// ```
     pub fn terminal_id(&self) -> TerminalId {
         self.inner.credentials.terminal_id()
     }
 
     /// The top-up endpoint in use.
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
-    /// # use qiwi_transport::test_util::ScriptedTransport;
-    /// let client = AgentClient::builder()
-    ///     .terminal_id(44)
-    ///     .password(SecretString::from("pw"))
-    ///     .transport(Arc::new(ScriptedTransport::default()))
-    ///     .build()?;
-    /// assert_eq!(client.endpoint(), "https://api.qiwi.com/xml/topup.jsp");
-    /// # Ok::<(), qiwi_agent::Error>(())
-    /// ```
-    pub fn endpoint(&self) -> &str {
-        self.inner.endpoint.as_url().as_str()
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.endpoint
     }
 
     /// The mobile-operator lookup endpoint in use.
-    ///
-    /// ```
-    /// # use std::sync::Arc;
-    /// # use qiwi_agent::{AgentClient, secrecy::SecretString};
-    /// # use qiwi_transport::test_util::ScriptedTransport;
-    /// let client = AgentClient::builder()
-    ///     .terminal_id(44)
-    ///     .password(SecretString::from("pw"))
-    ///     .endpoint("https://private-api.qiwi.com/xml/topup.jsp")
-    ///     .transport(Arc::new(ScriptedTransport::default()))
-    ///     .build()?;
-    /// assert_eq!(client.lookup_endpoint(), "https://private-api.qiwi.com/xml/xmlcp.jsp");
-    /// # Ok::<(), qiwi_agent::Error>(())
-    /// ```
     pub fn lookup_endpoint(&self) -> &str {
         self.inner.lookup_endpoint.as_url().as_str()
     }
 
     /// The executor, whose time source and sleep the client's own waits use.
     pub(crate) fn executor(&self) -> &Executor {
-        &self.inner.executor
+        &self.executor
     }
 
     /// The agent's balances, one per active agent account (`ping`).
@@ -472,7 +432,7 @@ impl AgentClient {
         request: &Request,
         decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let result = match self.inner.executor.send(request).await {
+        let result = match self.executor.send(request).await {
             Ok(response) => decode(response.status, &response.body),
             Err(error) => Err(error.into()),
         };
@@ -481,141 +441,50 @@ impl AgentClient {
 }
 
 /// Settings for an [`AgentClient`]. `Debug` never shows the password.
-#[derive(Default)]
+#[derive(Debug, Default)]
+#[must_use]
 pub struct AgentClientBuilder {
     terminal_id: Option<u64>,
     password: Option<SecretString>,
     credentials: Option<Credentials>,
-    endpoint: Option<String>,
-    lookup_endpoint: Option<String>,
-    allow_http: bool,
-    http: ExecutorSettings,
+    lookup_endpoint: Option<UrlSetting>,
+    http: ClientSettings,
     #[cfg(feature = "signing")]
     signing_key: Option<crate::signing::SigningKey>,
 }
 
-impl fmt::Debug for AgentClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = f.debug_struct("AgentClientBuilder");
-        s.field("terminal_id", &self.terminal_id)
-            .field("password", &self.password.as_ref().map(|_| Redacted))
-            .field("credentials", &self.credentials)
-            .field("endpoint", &self.endpoint.as_deref().map(redact_url))
-            .field(
-                "lookup_endpoint",
-                &self.lookup_endpoint.as_deref().map(redact_url),
-            )
-            .field("allow_http", &self.allow_http)
-            .field("http", &self.http);
-        #[cfg(feature = "signing")]
-        s.field("signing_key", &self.signing_key);
-        s.finish()
-    }
-}
-
-struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[REDACTED]")
-    }
-}
-
 impl AgentClientBuilder {
-    /// The agent's terminal id (a positive integer issued by QIWI).
-    pub fn terminal_id(mut self, terminal_id: u64) -> Self {
-        self.terminal_id = Some(terminal_id);
-        self
-    }
+    qiwi_transport::client_settings!(
+        http,
+        base_url = "The top-up endpoint: [`AgentClient::DEFAULT_ENDPOINT`] unless set, or [`AgentClient::PRIVATE_ENDPOINT`] with a client certificate."
+    );
 
-    /// The agent's password (`<extra name="password">`). It may be left out when requests are
-    /// signed (feature `signing`).
-    pub fn password(mut self, password: SecretString) -> Self {
-        self.password = Some(password);
-        self
-    }
-
-    /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
-    /// [`password`](Self::password).
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// The top-up endpoint; default [`AgentClient::DEFAULT_ENDPOINT`], or
-    /// [`AgentClient::PRIVATE_ENDPOINT`] with a client certificate. `https://` only unless
-    /// [`allow_http`](Self::allow_http).
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = Some(url.into());
-        self
+    qiwi_transport::setters! {
+        /// The agent's terminal id (a positive integer issued by QIWI).
+        terminal_id: Option<u64>;
+        /// The agent's password (`<extra name="password">`). It may be left out when requests
+        /// are signed (feature `signing`).
+        password: Option<impl Into<SecretString>>;
+        /// Terminal id and password together; replaces [`terminal_id`](Self::terminal_id) and
+        /// [`password`](Self::password).
+        credentials: Option<Credentials>;
+        /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then
+        /// be left out: the protocol does not use it with signed requests.
+        #[cfg(feature = "signing")]
+        signing_key: Option<crate::signing::SigningKey>;
     }
 
     /// The mobile-operator lookup endpoint; default: `xmlcp.jsp` in place of the last path
     /// segment of the top-up endpoint.
     pub fn lookup_endpoint(mut self, url: impl Into<String>) -> Self {
-        self.lookup_endpoint = Some(url.into());
-        self
-    }
-
-    /// Allows `http://` endpoints, for a local emulator or a loopback test.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The transport; default a [`qiwi_transport::ReqwestTransport`] (feature `reqwest`).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http.transport = Some(transport);
-        self
-    }
-
-    /// Authenticates with a client certificate (mutual TLS): the default transport presents
-    /// it, and the endpoint defaults to [`AgentClient::PRIVATE_ENDPOINT`]. Cannot be combined
-    /// with [`transport`](Self::transport): give the identity to that transport instead.
-    #[cfg(feature = "reqwest")]
-    pub fn client_identity(mut self, identity: qiwi_transport::ClientIdentity) -> Self {
-        self.http.identity = Some(identity);
-        self
-    }
-
-    /// Per-attempt and total time limits.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.http.timeouts = timeouts;
-        self
-    }
-
-    /// The retry policy for transport errors and 5xx answers.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.http.retry = retry;
-        self
-    }
-
-    /// The monotonic time source for budgets and [`AgentClient::pay_and_confirm`]'s elapsed
-    /// time, and the wall time for `Retry-After` dates (tests use one they drive).
-    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
-        self.http.time_source = Some(time_source);
-        self
-    }
-
-    /// The sleep for backoffs, attempt deadlines and [`AgentClient::pay_and_confirm`]'s
-    /// polling (tests use one they drive).
-    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
-        self.http.sleep = Some(sleep);
-        self
-    }
-
-    /// Signs every request (`X-Digital-Sign`, `X-Digital-Sign-Alg`). The password may then be
-    /// left out: the protocol does not use it with signed requests.
-    #[cfg(feature = "signing")]
-    pub fn signing_key(mut self, key: crate::signing::SigningKey) -> Self {
-        self.signing_key = Some(key);
+        self.lookup_endpoint = Some(UrlSetting::new(url));
         self
     }
 
     /// Builds the client.
     ///
     /// ```no_run
-    /// use qiwi_agent::secrecy::SecretString;
+    /// use qiwi_agent::SecretString;
     /// let client = qiwi_agent::AgentClient::builder()
     ///     .terminal_id(44)
     ///     .password(SecretString::from("pw"))
@@ -654,19 +523,15 @@ impl AgentClientBuilder {
             ));
         }
 
-        let has_identity = self.http.has_identity();
-
-        let endpoint_text = self.endpoint.clone().unwrap_or_else(|| {
-            if has_identity {
-                AgentClient::PRIVATE_ENDPOINT.to_owned()
-            } else {
-                AgentClient::DEFAULT_ENDPOINT.to_owned()
-            }
-        });
-        let endpoint = BaseUrl::parse_with(&endpoint_text, self.allow_http)?;
+        let default_endpoint = if self.http.has_client_certificate() {
+            AgentClient::PRIVATE_ENDPOINT
+        } else {
+            AgentClient::DEFAULT_ENDPOINT
+        };
+        let endpoint = self.http.base_url_or(default_endpoint)?;
         let lookup_endpoint = match &self.lookup_endpoint {
-            Some(text) => BaseUrl::parse_with(text, self.allow_http)?,
-            None => BaseUrl::parse_with(&sibling(&endpoint, "xmlcp.jsp"), self.allow_http)?,
+            Some(url) => self.http.parse_url(url)?,
+            None => BaseUrl::parse_with(&sibling(&endpoint, "xmlcp.jsp"), self.http.allow_http)?,
         };
 
         let executor = self.http.build()?;
@@ -676,8 +541,8 @@ impl AgentClientBuilder {
         };
         let ping = posts.post(&endpoint, ROUTE_PING, encode::ping(&credentials)?)?;
         Ok(AgentClient {
+            executor,
             inner: Arc::new(Inner {
-                executor,
                 ping,
                 posts,
                 first_uses: FirstUses::default(),

@@ -28,7 +28,7 @@ pub use qiwi_types::{CalendarDate, InvalidValue};
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
-pub use qiwi_transport::{RetryPolicy, Timeouts};
+pub use qiwi_transport::{RetryPolicy, SecretString, Timeouts};
 pub use secrecy;
 
 /// The `Content-Type` of every request, as the protocol's only HTTP example writes it.

@@ -125,7 +125,7 @@ impl Sdk {
         let mut agent = AgentClient::builder()
             .terminal_id(terminal_id)
             .password(SecretString::from(demo::AGENT_PASSWORD))
-            .endpoint(targets.agent_url.clone())
+            .base_url(targets.agent_url.clone())
             .allow_http(true);
         if let Some(transport) = transport {
             wallet = wallet.transport(transport.clone());

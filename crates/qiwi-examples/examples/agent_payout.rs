@@ -11,7 +11,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use qiwi_agent::secrecy::SecretString;
+use qiwi_agent::SecretString;
 use qiwi_agent::{
     AgentClient, ConfirmOptions, FundsSource, Payout, PayoutAmount, Recipient, TransactionNumber,
 };
@@ -24,7 +24,7 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = qiwi_sandbox::start(config).await?;
 
     let client = AgentClient::builder()
-        .endpoint(sandbox.agent_url())
+        .base_url(sandbox.agent_url())
         .allow_http(true) // the sandbox speaks plain HTTP on loopback
         .terminal_id(demo::AGENT_TERMINAL_ID.parse()?)
         .password(SecretString::from(demo::AGENT_PASSWORD))

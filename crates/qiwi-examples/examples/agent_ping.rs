@@ -8,7 +8,7 @@
 #![allow(clippy::print_stdout, reason = "an example shows its results")]
 
 use qiwi_agent::AgentClient;
-use qiwi_agent::secrecy::SecretString;
+use qiwi_agent::SecretString;
 use qiwi_sandbox::{SandboxConfig, demo};
 use qiwi_types::WalletNumber;
 
@@ -17,7 +17,7 @@ pub async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = qiwi_sandbox::start(SandboxConfig::default()).await?;
 
     let client = AgentClient::builder()
-        .endpoint(sandbox.agent_url())
+        .base_url(sandbox.agent_url())
         .allow_http(true) // the sandbox speaks plain HTTP on loopback
         .terminal_id(demo::AGENT_TERMINAL_ID.parse()?)
         .password(SecretString::from(demo::AGENT_PASSWORD))

@@ -11,7 +11,7 @@ mod request;
 mod reqwest_transport;
 pub mod retry;
 pub mod scrub;
-mod settings;
+pub mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod time;
@@ -30,7 +30,7 @@ pub use reqwest_transport::{
 };
 pub use retry::RetryPolicy;
 pub use scrub::{Scrub, Scrubber};
-pub use settings::ExecutorSettings;
+pub use settings::{ClientSettings, UrlSetting};
 pub use transport::Transport;
 pub use url::{BaseUrl, redact_url};
 

@@ -1,10 +1,12 @@
 //! Test doubles: a scripted transport that records what it was sent and checks it against the
 //! requests it expects ([`expect`]), a recording wrapper for any transport, a transport that
-//! never answers, and a time source and sleep that the test drives; and, in [`echo`], what a
-//! server that reflects the request shows.
+//! never answers, and a time source and sleep that the test drives; in [`echo`], what a server
+//! that reflects the request shows; and in [`settings`], the test of the settings every client
+//! shares.
 
 pub mod echo;
 pub mod expect;
+pub mod settings;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
-use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
-    Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
+    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, Method, NotSentError, Request,
+    Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -36,15 +35,17 @@ pub const BALANCE_REFRESH_TIMEOUT: u32 = 1000;
 /// one client can serve many tasks. Build it with [`WalletClient::builder`].
 ///
 /// Reads are retried on connection failures, timeouts and 5xx/408/429 answers as the
-/// [`RetryPolicy`] allows; writes (creating an account, choosing the default one,
-/// identification, downgrades) are never retried, since sending one twice could repeat it.
+/// [`RetryPolicy`](qiwi_transport::RetryPolicy) allows; writes (creating an account, choosing
+/// the default one, identification, downgrades) are never retried, since sending one twice
+/// could repeat it.
 #[derive(Clone)]
 pub struct WalletClient {
+    /// Outside `inner`, so that a per-call override shares everything else.
+    executor: Executor,
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    executor: Executor,
     base: BaseUrl,
     /// Cuts the token out of every error.
     secrets: Scrubber,
@@ -60,8 +61,8 @@ impl fmt::Debug for WalletClient {
             .field("base_url", &self.inner.base.as_url().as_str())
             .field("wallet", &self.inner.wallet)
             .field("token", &"[REDACTED]")
-            .field("timeouts", &self.inner.executor.timeouts())
-            .field("retry", self.inner.executor.retry_policy())
+            .field("timeouts", &self.executor.timeouts())
+            .field("retry", self.executor.retry_policy())
             .field(
                 "balance_refresh_attempts",
                 &self.inner.balance_refresh_attempts,
@@ -71,6 +72,8 @@ impl fmt::Debug for WalletClient {
 }
 
 impl WalletClient {
+    qiwi_transport::call_settings!(executor);
+
     /// Starts configuring a client; the token and the wallet number are required.
     ///
     /// ```no_run
@@ -135,7 +138,7 @@ impl WalletClient {
 
     /// Starts the time budget of a call that makes several requests.
     pub(crate) fn start_call(&self) -> CallBudget {
-        self.inner.executor.start_call()
+        self.executor.start_call()
     }
 
     /// Sends one of the requests of a call, within the call's `budget`.
@@ -146,8 +149,7 @@ impl WalletClient {
         budget: CallBudget,
     ) -> Result<Response, Error> {
         let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
-        self.inner
-            .executor
+        self.executor
             .send_within(&request, budget)
             .instrument(span)
             .await
@@ -177,13 +179,13 @@ impl WalletClient {
     }
 }
 
-/// Configuration of a [`WalletClient`].
+/// Configuration of a [`WalletClient`]; the token and the wallet number are required.
+#[derive(Debug)]
+#[must_use]
 pub struct WalletClientBuilder {
     token: Option<SecretString>,
     wallet: Option<WalletNumber>,
-    base_url: String,
-    allow_http: bool,
-    http: ExecutorSettings,
+    http: ClientSettings,
     balance_refresh_attempts: u32,
 }
 
@@ -192,89 +194,27 @@ impl Default for WalletClientBuilder {
         Self {
             token: None,
             wallet: None,
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            allow_http: false,
-            http: ExecutorSettings::default(),
+            http: ClientSettings::default(),
             balance_refresh_attempts: DEFAULT_BALANCE_REFRESH_ATTEMPTS,
         }
     }
 }
 
-impl fmt::Debug for WalletClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WalletClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| "[REDACTED]"))
-            .field("wallet", &self.wallet)
-            .field("base_url", &redact_url(&self.base_url))
-            .field("allow_http", &self.allow_http)
-            .field("http", &self.http)
-            .field("balance_refresh_attempts", &self.balance_refresh_attempts)
-            .finish()
-    }
-}
-
 impl WalletClientBuilder {
-    /// The API token (required), sent as `Authorization: Bearer <token>`.
-    pub fn token(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
-        self
-    }
+    qiwi_transport::client_settings!(
+        http,
+        base_url = "The service's address; [`DEFAULT_BASE_URL`] unless set."
+    );
 
-    /// The wallet number (required): the owner's phone number, digits only.
-    pub fn wallet(mut self, wallet: WalletNumber) -> Self {
-        self.wallet = Some(wallet);
-        self
-    }
-
-    /// The service's address; [`DEFAULT_BASE_URL`] unless set. Must be `https://` unless
-    /// [`allow_http`](Self::allow_http) is set.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Accepts a plain `http://` base URL, for a local emulator or a loopback test.
-    pub fn allow_http(mut self, allow: bool) -> Self {
-        self.allow_http = allow;
-        self
-    }
-
-    /// The transport that sends requests; the `reqwest` one unless set.
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.http.transport = Some(transport);
-        self
-    }
-
-    /// Per-attempt and total time limits.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.http.timeouts = timeouts;
-        self
-    }
-
-    /// How reads are retried; writes are never retried.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.http.retry = retry;
-        self
-    }
-
-    /// The monotonic time source for budgets and token ages, and the wall time for
-    /// `Retry-After` dates (tests use one they drive).
-    pub fn time_source(mut self, time_source: Arc<dyn TimeSource>) -> Self {
-        self.http.time_source = Some(time_source);
-        self
-    }
-
-    /// The sleep for backoffs, polls and attempt deadlines (tests use one they drive).
-    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
-        self.http.sleep = Some(sleep);
-        self
-    }
-
-    /// How many more times [`WalletClient::list_accounts`] asks for each balance the server did
-    /// not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns asking again off).
-    pub fn balance_refresh_attempts(mut self, attempts: u32) -> Self {
-        self.balance_refresh_attempts = attempts;
-        self
+    qiwi_transport::setters! {
+        /// The API token (required), sent as `Authorization: Bearer <token>`.
+        token: Option<impl Into<SecretString>>;
+        /// The wallet number (required): the owner's phone number, digits only.
+        wallet: Option<WalletNumber>;
+        /// How many more times [`WalletClient::list_accounts`] asks for each balance the
+        /// server did not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns
+        /// asking again off).
+        balance_refresh_attempts: u32;
     }
 
     /// Builds the client.
@@ -287,7 +227,7 @@ impl WalletClientBuilder {
     /// ```no_run
     /// # fn main() -> Result<(), qiwi_wallet::Error> {
     /// let client = qiwi_wallet::WalletClient::builder()
-    ///     .token(qiwi_wallet::SecretString::from("your-api-token"))
+    ///     .token("your-api-token")
     ///     .wallet("79111234567".parse().expect("a wallet number"))
     ///     .build()?;
     /// # let _ = client;
@@ -303,11 +243,11 @@ impl WalletClientBuilder {
         let wallet = self
             .wallet
             .ok_or_else(|| config("the wallet number is missing; set it with .wallet(..)"))?;
-        let base = BaseUrl::parse_with(&self.base_url, self.allow_http)?;
+        let base = self.http.base_url_or(DEFAULT_BASE_URL)?;
         let executor = self.http.build()?;
         Ok(WalletClient {
+            executor,
             inner: Arc::new(Inner {
-                executor,
                 base,
                 authorization: token.header_value(),
                 secrets: Scrubber::new([token.expose()]),

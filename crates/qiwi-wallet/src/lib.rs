@@ -34,6 +34,8 @@ struct ReadmeDoctests;
 
 /// The HTTP layer: transports, retry policy, clocks and the error parts.
 pub use qiwi_transport as transport;
+#[cfg(feature = "reqwest")]
+pub use qiwi_transport::ClientIdentity;
 pub use qiwi_transport::{
     DecodeError, NotSentError, RetryPolicy, SecretString, ServiceError, Timeouts, Transport,
     TransportError,

@@ -8,16 +8,17 @@ fn debug_output_never_shows_a_secret() {
     let builder = BalancesClient::builder()
         .company("acme", Environment::Sandbox)
         .client_credentials("client-id-SECRET", "client-secret-SECRET")
-        .bearer_token("token-SECRET");
+        .token("token-SECRET");
     let with_both = format!("{builder:?}");
     assert_eq!(
         with_both,
-        "BalancesClientBuilder { endpoint: Some(Sandbox(\"acme\")), allow_http: false, \
-         client_id: Some([REDACTED]), client_secret: Some([REDACTED]), scope: \"read_only\", \
-         token: Some([REDACTED]), http: ExecutorSettings { transport: \"default\", \
+        "BalancesClientBuilder { company: Some((\"acme\", Sandbox)), \
+         client_id: Some(SecretBox<str>([REDACTED])), client_secret: Some(SecretBox<str>([REDACTED])), \
+         scope: \"read_only\", token: Some(SecretBox<str>([REDACTED])), \
+         http: ClientSettings { base_url: None, allow_http: false, transport: \"default\", \
          timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         clock: \"default\", identity: None } }"
+         clock: \"default\", user_agent: None, client_certificate: None } }"
     );
     let err = builder.build().unwrap_err();
     assert_eq!(
@@ -37,7 +38,7 @@ fn debug_output_never_shows_a_secret() {
     );
     let static_token = BalancesClient::builder()
         .base_url("https://acme.sandbox.treezor.co")
-        .bearer_token("token-SECRET")
+        .token("token-SECRET")
         .build()
         .unwrap();
     assert_eq!(
@@ -60,7 +61,7 @@ fn debug_output_never_shows_a_secret() {
 #[test]
 fn configuration_errors_say_what_to_do() {
     let cases = [
-        (BalancesClient::builder().bearer_token("t"), "no base URL"),
+        (BalancesClient::builder().token("t"), "no base URL"),
         (
             BalancesClient::builder().base_url("https://x.example"),
             "no credentials",
@@ -68,7 +69,7 @@ fn configuration_errors_say_what_to_do() {
         (
             BalancesClient::builder()
                 .base_url("http://x.example")
-                .bearer_token("t"),
+                .token("t"),
             "plain http://",
         ),
         (
@@ -80,7 +81,7 @@ fn configuration_errors_say_what_to_do() {
         (
             BalancesClient::builder()
                 .base_url("https://x.example")
-                .bearer_token("a b"),
+                .token("a b"),
             "cannot be sent in a header",
         ),
         (
@@ -93,7 +94,7 @@ fn configuration_errors_say_what_to_do() {
         (
             BalancesClient::builder()
                 .company("acme corp", Environment::Production)
-                .bearer_token("t"),
+                .token("t"),
             "cannot be a host name",
         ),
     ];
@@ -107,7 +108,7 @@ fn configuration_errors_say_what_to_do() {
     }
     let production = BalancesClient::builder()
         .company("acme", Environment::Production)
-        .bearer_token("t")
+        .token("t")
         .build()
         .unwrap();
     assert_eq!(
@@ -128,7 +129,7 @@ fn a_client_certificate_goes_with_the_built_in_transport_only() {
     let identity = balances_core::ClientIdentity::from_pem(&pem).unwrap();
     let err = BalancesClient::builder()
         .base_url("https://acme.sandbox.treezor.co")
-        .bearer_token("t")
+        .token("t")
         .transport(transport)
         .client_certificate(identity)
         .build()
@@ -141,7 +142,7 @@ fn a_client_certificate_goes_with_the_built_in_transport_only() {
     let identity = balances_core::ClientIdentity::from_pem(&pem).unwrap();
     BalancesClient::builder()
         .base_url("https://acme.sandbox.treezor.co")
-        .bearer_token("t")
+        .token("t")
         .client_certificate(identity)
         .build()
         .unwrap();

@@ -4,6 +4,7 @@ mod common;
 mod contract;
 mod debug;
 mod secrets;
+mod settings;
 mod snapshots;
 mod webhook;
 mod wire;

@@ -169,7 +169,7 @@ impl Transport for QuotingTransport {
 async fn a_transport_error_quoting_the_request_shows_no_token() {
     let error = BalancesClient::builder()
         .base_url("https://acme.sandbox.treezor.co")
-        .bearer_token(TOKENS[0])
+        .token(TOKENS[0])
         .transport(Arc::new(QuotingTransport))
         .retry(RetryPolicy::never())
         .build()

@@ -52,7 +52,7 @@ fn static_client(server: &MockServer) -> BalancesClient {
     BalancesClient::builder()
         .base_url(server.uri())
         .allow_http(true)
-        .bearer_token("static-token-1")
+        .token("static-token-1")
         .retry(RetryPolicy::never())
         .build()
         .unwrap()
@@ -620,7 +620,7 @@ async fn several_wallets_share_one_call_budget() {
         .await;
     let second = Duration::from_secs(1);
     let client = limited(&server, second, second)
-        .bearer_token("static-token-1")
+        .token("static-token-1")
         .build()
         .unwrap();
     let ids = [1317558, 1317558, 1317558].map(WalletId::new);
@@ -862,7 +862,7 @@ async fn reads_are_retried_after_a_server_error() {
     let client = BalancesClient::builder()
         .base_url(server.uri())
         .allow_http(true)
-        .bearer_token("static-token-1")
+        .token("static-token-1")
         .retry(fast_retry())
         .build()
         .unwrap();
@@ -914,7 +914,7 @@ async fn a_slow_answer_is_a_timeout() {
         Duration::from_millis(50),
         Duration::from_millis(100),
     )
-    .bearer_token("static-token-1")
+    .token("static-token-1")
     .build()
     .unwrap();
     let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();

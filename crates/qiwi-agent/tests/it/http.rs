@@ -23,7 +23,7 @@ fn client_for(server: &MockServer, password: &str, retry: RetryPolicy) -> AgentC
     AgentClient::builder()
         .terminal_id(123)
         .password(SecretString::from(password.to_owned()))
-        .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+        .base_url(format!("{}/xml/topup.jsp", server.uri()))
         .allow_http(true)
         .retry(retry)
         .build()
@@ -66,7 +66,7 @@ async fn ping_is_one_post_of_the_documented_body() {
     let client = AgentClient::builder()
         .terminal_id(44)
         .password(SecretString::from("password"))
-        .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+        .base_url(format!("{}/xml/topup.jsp", server.uri()))
         .allow_http(true)
         .build()
         .unwrap();
@@ -311,10 +311,13 @@ fn a_client_certificate_selects_the_private_endpoint() {
     let client = AgentClient::builder()
         .terminal_id(123)
         .password(SecretString::from("pw"))
-        .client_identity(identity)
+        .client_certificate(identity)
         .build()
         .unwrap();
-    assert_eq!(client.endpoint(), AgentClient::PRIVATE_ENDPOINT);
+    assert_eq!(
+        client.base_url().as_url().as_str(),
+        AgentClient::PRIVATE_ENDPOINT
+    );
     assert_eq!(
         client.lookup_endpoint(),
         AgentClient::PRIVATE_LOOKUP_ENDPOINT
@@ -324,7 +327,7 @@ fn a_client_certificate_selects_the_private_endpoint() {
     let err = AgentClient::builder()
         .terminal_id(123)
         .password(SecretString::from("pw"))
-        .client_identity(ClientIdentity::from_pem(&pem).unwrap())
+        .client_certificate(ClientIdentity::from_pem(&pem).unwrap())
         .transport(Arc::new(
             qiwi_transport::test_util::ScriptedTransport::default(),
         ))
@@ -354,14 +357,14 @@ fn the_builder_refuses_what_cannot_work() {
             base()
                 .terminal_id(1)
                 .password(SecretString::from("pw"))
-                .endpoint("http://example.com/xml/topup.jsp"),
+                .base_url("http://example.com/xml/topup.jsp"),
             "plain http://",
         ),
         (
             base()
                 .terminal_id(1)
                 .password(SecretString::from("pw"))
-                .endpoint("not a url"),
+                .base_url("not a url"),
             "not a valid URL",
         ),
     ];

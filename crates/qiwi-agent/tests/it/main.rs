@@ -7,5 +7,6 @@ mod http;
 mod logs;
 mod properties;
 mod secrets;
+mod settings;
 mod signing;
 mod support;

@@ -5,8 +5,7 @@ use crate::support;
 
 use std::sync::Arc;
 
-use qiwi_agent::secrecy::SecretString;
-use qiwi_agent::{AgentClient, Credentials, Error, TerminalId};
+use qiwi_agent::{AgentClient, Credentials, Error, SecretString, TerminalId};
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::echo::{Body, EchoLog, leaks, shown, xml_escaped};
 use qiwi_transport::test_util::{Reply, ScriptedTransport};
@@ -20,7 +19,7 @@ fn debug_of_credentials_builder_and_client_is_exact() {
         Credentials::new(TerminalId::new(44).unwrap(), SecretString::from(SECRET)).unwrap();
     assert_eq!(
         format!("{credentials:?}"),
-        "Credentials { terminal_id: 44, password: Some([REDACTED]) }"
+        "Credentials { terminal_id: TerminalId(44), password: Some(SecretBox<str>([REDACTED])) }"
     );
 
     let builder = AgentClient::builder()
@@ -34,12 +33,12 @@ fn debug_of_credentials_builder_and_client_is_exact() {
     assert_eq!(
         format!("{builder:?}"),
         format!(
-            "AgentClientBuilder {{ terminal_id: Some(44), password: Some([REDACTED]), credentials: None, endpoint: None, lookup_endpoint: None, allow_http: false, http: ExecutorSettings {{ transport: \"default\", timeouts: Timeouts {{ attempt: 30s, total: 60s }}, retry: RetryPolicy {{ max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }}, clock: \"default\", identity: None }}{signing} }}"
+            "AgentClientBuilder {{ terminal_id: Some(44), password: Some(SecretBox<str>([REDACTED])), credentials: None, lookup_endpoint: None, http: ClientSettings {{ base_url: None, allow_http: false, transport: \"default\", timeouts: Timeouts {{ attempt: 30s, total: 60s }}, retry: RetryPolicy {{ max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }}, clock: \"default\", user_agent: None, client_certificate: None }}{signing} }}"
         )
     );
     let with_credentials = AgentClient::builder().credentials(credentials);
     assert!(format!("{with_credentials:?}").contains(
-        "credentials: Some(Credentials { terminal_id: 44, password: Some([REDACTED]) })"
+        "credentials: Some(Credentials { terminal_id: TerminalId(44), password: Some(SecretBox<str>([REDACTED])) })"
     ));
 
     let client = builder
@@ -54,7 +53,7 @@ fn debug_of_credentials_builder_and_client_is_exact() {
     assert_eq!(
         format!("{client:?}"),
         format!(
-            "AgentClient {{ credentials: Credentials {{ terminal_id: 44, password: Some([REDACTED]) }}, endpoint: \"https://api.qiwi.com/xml/topup.jsp\", lookup_endpoint: \"https://api.qiwi.com/xml/xmlcp.jsp\", {signing}.. }}"
+            "AgentClient {{ credentials: Credentials {{ terminal_id: TerminalId(44), password: Some(SecretBox<str>([REDACTED])) }}, endpoint: \"https://api.qiwi.com/xml/topup.jsp\", lookup_endpoint: \"https://api.qiwi.com/xml/xmlcp.jsp\", {signing}.. }}"
         )
     );
     for text in [format!("{client:?}"), format!("{:?}", client.clone())] {
@@ -139,7 +138,7 @@ async fn echoed_errors(status: u16, body: Body, password: &str) -> Vec<Error> {
     let client = AgentClient::builder()
         .terminal_id(44)
         .password(SecretString::from(password.to_owned()))
-        .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+        .base_url(format!("{}/xml/topup.jsp", server.uri()))
         .allow_http(true)
         .retry(qiwi_agent::RetryPolicy::never())
         .build()

@@ -47,7 +47,7 @@ async fn signed_requests_verify_over_the_body_received() {
         let client = AgentClient::builder()
             .terminal_id(44)
             .signing_key(key(algorithm))
-            .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+            .base_url(format!("{}/xml/topup.jsp", server.uri()))
             .allow_http(true)
             .build()
             .unwrap();
@@ -96,7 +96,7 @@ async fn a_password_is_still_sent_when_configured_with_a_signature() {
         .terminal_id(44)
         .password(SecretString::from("password"))
         .signing_key(key(SignatureAlgorithm::Sha1WithRsa))
-        .endpoint(format!("{}/xml/topup.jsp", server.uri()))
+        .base_url(format!("{}/xml/topup.jsp", server.uri()))
         .allow_http(true)
         .build()
         .unwrap();
@@ -111,7 +111,7 @@ async fn a_password_is_still_sent_when_configured_with_a_signature() {
     assert_eq!(
         format!("{client:?}"),
         format!(
-            "AgentClient {{ credentials: Credentials {{ terminal_id: 44, password: Some([REDACTED]) }}, endpoint: \"{}/xml/topup.jsp\", lookup_endpoint: \"{}/xml/xmlcp.jsp\", signing_key: Some(SigningKey {{ algorithm: SHA1withRSA, key: [REDACTED] }}), .. }}",
+            "AgentClient {{ credentials: Credentials {{ terminal_id: TerminalId(44), password: Some(SecretBox<str>([REDACTED])) }}, endpoint: \"{}/xml/topup.jsp\", lookup_endpoint: \"{}/xml/xmlcp.jsp\", signing_key: Some(SigningKey {{ algorithm: SHA1withRSA, key: [REDACTED] }}), .. }}",
             server.uri(),
             server.uri()
         )

@@ -35,7 +35,7 @@ pub fn client(ctx: &Context) -> Result<AgentClient, Failure> {
         .password(password);
     if let Some(url) = &config.agent_url {
         let allow_http = url_setting(url, "agent-url", "QIWI_AGENT_URL")?;
-        builder = builder.endpoint(url.as_str()).allow_http(allow_http);
+        builder = builder.base_url(url.as_str()).allow_http(allow_http);
     }
     if let Some(transport) = ctx.transport()? {
         builder = builder.transport(transport);

@@ -272,7 +272,7 @@ async fn sandbox_serve_prints_its_credentials_and_answers_any_client() {
     );
 
     let client = qiwi_wallet::WalletClient::builder()
-        .token(demo::QIWI_TOKEN.into())
+        .token(demo::QIWI_TOKEN)
         .wallet(demo::QIWI_WALLET.parse().unwrap())
         .base_url(base)
         .allow_http(true)

@@ -6,3 +6,4 @@ mod errors;
 mod requests;
 mod retries;
 mod secrets;
+mod settings;

@@ -17,14 +17,15 @@ fn builder_debug_is_exact_and_redacted() {
     let builder = WalletClient::builder()
         .token(SecretString::from(TOKEN))
         .wallet("79111234567".parse().unwrap())
+        .base_url(format!("https://user:{TOKEN}@edge.qiwi.com/?token={TOKEN}"))
         .retry(RetryPolicy::never());
     assert_eq!(
         format!("{builder:?}"),
-        "WalletClientBuilder { token: Some(\"[REDACTED]\"), wallet: Some(WalletNumber(79111234567)), \
-         base_url: \"https://edge.qiwi.com\", allow_http: false, http: ExecutorSettings { transport: \"default\", \
-         timeouts: Timeouts { attempt: 30s, total: 60s }, \
+        "WalletClientBuilder { token: Some(SecretBox<str>([REDACTED])), wallet: Some(WalletNumber(79111234567)), \
+         http: ClientSettings { base_url: Some(\"https://[REDACTED]@edge.qiwi.com/?[REDACTED]\"), allow_http: false, \
+         transport: \"default\", timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 1, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         clock: \"default\", identity: None }, balance_refresh_attempts: 2 }"
+         clock: \"default\", user_agent: None, client_certificate: None }, balance_refresh_attempts: 2 }"
     );
     let empty = WalletClient::builder();
     assert!(format!("{empty:?}").contains("token: None"));
