@@ -35,7 +35,7 @@ impl Environment {
     /// Treezor's OpenAPI `servers`.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when `company` is not a DNS label (letters, digits and inner
+    /// [`Error::NotSent`] when `company` is not a DNS label (letters, digits and inner
     /// hyphens, at most 63 characters).
     ///
     /// ```
@@ -53,7 +53,7 @@ impl Environment {
             && !label.starts_with('-')
             && !label.ends_with('-');
         if !valid {
-            return Err(Error::Configuration(format!(
+            return Err(Error::configuration(format!(
                 "the company name {company:?} cannot be a host name: use the letters, digits and hyphens Treezor gave you, or set the base URL itself"
             )));
         }
@@ -61,7 +61,7 @@ impl Environment {
             Environment::Sandbox => format!("https://{label}.sandbox.treezor.co"),
             Environment::Production => format!("https://{label}.api.treezor.com"),
         };
-        BaseUrl::parse(&host).map_err(|e| Error::Configuration(e.to_string()))
+        BaseUrl::parse(&host).map_err(|e| Error::configuration(e.to_string()))
     }
 }
 
@@ -173,7 +173,8 @@ impl BalancesClientBuilder {
     }
 
     /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed: a
-    /// 401 is reported as [`Error::Authentication`].
+    /// 401 is reported as a [`RefusalKind::Authentication`](crate::RefusalKind::Authentication)
+    /// refusal.
     pub fn bearer_token(mut self, token: impl Into<SecretString>) -> Self {
         self.token = Some(token.into());
         self
@@ -222,7 +223,7 @@ impl BalancesClientBuilder {
     /// Builds the client. Nothing is sent: the first token is requested by the first call.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when the base URL is missing, not `https://` (unless
+    /// [`Error::NotSent`] when the base URL is missing, not `https://` (unless
     /// [`allow_http`](Self::allow_http)) or not a URL; when neither or both of client
     /// credentials and a token are given, or one of them is empty or unusable in a header;
     /// when the scope holds characters OAuth does not allow; when a client certificate is
@@ -241,8 +242,8 @@ impl BalancesClientBuilder {
     pub fn build(self) -> Result<BalancesClient, Error> {
         let base = match &self.endpoint {
             None => {
-                return Err(Error::Configuration(
-                    "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)".into(),
+                return Err(Error::configuration(
+                    "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)",
                 ));
             }
             Some(Endpoint::Url(url)) => BaseUrl::parse_with(url, self.allow_http)?,
@@ -257,7 +258,7 @@ impl BalancesClientBuilder {
     fn auth(&self, base: &BaseUrl) -> Result<(Auth, Scrubber), Error> {
         let not_empty = |secret: &SecretString, what: &str| {
             if secret.expose_secret().trim().is_empty() {
-                Err(Error::Configuration(format!("the {what} is empty")))
+                Err(Error::configuration(format!("the {what} is empty")))
             } else {
                 Ok(())
             }
@@ -285,12 +286,12 @@ impl BalancesClientBuilder {
                     let secrets = Scrubber::new([token.expose()]);
                     (Auth::Static(token.header_value()), secrets)
                 })
-                .map_err(|e| Error::Configuration(e.to_string())),
-            (None, None, None) => Err(Error::Configuration(
-                "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)".into(),
+                .map_err(|e| Error::configuration(e.to_string())),
+            (None, None, None) => Err(Error::configuration(
+                "no credentials: give the client id and secret (.client_credentials) or a token (.bearer_token)",
             )),
-            _ => Err(Error::Configuration(
-                "both client credentials and a token were given: choose one".into(),
+            _ => Err(Error::configuration(
+                "both client credentials and a token were given: choose one",
             )),
         }
     }
@@ -304,7 +305,7 @@ fn normalize_scope(scope: &str) -> Result<String, Error> {
         !t.bytes()
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
     }) {
-        return Err(Error::Configuration(format!(
+        return Err(Error::configuration(format!(
             "the scope {bad:?} holds characters OAuth does not allow"
         )));
     }
@@ -314,6 +315,7 @@ fn normalize_scope(scope: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qiwi_transport::NotSentError;
 
     #[test]
     fn company_hosts_follow_the_documented_patterns() {
@@ -334,7 +336,10 @@ mod tests {
             &"a".repeat(64),
         ] {
             let err = Environment::Sandbox.base_url(bad).unwrap_err();
-            assert!(matches!(err, Error::Configuration(_)), "{bad}: {err}");
+            assert!(
+                matches!(err, Error::NotSent(NotSentError::Configuration(_))),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::builder::BalancesClientBuilder;
+use crate::error;
 use crate::oauth::Auth;
 use crate::{Balance, BalanceHistory, Balances, Error, HistoryRange, UserId, WalletId};
 
@@ -129,7 +130,8 @@ impl BalancesClient {
     /// # Errors
     /// [`Error`]: authentication, not found, validation, rate limited, server errors from the
     /// answer, transport failures, or a body that is not a balance list. A wallet whose answer
-    /// lists no balance is [`Error::NotFound`] (a user may have no wallet: that is an empty list).
+    /// lists no balance is a [`RefusalKind::NotFound`](crate::RefusalKind::NotFound) refusal
+    /// (a user may have no wallet: that is an empty list).
     ///
     /// ```no_run
     /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
@@ -159,12 +161,9 @@ impl BalancesClient {
         let answer: Balances = self
             .get(url, BALANCES_ROUTE, BALANCES_OPERATION, budget)
             .await
-            .map_err(|e| e.about(query))?;
+            .map_err(|e| error::about(e, query))?;
         if answer.balances.is_empty() && matches!(query, BalancesQuery::Wallet(_)) {
-            return Err(Error::NotFound {
-                query: Some(query),
-                answer: None,
-            });
+            return Err(error::not_listed(BALANCES_OPERATION, query));
         }
         Ok(answer.balances)
     }
@@ -172,7 +171,8 @@ impl BalancesClient {
     /// The balance of one wallet (`GET /v1/balances?walletId=`).
     ///
     /// # Errors
-    /// As [`balances`](Self::balances) ([`Error::NotFound`] for a wallet Treezor does not list),
+    /// As [`balances`](Self::balances) (a [`RefusalKind::NotFound`](crate::RefusalKind::NotFound)
+    /// refusal for a wallet Treezor does not list),
     /// and [`Error::Decode`] when the answer holds several balances or another wallet's.
     ///
     /// ```no_run
@@ -204,7 +204,7 @@ impl BalancesClient {
     /// one call's time limit ([`Timeouts::total`](crate::Timeouts)).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty list; otherwise the first error of
+    /// [`Error::NotSent`] for an empty list; otherwise the first error of
     /// [`balances`](Self::balances) (call [`wallet_balance`](Self::wallet_balance) per wallet to
     /// get each wallet's own result).
     ///
@@ -220,7 +220,7 @@ impl BalancesClient {
     /// ```
     pub async fn wallet_balances(&self, wallet_ids: &[WalletId]) -> Result<Vec<Balance>, Error> {
         if wallet_ids.is_empty() {
-            return Err(Error::InvalidInput("give at least one wallet id".into()));
+            return Err(Error::invalid_input("give at least one wallet id"));
         }
         let budget = self.inner.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
@@ -290,7 +290,7 @@ impl BalancesClient {
             self.inner.executor.start_call(),
         )
         .await
-        .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
+        .map_err(|e| error::about(e, BalancesQuery::Wallet(wallet_id)))
     }
 
     async fn get<T: DeserializeOwned>(
@@ -323,7 +323,7 @@ impl BalancesClient {
         lease.authorize(&mut request);
         let result = match executor.send_within(&request, budget).await {
             Err(qiwi_transport::Error::Service(e))
-                if e.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
+                if e.answer.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
             {
                 tracing::debug!(operation, "the token was refused; renewing it once");
                 auth.invalidate(&lease);
@@ -333,6 +333,6 @@ impl BalancesClient {
             }
             other => other,
         };
-        result.map_err(|e| Error::from_transport(e, operation, false))
+        result.map_err(|e| e.refine(|answer| error::refusal(answer, operation, false)))
     }
 }

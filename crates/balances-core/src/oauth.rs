@@ -289,14 +289,14 @@ impl TokenCache {
             // Asking again for a token has no effect beyond issuing one: safe to retry.
             .idempotent(true);
         let content_type = HeaderValue::try_from(form.content_type).map_err(|_| {
-            Error::Configuration("the token request's content type is not a header value".into())
+            Error::configuration("the token request's content type is not a header value")
         })?;
         request.headers.insert(header::CONTENT_TYPE, content_type);
         request.body = form.body;
         let response = executor
             .send_within(&request, budget)
             .await
-            .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
+            .map_err(|e| e.refine(|answer| crate::error::refusal(answer, TOKEN_OPERATION, true)))?;
         let answer = AccessToken::decode(response.status, &response.body)?;
         self.secrets.rotate(answer.token.expose());
         Ok(answer)

@@ -265,8 +265,9 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
-    /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
+    /// [`Error::Service`] with [`RefusalKind::Authentication`](crate::RefusalKind::Authentication)
+    /// for a wrong terminal id or password (code 150) and the other kinds for other codes,
+    /// [`Error::Transport`], [`Error::Decode`].
     pub async fn ping(&self) -> Result<Balances, Error> {
         self.call(&self.inner.ping, wire::ping).await
     }
@@ -360,10 +361,10 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a payout that cannot be encoded (a currency this crate does
+    /// [`Error::NotSent`] for a payout that cannot be encoded (a currency this crate does
     /// not know) or a transaction number reused with other details; otherwise as
-    /// [`AgentClient::ping`]. After any error for which [`Error::is_not_sent`] is false the
-    /// payment's fate is unknown, not failed.
+    /// [`AgentClient::ping`]. [`Error::write_fate`] says whether the payment was not made or
+    /// its fate is unknown; it is never failed.
     pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
         let body = self.pay_body(payout)?;
         self.send_pay(payout, body).await
@@ -430,7 +431,7 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty list; otherwise as [`AgentClient::ping`].
+    /// [`Error::NotSent`] for an empty list; otherwise as [`AgentClient::ping`].
     pub async fn status_many(&self, queries: &[StatusQuery]) -> Result<StatusResponse, Error> {
         let body = encode::status(&self.inner.credentials, queries)?;
         self.post(
@@ -452,7 +453,7 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the number is not 5 to 15 digits; otherwise as
+    /// [`Error::NotSent`] when the number is not 5 to 15 digits; otherwise as
     /// [`AgentClient::ping`].
     pub async fn provider_by_phone(&self, local_phone: &str) -> Result<u32, Error> {
         let local_phone = local_phone.trim();
@@ -488,7 +489,7 @@ impl AgentClient {
     ) -> Result<T, Error> {
         let result = match self.inner.executor.send(request).await {
             Ok(response) => decode(response.status, &response.body),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(error.refine(crate::error::refusal)),
         };
         result.map_err(|e| e.scrubbed(&self.inner.secrets))
     }
@@ -706,9 +707,9 @@ impl AgentClientBuilder {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Configuration`] for a missing or zero terminal id, no password (unless
+    /// [`Error::NotSent`] for a missing or zero terminal id, no password (unless
     /// signing), an unusable endpoint URL, a transport given together with a client identity,
-    /// or no transport without the `reqwest` feature; [`Error::InvalidInput`] for an unusable
+    /// or no transport without the `reqwest` feature; [`Error::NotSent`] for an unusable
     /// password.
     pub fn build(self) -> Result<AgentClient, Error> {
         #[cfg(feature = "signing")]
@@ -721,8 +722,8 @@ impl AgentClientBuilder {
             None => {
                 let id = self
                     .terminal_id
-                    .ok_or_else(|| Error::Configuration("the terminal id is not set".into()))?;
-                let id = TerminalId::new(id).map_err(|e| Error::Configuration(e.to_string()))?;
+                    .ok_or_else(|| Error::configuration("the terminal id is not set"))?;
+                let id = TerminalId::new(id).map_err(|e| Error::configuration(e.to_string()))?;
                 match self.password {
                     Some(password) => Credentials::new(id, password)?,
                     None => Credentials::without_password(id),
@@ -730,9 +731,8 @@ impl AgentClientBuilder {
             }
         };
         if !credentials.has_password() && !signing {
-            return Err(Error::Configuration(
-                "no password is set; requests need the agent password unless they are signed"
-                    .into(),
+            return Err(Error::configuration(
+                "no password is set; requests need the agent password unless they are signed",
             ));
         }
 

@@ -15,7 +15,7 @@ pub mod wire;
 pub use client::{AgentClient, AgentClientBuilder, StatusQuery};
 pub use confirm::{ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent};
 pub use credentials::{Credentials, TerminalId};
-pub use error::{Error, Failure};
+pub use error::{AgentDetail, Error};
 pub use payout::{Payout, Recipient};
 // The models live in `qiwi-types`; their old paths stay valid.
 pub use qiwi_types::InvalidValue;
@@ -28,7 +28,7 @@ pub use qiwi_types::agent::{
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
-pub use qiwi_transport::{RetryPolicy, Timeouts};
+pub use qiwi_transport::{Refusal, RefusalKind, RetryPolicy, Timeouts, WriteFate};
 pub use secrecy;
 
 /// The `Content-Type` of every request, as the protocol's only HTTP example writes it.

@@ -19,7 +19,8 @@ mod transport;
 mod url;
 
 pub use error::{
-    DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
+    DecodeError, Detail, Error, NotSentError, Refusal, RefusalKind, ServiceError, TransportError,
+    TransportErrorKind, WriteFate,
 };
 pub use executor::{CallBudget, Executor, Timeouts};
 pub use qiwi_types::excerpt::{MAX_QUOTED_CHARS, excerpt};

@@ -17,7 +17,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::Error;
-use crate::error::from_transport;
+use crate::error::refusal;
 use crate::scope::Endpoint;
 
 /// The service's address: `https://edge.qiwi.com`.
@@ -173,7 +173,10 @@ impl WalletClient {
             .send_within(&request, budget)
             .instrument(span)
             .await
-            .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
+            .map_err(|e| {
+                e.refine(|answer| refusal(answer, endpoint))
+                    .scrubbed(&self.inner.secrets)
+            })
     }
 
     /// Sends a request as a call of its own and decodes its JSON answer.

@@ -5,7 +5,8 @@ use std::fmt;
 /// A permission chosen when a token is issued, named by its label on qiwi.com/api.
 ///
 /// A call whose token lacks the needed permission is answered with HTTP 403, which the client
-/// reports as [`Error::Permission`](crate::Error::Permission) naming the permission.
+/// reports as a [`RefusalKind::Permission`](crate::RefusalKind::Permission) naming the
+/// permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenScope {
