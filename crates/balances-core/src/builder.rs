@@ -14,6 +14,7 @@ use qiwi_transport::{
 
 use crate::Error;
 use crate::client::BalancesClient;
+use crate::endpoints::TOKEN;
 use crate::oauth::{Auth, ClientCredentials, TokenCache};
 
 /// The scope asked for unless [`BalancesClientBuilder::scope`] says otherwise: the balance
@@ -251,7 +252,7 @@ impl BalancesClientBuilder {
         };
         let (auth, secrets) = self.auth(&base)?;
         let executor = self.http.build()?;
-        Ok(BalancesClient::new(base, executor, auth, secrets))
+        BalancesClient::new(base, executor, auth, secrets)
     }
 
     /// How calls are authorized, and the scrubber that knows every credential involved.
@@ -276,7 +277,7 @@ impl BalancesClientBuilder {
                         client_secret: secret.clone(),
                         scope,
                     },
-                    base.join(["oauth", "token"]),
+                    TOKEN.url(base, &[])?,
                     secrets.clone(),
                 );
                 Ok((Auth::Credentials(Box::new(cache)), secrets))

@@ -5,21 +5,16 @@ use std::sync::Arc;
 
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, HeaderValue, Method, Request, Response, Scrub, Scrubber,
-    StatusCode, header,
+    BaseUrl, CallBudget, Endpoint, Executor, Request, Response, Scrub, Scrubber, StatusCode,
 };
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::builder::BalancesClientBuilder;
+use crate::endpoints::{BALANCES, HISTORY};
 use crate::error;
 use crate::oauth::Auth;
 use crate::{Balance, BalanceHistory, Balances, Error, HistoryRange, UserId, WalletId};
-
-const BALANCES_ROUTE: &str = "/v1/balances";
-const BALANCES_OPERATION: &str = "GET /v1/balances";
-const HISTORY_ROUTE: &str = "/core-connect/balances/{walletId}";
-const HISTORY_OPERATION: &str = "GET /core-connect/balances/{walletId}";
 
 /// Whose balances to read with [`BalancesClient::balances`]: exactly one of a wallet or a
 /// user (the API takes either and documents nothing for both or neither).
@@ -68,7 +63,7 @@ pub struct BalancesClient {
 
 struct Inner {
     base: BaseUrl,
-    /// `{base}/v1/balances`, the most called endpoint, joined once.
+    /// `{base}/v1/balances`, the most called endpoint, built once.
     balances_url: Url,
     executor: Executor,
     auth: Auth,
@@ -101,16 +96,21 @@ impl BalancesClient {
         BalancesClientBuilder::default()
     }
 
-    pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth, secrets: Scrubber) -> Self {
-        Self {
+    pub(crate) fn new(
+        base: BaseUrl,
+        executor: Executor,
+        auth: Auth,
+        secrets: Scrubber,
+    ) -> Result<Self, Error> {
+        Ok(Self {
             inner: Arc::new(Inner {
-                balances_url: base.join(["v1", "balances"]),
+                balances_url: BALANCES.url(&base, &[])?,
                 base,
                 executor,
                 auth,
                 secrets,
             }),
-        }
+        })
     }
 
     /// The base URL requests go to.
@@ -159,11 +159,11 @@ impl BalancesClient {
             BalancesQuery::User(id) => url.query_pairs_mut().append_pair("userId", &id.to_string()),
         };
         let answer: Balances = self
-            .get(url, BALANCES_ROUTE, BALANCES_OPERATION, budget)
+            .get(&BALANCES, url, budget)
             .await
             .map_err(|e| error::about(e, query))?;
         if answer.balances.is_empty() && matches!(query, BalancesQuery::Wallet(_)) {
-            return Err(error::not_listed(BALANCES_OPERATION, query));
+            return Err(error::not_listed(&BALANCES, query));
         }
         Ok(answer.balances)
     }
@@ -273,36 +273,26 @@ impl BalancesClient {
         wallet_id: WalletId,
         range: HistoryRange,
     ) -> Result<BalanceHistory, Error> {
-        let mut url = self
-            .inner
-            .base
-            .join(["core-connect", "balances", &wallet_id.to_string()]);
+        let mut url = HISTORY.url(&self.inner.base, &[&wallet_id.to_string()])?;
         {
             let mut pairs = range.query_pairs().peekable();
             if pairs.peek().is_some() {
                 url.query_pairs_mut().extend_pairs(pairs);
             }
         }
-        self.get(
-            url,
-            HISTORY_ROUTE,
-            HISTORY_OPERATION,
-            self.inner.executor.start_call(),
-        )
-        .await
-        .map_err(|e| error::about(e, BalancesQuery::Wallet(wallet_id)))
+        self.get(&HISTORY, url, self.inner.executor.start_call())
+            .await
+            .map_err(|e| error::about(e, BalancesQuery::Wallet(wallet_id)))
     }
 
     async fn get<T: DeserializeOwned>(
         &self,
+        endpoint: &Endpoint,
         url: Url,
-        route: &'static str,
-        operation: &'static str,
         budget: CallBudget,
     ) -> Result<T, Error> {
-        let request = Request::new(Method::GET, url, route)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE));
-        let result = match self.send_authorized(request, operation, budget).await {
+        let request = endpoint.request_at(url);
+        let result = match self.send_authorized(request, endpoint, budget).await {
             Ok(response) => json::decode(&response).map_err(Error::Decode),
             Err(error) => Err(error),
         };
@@ -315,7 +305,7 @@ impl BalancesClient {
     async fn send_authorized(
         &self,
         mut request: Request,
-        operation: &'static str,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<Response, Error> {
         let Inner { executor, auth, .. } = &*self.inner;
@@ -325,7 +315,10 @@ impl BalancesClient {
             Err(qiwi_transport::Error::Service(e))
                 if e.answer.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
             {
-                tracing::debug!(operation, "the token was refused; renewing it once");
+                tracing::debug!(
+                    endpoint = endpoint.id,
+                    "the token was refused; renewing it once"
+                );
                 auth.invalidate(&lease);
                 let lease = auth.lease(executor, budget).await?;
                 lease.authorize(&mut request);
@@ -333,6 +326,6 @@ impl BalancesClient {
             }
             other => other,
         };
-        result.map_err(|e| e.refine(|answer| error::refusal(answer, operation, false)))
+        result.map_err(|e| e.refine(|answer| error::refusal(answer, endpoint)))
     }
 }

@@ -3,10 +3,12 @@
 use std::fmt;
 
 use qiwi_transport::{
-    Bytes, Detail, Refusal, RefusalKind, Scrub, Scrubber, ServiceError, StatusCode, excerpt,
+    Bytes, Detail, Endpoint, Refusal, RefusalKind, Scrub, Scrubber, ServiceError, StatusCode,
+    excerpt,
 };
 
 use crate::BalancesQuery;
+use crate::endpoints;
 use crate::error_body::ErrorEntry;
 
 /// What went wrong with a call to Treezor: the shared error of [`qiwi_transport`], split by
@@ -23,7 +25,7 @@ pub type Error = qiwi_transport::Error<TreezorDetail>;
 #[non_exhaustive]
 pub struct TreezorDetail {
     /// The operation that failed, such as `GET /v1/balances`.
-    pub operation: &'static str,
+    pub operation: String,
     /// Every error entry the body held, in order; empty for an empty or non-JSON body.
     pub entries: Vec<ErrorEntry>,
     /// The wallet or user a not-found call asked for, when it named one.
@@ -132,15 +134,11 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// Reads the vendor body of an error answer to `operation` (any of the shapes
+/// Reads the vendor body of an error answer to `endpoint` (any of the shapes
 /// [`ErrorEntry::parse_body`] knows) into its code, message and request id, and says what it
-/// means. `token_endpoint` makes a 400 an authentication failure: that is how an OAuth server
-/// refuses credentials.
-pub(crate) fn refusal(
-    mut answer: ServiceError,
-    operation: &'static str,
-    token_endpoint: bool,
-) -> Refusal<TreezorDetail> {
+/// means. A 400 from the token endpoint is an authentication failure: that is how an OAuth
+/// server refuses credentials.
+pub(crate) fn refusal(mut answer: ServiceError, endpoint: &Endpoint) -> Refusal<TreezorDetail> {
     let entries = ErrorEntry::parse_body(&answer.body);
     let first = |pick: fn(&ErrorEntry) -> Option<&String>| entries.iter().find_map(pick).cloned();
     answer.code = first(|e| e.code.as_ref());
@@ -150,11 +148,11 @@ pub(crate) fn refusal(
         answer.trace_id = Some(request_id);
     }
     let kind = match answer.status.as_u16() {
-        400 if token_endpoint => RefusalKind::Authentication,
+        400 if endpoint.id == endpoints::TOKEN.id => RefusalKind::Authentication,
         _ => RefusalKind::of_status(answer.status, answer.retry_after),
     };
     let detail = TreezorDetail {
-        operation,
+        operation: endpoints::operation(endpoint),
         entries,
         query: None,
     };
@@ -162,9 +160,9 @@ pub(crate) fn refusal(
 }
 
 /// A `200` answer to `operation` that lists no balance for the wallet `query` names.
-pub(crate) fn not_listed(operation: &'static str, query: BalancesQuery) -> Error {
+pub(crate) fn not_listed(endpoint: &Endpoint, query: BalancesQuery) -> Error {
     let detail = TreezorDetail {
-        operation,
+        operation: endpoints::operation(endpoint),
         entries: Vec::new(),
         query: Some(query),
     };
@@ -198,8 +196,11 @@ mod tests {
     ) -> Error {
         let mut service = ServiceError::new(StatusCode::from_u16(status).unwrap(), Bytes::new());
         answer(&mut service);
-        qiwi_transport::Error::from(service)
-            .refine(|answer| refusal(answer, "GET /v1/balances", token_endpoint))
+        let endpoint = match token_endpoint {
+            true => &endpoints::TOKEN,
+            false => &endpoints::BALANCES,
+        };
+        qiwi_transport::Error::from(service).refine(|answer| refusal(answer, endpoint))
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod builder;
 mod client;
 mod dates;
+mod endpoints;
 mod error;
 mod error_body;
 mod multipart;

@@ -3,16 +3,17 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, Bytes, Executor, ExecutorSettings, Request, RetryPolicy, Scrub, Scrubber, Timeouts,
-    Transport, redact_url,
+    BaseUrl, Bytes, Endpoint, Executor, ExecutorSettings, Request, RetryPolicy, Scrub, Scrubber,
+    Timeouts, Transport, redact_url,
 };
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
 
 use crate::credentials::{Credentials, TerminalId};
+use crate::endpoints;
 use crate::error::Error;
 use crate::first_use::FirstUses;
 use crate::payout::{FundsSource, Payout};
@@ -131,16 +132,12 @@ struct Posts {
 impl Posts {
     fn post(
         &self,
-        endpoint: &BaseUrl,
-        route: &'static str,
+        url: &BaseUrl,
+        endpoint: &Endpoint,
         body: impl Into<Bytes>,
     ) -> Result<Request, Error> {
-        // Every request of this protocol may be sent twice: reads trivially, and `pay` because
-        // its transaction number makes a resend return the same payment.
         #[allow(unused_mut)]
-        let mut request = Request::new(Method::POST, endpoint.as_url().clone(), route)
-            .body(crate::CONTENT_TYPE, body)
-            .idempotent(true);
+        let mut request = endpoint.request(url, &[])?.body(crate::CONTENT_TYPE, body);
         #[cfg(feature = "signing")]
         if let Some(key) = &self.signing_key {
             request = key.sign_request(request)?;
@@ -161,13 +158,6 @@ impl fmt::Debug for AgentClient {
         s.finish_non_exhaustive()
     }
 }
-
-const ROUTE_PING: &str = "/xml/topup.jsp ping";
-const ROUTE_CHECK_USER: &str = "/xml/topup.jsp check-user";
-const ROUTE_CHECK_DEPOSIT: &str = "/xml/topup.jsp check-deposit-possible";
-const ROUTE_PAY_AUTH: &str = "/xml/topup.jsp pay/auth";
-const ROUTE_PAY_STATUS: &str = "/xml/topup.jsp pay/status";
-const ROUTE_PROVIDER: &str = "/xml/xmlcp.jsp get-provider-by-phone-number";
 
 impl AgentClient {
     /// The endpoint for password or signature authentication.
@@ -293,7 +283,7 @@ impl AgentClient {
         let body = encode::check_user(&self.inner.credentials, phone, currency)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_CHECK_USER,
+            &endpoints::CHECK_USER,
             body,
             wire::user_check,
         )
@@ -329,7 +319,7 @@ impl AgentClient {
         let body = encode::check_deposit(&self.inner.credentials, phone, funds, currency)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_CHECK_DEPOSIT,
+            &endpoints::CHECK_DEPOSIT,
             body,
             wire::deposit_check,
         )
@@ -389,7 +379,7 @@ impl AgentClient {
             service_id = payout.service_id().0,
             "sending pay/auth"
         );
-        self.post(&self.inner.endpoint, ROUTE_PAY_AUTH, body, wire::pay)
+        self.post(&self.inner.endpoint, &endpoints::PAY, body, wire::pay)
             .await
     }
 
@@ -436,7 +426,7 @@ impl AgentClient {
         let body = encode::status(&self.inner.credentials, queries)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_PAY_STATUS,
+            &endpoints::PAY_STATUS,
             body,
             wire::payment_status,
         )
@@ -461,7 +451,7 @@ impl AgentClient {
         let body = encode::provider_lookup(&self.inner.credentials, local_phone)?;
         self.post(
             &self.inner.lookup_endpoint,
-            ROUTE_PROVIDER,
+            &endpoints::PROVIDER,
             body,
             wire::provider,
         )
@@ -472,11 +462,11 @@ impl AgentClient {
     async fn post<T>(
         &self,
         endpoint: &BaseUrl,
-        route: &'static str,
+        line: &Endpoint,
         body: impl Into<Bytes>,
         decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let request = self.inner.posts.post(endpoint, route, body)?;
+        let request = self.inner.posts.post(endpoint, line, body)?;
         self.call(&request, decode).await
     }
 
@@ -756,7 +746,7 @@ impl AgentClientBuilder {
             #[cfg(feature = "signing")]
             signing_key: self.signing_key,
         };
-        let ping = posts.post(&endpoint, ROUTE_PING, encode::ping(&credentials)?)?;
+        let ping = posts.post(&endpoint, &endpoints::PING, encode::ping(&credentials)?)?;
         Ok(AgentClient {
             inner: Arc::new(Inner {
                 executor,

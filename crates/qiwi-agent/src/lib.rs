@@ -5,6 +5,7 @@
 mod client;
 mod confirm;
 mod credentials;
+mod endpoints;
 mod error;
 mod first_use;
 pub mod payout;

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod codec;
+mod endpoint;
 mod error;
 mod executor;
 mod request;
@@ -18,6 +19,7 @@ pub mod time;
 mod transport;
 mod url;
 
+pub use endpoint::{AnswerBody, Classification, Classifier, Endpoint, Route};
 pub use error::{
     DecodeError, Detail, Error, NotSentError, Refusal, RefusalKind, ServiceError, TransportError,
     TransportErrorKind, WriteFate,

@@ -7,14 +7,12 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, Method, NotSentError, Request,
-    Response, RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
+    BaseUrl, CallBudget, Executor, ExecutorSettings, HeaderValue, NotSentError, Request, Response,
+    RetryPolicy, Scrub, Scrubber, SecretString, Timeouts, Transport, header, redact_url,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
-use url::Url;
 
 use crate::Error;
 use crate::error::refusal;
@@ -125,16 +123,10 @@ impl WalletClient {
         self.inner.balance_refresh_attempts
     }
 
-    /// The URL of `segments` under the base, each segment percent-encoded.
-    pub(crate) fn url<'a>(&self, segments: impl IntoIterator<Item = &'a str>) -> Url {
-        self.inner.base.join(segments)
-    }
-
-    /// A request with the headers every call carries: `Accept` and `Authorization`.
-    pub(crate) fn request(&self, method: Method, url: Url, endpoint: Endpoint) -> Request {
-        Request::new(method, url, endpoint.route)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
-            .header(header::AUTHORIZATION, self.inner.authorization.clone())
+    /// The request of `endpoint`, `params` filling its route, with the token.
+    pub(crate) fn request(&self, endpoint: &Endpoint, params: &[&str]) -> Result<Request, Error> {
+        let request = endpoint.request(&self.inner.base, params)?;
+        Ok(request.header(header::AUTHORIZATION, self.inner.authorization.clone()))
     }
 
     /// Adds a JSON body (and its `Content-Type`).
@@ -150,7 +142,7 @@ impl WalletClient {
     pub(crate) async fn send(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<Response, Error> {
         self.send_within(request, endpoint, self.start_call()).await
     }
@@ -164,14 +156,12 @@ impl WalletClient {
     pub(crate) async fn send_within(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<Response, Error> {
-        let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
         self.inner
             .executor
             .send_within(&request, budget)
-            .instrument(span)
             .await
             .map_err(|e| {
                 e.refine(|answer| refusal(answer, endpoint))
@@ -183,7 +173,7 @@ impl WalletClient {
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<T, Error> {
         self.send_json_within(request, endpoint, self.start_call())
             .await
@@ -194,7 +184,7 @@ impl WalletClient {
     pub(crate) async fn send_json_within<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<T, Error> {
         let response = self.send_within(request, endpoint, budget).await?;

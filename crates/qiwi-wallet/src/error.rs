@@ -37,8 +37,8 @@ pub type Error = qiwi_transport::Error<WalletDetail>;
 pub struct WalletDetail {
     /// The reference id of the endpoint called (`E10`).
     pub endpoint: &'static str,
-    /// The permission the endpoint needs.
-    pub scope: TokenScope,
+    /// The permissions the endpoint needs.
+    pub scopes: &'static [TokenScope],
 }
 
 impl Scrub for WalletDetail {
@@ -53,11 +53,24 @@ impl Detail for WalletDetail {
                 f,
                 "the API token is invalid or expired ({answer}); use a valid token: a token is valid for 180 days, and QIWI no longer issues new ones"
             ),
-            RefusalKind::Permission { .. } => write!(
-                f,
-                "the API token lacks the permission {} that this call needs ({answer}); use a token issued with it",
-                refusal.detail.scope
-            ),
+            RefusalKind::Permission { .. } => {
+                let scopes: Vec<String> = refusal
+                    .detail
+                    .scopes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                let (noun, it) = if scopes.len() > 1 {
+                    ("permissions", "them")
+                } else {
+                    ("permission", "it")
+                };
+                write!(
+                    f,
+                    "the API token lacks the {noun} {} that this call needs ({answer}); use a token issued with {it}",
+                    scopes.join(" and ")
+                )
+            }
             RefusalKind::NotFound if answer.code.is_none() && answer.message.is_none() => write!(
                 f,
                 "not found ({answer}), and the answer is not a QIWI error: no API answers at that path; check the base URL"
@@ -85,7 +98,7 @@ impl Detail for WalletDetail {
 }
 
 /// Reads the vendor's error body into the answer and says what the refusal means.
-pub(crate) fn refusal(mut answer: ServiceError, endpoint: Endpoint) -> Refusal<WalletDetail> {
+pub(crate) fn refusal(mut answer: ServiceError, endpoint: &Endpoint) -> Refusal<WalletDetail> {
     let parsed = ErrorBody::parse(&answer.body);
     answer.code = answer.code.or(parsed.code);
     answer.message = answer.message.or(parsed.message);
@@ -93,7 +106,7 @@ pub(crate) fn refusal(mut answer: ServiceError, endpoint: Endpoint) -> Refusal<W
     answer.trace_id = parsed.trace_id.or(answer.trace_id);
     let kind = match answer.status.as_u16() {
         403 => RefusalKind::Permission {
-            scope: Some(endpoint.scope.label()),
+            scope: endpoint.scopes.first().map(|scope| scope.label()),
         },
         423 | 429 => RefusalKind::RateLimited {
             retry_after: Some(answer.retry_after.unwrap_or(DEFAULT_BLOCK_DURATION)),
@@ -105,7 +118,7 @@ pub(crate) fn refusal(mut answer: ServiceError, endpoint: Endpoint) -> Refusal<W
     };
     let detail = WalletDetail {
         endpoint: endpoint.id,
-        scope: endpoint.scope,
+        scopes: endpoint.scopes,
     };
     Refusal::new(kind, answer, detail)
 }
@@ -117,21 +130,21 @@ mod tests {
     use bytes::Bytes;
     use qiwi_transport::StatusCode;
 
-    fn error(status: u16, endpoint: Endpoint) -> Error {
+    fn error(status: u16, endpoint: &Endpoint) -> Error {
         let answer = ServiceError::new(StatusCode::from_u16(status).unwrap(), Bytes::new());
         qiwi_transport::Error::from(answer).refine(|answer| refusal(answer, endpoint))
     }
 
     #[test]
     fn rate_limit_waits_the_documented_block_without_retry_after() {
-        let error = error(423, scope::ACCOUNTS);
+        let error = error(423, &scope::ACCOUNTS);
         assert_eq!(error.retry_after(), Some(DEFAULT_BLOCK_DURATION));
         assert!(error.to_string().contains("wait 300 s"), "{error}");
     }
 
     #[test]
     fn permission_names_the_scope() {
-        let error = error(403, scope::PROFILE);
+        let error = error(403, &scope::PROFILE);
         let text = error.to_string();
         assert!(
             text.contains("Запрос информации о профиле кошелька"),

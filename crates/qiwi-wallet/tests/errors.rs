@@ -85,9 +85,11 @@ enum Kind {
 fn kind(error: &Error) -> Kind {
     match error.kind() {
         Some(RefusalKind::Authentication) => Kind::Authentication,
-        Some(RefusalKind::Permission { .. }) => {
-            Kind::Permission(error.detail().map(|detail| detail.scope))
-        }
+        Some(RefusalKind::Permission { .. }) => Kind::Permission(
+            error
+                .detail()
+                .and_then(|detail| detail.scopes.first().copied()),
+        ),
         Some(RefusalKind::NotFound) => Kind::NotFound,
         Some(RefusalKind::RateLimited { retry_after }) => Kind::RateLimited(retry_after.unwrap()),
         Some(RefusalKind::Validation) => Kind::Validation,
