@@ -6,8 +6,6 @@
 //! that got no answer: reads trivially, and `pay` because its transaction number makes a
 //! resend return the same payment.
 
-use std::time::Duration;
-
 use qiwi_transport::{AnswerBody, Classification, Endpoint, Method, Response, Route};
 use qiwi_types::agent::RequestCode;
 
@@ -18,27 +16,25 @@ const fn post(id: &'static str, route: &'static str) -> Endpoint {
         .classify(read)
 }
 
-pub(crate) static PING: Endpoint = post("ping", "/xml/topup.jsp ping");
-pub(crate) static CHECK_USER: Endpoint = post("check-user", "/xml/topup.jsp check-user");
-pub(crate) static CHECK_DEPOSIT: Endpoint = post(
-    "check-deposit-possible",
-    "/xml/topup.jsp check-deposit-possible",
-);
-pub(crate) static PAY: Endpoint = post("pay/auth", "/xml/topup.jsp pay/auth").classify(pay);
-pub(crate) static PAY_STATUS: Endpoint = post("pay/status", "/xml/topup.jsp pay/status");
-pub(crate) static PROVIDER: Endpoint = post(
-    "get-provider-by-phone-number",
-    "/xml/xmlcp.jsp get-provider-by-phone-number",
-);
+#[rustfmt::skip]
+mod table {
+    use super::{Endpoint, pay, post};
+
+    pub(crate) static PING: Endpoint = post("ping", "/xml/topup.jsp ping");
+    pub(crate) static CHECK_USER: Endpoint = post("check-user", "/xml/topup.jsp check-user");
+    pub(crate) static CHECK_DEPOSIT: Endpoint = post("check-deposit-possible", "/xml/topup.jsp check-deposit-possible");
+    pub(crate) static PAY: Endpoint = post("pay/auth", "/xml/topup.jsp pay/auth").classify(pay);
+    pub(crate) static PAY_STATUS: Endpoint = post("pay/status", "/xml/topup.jsp pay/status");
+    pub(crate) static PROVIDER: Endpoint = post("get-provider-by-phone-number", "/xml/xmlcp.jsp get-provider-by-phone-number");
+}
+pub(crate) use table::*;
 
 /// A read answered "busy, repeat in a minute" (code 13) is sent again after that minute,
 /// when the call's time allows; every other answer is final.
 fn read(response: &Response) -> Classification {
-    match request_code(response) {
-        Some(code @ RequestCode::RetryLater) => {
-            Classification::RetryAfter(code.retry_after().unwrap_or(Duration::from_secs(60)))
-        }
-        _ => Classification::Final,
+    match request_code(response).and_then(RequestCode::retry_after) {
+        Some(wait) => Classification::RetryAfter(wait),
+        None => Classification::Final,
     }
 }
 

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use TokenScope::{Balance, ProfileInfo};
 use qiwi_transport::codec::json;
 use qiwi_transport::{AnswerBody, Method, Route};
 
@@ -90,72 +89,23 @@ const fn write(
 }
 
 /// Every endpoint of this client, one line each (reference §E01 to §E13).
-pub(crate) static PROFILE: Endpoint =
-    read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
-pub(crate) static IDENTIFY: Endpoint = write(
-    "E02",
-    Method::POST,
-    "/identification/v1/persons/{wallet}/identification",
-    &[ProfileInfo],
-);
-pub(crate) static IDENTIFICATION: Endpoint = read(
-    "E03",
-    "/identification/v1/persons/{wallet}/identification",
-    &[ProfileInfo],
-);
-pub(crate) static DOWNGRADE_START: Endpoint = write(
-    "E04",
-    Method::POST,
-    "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations",
-    &[ProfileInfo],
-);
-pub(crate) static DOWNGRADE_CONFIRM: Endpoint = write(
-    "E05",
-    Method::PUT,
-    "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}/confirm",
-    &[ProfileInfo],
-);
-pub(crate) static DOWNGRADE_STATUS: Endpoint = read(
-    "E06",
-    "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}",
-    &[ProfileInfo],
-);
-pub(crate) static ACTUAL_LIMITS: Endpoint = read(
-    "E07",
-    "/qw-limits/v1/persons/{personId}/actual-limits",
-    &[ProfileInfo],
-);
-pub(crate) static P2P_COUNT: Endpoint = read(
-    "E08",
-    "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit",
-    &[ProfileInfo],
-);
-pub(crate) static RESTRICTIONS: Endpoint = read(
-    "E09",
-    "/person-profile/v1/persons/{personId}/status/restrictions",
-    &[ProfileInfo],
-);
-pub(crate) static ACCOUNTS: Endpoint = read(
-    "E10",
-    "/funding-sources/v2/persons/{personId}/accounts",
-    &[Balance],
-);
-pub(crate) static CREATE_ACCOUNT: Endpoint = write(
-    "E11",
-    Method::POST,
-    "/funding-sources/v2/persons/{personId}/accounts",
-    &[Balance],
-)
-.answers(&[201], AnswerBody::None);
-pub(crate) static ACCOUNT_OFFERS: Endpoint = read(
-    "E12",
-    "/funding-sources/v2/persons/{personId}/accounts/offer",
-    &[Balance],
-);
-pub(crate) static SET_DEFAULT_ACCOUNT: Endpoint = write(
-    "E13",
-    Method::PATCH,
-    "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
-    &[Balance],
-)
-.answers(&[204], AnswerBody::None);
+#[rustfmt::skip]
+mod table {
+    use super::{Endpoint, Method, read, write, AnswerBody};
+    use super::TokenScope::{Balance, ProfileInfo};
+
+    pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
+    pub(crate) static IDENTIFY: Endpoint = write("E02", Method::POST, "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
+    pub(crate) static IDENTIFICATION: Endpoint = read("E03", "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_START: Endpoint = write("E04", Method::POST, "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_CONFIRM: Endpoint = write("E05", Method::PUT, "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}/confirm", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_STATUS: Endpoint = read("E06", "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}", &[ProfileInfo]);
+    pub(crate) static ACTUAL_LIMITS: Endpoint = read("E07", "/qw-limits/v1/persons/{personId}/actual-limits", &[ProfileInfo]);
+    pub(crate) static P2P_COUNT: Endpoint = read("E08", "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit", &[ProfileInfo]);
+    pub(crate) static RESTRICTIONS: Endpoint = read("E09", "/person-profile/v1/persons/{personId}/status/restrictions", &[ProfileInfo]);
+    pub(crate) static ACCOUNTS: Endpoint = read("E10", "/funding-sources/v2/persons/{personId}/accounts", &[Balance]);
+    pub(crate) static CREATE_ACCOUNT: Endpoint = write("E11", Method::POST, "/funding-sources/v2/persons/{personId}/accounts", &[Balance]).answers(&[201], AnswerBody::None);
+    pub(crate) static ACCOUNT_OFFERS: Endpoint = read("E12", "/funding-sources/v2/persons/{personId}/accounts/offer", &[Balance]);
+    pub(crate) static SET_DEFAULT_ACCOUNT: Endpoint = write("E13", Method::PATCH, "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}", &[Balance]).answers(&[204], AnswerBody::None);
+}
+pub(crate) use table::*;
