@@ -187,80 +187,19 @@ pub(crate) fn about(mut error: Error, asked: BalancesQuery) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    fn answered(
-        status: u16,
-        token_endpoint: bool,
-        answer: impl FnOnce(&mut ServiceError),
-    ) -> Error {
-        let mut service = ServiceError::new(StatusCode::from_u16(status).unwrap(), Bytes::new());
-        answer(&mut service);
-        let endpoint = match token_endpoint {
-            true => &endpoints::TOKEN,
-            false => &endpoints::BALANCES,
-        };
-        qiwi_transport::Error::from(service).refine(|answer| refusal(answer, endpoint))
-    }
-
-    #[test]
-    fn statuses_map_to_what_a_caller_can_act_on() {
-        use RefusalKind::*;
-        let permission = Permission { scope: None };
-        let limited = RateLimited { retry_after: None };
-        let cases: &[(u16, bool, RefusalKind)] = &[
-            (400, false, Validation),
-            (400, true, Authentication),
-            (401, false, Authentication),
-            (401, true, Authentication),
-            (403, false, permission),
-            (404, false, NotFound),
-            (405, false, Other),
-            (413, false, Validation),
-            (422, false, Validation),
-            (429, false, limited),
-            (500, false, Server),
-            (500, true, Server),
-            (501, false, Server),
-            (522, false, Server),
-            (409, false, Conflict),
-        ];
-        for (status, token, expected) in cases {
-            let error = answered(*status, *token, |_| {});
-            assert_eq!(error.kind(), Some(*expected), "{status} {token}");
-            assert_eq!(error.refusal().unwrap().answer.status.as_u16(), *status);
-        }
-    }
 
     #[test]
     fn display_says_what_happened_and_what_to_do() {
-        let error = answered(404, false, |service| {
-            service.body = Bytes::from_static(br#"{"errors":[{"type":"invalid_request","code":"resource_not_found_error","message":"Wallet not found","requestId":"r-1"},{"message":"second"}]}"#);
-            service.attempts = 2;
-        });
+        let mut service = ServiceError::new(
+            StatusCode::NOT_FOUND,
+            Bytes::from_static(br#"{"errors":[{"type":"invalid_request","code":"resource_not_found_error","message":"Wallet not found","requestId":"r-1"},{"message":"second"}]}"#),
+        );
+        service.attempts = 2;
+        let error = qiwi_transport::Error::from(service)
+            .refine(|answer| refusal(answer, &endpoints::BALANCES));
         assert_eq!(
             error.to_string(),
             "not found: GET /v1/balances answered 404 Not Found: Wallet not found (resource_not_found_error) (+1 more) [request id r-1] (after 2 attempts); check the id and that it belongs to this environment, and the base URL"
         );
-        let error = answered(429, false, |service| {
-            service.retry_after = Some(Duration::from_secs(7));
-        });
-        assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
-        assert!(
-            error.to_string().ends_with("wait 7 s before trying again"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_request_id_header_is_kept_when_the_body_has_none() {
-        let error = answered(500, false, |service| {
-            service.body = Bytes::from_static(b"<html>Bad gateway</html>");
-            service.trace_id = Some("hdr-1".into());
-        });
-        assert_eq!(error.trace_id(), Some("hdr-1"));
-        let refusal = error.refusal().unwrap();
-        assert!(refusal.detail.entries.is_empty());
-        assert_eq!(refusal.answer.body_text(), "<html>Bad gateway</html>");
     }
 }

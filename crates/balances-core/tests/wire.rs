@@ -784,6 +784,8 @@ async fn error_statuses_and_body_shapes_map_to_variants() {
         (404, "errors/shape_bare_array.json", "NotFound", Some("invalid_parameter_in_request"), Some("walletId must be an integer"), None),
         (404, "errors/openapi_default_error_example.json", "NotFound", Some("resource_not_found_error"), Some("The userId field is required"), None),
         (405, "errors/spec_connect_default_error.json", "Other", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (409, "errors/spec_connect_default_error.json", "Conflict", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (413, "errors/shape_empty.txt", "Validation", None, None, None),
         (422, "errors/spec_legacy_unwrapped.json", "Validation", Some("0"), Some("Input validation failed"), None),
         (400, "errors/spec_legacy_wrapped.json", "Validation", Some("15030"), Some("..."), None),
         (429, "errors/shape_empty.txt", "RateLimited", None, None, None),

@@ -458,15 +458,15 @@ impl AgentClient {
         .await
     }
 
-    /// Posts `body` to `endpoint` and decodes the answer with `decode`.
+    /// Posts `body` to `url` as `endpoint` and decodes the answer with `decode`.
     async fn post<T>(
         &self,
-        endpoint: &BaseUrl,
-        line: &Endpoint,
+        url: &BaseUrl,
+        endpoint: &Endpoint,
         body: impl Into<Bytes>,
         decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let request = self.inner.posts.post(endpoint, line, body)?;
+        let request = self.inner.posts.post(url, endpoint, body)?;
         self.call(&request, decode).await
     }
 
@@ -697,10 +697,9 @@ impl AgentClientBuilder {
     /// ```
     ///
     /// # Errors
-    /// [`Error::NotSent`] for a missing or zero terminal id, no password (unless
-    /// signing), an unusable endpoint URL, a transport given together with a client identity,
-    /// or no transport without the `reqwest` feature; [`Error::NotSent`] for an unusable
-    /// password.
+    /// [`Error::NotSent`] for a missing or zero terminal id, no password (unless signing),
+    /// an unusable password or endpoint URL, a transport given together with a client
+    /// identity, or no transport without the `reqwest` feature.
     pub fn build(self) -> Result<AgentClient, Error> {
         #[cfg(feature = "signing")]
         let signing = self.signing_key.is_some();

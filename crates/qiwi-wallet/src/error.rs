@@ -122,34 +122,3 @@ pub(crate) fn refusal(mut answer: ServiceError, endpoint: &Endpoint) -> Refusal<
     };
     Refusal::new(kind, answer, detail)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scope;
-    use bytes::Bytes;
-    use qiwi_transport::StatusCode;
-
-    fn error(status: u16, endpoint: &Endpoint) -> Error {
-        let answer = ServiceError::new(StatusCode::from_u16(status).unwrap(), Bytes::new());
-        qiwi_transport::Error::from(answer).refine(|answer| refusal(answer, endpoint))
-    }
-
-    #[test]
-    fn rate_limit_waits_the_documented_block_without_retry_after() {
-        let error = error(423, &scope::ACCOUNTS);
-        assert_eq!(error.retry_after(), Some(DEFAULT_BLOCK_DURATION));
-        assert!(error.to_string().contains("wait 300 s"), "{error}");
-    }
-
-    #[test]
-    fn permission_names_the_scope() {
-        let error = error(403, &scope::PROFILE);
-        let text = error.to_string();
-        assert!(
-            text.contains("Запрос информации о профиле кошелька"),
-            "{text}"
-        );
-        assert!(text.contains("wallet profile information"), "{text}");
-    }
-}
