@@ -4,7 +4,6 @@ use std::fmt;
 
 use qiwi_transport::{
     Bytes, Detail, Endpoint, Refusal, RefusalKind, Scrub, Scrubber, ServiceError, StatusCode,
-    excerpt,
 };
 
 use crate::BalancesQuery;
@@ -113,14 +112,12 @@ struct Quoted<'a>(&'a Refusal<TreezorDetail>);
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Refusal { answer, detail, .. } = self.0;
-        write!(f, "{} answered {}", detail.operation, answer.status)?;
-        let (code, message) = (answer.code.as_deref(), answer.message.as_deref());
-        match (code.map(excerpt), message.map(excerpt)) {
-            (Some(code), Some(message)) => write!(f, ": {message} ({code})")?,
-            (Some(code), None) => write!(f, ": {code}")?,
-            (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => {}
-        }
+        let explanation = answer.explanation();
+        write!(
+            f,
+            "{} answered {}{explanation}",
+            detail.operation, answer.status
+        )?;
         if detail.entries.len() > 1 {
             write!(f, " (+{} more)", detail.entries.len() - 1)?;
         }

@@ -465,6 +465,17 @@ impl ServiceError {
         }
     }
 
+    /// The vendor's message and code as messages quote them, bounded: `": message (code)"`,
+    /// `": code"`, `": message"`, or nothing.
+    pub fn explanation(&self) -> String {
+        let (code, message) = (self.code.as_deref(), self.message.as_deref());
+        match (code.map(excerpt), message.map(excerpt)) {
+            (Some(code), Some(message)) => format!(": {message} ({code})"),
+            (Some(text), None) | (None, Some(text)) => format!(": {text}"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// The body as text (lossy), for display and diagnostics.
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
@@ -487,14 +498,12 @@ impl fmt::Debug for ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the service answered {}", self.status)?;
-        let (code, message) = (self.code.as_deref(), self.message.as_deref());
-        match (code.map(excerpt), message.map(excerpt)) {
-            (Some(code), Some(message)) => write!(f, ": {message} ({code})")?,
-            (Some(code), None) => write!(f, ": {code}")?,
-            (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => {}
-        }
+        write!(
+            f,
+            "the service answered {}{}",
+            self.status,
+            self.explanation()
+        )?;
         if let Some(trace) = &self.trace_id {
             write!(f, " [trace id {trace}]")?;
         }
