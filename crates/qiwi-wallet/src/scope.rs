@@ -70,13 +70,13 @@ impl fmt::Display for TokenScope {
 /// One endpoint of this API: its line in the table below.
 pub(crate) type Endpoint = qiwi_transport::Endpoint<TokenScope>;
 
-/// A read of a JSON answer needing `scope`.
+/// A resendable read of a JSON answer needing `scopes`.
 const fn read(id: &'static str, path: &'static str, scopes: &'static [TokenScope]) -> Endpoint {
     Endpoint::get(id, path).scopes(scopes)
 }
 
-/// A write with a JSON answer: never resent (a QIWI Wallet payment never is: its fate is
-/// looked up instead).
+/// A write with a JSON answer needing `scopes`: never resent (a QIWI Wallet payment never
+/// is: its fate is looked up instead).
 const fn write(
     id: &'static str,
     method: Method,
