@@ -6,17 +6,15 @@ use std::sync::Arc;
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, Method, NotSentError, Request,
-    Response, Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, NotSentError, Request, Response,
+    Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
-use url::Url;
 
 use crate::Error;
-use crate::error::from_transport;
+use crate::error::refusal;
 use crate::scope::Endpoint;
 
 /// The service's address: `https://edge.qiwi.com`.
@@ -106,16 +104,10 @@ impl WalletClient {
         self.inner.balance_refresh_attempts
     }
 
-    /// The URL of `segments` under the base, each segment percent-encoded.
-    pub(crate) fn url<'a>(&self, segments: impl IntoIterator<Item = &'a str>) -> Url {
-        self.inner.base.join(segments)
-    }
-
-    /// A request with the headers every call carries: `Accept` and `Authorization`.
-    pub(crate) fn request(&self, method: Method, url: Url, endpoint: Endpoint) -> Request {
-        Request::new(method, url, endpoint.route)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
-            .header(header::AUTHORIZATION, self.inner.authorization.clone())
+    /// The request of `endpoint`, `params` filling its route, with the token.
+    pub(crate) fn request(&self, endpoint: &Endpoint, params: &[&str]) -> Result<Request, Error> {
+        let request = endpoint.request(&self.inner.base, params)?;
+        Ok(request.header(header::AUTHORIZATION, self.inner.authorization.clone()))
     }
 
     /// Adds a JSON body (and its `Content-Type`).
@@ -131,7 +123,7 @@ impl WalletClient {
     pub(crate) async fn send(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<Response, Error> {
         self.send_within(request, endpoint, self.start_call()).await
     }
@@ -145,22 +137,23 @@ impl WalletClient {
     pub(crate) async fn send_within(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<Response, Error> {
-        let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
         self.executor
             .send_within(&request, budget)
-            .instrument(span)
             .await
-            .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
+            .map_err(|e| {
+                e.refine(|answer| refusal(answer, endpoint))
+                    .scrubbed(&self.inner.secrets)
+            })
     }
 
     /// Sends a request as a call of its own and decodes its JSON answer.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<T, Error> {
         self.send_json_within(request, endpoint, self.start_call())
             .await
@@ -171,7 +164,7 @@ impl WalletClient {
     pub(crate) async fn send_json_within<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<T, Error> {
         let response = self.send_within(request, endpoint, budget).await?;

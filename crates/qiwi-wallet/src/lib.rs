@@ -14,7 +14,7 @@ pub use client::{
     BALANCE_REFRESH_TIMEOUT, DEFAULT_BALANCE_REFRESH_ATTEMPTS, DEFAULT_BASE_URL, WalletClient,
     WalletClientBuilder,
 };
-pub use error::{DEFAULT_BLOCK_DURATION, Error};
+pub use error::{DEFAULT_BLOCK_DURATION, Error, WalletDetail};
 pub use scope::TokenScope;
 
 /// The models of this API.
@@ -37,6 +37,6 @@ pub use qiwi_transport as transport;
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
 pub use qiwi_transport::{
-    DecodeError, NotSentError, RetryPolicy, SecretString, ServiceError, Timeouts, Transport,
-    TransportError,
+    DecodeError, NotSentError, Refusal, RefusalKind, RetryPolicy, SecretString, ServiceError,
+    Timeouts, Transport, TransportError, WriteFate,
 };

@@ -8,5 +8,6 @@ mod e2e_agent_signed;
 mod e2e_treezor;
 mod e2e_wallet;
 mod json_contract;
+mod one_match;
 mod program;
 mod secrets;

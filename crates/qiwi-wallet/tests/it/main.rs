@@ -2,6 +2,7 @@
 
 mod balance_refresh;
 mod common;
+mod endpoints;
 mod errors;
 mod requests;
 mod retries;

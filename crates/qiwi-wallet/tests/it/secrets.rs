@@ -170,7 +170,7 @@ async fn no_form_of_the_token_reaches_an_error_from_an_echoing_server() {
 async fn a_short_token_withholds_the_whole_echo() {
     let body = |echo: &str| format!(r#"{{"userMessage":"rate limited {}"}}"#, json_escaped(echo));
     let error = accounts_error(500, body, "t").await;
-    let answer = error.service_error().unwrap();
+    let answer = &error.refusal().unwrap().answer;
     assert_eq!(answer.message.as_deref(), Some("[REDACTED]"));
     assert_eq!(answer.body_text(), "[REDACTED]");
     let shown = shown(&error);
