@@ -18,6 +18,7 @@ use url::Url;
 
 use crate::Error;
 use crate::error::from_transport;
+use crate::history::HistoryLimiter;
 use crate::scope::Endpoint;
 
 /// The service's address: `https://edge.qiwi.com`.
@@ -52,6 +53,8 @@ struct Inner {
     authorization: HeaderValue,
     wallet: WalletNumber,
     balance_refresh_attempts: u32,
+    /// Keeps the payment history's calls under the service's limit; `None` when switched off.
+    history_limiter: Option<HistoryLimiter>,
 }
 
 impl fmt::Debug for WalletClient {
@@ -66,6 +69,7 @@ impl fmt::Debug for WalletClient {
                 "balance_refresh_attempts",
                 &self.inner.balance_refresh_attempts,
             )
+            .field("history_limiter", &self.inner.history_limiter)
             .finish()
     }
 }
@@ -123,6 +127,19 @@ impl WalletClient {
 
     pub(crate) fn balance_refresh_attempts(&self) -> u32 {
         self.inner.balance_refresh_attempts
+    }
+
+    pub(crate) fn history_limiter(&self) -> Option<&HistoryLimiter> {
+        self.inner.history_limiter.as_ref()
+    }
+
+    /// The injected time source and sleep.
+    pub(crate) fn time(&self) -> (&dyn TimeSource, &dyn Sleep) {
+        let executor = &self.inner.executor;
+        (
+            executor.time_source().as_ref(),
+            executor.sleep_impl().as_ref(),
+        )
     }
 
     /// The URL of `segments` under the base, each segment percent-encoded.
@@ -195,7 +212,12 @@ impl WalletClient {
         budget: CallBudget,
     ) -> Result<T, Error> {
         let response = self.send_within(request, endpoint, budget).await?;
-        json::decode(&response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
+        self.decode_json(&response)
+    }
+
+    /// Decodes a JSON answer; an answer that cannot be decoded is scrubbed of the token.
+    pub(crate) fn decode_json<T: DeserializeOwned>(&self, response: &Response) -> Result<T, Error> {
+        json::decode(response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
     }
 }
 
@@ -207,6 +229,7 @@ pub struct WalletClientBuilder {
     allow_http: bool,
     http: ExecutorSettings,
     balance_refresh_attempts: u32,
+    history_limiter: Option<HistoryLimiter>,
 }
 
 impl Default for WalletClientBuilder {
@@ -218,6 +241,7 @@ impl Default for WalletClientBuilder {
             allow_http: false,
             http: ExecutorSettings::default(),
             balance_refresh_attempts: DEFAULT_BALANCE_REFRESH_ATTEMPTS,
+            history_limiter: Some(HistoryLimiter::default()),
         }
     }
 }
@@ -231,6 +255,7 @@ impl fmt::Debug for WalletClientBuilder {
             .field("allow_http", &self.allow_http)
             .field("http", &self.http)
             .field("balance_refresh_attempts", &self.balance_refresh_attempts)
+            .field("history_limiter", &self.history_limiter)
             .finish()
     }
 }
@@ -364,6 +389,26 @@ impl WalletClientBuilder {
         self
     }
 
+    /// The limiter that keeps payment-history calls (E14 to E18) under the service's limit of
+    /// 100 a minute per wallet; by default each client (and its clones) has its own
+    /// [`HistoryLimiter::default`]. Give several clients of one wallet the same limiter to
+    /// share it, or `None` to switch limiting off (an emulator without the limit, a
+    /// benchmark).
+    ///
+    /// ```no_run
+    /// use qiwi_wallet::HistoryLimiter;
+    ///
+    /// let shared = HistoryLimiter::default();
+    /// let first = qiwi_wallet::WalletClient::builder().history_limiter(Some(shared.clone()));
+    /// let second = qiwi_wallet::WalletClient::builder().history_limiter(Some(shared));
+    /// let unlimited = qiwi_wallet::WalletClient::builder().history_limiter(None);
+    /// # let _ = (first, second, unlimited);
+    /// ```
+    pub fn history_limiter(mut self, limiter: Option<HistoryLimiter>) -> Self {
+        self.history_limiter = limiter;
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -400,6 +445,7 @@ impl WalletClientBuilder {
                 secrets: Scrubber::new([token.expose()]),
                 wallet,
                 balance_refresh_attempts: self.balance_refresh_attempts,
+                history_limiter: self.history_limiter,
             }),
         })
     }

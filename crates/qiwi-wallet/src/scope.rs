@@ -99,4 +99,9 @@ endpoints! {
     CREATE_ACCOUNT = "E11", "/funding-sources/v2/persons/{personId}/accounts", Balance;
     ACCOUNT_OFFERS = "E12", "/funding-sources/v2/persons/{personId}/accounts/offer", Balance;
     SET_DEFAULT_ACCOUNT = "E13", "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}", Balance;
+    HISTORY = "E14", "/payment-history/v2/persons/{wallet}/payments", PaymentHistory;
+    HISTORY_TOTALS = "E15", "/payment-history/v2/persons/{wallet}/payments/total", PaymentHistory;
+    TRANSACTION = "E16", "/payment-history/v2/transactions/{transactionId}", PaymentHistory;
+    RECEIPT_FILE = "E17", "/payment-history/v1/transactions/{transactionId}/cheque/file", PaymentHistory;
+    RECEIPT_SEND = "E18", "/payment-history/v1/transactions/{transactionId}/cheque/send", PaymentHistory;
 }
