@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::agent_auth::parse_public_key;
+use crate::history_log::HistoryDemo;
 use crate::money::Amount;
 
 /// Bearer token accepted by the QIWI Wallet API.
@@ -242,6 +243,8 @@ pub struct QiwiDemo {
     pub restrictions: Vec<Restriction>,
     /// Other QIWI wallets known to the agent protocol (targets of top-ups).
     pub other_wallets: Vec<OtherWallet>,
+    /// How much payment history the wallet starts with (E14 to E18).
+    pub history: HistoryDemo,
 }
 
 impl Default for QiwiDemo {
@@ -328,6 +331,7 @@ impl Default for QiwiDemo {
                     fail_top_ups: true,
                 },
             ],
+            history: HistoryDemo::default(),
         }
     }
 }

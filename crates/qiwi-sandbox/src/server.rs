@@ -43,6 +43,12 @@ pub struct SandboxConfig {
     /// Whether the server may listen on an address other than loopback. The demo credentials
     /// are public, so this is off by default.
     pub allow_remote: bool,
+    /// Payment-history requests (E14 to E18) allowed per minute and wallet, as the real service
+    /// allows 100; one more blocks the wallet's history for [`history_block`](Self::history_block)
+    /// with `423`. `None` switches the limit off. Default: 100.
+    pub history_limit: Option<u32>,
+    /// How long a wallet over the history limit stays blocked. Default: 5 minutes.
+    pub history_block: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -56,6 +62,8 @@ impl Default for SandboxConfig {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             allow_remote: false,
+            history_limit: Some(100),
+            history_block: Duration::from_secs(5 * 60),
         }
     }
 }
@@ -109,6 +117,18 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets the payment-history requests allowed per minute (`None`: no limit).
+    pub fn with_history_limit(mut self, limit: Option<u32>) -> Self {
+        self.history_limit = limit;
+        self
+    }
+
+    /// Sets how long a wallet over the history limit stays blocked.
+    pub fn with_history_block(mut self, block: Duration) -> Self {
+        self.history_block = block;
+        self
+    }
+
     /// Checks the configuration against the address to listen on, and builds the shared
     /// state and the server's limits.
     fn prepare(self, addr: SocketAddr) -> io::Result<(Arc<Shared>, Limits)> {
@@ -122,6 +142,8 @@ impl SandboxConfig {
             processing_delay: self.processing_delay,
             token_ttl: self.treezor_token_ttl,
             token_limit: self.treezor_token_limit,
+            history_limit: self.history_limit,
+            history_block: self.history_block,
         };
         let limits = Limits {
             max_connections: self.max_connections,
