@@ -30,6 +30,16 @@ impl Default for HistoryDemo {
     }
 }
 
+/// The history's request limit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HistoryLimit {
+    /// Requests allowed per window; `None`: no limit.
+    pub requests: Option<u32>,
+    pub window: Duration,
+    /// How long a wallet over the limit is blocked.
+    pub block: Duration,
+}
+
 /// One entry of the history (a conversion is two: `IN` and `OUT` with one id).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Txn {
@@ -276,14 +286,14 @@ impl HistoryLog {
     }
 
     /// Counts a history request at `now`: `Err(wait)` when the wallet is blocked, or blocked
-    /// by this request (one more than `limit` in a minute blocks it for `block`).
-    pub(crate) fn admit(
-        &mut self,
-        now: Instant,
-        limit: Option<u32>,
-        block: Duration,
-    ) -> Result<(), Duration> {
-        let Some(limit) = limit else {
+    /// by this request (one more than the limit in a window blocks it for `block`).
+    pub(crate) fn admit(&mut self, now: Instant, limit: &HistoryLimit) -> Result<(), Duration> {
+        let HistoryLimit {
+            requests: Some(limit),
+            window,
+            block,
+        } = *limit
+        else {
             return Ok(());
         };
         if let Some(until) = self.blocked_until {
@@ -296,7 +306,7 @@ impl HistoryLog {
         while self
             .recent
             .front()
-            .is_some_and(|t| now.saturating_duration_since(*t) >= Duration::from_secs(60))
+            .is_some_and(|t| now.saturating_duration_since(*t) >= window)
         {
             self.recent.pop_front();
         }
@@ -344,26 +354,29 @@ mod tests {
 
     #[test]
     fn the_hundred_and_first_request_in_a_minute_blocks_for_the_block() {
-        let mut log = HistoryLog::generate(
-            &HistoryDemo {
-                generated: 1,
-                months: 1,
-            },
-            "1",
-            Timestamp::UNIX_EPOCH,
-        );
+        let demo = HistoryDemo {
+            generated: 1,
+            months: 1,
+        };
+        let mut log = HistoryLog::generate(&demo, "1", Timestamp::UNIX_EPOCH);
         let t0 = Instant::now();
         let block = Duration::from_secs(300);
+        let limit = HistoryLimit {
+            requests: Some(100),
+            window: Duration::from_secs(60),
+            block,
+        };
         for _ in 0..100 {
-            assert_eq!(log.admit(t0, Some(100), block), Ok(()));
+            assert_eq!(log.admit(t0, &limit), Ok(()));
         }
-        assert_eq!(log.admit(t0, Some(100), block), Err(block));
+        assert_eq!(log.admit(t0, &limit), Err(block));
         let later = t0 + Duration::from_secs(120);
-        assert_eq!(
-            log.admit(later, Some(100), block),
-            Err(Duration::from_secs(180))
-        );
-        assert_eq!(log.admit(t0 + block, Some(100), block), Ok(()));
-        assert_eq!(log.admit(t0, None, block), Ok(()));
+        assert_eq!(log.admit(later, &limit), Err(Duration::from_secs(180)));
+        assert_eq!(log.admit(t0 + block, &limit), Ok(()));
+        let off = HistoryLimit {
+            requests: None,
+            ..limit
+        };
+        assert_eq!(log.admit(t0, &off), Ok(()));
     }
 }

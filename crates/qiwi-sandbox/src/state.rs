@@ -15,7 +15,7 @@ use crate::agent_auth::parse_public_key;
 use crate::clock;
 use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
-use crate::history_log::HistoryLog;
+use crate::history_log::{HistoryLimit, HistoryLog};
 use crate::money::Amount;
 use crate::tokens::TokenTable;
 
@@ -28,10 +28,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// Most Treezor access tokens valid at once.
     pub token_limit: usize,
-    /// Payment-history requests allowed per minute and wallet; `None`: no limit.
-    pub history_limit: Option<u32>,
-    /// How long a wallet that went over the history limit is blocked.
-    pub history_block: Duration,
+    /// The payment history's request limit.
+    pub history_limit: HistoryLimit,
 }
 
 /// Everything the handlers share.

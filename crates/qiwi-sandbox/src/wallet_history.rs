@@ -41,12 +41,8 @@ fn admitted<'a>(
             shared.state()
         }
     };
-    let settings = &shared.settings;
-    if let Err(wait) = state.history.admit(
-        Instant::now(),
-        settings.history_limit,
-        settings.history_block,
-    ) {
+    let limit = &shared.settings.history_limit;
+    if let Err(wait) = state.history.admit(Instant::now(), limit) {
         let mut answer = edge_error(
             StatusCode::LOCKED,
             "payment-history",
