@@ -84,6 +84,10 @@ pub const AGENT_UNIDENTIFIED_WALLET: &str = "79990000204";
 /// the agent).
 pub const AGENT_FAILING_WALLET: &str = "79990000160";
 
+/// The largest generated payment history (`qiwi.history.generated`): a bound on the memory a
+/// data file can make the sandbox take.
+pub const MAX_GENERATED_HISTORY: u32 = 2_000_000;
+
 /// Why a [`DemoData`] could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -183,6 +187,12 @@ impl DemoData {
                     w.phone
                 ));
             }
+        }
+        let h = &q.history;
+        if h.generated > MAX_GENERATED_HISTORY || !(1..=120).contains(&h.months) {
+            return bad(format!(
+                "qiwi.history: generated must be at most {MAX_GENERATED_HISTORY} and months 1 to 120"
+            ));
         }
         let a = &self.agent;
         if a.terminal_id.is_empty() || !a.terminal_id.bytes().all(|b| b.is_ascii_digit()) {
@@ -703,5 +713,10 @@ mod tests {
         assert!(matches!(err, DemoDataError::Invalid(_)), "{err}");
         let err = DemoData::from_json(r#"{"qiwi": {"unknown": 1}}"#).unwrap_err();
         assert!(matches!(err, DemoDataError::Json(_)), "{err}");
+        for history in [r#"{"generated": 4000000000}"#, r#"{"months": 0}"#] {
+            let text = format!(r#"{{"qiwi": {{"history": {history}}}}}"#);
+            let err = DemoData::from_json(&text).unwrap_err();
+            assert!(err.to_string().contains("qiwi.history"), "{err}");
+        }
     }
 }

@@ -114,14 +114,15 @@ impl HistoryLog {
         // Whole seconds: the history writes its times (and so its cursors) to the second.
         let start = whole_seconds(start);
         let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
+        // `DemoData::validate` bounds both, so the products below stay small.
         let span = SignedDuration::from_hours(i64::from(demo.months.max(1)) * 30 * 24);
-        let count = i64::from(demo.generated);
-        let step = span.checked_div(count.max(1) as i32).unwrap_or(span);
+        let count = i32::try_from(demo.generated).unwrap_or(i32::MAX);
+        let step = span.checked_div(count.max(1)).unwrap_or(span);
         let mut txns = Vec::with_capacity(demo.generated as usize + demo.generated as usize / 10);
         let mut id = 20_000_000_000_u64;
         for n in 0..count {
             // Oldest first: the payment n steps after the start of the span.
-            let offset = step.saturating_mul(n as i32);
+            let offset = step.saturating_mul(n);
             let jitter = SignedDuration::from_secs(dice.below(3600) as i64);
             let at = start
                 .checked_sub(span)

@@ -216,3 +216,17 @@ async fn a_423_mid_stream_comes_after_the_limiters_wait_and_holds_later_calls() 
     );
     assert_eq!(transport.count(), 4);
 }
+
+#[tokio::test]
+async fn resuming_after_the_last_payment_of_a_page_does_not_yield_its_repeat() {
+    let server = three_pages().await;
+    let client = client(&server);
+    let mut stream = client.history(3, HistoryFilter::default());
+    for _ in 0..2 {
+        stream.next().await.unwrap().unwrap();
+    }
+    let checkpoint = stream.checkpoint();
+    drop(stream);
+    let rest = keys(client.history_from(3, HistoryFilter::default(), checkpoint)).await;
+    assert_eq!(rest, ALL[2..]);
+}

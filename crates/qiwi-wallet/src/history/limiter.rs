@@ -25,7 +25,7 @@ pub const HISTORY_WINDOW: Duration = Duration::from_secs(60);
 /// every call for the wait the service announced (5 minutes when it announces none).
 #[derive(Clone)]
 pub struct HistoryLimiter {
-    limit: usize,
+    limit: u32,
     window: Duration,
     state: Arc<Mutex<State>>,
 }
@@ -66,14 +66,14 @@ impl HistoryLimiter {
     /// ```
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
-            limit: usize::try_from(limit.max(1)).unwrap_or(usize::MAX),
+            limit: limit.max(1),
             window,
             state: Arc::default(),
         }
     }
 
     /// The requests let through per window.
-    pub fn limit(&self) -> usize {
+    pub fn limit(&self) -> u32 {
         self.limit
     }
 
@@ -108,7 +108,7 @@ impl HistoryLimiter {
 impl State {
     /// Counts a request at `now` and returns `None` when the window has room; otherwise how
     /// long to wait before asking again.
-    fn admit(&mut self, now: Instant, limit: usize, window: Duration) -> Option<Duration> {
+    fn admit(&mut self, now: Instant, limit: u32, window: Duration) -> Option<Duration> {
         if let Some(until) = self.blocked_until {
             if until > now {
                 return Some(until.saturating_duration_since(now));
@@ -122,7 +122,7 @@ impl State {
                 break;
             }
         }
-        if self.sent.len() < limit {
+        if self.sent.len() < limit as usize {
             self.sent.push_back(now);
             return None;
         }

@@ -119,12 +119,13 @@ impl HistoryStream {
         // A cursor that does not move would fetch the same page forever.
         let next = page.cursor().filter(|next| Some(next) != cursor.as_ref());
         let mut data = page.data;
+        // Every key of the page, yielded before or not: the next page may repeat its last.
+        let keys: HashSet<Key> = data.iter().map(key).collect();
         if let Some(skip) = self.skip_through.take() {
             if let Some(at) = data.iter().position(|item| key(item) == skip) {
                 data.drain(..=at);
             }
         }
-        let keys: HashSet<Key> = data.iter().map(key).collect();
         data.retain(|item| !self.page_keys.contains(&key(item)));
         self.page_keys = keys;
         self.page_cursor = cursor;
