@@ -49,6 +49,18 @@ fn minor(amount: &Value) -> i64 {
     Amount::parse(&amount.to_string()).unwrap().minor()
 }
 
+/// `&startDate=..&endDate=..` from `start` to `end`, written at UTC+`hours` and encoded.
+fn window(start: jiff::Timestamp, end: jiff::Timestamp, hours: i8) -> String {
+    let write = |t: jiff::Timestamp| {
+        let text = t
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(hours)))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string();
+        enc(&text)
+    };
+    format!("&startDate={}&endDate={}", write(start), write(end))
+}
+
 fn key(item: &Value) -> (u64, String) {
     (
         item["txnId"].as_u64().unwrap(),
@@ -118,16 +130,7 @@ async fn filters_narrow_the_history_and_dates_follow_the_requested_offset() {
     // The newest payment's day, as a window written at UTC+5.
     let newest: jiff::Timestamp = all[0]["date"].as_str().unwrap().parse().unwrap();
     let start = newest - jiff::SignedDuration::from_hours(30 * 24);
-    let fmt = |t: jiff::Timestamp| {
-        t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(5)))
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string()
-    };
-    let window = format!(
-        "&startDate={}&endDate={}",
-        enc(&fmt(start)),
-        enc(&fmt(newest))
-    );
+    let window = window(start, newest, 5);
     let (recent, _) = all_pages(&sb, &window).await;
     assert!(!recent.is_empty() && recent.len() < all.len());
     assert!(
@@ -189,16 +192,7 @@ async fn totals_add_up_the_successful_payments_of_the_window() {
     };
     let end: jiff::Timestamp = newest.parse().unwrap();
     let start = end - jiff::SignedDuration::from_hours(90 * 24);
-    let write = |t: jiff::Timestamp| {
-        t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(3)))
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
-            .to_string()
-    };
-    let window = format!(
-        "&startDate={}&endDate={}",
-        enc(&write(start)),
-        enc(&write(end))
-    );
+    let window = window(start, end, 3);
     let (items, _) = all_pages(&sb, &window).await;
     let mut seen = BTreeSet::new();
     let mut expected_in = std::collections::BTreeMap::<u64, i64>::new();
@@ -207,10 +201,9 @@ async fn totals_add_up_the_successful_payments_of_the_window() {
         .filter(|i| i["status"] == "SUCCESS" && i["type"] == "IN")
     {
         if seen.insert(key(item)) {
-            let cents = (item["sum"]["amount"].to_string().parse::<f64>().unwrap() * 100.0).round();
             *expected_in
                 .entry(item["sum"]["currency"].as_u64().unwrap())
-                .or_default() += cents as i64;
+                .or_default() += minor(&item["sum"]["amount"]);
         }
     }
     let (status, totals) = wallet_get(
