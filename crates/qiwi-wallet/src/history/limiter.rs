@@ -23,6 +23,11 @@ pub const HISTORY_WINDOW: Duration = Duration::from_secs(60);
 /// A call waits (with the client's injected sleep) until the window has room, so a stream or
 /// many callers never send more than the limit in any window. After a `423` the limiter holds
 /// every call for the wait the service announced (5 minutes when it announces none).
+///
+/// The wait comes before the call's own time limit ([`Timeouts`](crate::Timeouts)) starts; a
+/// caller with a deadline for the wait too wraps the call in it (a dropped call gives up its
+/// turn without using a place in the window). Retried attempts of one call count once: the
+/// margin under the documented 100 covers them.
 #[derive(Clone)]
 pub struct HistoryLimiter {
     limit: u32,
