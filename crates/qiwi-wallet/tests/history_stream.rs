@@ -230,3 +230,11 @@ async fn resuming_after_the_last_payment_of_a_page_does_not_yield_its_repeat() {
     let rest = keys(client.history_from(3, HistoryFilter::default(), checkpoint)).await;
     assert_eq!(rest, ALL[2..]);
 }
+
+#[tokio::test]
+async fn a_stream_runs_in_a_task_of_its_own() {
+    let server = three_pages().await;
+    let stream = client(&server).history(3, HistoryFilter::default());
+    let collected = tokio::spawn(keys(stream)).await.unwrap();
+    assert_eq!(collected, ALL);
+}
