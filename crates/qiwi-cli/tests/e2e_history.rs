@@ -130,6 +130,51 @@ async fn jsonl_writes_one_object_per_payment_and_one_page_names_its_cursor() {
         Some(2),
         "--json and --format csv exclude each other"
     );
+    let refused = qiwi(
+        &[
+            "wallet",
+            "history",
+            "--format",
+            "csv",
+            "--operation",
+            "qiwi-card",
+        ],
+        vec![
+            ("QIWI_TOKEN", "wrong-token".into()),
+            ("QIWI_WALLET", demo::QIWI_WALLET.into()),
+            ("QIWI_BASE_URL", sandbox.base_url()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "{}",
+        program::stderr(&refused)
+    );
+    assert!(
+        program::stdout(&refused).is_empty(),
+        "no CSV header for a failed export"
+    );
+    let none = qiwi(
+        &[
+            "wallet",
+            "history",
+            "--all",
+            "--format",
+            "csv",
+            "--operation",
+            "qiwi-card",
+        ],
+        env(&sandbox),
+    )
+    .await;
+    assert!(none.status.success(), "{}", program::stderr(&none));
+    assert_eq!(
+        program::stdout(&none).lines().count(),
+        1,
+        "the header alone: no payment matches"
+    );
 }
 
 #[tokio::test]

@@ -76,6 +76,7 @@ struct Sink {
     out: Output,
     format: HistoryFormat,
     kept: Vec<PaymentHistoryItem>,
+    header_written: bool,
 }
 
 impl Sink {
@@ -86,17 +87,26 @@ impl Sink {
                     .into(),
             ));
         }
-        if format == HistoryFormat::Csv {
-            out.write(CSV_HEADER)?;
-        }
         Ok(Self {
             out,
             format,
             kept: Vec::new(),
+            header_written: false,
         })
     }
 
+    /// The CSV header, once, before the first row (or alone for no payment); a run that fails
+    /// before any payment arrives writes nothing.
+    fn header(&mut self) -> Result<(), Failure> {
+        if self.format == HistoryFormat::Csv && !self.header_written {
+            self.header_written = true;
+            self.out.write(CSV_HEADER)?;
+        }
+        Ok(())
+    }
+
     fn push(&mut self, item: PaymentHistoryItem) -> Result<(), Failure> {
+        self.header()?;
         match self.format {
             HistoryFormat::Table => {
                 self.kept.push(item);
@@ -110,7 +120,8 @@ impl Sink {
         }
     }
 
-    fn finish(self, cursor: Option<&HistoryCursor>) -> Result<(), Failure> {
+    fn finish(mut self, cursor: Option<&HistoryCursor>) -> Result<(), Failure> {
+        self.header()?;
         if self.format != HistoryFormat::Table {
             return Ok(());
         }
