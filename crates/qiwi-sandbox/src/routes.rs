@@ -8,7 +8,7 @@ use axum::routing::{get, patch, post, put};
 
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
-use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api};
+use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history};
 
 /// One emulated endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +133,31 @@ pub const ROUTES: &[Route] = &[
         "PATCH",
         "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
     ),
+    r(
+        "wallet.history.payments",
+        "GET",
+        "/payment-history/v2/persons/{wallet}/payments",
+    ),
+    r(
+        "wallet.history.totals",
+        "GET",
+        "/payment-history/v2/persons/{wallet}/payments/total",
+    ),
+    r(
+        "wallet.history.transaction",
+        "GET",
+        "/payment-history/v2/transactions/{transactionId}",
+    ),
+    r(
+        "wallet.history.cheque.file",
+        "GET",
+        "/payment-history/v1/transactions/{transactionId}/cheque/file",
+    ),
+    r(
+        "wallet.history.cheque.send",
+        "POST",
+        "/payment-history/v1/transactions/{transactionId}/cheque/send",
+    ),
     agent("agent", AGENT_PATH),
     agent("agent.provider", LOOKUP_PATH),
     r("treezor.token", "POST", "/oauth/token"),
@@ -254,6 +279,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             p("wallet.accounts.set-default"),
             patch(wallet_api::accounts_set_default),
+        )
+        .route(p("wallet.history.payments"), get(wallet_history::payments))
+        .route(p("wallet.history.totals"), get(wallet_history::totals))
+        .route(
+            p("wallet.history.transaction"),
+            get(wallet_history::transaction),
+        )
+        .route(
+            p("wallet.history.cheque.file"),
+            get(wallet_history::cheque_file),
+        )
+        .route(
+            p("wallet.history.cheque.send"),
+            post(wallet_history::cheque_send),
         )
         .route(AGENT_PATH, post(agent_api::topup))
         .route(LOOKUP_PATH, post(agent_lookup::provider))

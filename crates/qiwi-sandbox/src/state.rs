@@ -15,6 +15,7 @@ use crate::agent_auth::parse_public_key;
 use crate::clock;
 use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
+use crate::history_log::{HistoryLimit, HistoryLog};
 use crate::money::Amount;
 use crate::tokens::TokenTable;
 
@@ -27,6 +28,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// Most Treezor access tokens valid at once.
     pub token_limit: usize,
+    /// The payment history's request limit.
+    pub history_limit: HistoryLimit,
 }
 
 /// Everything the handlers share.
@@ -113,6 +116,8 @@ pub(crate) struct State {
     pub directory: BTreeMap<String, DirWallet>,
     pub agent: AgentState,
     pub treezor: TreezorState,
+    /// The demo wallet's payment history.
+    pub history: HistoryLog,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -327,6 +332,7 @@ impl State {
                 wallets,
                 tokens: TokenTable::new(token_limit),
             },
+            history: HistoryLog::generate(&q.history, &q.wallet, wall),
         }
     }
 
@@ -348,6 +354,12 @@ impl State {
                 Settlement::Payout => true,
                 Settlement::Fail => false,
             };
+            if credited && p.settlement == Settlement::CreditWallet && p.account == self.qiwi.wallet
+            {
+                let agent = format!("agent {}", self.agent.terminal_id);
+                self.history
+                    .record_top_up(clock::now(), p.to_ccy, p.to_amount, &agent);
+            }
             let entry = self.agent.payments.get_mut(&number);
             if let Some(entry) = entry {
                 if credited {

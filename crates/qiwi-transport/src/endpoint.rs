@@ -134,6 +134,12 @@ impl<S> Endpoint<S> {
         self
     }
 
+    /// Sets the group of calls the service limits together.
+    pub const fn rate_limit_group(mut self, group: &'static str) -> Self {
+        self.rate_limit_group = Some(group);
+        self
+    }
+
     /// Sets the family's reading of a success answer.
     pub const fn classify(mut self, classify: Classifier) -> Self {
         self.classify = Some(classify);

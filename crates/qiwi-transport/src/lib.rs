@@ -19,6 +19,8 @@ pub mod time;
 mod transport;
 mod url;
 
+/// The URL type of [`Request::url`].
+pub use ::url::Url;
 pub use endpoint::{AnswerBody, Classification, Classifier, Endpoint, Route};
 pub use error::{
     DecodeError, Detail, Error, NotSentError, Refusal, RefusalKind, ServiceError, TransportError,

@@ -88,11 +88,14 @@ const fn write(
         .scopes(scopes)
 }
 
-/// Every endpoint of this client, one line each (reference §E01 to §E13).
+/// The payment history's calls: the service allows 100 a minute per wallet, together.
+pub(crate) const HISTORY_GROUP: &str = "history";
+
+/// Every endpoint of this client, one line each (reference §E01 to §E18).
 #[rustfmt::skip]
 mod table {
-    use super::{Endpoint, Method, read, write, AnswerBody};
-    use super::TokenScope::{Balance, ProfileInfo};
+    use super::{Endpoint, Method, read, write, AnswerBody, HISTORY_GROUP};
+    use super::TokenScope::{Balance, PaymentHistory, ProfileInfo};
 
     pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
     pub(crate) static IDENTIFY: Endpoint = write("E02", Method::POST, "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
@@ -107,5 +110,10 @@ mod table {
     pub(crate) static CREATE_ACCOUNT: Endpoint = write("E11", Method::POST, "/funding-sources/v2/persons/{personId}/accounts", &[Balance]).answers(&[201], AnswerBody::None);
     pub(crate) static ACCOUNT_OFFERS: Endpoint = read("E12", "/funding-sources/v2/persons/{personId}/accounts/offer", &[Balance]);
     pub(crate) static SET_DEFAULT_ACCOUNT: Endpoint = write("E13", Method::PATCH, "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}", &[Balance]).answers(&[204], AnswerBody::None);
+    pub(crate) static HISTORY: Endpoint = read("E14", "/payment-history/v2/persons/{wallet}/payments", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static HISTORY_TOTALS: Endpoint = read("E15", "/payment-history/v2/persons/{wallet}/payments/total", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static TRANSACTION: Endpoint = read("E16", "/payment-history/v2/transactions/{transactionId}", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static RECEIPT_FILE: Endpoint = Endpoint::get("E17", "/payment-history/v1/transactions/{transactionId}/cheque/file").scopes(&[PaymentHistory]).answers(&[200], AnswerBody::Bytes).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static RECEIPT_SEND: Endpoint = write("E18", Method::POST, "/payment-history/v1/transactions/{transactionId}/cheque/send", &[PaymentHistory]).answers(&[201], AnswerBody::None).rate_limit_group(HISTORY_GROUP);
 }
 pub(crate) use table::*;

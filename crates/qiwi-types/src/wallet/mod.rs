@@ -1,5 +1,5 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
-//! balances (endpoints E01 to E13 of the reference).
+//! balances (endpoints E01 to E13 of the reference), and the payment history (E14 to E18).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -19,6 +19,7 @@
 //! section; each type's documentation names the ones that concern it.
 
 pub mod account;
+pub mod history;
 pub mod identification;
 pub mod json_value;
 pub mod limits;
@@ -28,6 +29,11 @@ pub use crate::CalendarDate;
 pub use account::{
     Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
     Balance, CreateAccountRequest, SetDefaultAccountRequest,
+};
+pub use history::{
+    ErrorCode, HistoryCursor, HistoryOperation, HistoryPage, HistorySource, HistoryTotals,
+    HistoryWindow, PaymentHistoryItem, ProviderInfo, ReceiptFormat, SendReceiptRequest,
+    Transaction, TransactionFeatures, TransactionId, TransactionStatus, TransactionType,
 };
 pub use identification::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
