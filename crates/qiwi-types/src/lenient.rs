@@ -111,14 +111,6 @@ impl<'de> Visitor<'de> for ScalarText {
         Ok(Some(v.to_string()))
     }
 
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
