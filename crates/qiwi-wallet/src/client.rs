@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use crate::Error;
 use crate::error::refusal;
 use crate::history::HistoryLimiter;
-use crate::scope::Endpoint;
+use crate::scope::{Endpoint, HISTORY_GROUP};
 
 /// The service's address: `https://edge.qiwi.com`.
 pub const DEFAULT_BASE_URL: &str = "https://edge.qiwi.com";
@@ -137,12 +137,28 @@ impl WalletClient {
 
     /// Sends a request as a call of its own and returns its 2xx answer, mapping error answers
     /// to [`Error`].
+    ///
+    /// A call in the history's rate-limit group first waits for the client's
+    /// [`HistoryLimiter`] (before its own time limit starts), and a rate-limit answer holds
+    /// the limiter for the announced wait.
     pub(crate) async fn send(
         &self,
         request: Request,
         endpoint: &Endpoint,
     ) -> Result<Response, Error> {
-        self.send_within(request, endpoint, self.start_call()).await
+        let limiter = self
+            .history_limiter()
+            .filter(|_| endpoint.rate_limit_group == Some(HISTORY_GROUP));
+        let Some(limiter) = limiter else {
+            return self.send_within(request, endpoint, self.start_call()).await;
+        };
+        let (time, sleep) = self.time();
+        limiter.acquire(time, sleep).await;
+        let result = self.send_within(request, endpoint, self.start_call()).await;
+        if let Some(wait) = result.as_ref().err().and_then(Error::retry_after) {
+            limiter.hold(time.now(), wait);
+        }
+        result
     }
 
     /// Starts the time budget of a call that makes several requests.

@@ -6,7 +6,7 @@ mod stream;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use qiwi_transport::{NotSentError, Request, Response, Url, header};
+use qiwi_transport::{NotSentError, Url, header};
 use qiwi_types::wallet::{
     HistoryCursor, HistoryOperation, HistoryPage, HistorySource, HistoryTotals, HistoryWindow,
     ReceiptFormat, SendReceiptRequest, Transaction, TransactionId, TransactionType,
@@ -15,7 +15,7 @@ use qiwi_types::wallet::{
 pub use limiter::{DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryLimiter};
 pub use stream::{HistoryCheckpoint, HistoryStream};
 
-use crate::scope::{Endpoint, HISTORY, HISTORY_TOTALS, RECEIPT_FILE, RECEIPT_SEND, TRANSACTION};
+use crate::scope::{HISTORY, HISTORY_TOTALS, RECEIPT_FILE, RECEIPT_SEND, TRANSACTION};
 use crate::{Error, WalletClient};
 
 /// The most payments one page may hold (`rows`).
@@ -154,7 +154,7 @@ impl WalletClient {
                 .append_pair("nextTxnId", cursor.next_txn_id.as_str())
                 .append_pair("nextTxnDate", &cursor.next_txn_date);
         }
-        match self.send_history(request, &HISTORY).await {
+        match self.send(request, &HISTORY).await {
             Ok(response) => self.decode_json(&response),
             Err(error) if no_payments_match(&error) => Ok(HistoryPage {
                 data: Vec::new(),
@@ -223,7 +223,7 @@ impl WalletClient {
         filter.check()?;
         let mut request = self.request(&HISTORY_TOTALS, &[self.wallet().as_str()])?;
         filter.append_to(&mut request.url);
-        let response = self.send_history(request, &HISTORY_TOTALS).await?;
+        let response = self.send(request, &HISTORY_TOTALS).await?;
         self.decode_json(&response)
     }
 
@@ -255,7 +255,7 @@ impl WalletClient {
                 .query_pairs_mut()
                 .append_pair("type", kind.as_str());
         }
-        let response = self.send_history(request, &TRANSACTION).await?;
+        let response = self.send(request, &TRANSACTION).await?;
         self.decode_json(&response)
     }
 
@@ -288,7 +288,7 @@ impl WalletClient {
             .query_pairs_mut()
             .append_pair("type", kind.as_str())
             .append_pair("format", format.as_str());
-        let response = self.send_history(request, &RECEIPT_FILE).await?;
+        let response = self.send(request, &RECEIPT_FILE).await?;
         Ok(Receipt {
             content_type: response.header_str(header::CONTENT_TYPE).map(str::to_owned),
             bytes: response.body,
@@ -335,22 +335,7 @@ impl WalletClient {
             email: email.to_owned(),
         };
         let request = Self::with_json(request, &body)?;
-        self.send_history(request, &RECEIPT_SEND).await.map(drop)
-    }
-
-    /// Sends a history request through the limiter; a rate-limit answer holds the limiter for
-    /// the announced wait.
-    async fn send_history(&self, request: Request, endpoint: &Endpoint) -> Result<Response, Error> {
-        let (time, sleep) = self.time();
-        let Some(limiter) = self.history_limiter() else {
-            return self.send(request, endpoint).await;
-        };
-        limiter.acquire(time, sleep).await;
-        let result = self.send(request, endpoint).await;
-        if let Some(wait) = result.as_ref().err().and_then(Error::retry_after) {
-            limiter.hold(time.now(), wait);
-        }
-        result
+        self.send(request, &RECEIPT_SEND).await.map(drop)
     }
 }
 
