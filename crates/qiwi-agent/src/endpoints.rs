@@ -6,6 +6,9 @@
 //! that got no answer: reads trivially, and `pay` because its transaction number makes a
 //! resend return the same payment.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 use qiwi_transport::{AnswerBody, Classification, Endpoint, Method, Response, Route};
 use qiwi_types::agent::RequestCode;
 
@@ -50,9 +53,10 @@ fn pay(response: &Response) -> Classification {
 /// The request-level result code of an answer, when it is 13 or 300. Most answers hold
 /// neither: a glance at the element's text spares them a second read by the XML reader.
 fn request_code(response: &Response) -> Option<RequestCode> {
-    const ELEMENT: &[u8] = b"<result-code";
+    // Built once: a searcher's set-up costs more than searching a short answer.
+    static ELEMENT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"<result-code"));
     let body = &response.body[..];
-    let at = body.windows(ELEMENT.len()).position(|w| w == ELEMENT)?;
+    let at = ELEMENT.find(body)?;
     let rest = &body[at..];
     let rest = &rest[rest.iter().position(|&b| b == b'>')? + 1..];
     let text = &rest[..rest.iter().position(|&b| b == b'<')?];

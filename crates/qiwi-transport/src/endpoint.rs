@@ -175,25 +175,40 @@ impl<S> Endpoint<S> {
             Route::Base(_) => "",
             Route::Path(template) => template,
         };
-        let mut values = params.iter();
-        let mut segments = Vec::new();
-        for segment in template.split('/').filter(|s| !s.is_empty()) {
-            if segment.starts_with('{') && segment.ends_with('}') {
-                let value = *values.next().ok_or_else(|| self.wrong_params(params))?;
-                if matches!(value, "." | "..") {
-                    return Err(NotSentError::InvalidInput(format!(
-                        "{segment} cannot be {value:?}: a URL reads it as a step in the path"
-                    )));
-                }
-                segments.push(value);
-            } else {
-                segments.push(segment);
-            }
+        // One pass, nothing collected: this runs on every call. A URL built with a wrong
+        // parameter is dropped.
+        let mut values = params.iter().copied();
+        let mut wrong = None;
+        let url = base.join(
+            template
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .map(|segment| {
+                    if !(segment.starts_with('{') && segment.ends_with('}')) {
+                        return segment;
+                    }
+                    match values.next() {
+                        Some(value @ ("." | "..")) => {
+                            wrong.get_or_insert_with(|| {
+                        NotSentError::InvalidInput(format!(
+                            "{segment} cannot be {value:?}: a URL reads it as a step in the path"
+                        ))
+                    });
+                            ""
+                        }
+                        Some(value) => value,
+                        None => {
+                            wrong.get_or_insert_with(|| self.wrong_params(params));
+                            ""
+                        }
+                    }
+                }),
+        );
+        match wrong {
+            Some(error) => Err(error),
+            None if values.next().is_some() => Err(self.wrong_params(params)),
+            None => Ok(url),
         }
-        if values.next().is_some() {
-            return Err(self.wrong_params(params));
-        }
-        Ok(base.join(segments))
     }
 
     /// The request of the call: its method, its URL (see [`url`](Self::url)), its headers,
