@@ -7,6 +7,7 @@ mod error;
 mod error_body;
 mod identification;
 mod limits;
+pub mod payment;
 mod profile;
 mod scope;
 

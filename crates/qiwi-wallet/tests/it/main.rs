@@ -3,6 +3,7 @@
 mod balance_refresh;
 mod common;
 mod errors;
+mod payments;
 mod requests;
 mod retries;
 mod secrets;
