@@ -59,7 +59,14 @@ pub(crate) fn fault_error(status: StatusCode, route: &str) -> Response {
 
 /// The `serviceName` of a route.
 fn service_of(route: &str) -> &'static str {
-    if route.starts_with("wallet.identification") {
+    if route.starts_with("wallet.pay")
+        || route.starts_with("wallet.commission")
+        || route.starts_with("wallet.rates")
+    {
+        "sinap"
+    } else if route.starts_with("wallet.providers") {
+        "search"
+    } else if route.starts_with("wallet.identification") {
         "identification"
     } else if route.starts_with("wallet.downgrade") {
         "qw-ident-downgrade-api"
@@ -74,6 +81,34 @@ fn service_of(route: &str) -> &'static str {
 
 /// What a handler answers: `Err` holds the error response of an early exit.
 type Outcome = Result<Response, Response>;
+
+/// The wallet a bearer token belongs to: the demo wallet, or a wallet of the directory with a
+/// token of its own (401 otherwise).
+pub(crate) fn token_wallet(
+    state: &SandboxState,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<String, Response> {
+    let description = match respond::bearer_token(headers) {
+        Some(token) if token == state.qiwi.token => return Ok(state.qiwi.wallet.clone()),
+        Some(token) => match state
+            .directory
+            .iter()
+            .find(|(_, w)| w.token.as_deref() == Some(token))
+        {
+            Some((wallet, _)) => return Ok(wallet.clone()),
+            None => "The access token is invalid or expired",
+        },
+        None => "The Authorization header with a Bearer token is missing",
+    };
+    Err(edge_error(
+        StatusCode::UNAUTHORIZED,
+        service_of(route),
+        "auth.unauthorized",
+        "Unauthorized",
+        description,
+    ))
+}
 
 /// Checks the bearer token.
 fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
@@ -115,7 +150,7 @@ fn wallet_state<'a>(
     Ok(state)
 }
 
-fn bad_request(route: &str, description: &str) -> Response {
+pub(crate) fn bad_request(route: &str, description: &str) -> Response {
     edge_error(
         StatusCode::BAD_REQUEST,
         service_of(route),
@@ -126,7 +161,7 @@ fn bad_request(route: &str, description: &str) -> Response {
 }
 
 /// Reads a JSON object body; `application/json` is the only accepted media type.
-fn json_body(
+pub(crate) fn json_body(
     headers: &HeaderMap,
     body: &Bytes,
     route: &str,
@@ -612,6 +647,9 @@ pub(crate) async fn accounts_list(
     null_balance: Option<axum::Extension<NullBalance>>,
 ) -> Outcome {
     let route = "wallet.accounts.list";
+    if let Some(listed) = directory_accounts(&shared, &headers, &person, route) {
+        return listed;
+    }
     let state = wallet_state(&shared, &headers, &person, route)?;
     accounts_timeout(&uri).map_err(|e| bad_request(route, &e))?;
     let pairs = respond::query_pairs(&uri);
@@ -624,6 +662,53 @@ pub(crate) async fn accounts_list(
         .map(|a| account_json(a, null_balance.is_some()))
         .collect();
     Ok(respond::json(StatusCode::OK, &json!({ "accounts": items })))
+}
+
+/// E10 for a wallet of the directory that has a token of its own: one `qw_wallet_<ccy>` account
+/// per currency it holds, roubles the default. `None` for any other token.
+fn directory_accounts(
+    shared: &Shared,
+    headers: &HeaderMap,
+    person: &str,
+    route: &str,
+) -> Option<Outcome> {
+    let state = shared.state();
+    let token = respond::bearer_token(headers)?;
+    let (wallet, w) = state
+        .directory
+        .iter()
+        .find(|(_, w)| w.token.as_deref() == Some(token))?;
+    if wallet != person {
+        return Some(Err(edge_error(
+            StatusCode::NOT_FOUND,
+            service_of(route),
+            "person.not.found",
+            "Wallet not found",
+            &format!("No wallet {person} is available to this token"),
+        )));
+    }
+    let items: Vec<Value> = w
+        .balances
+        .iter()
+        .map(|(ccy, minor)| {
+            let alpha = match ccy {
+                643 => "rub",
+                840 => "usd",
+                978 => "eur",
+                398 => "kzt",
+                _ => "other",
+            };
+            let account = QiwiAccount {
+                default_account: *ccy == 643,
+                ..QiwiAccount::wallet(&format!("qw_wallet_{alpha}"), *ccy, Amount(*minor))
+            };
+            account_json(&account, false)
+        })
+        .collect();
+    Some(Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "accounts": items }),
+    )))
 }
 
 /// E11 POST /funding-sources/v2/persons/{personId}/accounts
