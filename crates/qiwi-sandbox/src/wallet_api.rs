@@ -101,30 +101,41 @@ pub(crate) fn token_wallet(
         },
         None => "The Authorization header with a Bearer token is missing",
     };
-    Err(edge_error(
-        StatusCode::UNAUTHORIZED,
-        service_of(route),
-        "auth.unauthorized",
-        "Unauthorized",
-        description,
-    ))
+    Err(unauthorized(route, description))
 }
 
-/// Checks the bearer token.
-fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
-    let expected = crate::state::lock(&shared.state).qiwi.token.clone();
-    let description = match respond::bearer_token(headers) {
-        Some(token) if token == expected => return Ok(()),
-        Some(_) => "The access token is invalid or expired",
-        None => "The Authorization header with a Bearer token is missing",
-    };
-    Err(edge_error(
+fn unauthorized(route: &str, description: &str) -> Response {
+    edge_error(
         StatusCode::UNAUTHORIZED,
         service_of(route),
         "auth.unauthorized",
         "Unauthorized",
         description,
-    ))
+    )
+}
+
+fn wallet_not_found(route: &str, wallet: &str) -> Response {
+    edge_error(
+        StatusCode::NOT_FOUND,
+        service_of(route),
+        "person.not.found",
+        "Wallet not found",
+        &format!("No wallet {wallet} is available to this token"),
+    )
+}
+
+/// Checks the bearer token: the demo wallet's (a second wallet's token serves its balances and
+/// payments only).
+fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
+    let state = crate::state::lock(&shared.state);
+    if token_wallet(&state, headers, route)? == state.qiwi.wallet {
+        Ok(())
+    } else {
+        Err(unauthorized(
+            route,
+            "This token serves its wallet's balances and payments only",
+        ))
+    }
 }
 
 /// The start of every call on a wallet in the path: checks the bearer token (401), locks the
@@ -139,13 +150,7 @@ fn wallet_state<'a>(
     authorize(shared, headers, route)?;
     let state = shared.state();
     if wallet != state.qiwi.wallet {
-        return Err(edge_error(
-            StatusCode::NOT_FOUND,
-            service_of(route),
-            "person.not.found",
-            "Wallet not found",
-            &format!("No wallet {wallet} is available to this token"),
-        ));
+        return Err(wallet_not_found(route, wallet));
     }
     Ok(state)
 }
@@ -673,19 +678,10 @@ fn directory_accounts(
     route: &str,
 ) -> Option<Outcome> {
     let state = shared.state();
-    let token = respond::bearer_token(headers)?;
-    let (wallet, w) = state
-        .directory
-        .iter()
-        .find(|(_, w)| w.token.as_deref() == Some(token))?;
+    let wallet = token_wallet(&state, headers, route).ok()?;
+    let w = state.directory.get(&wallet)?;
     if wallet != person {
-        return Some(Err(edge_error(
-            StatusCode::NOT_FOUND,
-            service_of(route),
-            "person.not.found",
-            "Wallet not found",
-            &format!("No wallet {person} is available to this token"),
-        )));
+        return Some(Err(wallet_not_found(route, person)));
     }
     let items: Vec<Value> = w
         .balances

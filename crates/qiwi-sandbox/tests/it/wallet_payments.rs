@@ -58,24 +58,26 @@ fn payment(id: &str, amount: &str, currency: &str, account: &str) -> Value {
 
 /// The RUB balance E10 shows for a wallet, as text.
 async fn rub_balance(sb: &Sandbox, token: &str, wallet: &str) -> String {
-    let r = request(
-        sb,
-        token,
-        Method::GET,
-        &format!("/funding-sources/v2/persons/{wallet}/accounts"),
-    )
-    .send()
-    .await
-    .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    let body: Value = serde_json::from_str(&r.text().await.unwrap()).unwrap();
-    body["accounts"]
+    let path = format!("/funding-sources/v2/persons/{wallet}/accounts");
+    get_json(sb, token, &path).await["accounts"]
         .as_array()
         .unwrap()
         .iter()
         .find(|a| a["alias"] == "qw_wallet_rub")
         .map(|a| a["balance"]["amount"].to_string())
         .unwrap()
+}
+
+/// GET with a token; the JSON body.
+async fn get_json(sb: &Sandbox, token: &str, path: &str) -> Value {
+    let text = request(sb, token, Method::GET, path)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
 }
 
 async fn payments_of(sb: &Sandbox, wallet: &str) -> Vec<Value> {
@@ -94,6 +96,16 @@ async fn a_transfer_debits_the_payer_and_credits_the_second_wallet_when_it_succe
         rub_balance(&sb, second, demo::QIWI_SECOND_WALLET).await,
         "5000"
     );
+    let profile = request(
+        &sb,
+        second,
+        Method::GET,
+        "/person-profile/v1/profile/current",
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(profile.status().as_u16(), 401, "balances and payments only");
 
     let body = payment("1001", "10.50", "643", &format!("+{}", demo::QIWI_WALLET));
     let (status, answer) = pay(&sb, second, 99, &body).await.unwrap();
@@ -273,16 +285,7 @@ async fn commission_rates_conversion_search_and_operator_agree() {
     assert_eq!(quote["withdrawSum"]["amount"].to_string(), "1050");
     assert_eq!(quote["enrollmentSum"]["amount"].to_string(), "1000");
 
-    let rates: Value = serde_json::from_str(
-        &request(&sb, token, Method::GET, "/sinap/crossRates")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let rates = get_json(&sb, token, "/sinap/crossRates").await;
     let usd = rates["result"]
         .as_array()
         .unwrap()
@@ -300,32 +303,27 @@ async fn commission_rates_conversion_search_and_operator_agree() {
         rub_balance(&sb, token, demo::QIWI_SECOND_WALLET).await,
         "4100"
     );
-
-    let found: Value = serde_json::from_str(
-        &request(&sb, token, Method::GET, "/search/v1/search?query=onlime")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(found["items"][0]["data"]["id"], 674);
-    let operator: Value = serde_json::from_str(
-        &request(
-            &sb,
-            token,
-            Method::GET,
-            "/qw-mobile-providers-resolver/v1/providers?phoneNumber=79161112233",
-        )
-        .send()
-        .await
+    let path = format!(
+        "/funding-sources/v2/persons/{}/accounts",
+        demo::QIWI_SECOND_WALLET
+    );
+    sb.advance_clock(HOUR); // credited when the payment succeeds
+    let accounts = get_json(&sb, token, &path).await;
+    let usd = accounts["accounts"]
+        .as_array()
         .unwrap()
-        .text()
-        .await
-        .unwrap(),
+        .iter()
+        .find(|a| a["alias"] == "qw_wallet_usd")
+        .map(|a| a["balance"]["amount"].to_string());
+    assert_eq!(usd.as_deref(), Some("10"));
+
+    let found = get_json(&sb, token, "/search/v1/search?query=onlime").await;
+    assert_eq!(found["items"][0]["data"]["id"], 674);
+    let operator = get_json(
+        &sb,
+        token,
+        "/qw-mobile-providers-resolver/v1/providers?phoneNumber=79161112233",
     )
-    .unwrap();
+    .await;
     assert_eq!(operator["mobileOperatorProviderList"][0]["id"], 1);
 }
