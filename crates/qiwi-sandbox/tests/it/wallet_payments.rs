@@ -327,3 +327,35 @@ async fn commission_rates_conversion_search_and_operator_agree() {
     .await;
     assert_eq!(operator["mobileOperatorProviderList"][0]["id"], 1);
 }
+
+#[tokio::test]
+async fn a_transfer_counts_in_the_limits_and_the_p2p_count() {
+    let mut data = DemoData::default();
+    for account in &mut data.qiwi.accounts {
+        if account.alias == "qw_wallet_rub" {
+            account.balance = Some(qiwi_sandbox::Amount::new(1_000, 0));
+        }
+    }
+    let sb = sandbox_with(SandboxConfig::default().with_data(data)).await;
+    let token = demo::QIWI_TOKEN;
+    let wallet = demo::QIWI_WALLET;
+    let count = format!("/qw-limits/v1/persons/{wallet}/p2p-payment-count-limit");
+    assert_eq!(
+        get_json(&sb, token, &count).await["p2pPaymentCountLimit"],
+        1
+    );
+    let body = payment("6006", "10", "643", "79181234567");
+    assert_eq!(pay(&sb, token, 99, &body).await.unwrap().0, 200);
+    assert_eq!(
+        get_json(&sb, token, &count).await["p2pPaymentCountLimit"],
+        2
+    );
+    let limits = get_json(
+        &sb,
+        token,
+        &format!("/qw-limits/v1/persons/{wallet}/actual-limits?types%5B0%5D=TURNOVER"),
+    )
+    .await;
+    assert_eq!(limits["limits"]["RU"][0]["spent"].to_string(), "39810.00");
+    assert_eq!(rub_balance(&sb, token, wallet).await, "990");
+}
