@@ -61,20 +61,15 @@ pub(crate) struct PayRequest {
     pub comment: Option<String>,
 }
 
-/// A refusal: the status and the `QWPRC-` code of the body.
+/// A refusal (answered 400): the `QWPRC-` code of the body and its message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Refusal {
-    pub status: u16,
     pub code: u32,
     pub message: &'static str,
 }
 
 const fn refuse(code: u32, message: &'static str) -> Refusal {
-    Refusal {
-        status: 400,
-        code,
-        message,
-    }
+    Refusal { code, message }
 }
 
 /// What a payment costs: taken from the source account, and the commission in it.

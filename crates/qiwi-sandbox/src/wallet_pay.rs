@@ -22,7 +22,7 @@ type Outcome = Result<Response, Response>;
 /// The body of a refused payment (§11.3): `{"code": "QWPRC-<n>", "message": ...}`.
 fn refusal(r: &Refusal) -> Response {
     respond::json(
-        StatusCode::from_u16(r.status).unwrap_or(StatusCode::BAD_REQUEST),
+        StatusCode::BAD_REQUEST,
         &json!({"code": format!("QWPRC-{}", r.code), "message": r.message}),
     )
 }
