@@ -150,6 +150,17 @@ pub const ROUTES: &[Route] = &[
         accepts: &["application/vnd.qiwi.v2+json", "application/json"],
     },
     r("wallet.rates", "GET", "/sinap/crossRates"),
+    r(
+        "wallet.nickname",
+        "GET",
+        "/qw-nicknames/v1/persons/{wallet}/nickname",
+    ),
+    Route {
+        name: "wallet.card-provider",
+        method: "POST",
+        path: "/sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers",
+        accepts: &["application/vnd.qiwi.v1+json", "application/json"],
+    },
     r("wallet.providers.search", "GET", "/search/v1/search"),
     r(
         "wallet.providers.mobile",
@@ -283,6 +294,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(p("wallet.pay"), post(wallet_pay::pay))
         .route(p("wallet.pay.kz-card"), post(wallet_pay::pay))
         .route(p("wallet.rates"), get(wallet_pay::cross_rates))
+        .route(p("wallet.nickname"), get(wallet_pay::nickname))
+        .route(p("wallet.card-provider"), post(wallet_pay::card_provider))
         .route(p("wallet.providers.search"), get(wallet_pay::search))
         .route(
             p("wallet.providers.mobile"),

@@ -62,8 +62,11 @@ fn service_of(route: &str) -> &'static str {
     if route.starts_with("wallet.pay")
         || route.starts_with("wallet.commission")
         || route.starts_with("wallet.rates")
+        || route.starts_with("wallet.card-provider")
     {
         "sinap"
+    } else if route.starts_with("wallet.nickname") {
+        "qw-nicknames"
     } else if route.starts_with("wallet.providers") {
         "search"
     } else if route.starts_with("wallet.identification") {
@@ -114,7 +117,7 @@ fn unauthorized(route: &str, description: &str) -> Response {
     )
 }
 
-fn wallet_not_found(route: &str, wallet: &str) -> Response {
+pub(crate) fn wallet_not_found(route: &str, wallet: &str) -> Response {
     edge_error(
         StatusCode::NOT_FOUND,
         service_of(route),

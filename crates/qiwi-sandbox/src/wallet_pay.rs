@@ -15,7 +15,7 @@ use crate::money::{Amount, parse_minor};
 use crate::respond;
 use crate::sinap::{MOBILE_PROVIDERS, PayRequest, Refusal, SERVICES};
 use crate::state::Shared;
-use crate::wallet_api::{bad_request, json_body, token_wallet};
+use crate::wallet_api::{bad_request, json_body, token_wallet, wallet_not_found};
 
 type Outcome = Result<Response, Response>;
 
@@ -270,5 +270,66 @@ pub(crate) async fn mobile_provider(
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "mobileOperatorProviderList": list }),
+    ))
+}
+
+/// E20 GET /qw-nicknames/v1/persons/{wallet}/nickname: the demo wallet's nickname (the same as
+/// its profile's); a second wallet has none.
+pub(crate) async fn nickname(
+    State(shared): State<Arc<Shared>>,
+    Path(wallet): Path<String>,
+    headers: HeaderMap,
+) -> Outcome {
+    let route = "wallet.nickname";
+    let state = shared.state();
+    let owner = token_wallet(&state, &headers, route)?;
+    if owner != wallet {
+        return Err(wallet_not_found(route, &wallet));
+    }
+    let nickname = if owner == state.qiwi.wallet {
+        state.qiwi.profile.nickname.clone()
+    } else {
+        None
+    };
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({"nickname": nickname, "canChange": true, "canUse": true, "description": ""}),
+    ))
+}
+
+/// E27 POST /sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers: the provider id of
+/// a card (`"1234 1234 1234 1234"`), by its first digit: 4 Visa (1963), 5 Mastercard (21013), 2
+/// MIR (31652).
+pub(crate) async fn card_provider(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Outcome {
+    let route = "wallet.card-provider";
+    token_wallet(&shared.state(), &headers, route)?;
+    let body = json_body(&headers, &body, route)?;
+    let digits: String = text(body.get("account"))
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect();
+    let provider = match digits.as_bytes().first() {
+        Some(b'4') => 1963,
+        Some(b'5') => 21013,
+        Some(b'2') => 31652,
+        _ => 0,
+    };
+    if provider == 0
+        || !(13..=19).contains(&digits.len())
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(refusal(&Refusal {
+            code: 522,
+            message: "Неверный номер карты",
+        }));
+    }
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({"elements": [{"type": "field", "name": "termsId", "value": provider.to_string()}]}),
     ))
 }

@@ -359,3 +359,44 @@ async fn a_transfer_counts_in_the_limits_and_the_p2p_count() {
     assert_eq!(limits["limits"]["RU"][0]["spent"].to_string(), "39810.00");
     assert_eq!(rub_balance(&sb, token, wallet).await, "990");
 }
+
+#[tokio::test]
+async fn nickname_and_card_provider_lookups() {
+    let sb = sandbox_with(SandboxConfig::default()).await;
+    let first = format!("/qw-nicknames/v1/persons/{}/nickname", demo::QIWI_WALLET);
+    let nickname = get_json(&sb, demo::QIWI_TOKEN, &first).await;
+    assert_eq!(nickname["nickname"], "SANDBOX");
+    assert_eq!(nickname["canUse"], true);
+    let second = format!(
+        "/qw-nicknames/v1/persons/{}/nickname",
+        demo::QIWI_SECOND_WALLET
+    );
+    assert_eq!(
+        get_json(&sb, demo::QIWI_SECOND_TOKEN, &second).await["nickname"],
+        Value::Null
+    );
+    let lookup = |account: &'static str| {
+        request(
+            &sb,
+            demo::QIWI_TOKEN,
+            Method::POST,
+            "/sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers",
+        )
+        .header("Accept", "application/vnd.qiwi.v1+json")
+        .header("Content-Type", "application/json")
+        .body(json!({ "account": account }).to_string())
+        .send()
+    };
+    let found: Value = lookup("2200 1234 1234 1234")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        json!({"elements": [{"type": "field", "name": "termsId", "value": "31652"}]})
+    );
+    let refused = lookup("4256 1234 123").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+}
