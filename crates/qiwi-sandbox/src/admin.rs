@@ -46,6 +46,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/about", get(about))
         .route("/__sandbox/treezor/operations", post(treezor_operation))
         .route("/__sandbox/treezor/expire-tokens", post(expire_tokens))
+        .route("/__sandbox/clock", post(advance_clock))
+        .route("/__sandbox/wallet/payments", get(wallet_payments))
         .route("/__sandbox/healthz", get(|| async { "ok" }))
         .route_layer(axum::middleware::from_fn(guard))
 }
@@ -154,6 +156,32 @@ async fn routes() -> Response {
         .map(|r| json!({ "name": r.name, "method": r.method, "path": r.path }))
         .collect();
     respond::json(StatusCode::OK, &json!({ "routes": items }))
+}
+
+/// POST /__sandbox/clock: `{"advanceMs": 2000}` moves the sandbox's clock ahead, so that
+/// accepted work (payments, downgrades) completes without waiting. Answers the total offset.
+async fn advance_clock(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Advance {
+        advance_ms: u64,
+    }
+    let advance: Advance = match serde_json::from_slice(&body) {
+        Ok(a) => a,
+        Err(e) => return bad(&format!("expected {{\"advanceMs\": <milliseconds>}}: {e}")),
+    };
+    shared.advance_clock(std::time::Duration::from_millis(advance.advance_ms));
+    let offset = *lock(&shared.clock_offset);
+    respond::json(
+        StatusCode::OK,
+        &json!({ "offsetMs": u64::try_from(offset.as_millis()).unwrap_or(u64::MAX) }),
+    )
+}
+
+/// GET /__sandbox/wallet/payments: every wallet's payments, oldest first, by wallet number.
+async fn wallet_payments(State(shared): State<Arc<Shared>>) -> Response {
+    let state = shared.state();
+    respond::json(StatusCode::OK, &crate::sinap::payments_json(&state.sinap))
 }
 
 /// POST /__sandbox/treezor/expire-tokens: every issued Treezor token expires now.

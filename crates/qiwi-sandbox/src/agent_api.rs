@@ -109,6 +109,7 @@ pub(crate) async fn topup(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let now = shared.now();
     let mut state = shared.state();
     let root = match agent_auth::request(&state.agent, &headers, &body) {
         Ok(root) => root,
@@ -119,7 +120,7 @@ pub(crate) async fn topup(
         Some("check-user") => check_user(&state, &root),
         Some("check-deposit-possible") => check_deposit(&state, &root),
         Some("pay") if root.child("auth").is_some() => {
-            pay_auth(&mut state, &root, shared.settings.processing_delay)
+            pay_auth(&mut state, &root, shared.settings.processing_delay, now)
         }
         Some("pay") if root.child("status").is_some() => pay_status(&state, &root),
         Some("pay") => malformed("A pay request needs an <auth> or a <status> element"),
@@ -410,7 +411,12 @@ fn debit_amount(state: &SandboxState, req: &PayRequest) -> Option<i64> {
     i64::try_from((scaled + rate - 1) / rate).ok()
 }
 
-fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration) -> String {
+fn pay_auth(
+    state: &mut SandboxState,
+    root: &Element,
+    delay: std::time::Duration,
+    now: Instant,
+) -> String {
     let req = match read_pay(root) {
         Ok(r) => r,
         Err(e) => return malformed(&e),
@@ -448,7 +454,7 @@ fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration
         from_service: req.from_service.clone(),
         txn_id,
         txn_date: clock::agent_txn_date(clock::now()),
-        accepted: Instant::now(),
+        accepted: now,
         status: 50,
         result_code: 0,
         fatal_error: false,
@@ -487,7 +493,7 @@ fn pay_auth(state: &mut SandboxState, root: &Element, delay: std::time::Duration
     }
     state.agent.payments.insert(req.number.clone(), payment);
     // With no processing delay the payment completes at once.
-    state.settle(Instant::now(), delay);
+    state.settle(now, delay);
     let stored = state.agent.payments.get(&req.number).cloned();
     match stored {
         Some(p) => pay_document(state, &p),

@@ -18,6 +18,11 @@ use crate::money::Amount;
 pub const QIWI_TOKEN: &str = "5ba7d9e1c3f04a8b9e2d6c1f0a7b3e58";
 /// Number of the demo QIWI wallet (digits only, no `+`).
 pub const QIWI_WALLET: &str = "79991234567";
+/// A second demo QIWI wallet, with its own token: it receives and makes payments (E19-E35) and
+/// lists its balances (E10).
+pub const QIWI_SECOND_WALLET: &str = "79991234568";
+/// Bearer token of [`QIWI_SECOND_WALLET`].
+pub const QIWI_SECOND_TOKEN: &str = "8e2f4a6c1b3d5e7f9a0b2c4d6e8f1a3b";
 /// Agent id (`<terminal-id>`) accepted by the agent XML protocol.
 pub const AGENT_TERMINAL_ID: &str = "10001";
 /// Agent password (`<extra name="password">`).
@@ -180,7 +185,16 @@ impl DemoData {
         if q.accounts.iter().filter(|a| a.default_account).count() != 1 {
             return bad("qiwi.accounts: exactly one account must have defaultAccount: true".into());
         }
+        let mut tokens = BTreeSet::from([q.token.as_str()]);
         for w in &q.other_wallets {
+            if let Some(token) = &w.token {
+                if token.is_empty() || !tokens.insert(token.as_str()) {
+                    return bad(format!(
+                        "qiwi.otherWallets: {:?} needs a token of its own, not empty",
+                        w.phone
+                    ));
+                }
+            }
             if !is_wallet_number(&w.phone) || w.phone == q.wallet {
                 return bad(format!(
                     "qiwi.otherWallets: {:?} is not a distinct wallet number",
@@ -247,8 +261,11 @@ pub struct QiwiDemo {
     pub profile: Profile,
     /// Limits by type (E07), in RUB.
     pub limits: Vec<Limit>,
-    /// E08 `p2pPaymentCountLimit`.
+    /// E08 `p2pPaymentCountLimit`: transfers to other wallets made this month.
     pub p2p_payment_count: u32,
+    /// Transfers to other wallets allowed in a month: a payment to provider 99 beyond it is
+    /// refused with `QWPRC-757`.
+    pub p2p_payment_count_max: u32,
     /// E09 outgoing-payment restrictions.
     pub restrictions: Vec<Restriction>,
     /// Other QIWI wallets known to the agent protocol (targets of top-ups).
@@ -320,25 +337,36 @@ impl Default for QiwiDemo {
                 },
             ],
             p2p_payment_count: 1,
+            p2p_payment_count_max: 100,
             restrictions: Vec::new(),
             other_wallets: vec![
+                OtherWallet {
+                    phone: QIWI_SECOND_WALLET.into(),
+                    rub_balance: Amount::new(5_000, 0),
+                    deposit_possible: true,
+                    fail_top_ups: false,
+                    token: Some(QIWI_SECOND_TOKEN.into()),
+                },
                 OtherWallet {
                     phone: AGENT_OTHER_WALLET.into(),
                     rub_balance: Amount::new(120, 0),
                     deposit_possible: true,
                     fail_top_ups: false,
+                    token: None,
                 },
                 OtherWallet {
                     phone: AGENT_UNIDENTIFIED_WALLET.into(),
                     rub_balance: Amount::new(0, 0),
                     deposit_possible: false,
                     fail_top_ups: false,
+                    token: None,
                 },
                 OtherWallet {
                     phone: AGENT_FAILING_WALLET.into(),
                     rub_balance: Amount::new(0, 0),
                     deposit_possible: true,
                     fail_top_ups: true,
+                    token: None,
                 },
             ],
             history: HistoryDemo::default(),
@@ -523,9 +551,13 @@ pub struct OtherWallet {
     /// Whether top-ups are allowed (`false`: code 204, insufficient identification).
     #[serde(default = "yes")]
     pub deposit_possible: bool,
-    /// Whether accepted top-ups end in failure (status 160, money returned to the agent).
+    /// Whether accepted top-ups end in failure (status 160, money returned to the agent), and
+    /// payments to it end in `ERROR` (money returned to the payer).
     #[serde(default)]
     pub fail_top_ups: bool,
+    /// A bearer token of its own: the wallet can then make payments and list its balances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 fn yes() -> bool {

@@ -16,6 +16,7 @@
 //! {"route": "treezor", "fault": "status", "status": 429, "retryAfter": 3}
 //! {"route": "*", "fault": "latency", "ms": 150}
 //! {"route": "agent.pay.status", "fault": "drop", "times": 1}
+//! {"route": "wallet.pay", "fault": "dropAnswer", "times": 1}
 //! {"route": "wallet.accounts.list", "fault": "nullBalance", "times": 2}
 //! {"route": "agent", "fault": "agentResultCode", "code": 13, "fatal": false, "skip": 1}
 //! ```
@@ -41,6 +42,9 @@ pub enum Fault {
     },
     /// Close the connection without writing any response.
     Drop,
+    /// Handle the request (a payment is made), then close the connection without writing the
+    /// answer: the client cannot tell whether its request was executed.
+    DropAnswer,
     /// QIWI accounts list only: `"balance": null` on every account whose `hasBalance` is true.
     NullBalance,
     /// Agent protocol only: answer with this request-level `<result-code>` (e.g. 13, 300, 339).
@@ -160,6 +164,7 @@ impl TryFrom<FaultRuleWire> for FaultRule {
                 }
             }
             "drop" => Fault::Drop,
+            "dropAnswer" => Fault::DropAnswer,
             "nullBalance" => Fault::NullBalance,
             "agentResultCode" => Fault::AgentResultCode {
                 code: w.code.ok_or("an agentResultCode fault needs `code`")?,
@@ -167,7 +172,7 @@ impl TryFrom<FaultRuleWire> for FaultRule {
             },
             other => {
                 return Err(format!(
-                    "unknown fault {other:?}: expected latency, status, drop, nullBalance or agentResultCode"
+                    "unknown fault {other:?}: expected latency, status, drop, dropAnswer, nullBalance or agentResultCode"
                 ));
             }
         };
@@ -207,6 +212,7 @@ impl From<FaultRule> for FaultRuleWire {
                 w.retry_after = retry_after;
             }
             Fault::Drop => w.fault = "drop".into(),
+            Fault::DropAnswer => w.fault = "dropAnswer".into(),
             Fault::NullBalance => w.fault = "nullBalance".into(),
             Fault::AgentResultCode { code, fatal } => {
                 w.fault = "agentResultCode".into();
@@ -313,7 +319,10 @@ impl FaultSet {
         for r in self.rules.iter_mut() {
             let is_action = matches!(
                 r.rule.fault,
-                Fault::Status { .. } | Fault::Drop | Fault::AgentResultCode { .. }
+                Fault::Status { .. }
+                    | Fault::Drop
+                    | Fault::DropAnswer
+                    | Fault::AgentResultCode { .. }
             );
             if !is_action || !r.rule.matches(name, method, template) {
                 continue;

@@ -74,7 +74,9 @@ async fn apply(shared: Arc<Shared>, req: Request, next: Next) -> Response {
     if !decision.latency.is_zero() {
         tokio::time::sleep(decision.latency).await;
     }
+    let mut drop_answer = false;
     match decision.action {
+        Some(Fault::DropAnswer) => drop_answer = true,
         Some(Fault::Drop) => {
             if let Some(ConnectInfo(conn)) = req.extensions().get::<ConnectInfo<ConnHandle>>() {
                 conn.kill();
@@ -97,7 +99,16 @@ async fn apply(shared: Arc<Shared>, req: Request, next: Next) -> Response {
     if let Some(refusal) = route.and_then(|r| accept::refusal(r, req.headers())) {
         return refusal;
     }
-    next.run(req).await
+    let conn = req.extensions().get::<ConnectInfo<ConnHandle>>().cloned();
+    let response = next.run(req).await;
+    if drop_answer {
+        // The request was handled; only its answer is lost.
+        if let Some(ConnectInfo(conn)) = conn {
+            conn.kill();
+        }
+        return respond::empty(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    response
 }
 
 /// The response for an injected HTTP status, shaped like the route's family answers it.

@@ -19,11 +19,13 @@ mod receipt_files;
 mod respond;
 mod routes;
 mod server;
+mod sinap;
 mod state;
 mod tokens;
 mod treezor_api;
 mod wallet_api;
 mod wallet_history;
+mod wallet_pay;
 mod xml;
 
 pub use agent_api::SERVICES as AGENT_SERVICES;

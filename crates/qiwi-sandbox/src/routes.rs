@@ -8,7 +8,9 @@ use axum::routing::{get, patch, post, put};
 
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
-use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history};
+use crate::{
+    admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history, wallet_pay,
+};
 
 /// One emulated endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +160,40 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/payment-history/v1/transactions/{transactionId}/cheque/send",
     ),
+    r(
+        "wallet.commission",
+        "POST",
+        "/sinap/providers/{providerId}/onlineCommission",
+    ),
+    r(
+        "wallet.pay",
+        "POST",
+        "/sinap/api/v2/terms/{providerId}/payments",
+    ),
+    Route {
+        name: "wallet.pay.kz-card",
+        method: "POST",
+        path: "/sinap/api/terms/{providerId}/payments",
+        accepts: &["application/vnd.qiwi.v2+json", "application/json"],
+    },
+    r("wallet.rates", "GET", "/sinap/crossRates"),
+    r(
+        "wallet.nickname",
+        "GET",
+        "/qw-nicknames/v1/persons/{wallet}/nickname",
+    ),
+    Route {
+        name: "wallet.card-provider",
+        method: "POST",
+        path: "/sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers",
+        accepts: &["application/vnd.qiwi.v1+json", "application/json"],
+    },
+    r("wallet.providers.search", "GET", "/search/v1/search"),
+    r(
+        "wallet.providers.mobile",
+        "GET",
+        "/qw-mobile-providers-resolver/v1/providers",
+    ),
     agent("agent", AGENT_PATH),
     agent("agent.provider", LOOKUP_PATH),
     r("treezor.token", "POST", "/oauth/token"),
@@ -225,6 +261,7 @@ fn fault_name(fault: &Fault) -> &'static str {
         Fault::Latency(_) => "latency",
         Fault::Status { .. } => "status",
         Fault::Drop => "drop",
+        Fault::DropAnswer => "dropAnswer",
         Fault::NullBalance => "nullBalance",
         Fault::AgentResultCode { .. } => "agentResultCode",
     }
@@ -293,6 +330,17 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             p("wallet.history.cheque.send"),
             post(wallet_history::cheque_send),
+        )
+        .route(p("wallet.commission"), post(wallet_pay::commission))
+        .route(p("wallet.pay"), post(wallet_pay::pay))
+        .route(p("wallet.pay.kz-card"), post(wallet_pay::pay))
+        .route(p("wallet.rates"), get(wallet_pay::cross_rates))
+        .route(p("wallet.nickname"), get(wallet_pay::nickname))
+        .route(p("wallet.card-provider"), post(wallet_pay::card_provider))
+        .route(p("wallet.providers.search"), get(wallet_pay::search))
+        .route(
+            p("wallet.providers.mobile"),
+            get(wallet_pay::mobile_provider),
         )
         .route(AGENT_PATH, post(agent_api::topup))
         .route(LOOKUP_PATH, post(agent_lookup::provider))

@@ -320,6 +320,12 @@ impl Sandbox {
         self.shared.reset();
     }
 
+    /// Moves the sandbox's clock ahead: accepted work (agent and wallet payments, downgrades)
+    /// whose processing delay has then passed completes at the next request.
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared.advance_clock(by);
+    }
+
     /// Makes every Treezor token issued so far expire now.
     pub fn expire_treezor_tokens(&self) {
         self.shared.expire_treezor_tokens();
@@ -411,6 +417,14 @@ pub fn credentials_banner(base_url: &str, data: &DemoData) -> String {
     let _ = writeln!(out, "  base URL       {base_url}");
     let _ = writeln!(out, "  token          {}", q.token);
     let _ = writeln!(out, "  wallet         {}", q.wallet);
+    for w in q.other_wallets.iter().filter(|w| w.token.is_some()) {
+        let _ = writeln!(
+            out,
+            "  second token   {}",
+            w.token.as_deref().unwrap_or_default()
+        );
+        let _ = writeln!(out, "  second wallet  {}", w.phone);
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "QIWI agent protocol (XML)");
     let _ = writeln!(out, "  URL            {base_url}{AGENT_PATH}");

@@ -22,7 +22,7 @@ use crate::tokens::TokenTable;
 /// Timing settings of a running sandbox.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Settings {
-    /// How long accepted work (agent payments, downgrades) stays in progress.
+    /// How long accepted work (agent payments, wallet payments, downgrades) stays in progress.
     pub processing_delay: Duration,
     /// Lifetime of Treezor access tokens.
     pub token_ttl: Duration,
@@ -40,6 +40,8 @@ pub(crate) struct Shared {
     pub hits: Mutex<Hits>,
     pub settings: Settings,
     pub initial: DemoData,
+    /// How far the sandbox's clock was moved ahead of the real one (`POST /__sandbox/clock`).
+    pub clock_offset: Mutex<Duration>,
 }
 
 /// Locks a mutex, recovering the data if a panicking thread poisoned it.
@@ -55,13 +57,29 @@ impl Shared {
             hits: Mutex::new(Hits::default()),
             settings,
             initial: data,
+            clock_offset: Mutex::new(Duration::ZERO),
         }
+    }
+
+    /// The sandbox's monotonic now: the real one moved ahead by the clock offset, so that
+    /// tests make accepted work complete without waiting.
+    pub(crate) fn now(&self) -> Instant {
+        let offset = *lock(&self.clock_offset);
+        let real = Instant::now();
+        real.checked_add(offset).unwrap_or(real)
+    }
+
+    /// Moves the sandbox's clock ahead (saturating).
+    pub(crate) fn advance_clock(&self, by: Duration) {
+        let mut offset = lock(&self.clock_offset);
+        *offset = offset.saturating_add(by);
     }
 
     /// Locks the state after settling the work that is due.
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        let now = self.now();
         let mut guard = lock(&self.state);
-        guard.settle(Instant::now(), self.settings.processing_delay);
+        guard.settle(now, self.settings.processing_delay);
         guard
     }
 
@@ -114,6 +132,8 @@ pub(crate) struct State {
     pub downgrades: BTreeMap<String, Downgrade>,
     /// Other QIWI wallets, by number.
     pub directory: BTreeMap<String, DirWallet>,
+    /// Wallet payments (E22-E33), by wallet.
+    pub sinap: crate::sinap::SinapState,
     pub agent: AgentState,
     pub treezor: TreezorState,
     /// The demo wallet's payment history.
@@ -136,6 +156,8 @@ pub(crate) struct DirWallet {
     pub balances: BTreeMap<u16, i64>,
     pub deposit_possible: bool,
     pub fail_top_ups: bool,
+    /// Its own bearer token, when it has one.
+    pub token: Option<String>,
 }
 
 /// The agent's accounts and payments.
@@ -289,6 +311,7 @@ impl State {
                         balances: BTreeMap::from([(643, w.rub_balance.minor())]),
                         deposit_possible: w.deposit_possible,
                         fail_top_ups: w.fail_top_ups,
+                        token: w.token.clone(),
                     },
                 )
             })
@@ -307,6 +330,7 @@ impl State {
             },
             downgrades: BTreeMap::new(),
             directory,
+            sinap: crate::sinap::SinapState::default(),
             agent: AgentState {
                 terminal_id: a.terminal_id.clone(),
                 password: a.password.clone(),
@@ -375,6 +399,7 @@ impl State {
                 }
             }
         }
+        self.settle_sinap(now, delay);
         for op in self.downgrades.values_mut() {
             if op.status == "IN_PROGRESS"
                 && op.confirmed.is_some_and(|c| now.duration_since(c) >= delay)
@@ -435,6 +460,7 @@ impl State {
                 balances: BTreeMap::new(),
                 deposit_possible: true,
                 fail_top_ups: false,
+                token: None,
             });
         *w.balances.entry(ccy).or_default() += minor;
         true

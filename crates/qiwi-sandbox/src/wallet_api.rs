@@ -60,7 +60,17 @@ pub(crate) fn fault_error(status: StatusCode, route: &str) -> Response {
 
 /// The `serviceName` of a route.
 fn service_of(route: &str) -> &'static str {
-    if route.starts_with("wallet.identification") {
+    if route.starts_with("wallet.pay")
+        || route.starts_with("wallet.commission")
+        || route.starts_with("wallet.rates")
+        || route.starts_with("wallet.card-provider")
+    {
+        "sinap"
+    } else if route.starts_with("wallet.nickname") {
+        "qw-nicknames"
+    } else if route.starts_with("wallet.providers") {
+        "search"
+    } else if route.starts_with("wallet.identification") {
         "identification"
     } else if route.starts_with("wallet.downgrade") {
         "qw-ident-downgrade-api"
@@ -78,21 +88,60 @@ fn service_of(route: &str) -> &'static str {
 /// What a handler answers: `Err` holds the error response of an early exit.
 type Outcome = Result<Response, Response>;
 
-/// Checks the bearer token.
-pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
-    let expected = crate::state::lock(&shared.state).qiwi.token.clone();
+/// The wallet a bearer token belongs to: the demo wallet, or a wallet of the directory with a
+/// token of its own (401 otherwise).
+pub(crate) fn token_wallet(
+    state: &SandboxState,
+    headers: &HeaderMap,
+    route: &str,
+) -> Result<String, Response> {
     let description = match respond::bearer_token(headers) {
-        Some(token) if token == expected => return Ok(()),
-        Some(_) => "The access token is invalid or expired",
+        Some(token) if token == state.qiwi.token => return Ok(state.qiwi.wallet.clone()),
+        Some(token) => match state
+            .directory
+            .iter()
+            .find(|(_, w)| w.token.as_deref() == Some(token))
+        {
+            Some((wallet, _)) => return Ok(wallet.clone()),
+            None => "The access token is invalid or expired",
+        },
         None => "The Authorization header with a Bearer token is missing",
     };
-    Err(edge_error(
+    Err(unauthorized(route, description))
+}
+
+fn unauthorized(route: &str, description: &str) -> Response {
+    edge_error(
         StatusCode::UNAUTHORIZED,
         service_of(route),
         "auth.unauthorized",
         "Unauthorized",
         description,
-    ))
+    )
+}
+
+pub(crate) fn wallet_not_found(route: &str, wallet: &str) -> Response {
+    edge_error(
+        StatusCode::NOT_FOUND,
+        service_of(route),
+        "person.not.found",
+        "Wallet not found",
+        &format!("No wallet {wallet} is available to this token"),
+    )
+}
+
+/// Checks the bearer token: the demo wallet's (a second wallet's token serves its balances and
+/// payments only).
+pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
+    let state = crate::state::lock(&shared.state);
+    if token_wallet(&state, headers, route)? == state.qiwi.wallet {
+        Ok(())
+    } else {
+        Err(unauthorized(
+            route,
+            "This token serves its wallet's balances and payments only",
+        ))
+    }
 }
 
 /// The start of every call on a wallet in the path: checks the bearer token (401), locks the
@@ -107,13 +156,7 @@ pub(crate) fn wallet_state<'a>(
     authorize(shared, headers, route)?;
     let state = shared.state();
     if wallet != state.qiwi.wallet {
-        return Err(edge_error(
-            StatusCode::NOT_FOUND,
-            service_of(route),
-            "person.not.found",
-            "Wallet not found",
-            &format!("No wallet {wallet} is available to this token"),
-        ));
+        return Err(wallet_not_found(route, wallet));
     }
     Ok(state)
 }
@@ -615,6 +658,9 @@ pub(crate) async fn accounts_list(
     null_balance: Option<axum::Extension<NullBalance>>,
 ) -> Outcome {
     let route = "wallet.accounts.list";
+    if let Some(listed) = directory_accounts(&shared, &headers, &person, route) {
+        return listed;
+    }
     let state = wallet_state(&shared, &headers, &person, route)?;
     accounts_timeout(&uri).map_err(|e| bad_request(route, &e))?;
     let pairs = respond::query_pairs(&uri);
@@ -627,6 +673,44 @@ pub(crate) async fn accounts_list(
         .map(|a| account_json(a, null_balance.is_some()))
         .collect();
     Ok(respond::json(StatusCode::OK, &json!({ "accounts": items })))
+}
+
+/// E10 for a wallet of the directory that has a token of its own: one `qw_wallet_<ccy>` account
+/// per currency it holds, roubles the default. `None` for any other token.
+fn directory_accounts(
+    shared: &Shared,
+    headers: &HeaderMap,
+    person: &str,
+    route: &str,
+) -> Option<Outcome> {
+    let state = shared.state();
+    let wallet = token_wallet(&state, headers, route).ok()?;
+    let w = state.directory.get(&wallet)?;
+    if wallet != person {
+        return Some(Err(wallet_not_found(route, person)));
+    }
+    let items: Vec<Value> = w
+        .balances
+        .iter()
+        .map(|(ccy, minor)| {
+            let alpha = match ccy {
+                643 => "rub",
+                840 => "usd",
+                978 => "eur",
+                398 => "kzt",
+                _ => "other",
+            };
+            let account = QiwiAccount {
+                default_account: *ccy == 643,
+                ..QiwiAccount::wallet(&format!("qw_wallet_{alpha}"), *ccy, Amount(*minor))
+            };
+            account_json(&account, false)
+        })
+        .collect();
+    Some(Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "accounts": items }),
+    )))
 }
 
 /// E11 POST /funding-sources/v2/persons/{personId}/accounts

@@ -21,7 +21,6 @@ pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Er
 /// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text; the
 /// wallet's free-form `JsonValue` looks at an object's first key before deciding whether it is
 /// a number, which [`json_number_text`] cannot do.
-#[cfg_attr(not(feature = "wallet"), allow(dead_code))]
 pub(crate) const JSON_NUMBER_KEY: &str = "$serde_json::private::Number";
 
 /// Takes a number's text out of the one-entry map that `serde_json` with `arbitrary_precision`

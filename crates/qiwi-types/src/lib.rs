@@ -3,6 +3,8 @@
 
 #[cfg(feature = "agent")]
 pub mod agent;
+pub mod amount;
+pub mod card;
 pub mod currency;
 pub mod date;
 pub mod excerpt;
@@ -19,6 +21,8 @@ pub mod unique_number;
 pub mod wallet;
 pub mod wallet_number;
 
+pub use amount::PayoutAmount;
+pub use card::CardNumber;
 pub use currency::Currency;
 pub use date::CalendarDate;
 pub use invalid::InvalidValue;

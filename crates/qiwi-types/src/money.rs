@@ -212,6 +212,29 @@ pub mod decimal_opt {
     }
 }
 
+/// `#[serde(with = "qiwi_types::money::json_number")]` for an amount a request writes as a JSON
+/// number (`"sum": {"amount": 10.5}`), with its exact digits and no trailing zeros.
+///
+/// The number is written through `serde_json`'s `arbitrary_precision` representation, which the
+/// workspace turns on: no float is involved. Reading accepts what [`decimal`] accepts.
+pub mod json_number {
+    use super::*;
+    use serde::ser::SerializeStruct;
+
+    /// Writes the amount as a JSON number (`100`, `10.5`).
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        let key = crate::lenient::JSON_NUMBER_KEY;
+        let mut number = s.serialize_struct(key, 1)?;
+        number.serialize_field(key, &value.normalize().to_string())?;
+        number.end()
+    }
+
+    /// Reads an amount from a number or a numeric string.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        decimal::deserialize(d)
+    }
+}
+
 /// An amount newtype for places where a `with` attribute cannot reach (maps, sequences).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Amount(pub Decimal);

@@ -8,6 +8,7 @@ mod error_body;
 mod history;
 mod identification;
 mod limits;
+pub mod payment;
 mod profile;
 mod scope;
 

@@ -5,7 +5,6 @@ mod confirm;
 mod escaping;
 mod fixtures;
 mod http;
-mod logs;
 mod properties;
 mod secrets;
 mod settings;

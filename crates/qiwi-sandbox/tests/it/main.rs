@@ -10,3 +10,4 @@ mod lifecycle;
 mod treezor_api;
 mod wallet_api;
 mod wallet_history;
+mod wallet_payments;

@@ -1,5 +1,6 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
-//! balances (endpoints E01 to E13 of the reference), and the payment history (E14 to E18).
+//! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18) and
+//! payments (E19 to E35).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -23,6 +24,7 @@ pub mod history;
 pub mod identification;
 pub mod json_value;
 pub mod limits;
+pub mod payment;
 pub mod profile;
 
 pub use crate::CalendarDate;
@@ -43,6 +45,13 @@ pub use identification::{
 pub use json_value::JsonValue;
 pub use limits::{
     ActualLimits, Limit, LimitInterval, LimitType, P2pPaymentCount, Restriction, RestrictionCode,
+};
+pub use payment::{
+    CardProviderRequest, Commission, CommissionRequest, CrossRate, CrossRates, KzCardRequest,
+    MobileProvider, MobileProviders, PaymentFields, PaymentId, PaymentInfo, PaymentMethod,
+    PaymentRejection, PaymentRequest, PaymentSum, PaymentTransaction, ProviderCategory,
+    ProviderData, ProviderItemType, ProviderSearch, ProviderSearchItem, PurchaseTotals, QwprcCode,
+    RefElement, RefElements, RejectionMeaning, TransactionState, TransactionStateCode,
 };
 pub use profile::{
     AuthInfo, ContractInfo, IdentificationInfo, MobilePinInfo, Nickname, PassInfo, PinInfo,

@@ -29,3 +29,5 @@ mod wallet_identification;
 #[cfg(feature = "wallet")]
 mod wallet_json_value;
 mod wallet_number;
+#[cfg(feature = "wallet")]
+mod wallet_payment;

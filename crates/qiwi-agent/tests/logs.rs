@@ -1,8 +1,10 @@
-//! Logs never carry the password. Its own test binary: tracing caches per call site whether
-//! anyone listens, so tests running in parallel without a subscriber would hide events from
-//! this one.
+//! Logs never carry the password. The one test of this crate outside the `it` binary, on
+//! purpose: tracing caches per call site, for the whole process, whether anyone listens, so
+//! tests running in parallel without a subscriber would hide events from this one.
 
-use crate::support;
+#[path = "it/support.rs"]
+#[allow(dead_code, reason = "the helpers serve the `it` binary; this test uses a few")]
+mod support;
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU64, Ordering};

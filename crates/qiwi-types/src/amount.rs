@@ -1,4 +1,4 @@
-//! Amounts sent in a payout.
+//! Amounts sent in a payment or a payout: the QIWI Wallet `sum.amount` and the agent's amount.
 
 use std::fmt;
 use std::str::FromStr;
@@ -8,8 +8,8 @@ use serde::{Serialize, Serializer};
 
 use crate::InvalidValue;
 
-/// An amount to pay out: greater than zero, with at most two decimal places, written on the
-/// wire with exactly two decimals and a dot (`1115.00`), as the protocol requires.
+/// An amount to pay: greater than zero, with at most two decimal places, written with exactly
+/// two decimals and a dot (`1115.00`), as the agent protocol requires and the wallet accepts.
 ///
 /// An amount with more precision is refused rather than rounded: rounding money silently would
 /// pay a different amount from the one asked for. Trailing zeros are not extra precision
@@ -21,7 +21,7 @@ impl PayoutAmount {
     /// Validates an amount.
     ///
     /// ```
-    /// use qiwi_types::agent::PayoutAmount;
+    /// use qiwi_types::PayoutAmount;
     /// use qiwi_types::Decimal;
     /// assert_eq!(PayoutAmount::new(Decimal::new(1115, 0))?.to_string(), "1115.00");
     /// assert!(PayoutAmount::new(Decimal::new(10555, 3)).is_err()); // 10.555
@@ -63,7 +63,7 @@ impl PayoutAmount {
     /// Reads an amount written with a dot (`1115`, `1115.5`, `1115.50`).
     ///
     /// ```
-    /// use qiwi_types::agent::PayoutAmount;
+    /// use qiwi_types::PayoutAmount;
     /// assert_eq!(PayoutAmount::parse("10.5")?.to_string(), "10.50");
     /// assert!(PayoutAmount::parse("10,50").is_err());
     /// assert!(PayoutAmount::parse("0").is_err());
