@@ -1,5 +1,5 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
-//! balances (endpoints E01 to E13 of the reference).
+//! balances (endpoints E01 to E13 of the reference), and webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -23,6 +23,8 @@ pub mod identification;
 pub mod json_value;
 pub mod limits;
 pub mod profile;
+pub mod transaction;
+pub mod webhook;
 
 pub use crate::CalendarDate;
 pub use account::{
@@ -41,4 +43,9 @@ pub use limits::{
 pub use profile::{
     AuthInfo, ContractInfo, IdentificationInfo, MobilePinInfo, Nickname, PassInfo, PinInfo,
     Profile, ProfileSections, SmsNotification, UserInfo,
+};
+pub use transaction::{ErrorCode, TransactionId, TransactionStatus, TransactionType};
+pub use webhook::{
+    Hook, HookKey, HookKind, HookParameters, HookResponse, HookTxnType, Notification,
+    NotificationPayment,
 };

@@ -5,9 +5,11 @@ use std::path::Path;
 
 use qiwi_types::wallet::{
     AccountOffers, Accounts, ActualLimits, CreateAccountRequest, DowngradeOperationCreated,
-    DowngradeOperationResponse, DowngradeRequest, Identification, IdentificationRequest,
-    P2pPaymentCount, Profile, Restriction, SetDefaultAccountRequest,
+    DowngradeOperationResponse, DowngradeRequest, Hook, HookKey, HookResponse, Identification,
+    IdentificationRequest, Notification, P2pPaymentCount, Profile, Restriction,
+    SetDefaultAccountRequest,
 };
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -71,6 +73,16 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
                 assert_round_trip::<SetDefaultAccountRequest>(path, &text);
                 snapshot!(SetDefaultAccountRequest, path, &text)
             }
+            "e50_hook" | "e54_hook" => snapshot!(Hook, path, &text),
+            "e51_hook_response" | "e55_hook_response" => snapshot!(HookResponse, path, &text),
+            "e52_hook_key" | "e53_hook_key" => {
+                // The key is read whole and never shown: the snapshot is its Debug form.
+                let key: HookKey = decode(path, &text);
+                let wire: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(Some(key.key.expose_secret()), wire["key"].as_str());
+                insta::assert_debug_snapshot!(key);
+            }
+            "e56_notification" => snapshot!(Notification, path, &text),
             other => panic!("no model for fixture folder {other:?} ({})", path.display()),
         }
     });
@@ -78,7 +90,7 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
 
 /// Guards the glob: a moved fixture folder would otherwise make the test above pass on nothing.
 #[test]
-fn every_endpoint_e01_to_e13_has_fixtures() {
+fn every_endpoint_e01_to_e13_and_e50_to_e56_has_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wallet");
     let mut folders: Vec<String> = std::fs::read_dir(&root)
         .unwrap()
@@ -87,7 +99,7 @@ fn every_endpoint_e01_to_e13_has_fixtures() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     folders.sort();
-    for id in 1..=13 {
+    for id in (1..=13).chain(50..=56) {
         let prefix = format!("e{id:02}_");
         assert!(
             folders.iter().any(|f| f.starts_with(&prefix)),
@@ -95,7 +107,7 @@ fn every_endpoint_e01_to_e13_has_fixtures() {
         );
     }
     let files = walk(&root);
-    assert!(files >= 38, "only {files} fixture files");
+    assert!(files >= 48, "only {files} fixture files");
 }
 
 fn walk(dir: &Path) -> usize {
