@@ -9,6 +9,7 @@ mod identification;
 mod limits;
 mod profile;
 mod scope;
+pub mod webhook;
 
 pub use client::{
     BALANCE_REFRESH_TIMEOUT, DEFAULT_BALANCE_REFRESH_ATTEMPTS, DEFAULT_BASE_URL, WalletClient,

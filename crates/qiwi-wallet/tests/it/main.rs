@@ -7,3 +7,4 @@ mod requests;
 mod retries;
 mod secrets;
 mod settings;
+mod webhook;
