@@ -1,0 +1,4 @@
+//! The integration tests of `qiwi-webhook-receiver`, linked as one binary.
+
+mod receiver;
+mod store;
