@@ -21,6 +21,8 @@ mod state;
 mod tokens;
 mod treezor_api;
 mod wallet_api;
+mod webhook_api;
+mod webhooks;
 mod xml;
 
 pub use agent_api::SERVICES as AGENT_SERVICES;

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
-use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api};
+use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, webhook_api};
 
 /// One emulated endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -133,6 +133,36 @@ pub const ROUTES: &[Route] = &[
         "PATCH",
         "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
     ),
+    r(
+        "wallet.webhooks.register",
+        "PUT",
+        "/payment-notifier/v1/hooks",
+    ),
+    r(
+        "wallet.webhooks.delete",
+        "DELETE",
+        "/payment-notifier/v1/hooks/{hookId}",
+    ),
+    r(
+        "wallet.webhooks.key",
+        "GET",
+        "/payment-notifier/v1/hooks/{hookId}/key",
+    ),
+    r(
+        "wallet.webhooks.newkey",
+        "POST",
+        "/payment-notifier/v1/hooks/{hookId}/newkey",
+    ),
+    r(
+        "wallet.webhooks.active",
+        "GET",
+        "/payment-notifier/v1/hooks/active",
+    ),
+    r(
+        "wallet.webhooks.test",
+        "GET",
+        "/payment-notifier/v1/hooks/test",
+    ),
     agent("agent", AGENT_PATH),
     agent("agent.provider", LOOKUP_PATH),
     r("treezor.token", "POST", "/oauth/token"),
@@ -255,6 +285,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             p("wallet.accounts.set-default"),
             patch(wallet_api::accounts_set_default),
         )
+        .route(p("wallet.webhooks.register"), put(webhook_api::register))
+        .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))
+        .route(p("wallet.webhooks.key"), get(webhook_api::key))
+        .route(
+            p("wallet.webhooks.newkey"),
+            post(webhook_api::new_key_route),
+        )
+        .route(p("wallet.webhooks.active"), get(webhook_api::active))
+        .route(p("wallet.webhooks.test"), get(webhook_api::test))
         .route(AGENT_PATH, post(agent_api::topup))
         .route(LOOKUP_PATH, post(agent_lookup::provider))
         .route(p("treezor.token"), post(treezor_api::token))

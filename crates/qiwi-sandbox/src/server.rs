@@ -43,6 +43,9 @@ pub struct SandboxConfig {
     /// Whether the server may listen on an address other than loopback. The demo credentials
     /// are public, so this is off by default.
     pub allow_remote: bool,
+    /// When a payment notification not answered `200` is sent again: after the first failed
+    /// attempt, then after the second. Default: the service's 10 minutes and 1 hour.
+    pub webhook_retry_delays: [Duration; 2],
 }
 
 impl Default for SandboxConfig {
@@ -56,6 +59,7 @@ impl Default for SandboxConfig {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             allow_remote: false,
+            webhook_retry_delays: [Duration::from_secs(600), Duration::from_secs(3600)],
         }
     }
 }
@@ -103,6 +107,12 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets when an unanswered notification is sent again (short delays for tests).
+    pub fn with_webhook_retry_delays(mut self, delays: [Duration; 2]) -> Self {
+        self.webhook_retry_delays = delays;
+        self
+    }
+
     /// Allows listening on an address other than loopback (the demo credentials are public).
     pub fn with_remote_access(mut self, allow: bool) -> Self {
         self.allow_remote = allow;
@@ -122,6 +132,7 @@ impl SandboxConfig {
             processing_delay: self.processing_delay,
             token_ttl: self.treezor_token_ttl,
             token_limit: self.treezor_token_limit,
+            webhook_retry_delays: self.webhook_retry_delays,
         };
         let limits = Limits {
             max_connections: self.max_connections,
@@ -129,6 +140,7 @@ impl SandboxConfig {
         };
         let shared = Arc::new(Shared::new(self.data, settings));
         lock(&shared.faults).add(self.faults);
+        crate::webhooks::spawn_worker(&shared);
         Ok((shared, limits))
     }
 }

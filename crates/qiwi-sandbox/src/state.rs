@@ -17,6 +17,7 @@ use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
 use crate::money::Amount;
 use crate::tokens::TokenTable;
+use crate::webhooks::{Payment, Webhooks};
 
 /// Timing settings of a running sandbox.
 #[derive(Clone, Copy, Debug)]
@@ -27,6 +28,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// Most Treezor access tokens valid at once.
     pub token_limit: usize,
+    /// When a notification not answered `200` is sent again, after each failed attempt.
+    pub webhook_retry_delays: [Duration; 2],
 }
 
 /// Everything the handlers share.
@@ -113,6 +116,8 @@ pub(crate) struct State {
     pub directory: BTreeMap<String, DirWallet>,
     pub agent: AgentState,
     pub treezor: TreezorState,
+    /// The notification hook and its deliveries (E50-E56).
+    pub webhooks: Webhooks,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -327,6 +332,7 @@ impl State {
                 wallets,
                 tokens: TokenTable::new(token_limit),
             },
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -353,6 +359,18 @@ impl State {
                 if credited {
                     entry.status = 60;
                     entry.message = "Ok".into();
+                    if p.settlement == Settlement::CreditWallet && p.account == self.qiwi.wallet {
+                        let payment = Payment {
+                            txn_id: p.txn_id,
+                            direction: "IN",
+                            person_id: &self.qiwi.wallet,
+                            account: &self.agent.terminal_id,
+                            amount: Amount(p.to_amount),
+                            currency: p.to_ccy,
+                            provider: 99,
+                        };
+                        self.webhooks.payment(&payment, now);
+                    }
                 } else {
                     entry.status = 160;
                     entry.result_code = 300;

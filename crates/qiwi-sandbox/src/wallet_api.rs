@@ -76,7 +76,7 @@ fn service_of(route: &str) -> &'static str {
 type Outcome = Result<Response, Response>;
 
 /// Checks the bearer token.
-fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
+pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Result<(), Response> {
     let expected = crate::state::lock(&shared.state).qiwi.token.clone();
     let description = match respond::bearer_token(headers) {
         Some(token) if token == expected => return Ok(()),

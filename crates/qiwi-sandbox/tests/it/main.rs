@@ -9,3 +9,4 @@ mod faults;
 mod lifecycle;
 mod treezor_api;
 mod wallet_api;
+mod webhooks;
