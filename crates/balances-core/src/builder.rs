@@ -5,6 +5,7 @@ use qiwi_transport::{BaseUrl, ClientSettings, ExposeSecret, Scrubber, SecretStri
 
 use crate::Error;
 use crate::client::BalancesClient;
+use crate::endpoints::TOKEN;
 use crate::oauth::{Auth, ClientCredentials, TokenCache};
 
 /// The scope asked for unless [`BalancesClientBuilder::scope`] says otherwise: the balance
@@ -26,7 +27,7 @@ impl Environment {
     /// Treezor's OpenAPI `servers`.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when `company` is not a DNS label (letters, digits and inner
+    /// [`Error::NotSent`] when `company` is not a DNS label (letters, digits and inner
     /// hyphens, at most 63 characters).
     ///
     /// ```
@@ -44,7 +45,7 @@ impl Environment {
             && !label.starts_with('-')
             && !label.ends_with('-');
         if !valid {
-            return Err(Error::Configuration(format!(
+            return Err(Error::configuration(format!(
                 "the company name {company:?} cannot be a host name: use the letters, digits and hyphens Treezor gave you, or set the base URL itself"
             )));
         }
@@ -52,7 +53,7 @@ impl Environment {
             Environment::Sandbox => format!("https://{label}.sandbox.treezor.co"),
             Environment::Production => format!("https://{label}.api.treezor.com"),
         };
-        BaseUrl::parse(&host).map_err(|e| Error::Configuration(e.to_string()))
+        BaseUrl::parse(&host).map_err(|e| Error::configuration(e.to_string()))
     }
 }
 
@@ -115,14 +116,15 @@ impl BalancesClientBuilder {
         /// [`DEFAULT_SCOPE`] (`read_only`); an empty text sends no `scope` field.
         scope: impl Into<String>;
         /// Authenticates with a token obtained elsewhere. It is sent as is and never renewed:
-        /// a 401 is reported as [`Error::Authentication`].
+        /// a 401 is reported as a
+        /// [`RefusalKind::Authentication`](crate::RefusalKind::Authentication) refusal.
         token: Option<impl Into<SecretString>>;
     }
 
     /// Builds the client. Nothing is sent: the first token is requested by the first call.
     ///
     /// # Errors
-    /// [`Error::Configuration`] when the base URL is missing, not `https://` (unless
+    /// [`Error::NotSent`] when the base URL is missing, not `https://` (unless
     /// [`allow_http`](Self::allow_http)) or not a URL; when neither or both of client
     /// credentials and a token are given, or one of them is empty or unusable in a header;
     /// when the scope holds characters OAuth does not allow; when a client certificate is
@@ -141,28 +143,28 @@ impl BalancesClientBuilder {
     pub fn build(self) -> Result<BalancesClient, Error> {
         let base = match (&self.http.base_url, &self.company) {
             (None, None) => {
-                return Err(Error::Configuration(
-                    "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)".into(),
+                return Err(Error::configuration(
+                    "no base URL: set the one Treezor gave you (.base_url) or the company name and environment (.company)",
                 ));
             }
             (Some(url), None) => self.http.parse_url(url)?,
             (None, Some((name, environment))) => environment.base_url(name)?,
             (Some(_), Some(_)) => {
-                return Err(Error::Configuration(
-                    "both a base URL and a company were given: choose one".into(),
+                return Err(Error::configuration(
+                    "both a base URL and a company were given: choose one",
                 ));
             }
         };
         let (auth, secrets) = self.auth(&base)?;
         let executor = self.http.build()?;
-        Ok(BalancesClient::new(base, executor, auth, secrets))
+        BalancesClient::new(base, executor, auth, secrets)
     }
 
     /// How calls are authorized, and the scrubber that knows every credential involved.
     fn auth(&self, base: &BaseUrl) -> Result<(Auth, Scrubber), Error> {
         let not_empty = |secret: &SecretString, what: &str| {
             if secret.expose_secret().trim().is_empty() {
-                Err(Error::Configuration(format!("the {what} is empty")))
+                Err(Error::configuration(format!("the {what} is empty")))
             } else {
                 Ok(())
             }
@@ -180,7 +182,7 @@ impl BalancesClientBuilder {
                         client_secret: secret.clone(),
                         scope,
                     },
-                    base.join(["oauth", "token"]),
+                    TOKEN.url(base, &[])?,
                     secrets.clone(),
                 );
                 Ok((Auth::Credentials(Box::new(cache)), secrets))
@@ -190,12 +192,12 @@ impl BalancesClientBuilder {
                     let secrets = Scrubber::new([token.expose()]);
                     (Auth::Static(token.header_value()), secrets)
                 })
-                .map_err(|e| Error::Configuration(e.to_string())),
-            (None, None, None) => Err(Error::Configuration(
-                "no credentials: give the client id and secret (.client_credentials) or a token (.token)".into(),
+                .map_err(|e| Error::configuration(e.to_string())),
+            (None, None, None) => Err(Error::configuration(
+                "no credentials: give the client id and secret (.client_credentials) or a token (.token)",
             )),
-            _ => Err(Error::Configuration(
-                "both client credentials and a token were given: choose one".into(),
+            _ => Err(Error::configuration(
+                "both client credentials and a token were given: choose one",
             )),
         }
     }
@@ -209,7 +211,7 @@ fn normalize_scope(scope: &str) -> Result<String, Error> {
         !t.bytes()
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
     }) {
-        return Err(Error::Configuration(format!(
+        return Err(Error::configuration(format!(
             "the scope {bad:?} holds characters OAuth does not allow"
         )));
     }
@@ -219,6 +221,7 @@ fn normalize_scope(scope: &str) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qiwi_transport::NotSentError;
 
     #[test]
     fn company_hosts_follow_the_documented_patterns() {
@@ -239,7 +242,10 @@ mod tests {
             &"a".repeat(64),
         ] {
             let err = Environment::Sandbox.base_url(bad).unwrap_err();
-            assert!(matches!(err, Error::Configuration(_)), "{bad}: {err}");
+            assert!(
+                matches!(err, Error::NotSent(NotSentError::Configuration(_))),
+                "{bad}: {err}"
+            );
         }
     }
 

@@ -5,20 +5,16 @@ use std::sync::Arc;
 
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    BaseUrl, CallBudget, Executor, HeaderValue, Method, Request, Response, Scrub, Scrubber,
-    StatusCode, header,
+    BaseUrl, CallBudget, Endpoint, Executor, Request, Response, Scrub, Scrubber, StatusCode,
 };
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::builder::BalancesClientBuilder;
+use crate::endpoints::{BALANCES, HISTORY};
+use crate::error;
 use crate::oauth::Auth;
 use crate::{Balance, BalanceHistory, Balances, Error, HistoryRange, UserId, WalletId};
-
-const BALANCES_ROUTE: &str = "/v1/balances";
-const BALANCES_OPERATION: &str = "GET /v1/balances";
-const HISTORY_ROUTE: &str = "/core-connect/balances/{walletId}";
-const HISTORY_OPERATION: &str = "GET /core-connect/balances/{walletId}";
 
 /// Whose balances to read with [`BalancesClient::balances`]: exactly one of a wallet or a
 /// user (the API takes either and documents nothing for both or neither).
@@ -69,7 +65,7 @@ pub struct BalancesClient {
 
 struct Inner {
     base: BaseUrl,
-    /// `{base}/v1/balances`, the most called endpoint, joined once.
+    /// `{base}/v1/balances`, the most called endpoint, built once.
     balances_url: Url,
     auth: Auth,
     /// Cuts the credentials and tokens out of every error.
@@ -94,16 +90,21 @@ impl BalancesClient {
         BalancesClientBuilder::default()
     }
 
-    pub(crate) fn new(base: BaseUrl, executor: Executor, auth: Auth, secrets: Scrubber) -> Self {
-        Self {
+    pub(crate) fn new(
+        base: BaseUrl,
+        executor: Executor,
+        auth: Auth,
+        secrets: Scrubber,
+    ) -> Result<Self, Error> {
+        Ok(Self {
             executor,
             inner: Arc::new(Inner {
-                balances_url: base.join(["v1", "balances"]),
+                balances_url: BALANCES.url(&base, &[])?,
                 base,
                 auth,
                 secrets,
             }),
-        }
+        })
     }
 
     /// The base URL requests go to.
@@ -116,7 +117,8 @@ impl BalancesClient {
     /// # Errors
     /// [`Error`]: authentication, not found, validation, rate limited, server errors from the
     /// answer, transport failures, or a body that is not a balance list. A wallet whose answer
-    /// lists no balance is [`Error::NotFound`] (a user may have no wallet: that is an empty list).
+    /// lists no balance is a [`RefusalKind::NotFound`](crate::RefusalKind::NotFound) refusal
+    /// (a user may have no wallet: that is an empty list).
     ///
     /// ```no_run
     /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
@@ -144,14 +146,11 @@ impl BalancesClient {
             BalancesQuery::User(id) => url.query_pairs_mut().append_pair("userId", &id.to_string()),
         };
         let answer: Balances = self
-            .get(url, BALANCES_ROUTE, BALANCES_OPERATION, budget)
+            .get(&BALANCES, url, budget)
             .await
-            .map_err(|e| e.about(query))?;
+            .map_err(|e| error::about(e, query))?;
         if answer.balances.is_empty() && matches!(query, BalancesQuery::Wallet(_)) {
-            return Err(Error::NotFound {
-                query: Some(query),
-                answer: None,
-            });
+            return Err(error::not_listed(&BALANCES, query));
         }
         Ok(answer.balances)
     }
@@ -159,7 +158,8 @@ impl BalancesClient {
     /// The balance of one wallet (`GET /v1/balances?walletId=`).
     ///
     /// # Errors
-    /// As [`balances`](Self::balances) ([`Error::NotFound`] for a wallet Treezor does not list),
+    /// As [`balances`](Self::balances) (a [`RefusalKind::NotFound`](crate::RefusalKind::NotFound)
+    /// refusal for a wallet Treezor does not list),
     /// and [`Error::Decode`] when the answer holds several balances or another wallet's.
     ///
     /// ```no_run
@@ -191,7 +191,7 @@ impl BalancesClient {
     /// one call's time limit ([`Timeouts::total`](crate::Timeouts)).
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty list; otherwise the first error of
+    /// [`Error::NotSent`] for an empty list; otherwise the first error of
     /// [`balances`](Self::balances) (call [`wallet_balance`](Self::wallet_balance) per wallet to
     /// get each wallet's own result).
     ///
@@ -207,7 +207,7 @@ impl BalancesClient {
     /// ```
     pub async fn wallet_balances(&self, wallet_ids: &[WalletId]) -> Result<Vec<Balance>, Error> {
         if wallet_ids.is_empty() {
-            return Err(Error::InvalidInput("give at least one wallet id".into()));
+            return Err(Error::invalid_input("give at least one wallet id"));
         }
         let budget = self.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
@@ -260,36 +260,26 @@ impl BalancesClient {
         wallet_id: WalletId,
         range: HistoryRange,
     ) -> Result<BalanceHistory, Error> {
-        let mut url = self
-            .inner
-            .base
-            .join(["core-connect", "balances", &wallet_id.to_string()]);
+        let mut url = HISTORY.url(&self.inner.base, &[&wallet_id.to_string()])?;
         {
             let mut pairs = range.query_pairs().peekable();
             if pairs.peek().is_some() {
                 url.query_pairs_mut().extend_pairs(pairs);
             }
         }
-        self.get(
-            url,
-            HISTORY_ROUTE,
-            HISTORY_OPERATION,
-            self.executor.start_call(),
-        )
-        .await
-        .map_err(|e| e.about(BalancesQuery::Wallet(wallet_id)))
+        self.get(&HISTORY, url, self.executor.start_call())
+            .await
+            .map_err(|e| error::about(e, BalancesQuery::Wallet(wallet_id)))
     }
 
     async fn get<T: DeserializeOwned>(
         &self,
+        endpoint: &Endpoint,
         url: Url,
-        route: &'static str,
-        operation: &'static str,
         budget: CallBudget,
     ) -> Result<T, Error> {
-        let request = Request::new(Method::GET, url, route)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE));
-        let result = match self.send_authorized(request, operation, budget).await {
+        let request = endpoint.request_at(url);
+        let result = match self.send_authorized(request, endpoint, budget).await {
             Ok(response) => json::decode(&response).map_err(Error::Decode),
             Err(error) => Err(error),
         };
@@ -302,7 +292,7 @@ impl BalancesClient {
     async fn send_authorized(
         &self,
         mut request: Request,
-        operation: &'static str,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<Response, Error> {
         let (executor, auth) = (&self.executor, &self.inner.auth);
@@ -310,9 +300,12 @@ impl BalancesClient {
         lease.authorize(&mut request);
         let result = match executor.send_within(&request, budget).await {
             Err(qiwi_transport::Error::Service(e))
-                if e.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
+                if e.answer.status == StatusCode::UNAUTHORIZED && auth.renewable() =>
             {
-                tracing::debug!(operation, "the token was refused; renewing it once");
+                tracing::debug!(
+                    endpoint = endpoint.id,
+                    "the token was refused; renewing it once"
+                );
                 auth.invalidate(&lease);
                 let lease = auth.lease(executor, budget).await?;
                 lease.authorize(&mut request);
@@ -320,7 +313,7 @@ impl BalancesClient {
             }
             other => other,
         };
-        result.map_err(|e| Error::from_transport(e, operation, false))
+        result.map_err(|e| e.refine(|answer| error::refusal(answer, endpoint)))
     }
 }
 

@@ -29,7 +29,7 @@ impl HistoryRange {
     /// A period with optional bounds.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when `from` is after `to`, or a bound is a text kept from the
+    /// [`Error::NotSent`] when `from` is after `to`, or a bound is a text kept from the
     /// wire that names no day.
     ///
     /// ```
@@ -43,7 +43,7 @@ impl HistoryRange {
         let day = |date: Option<&CalendarDate>| -> Result<Option<Date>, Error> {
             date.map(|d| {
                 d.date().ok_or_else(|| {
-                    Error::InvalidInput(format!("the date {:?} does not exist", d.raw()))
+                    Error::invalid_input(format!("the date {:?} does not exist", d.raw()))
                 })
             })
             .transpose()
@@ -51,7 +51,7 @@ impl HistoryRange {
         let (from, to) = (day(from)?, day(to)?);
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::invalid_input(format!(
                     "the start date {} is after the end date {}",
                     CalendarDate::from_date(from),
                     CalendarDate::from_date(to)
@@ -64,7 +64,7 @@ impl HistoryRange {
     /// A period from optional `YYYY-MM-DD` texts, as a command line gives them.
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when a text is not a `YYYY-MM-DD` calendar date, or the start is
+    /// [`Error::NotSent`] when a text is not a `YYYY-MM-DD` calendar date, or the start is
     /// after the end.
     ///
     /// ```
@@ -76,8 +76,8 @@ impl HistoryRange {
     /// ```
     pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Self, Error> {
         Self::new(
-            from.map(CalendarDate::parse).transpose()?.as_ref(),
-            to.map(CalendarDate::parse).transpose()?.as_ref(),
+            from.map(date).transpose()?.as_ref(),
+            to.map(date).transpose()?.as_ref(),
         )
     }
 
@@ -97,6 +97,11 @@ impl HistoryRange {
             .into_iter()
             .filter_map(|(name, date)| date.map(|d| (name, CalendarDate::from_date(d).to_string())))
     }
+}
+
+/// A `YYYY-MM-DD` text as a date; the reason alone names the text.
+fn date(text: &str) -> Result<CalendarDate, Error> {
+    CalendarDate::parse(text).map_err(|e| Error::invalid_input(e.reason()))
 }
 
 #[cfg(test)]

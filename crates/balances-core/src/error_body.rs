@@ -33,7 +33,7 @@ pub struct ErrorEntry {
 
 impl ErrorEntry {
     /// Reads an error body of any known shape. An empty, non-JSON or unrecognised body gives
-    /// no entry (never an error: the raw body stays in the [`ApiError`](crate::ApiError)).
+    /// no entry (never an error: the raw body stays in the refusal's answer).
     ///
     /// ```
     /// use balances_core::ErrorEntry;

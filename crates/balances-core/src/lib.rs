@@ -5,6 +5,7 @@
 mod builder;
 mod client;
 mod dates;
+mod endpoints;
 mod error;
 mod error_body;
 mod multipart;
@@ -14,7 +15,7 @@ pub mod webhook;
 pub use builder::{BalancesClientBuilder, DEFAULT_SCOPE, Environment};
 pub use client::{BalancesClient, BalancesQuery};
 pub use dates::HistoryRange;
-pub use error::{ApiError, Error};
+pub use error::{Error, TreezorDetail};
 pub use error_body::ErrorEntry;
 pub use qiwi_types::CalendarDate;
 // The models live in `qiwi-types`; their old paths stay valid.
@@ -23,4 +24,4 @@ pub use qiwi_types::treezor::{Balance, BalanceHistory, BalancePoint, Balances, U
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
-pub use qiwi_transport::{RetryPolicy, SecretString, Timeouts};
+pub use qiwi_transport::{Refusal, RefusalKind, RetryPolicy, SecretString, Timeouts, WriteFate};

@@ -19,17 +19,15 @@ use std::time::{Duration, Instant};
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{
-    Bytes, CallBudget, DecodeError, Executor, ExposeSecret, HeaderValue, Method, Request, Scrubber,
+    Bytes, CallBudget, DecodeError, Executor, ExposeSecret, HeaderValue, Request, Scrubber,
     SecretString, StatusCode, TransportErrorKind, header,
 };
 use serde::Deserialize;
 use url::Url;
 
+use crate::endpoints::TOKEN;
 use crate::{Error, multipart};
 
-/// The path template of the token endpoint, for tracing.
-pub(crate) const TOKEN_ROUTE: &str = "/oauth/token";
-const TOKEN_OPERATION: &str = "POST /oauth/token";
 /// `expires_in` when the answer leaves it out: the OpenAPI default.
 const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// A token is renewed this long before it runs out (at most a tenth of its lifetime), so that
@@ -284,19 +282,16 @@ impl TokenCache {
             fields.push(("scope", credentials.scope.as_bytes()));
         }
         let form = multipart::encode(&fields);
-        let mut request = Request::new(Method::POST, self.token_url.clone(), TOKEN_ROUTE)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
-            // Asking again for a token has no effect beyond issuing one: safe to retry.
-            .idempotent(true);
+        let mut request = TOKEN.request_at(self.token_url.clone());
         let content_type = HeaderValue::try_from(form.content_type).map_err(|_| {
-            Error::Configuration("the token request's content type is not a header value".into())
+            Error::configuration("the token request's content type is not a header value")
         })?;
         request.headers.insert(header::CONTENT_TYPE, content_type);
         request.body = form.body;
         let response = executor
             .send_within(&request, budget)
             .await
-            .map_err(|e| Error::from_transport(e, TOKEN_OPERATION, true))?;
+            .map_err(|e| e.refine(|answer| crate::error::refusal(answer, &TOKEN)))?;
         let answer = AccessToken::decode(response.status, &response.body)?;
         self.secrets.rotate(answer.token.expose());
         Ok(answer)

@@ -3,14 +3,15 @@
 use std::fmt;
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use qiwi_transport::{
-    BaseUrl, Bytes, ClientSettings, Executor, Request, Scrub, Scrubber, UrlSetting,
+    BaseUrl, Bytes, ClientSettings, Endpoint, Executor, Request, Scrub, Scrubber, UrlSetting,
 };
 use qiwi_types::{Currency, WalletNumber};
 use secrecy::SecretString;
 
 use crate::credentials::{Credentials, TerminalId};
+use crate::endpoints;
 use crate::error::Error;
 use crate::first_use::FirstUses;
 use crate::payout::{FundsSource, Payout};
@@ -116,16 +117,12 @@ struct Posts {
 impl Posts {
     fn post(
         &self,
-        endpoint: &BaseUrl,
-        route: &'static str,
+        url: &BaseUrl,
+        endpoint: &Endpoint,
         body: impl Into<Bytes>,
     ) -> Result<Request, Error> {
-        // Every request of this protocol may be sent twice: reads trivially, and `pay` because
-        // its transaction number makes a resend return the same payment.
         #[allow(unused_mut)]
-        let mut request = Request::new(Method::POST, endpoint.as_url().clone(), route)
-            .body(crate::CONTENT_TYPE, body)
-            .idempotent(true);
+        let mut request = endpoint.request(url, &[])?.body(crate::CONTENT_TYPE, body);
         #[cfg(feature = "signing")]
         if let Some(key) = &self.signing_key {
             request = key.sign_request(request)?;
@@ -146,13 +143,6 @@ impl fmt::Debug for AgentClient {
         s.finish_non_exhaustive()
     }
 }
-
-const ROUTE_PING: &str = "/xml/topup.jsp ping";
-const ROUTE_CHECK_USER: &str = "/xml/topup.jsp check-user";
-const ROUTE_CHECK_DEPOSIT: &str = "/xml/topup.jsp check-deposit-possible";
-const ROUTE_PAY_AUTH: &str = "/xml/topup.jsp pay/auth";
-const ROUTE_PAY_STATUS: &str = "/xml/topup.jsp pay/status";
-const ROUTE_PROVIDER: &str = "/xml/xmlcp.jsp get-provider-by-phone-number";
 
 impl AgentClient {
     qiwi_transport::call_settings!(executor);
@@ -211,8 +201,9 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Authentication`] for a wrong terminal id or password (code 150), the other
-    /// service variants for other codes, [`Error::Transport`], [`Error::Decode`].
+    /// [`Error::Service`] with [`RefusalKind::Authentication`](crate::RefusalKind::Authentication)
+    /// for a wrong terminal id or password (code 150) and the other kinds for other codes,
+    /// [`Error::Transport`], [`Error::Decode`].
     pub async fn ping(&self) -> Result<Balances, Error> {
         self.call(&self.inner.ping, wire::ping).await
     }
@@ -238,7 +229,7 @@ impl AgentClient {
         let body = encode::check_user(&self.inner.credentials, phone, currency)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_CHECK_USER,
+            &endpoints::CHECK_USER,
             body,
             wire::user_check,
         )
@@ -274,7 +265,7 @@ impl AgentClient {
         let body = encode::check_deposit(&self.inner.credentials, phone, funds, currency)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_CHECK_DEPOSIT,
+            &endpoints::CHECK_DEPOSIT,
             body,
             wire::deposit_check,
         )
@@ -306,10 +297,10 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for a payout that cannot be encoded (a currency this crate does
+    /// [`Error::NotSent`] for a payout that cannot be encoded (a currency this crate does
     /// not know) or a transaction number reused with other details; otherwise as
-    /// [`AgentClient::ping`]. After any error for which [`Error::is_not_sent`] is false the
-    /// payment's fate is unknown, not failed.
+    /// [`AgentClient::ping`]. [`Error::write_fate`] says whether the payment was not made or
+    /// its fate is unknown; it is never failed.
     pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
         let body = self.pay_body(payout)?;
         self.send_pay(payout, body).await
@@ -334,7 +325,7 @@ impl AgentClient {
             service_id = payout.service_id().0,
             "sending pay/auth"
         );
-        self.post(&self.inner.endpoint, ROUTE_PAY_AUTH, body, wire::pay)
+        self.post(&self.inner.endpoint, &endpoints::PAY, body, wire::pay)
             .await
     }
 
@@ -376,12 +367,12 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] for an empty list; otherwise as [`AgentClient::ping`].
+    /// [`Error::NotSent`] for an empty list; otherwise as [`AgentClient::ping`].
     pub async fn status_many(&self, queries: &[StatusQuery]) -> Result<StatusResponse, Error> {
         let body = encode::status(&self.inner.credentials, queries)?;
         self.post(
             &self.inner.endpoint,
-            ROUTE_PAY_STATUS,
+            &endpoints::PAY_STATUS,
             body,
             wire::payment_status,
         )
@@ -398,7 +389,7 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidInput`] when the number is not 5 to 15 digits; otherwise as
+    /// [`Error::NotSent`] when the number is not 5 to 15 digits; otherwise as
     /// [`AgentClient::ping`].
     pub async fn provider_by_phone(&self, local_phone: &str) -> Result<u32, Error> {
         let local_phone = local_phone.trim();
@@ -406,22 +397,22 @@ impl AgentClient {
         let body = encode::provider_lookup(&self.inner.credentials, local_phone)?;
         self.post(
             &self.inner.lookup_endpoint,
-            ROUTE_PROVIDER,
+            &endpoints::PROVIDER,
             body,
             wire::provider,
         )
         .await
     }
 
-    /// Posts `body` to `endpoint` and decodes the answer with `decode`.
+    /// Posts `body` to `url` as `endpoint` and decodes the answer with `decode`.
     async fn post<T>(
         &self,
-        endpoint: &BaseUrl,
-        route: &'static str,
+        url: &BaseUrl,
+        endpoint: &Endpoint,
         body: impl Into<Bytes>,
         decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let request = self.inner.posts.post(endpoint, route, body)?;
+        let request = self.inner.posts.post(url, endpoint, body)?;
         self.call(&request, decode).await
     }
 
@@ -434,7 +425,7 @@ impl AgentClient {
     ) -> Result<T, Error> {
         let result = match self.executor.send(request).await {
             Ok(response) => decode(response.status, &response.body),
-            Err(error) => Err(error.into()),
+            Err(error) => Err(error.refine(crate::error::refusal)),
         };
         result.map_err(|e| e.scrubbed(&self.inner.secrets))
     }
@@ -493,10 +484,9 @@ impl AgentClientBuilder {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Configuration`] for a missing or zero terminal id, no password (unless
-    /// signing), an unusable endpoint URL, a transport given together with a client identity,
-    /// or no transport without the `reqwest` feature; [`Error::InvalidInput`] for an unusable
-    /// password.
+    /// [`Error::NotSent`] for a missing or zero terminal id, no password (unless signing),
+    /// an unusable password or endpoint URL, a transport given together with a client
+    /// identity, or no transport without the `reqwest` feature.
     pub fn build(self) -> Result<AgentClient, Error> {
         #[cfg(feature = "signing")]
         let signing = self.signing_key.is_some();
@@ -508,8 +498,8 @@ impl AgentClientBuilder {
             None => {
                 let id = self
                     .terminal_id
-                    .ok_or_else(|| Error::Configuration("the terminal id is not set".into()))?;
-                let id = TerminalId::new(id).map_err(|e| Error::Configuration(e.to_string()))?;
+                    .ok_or_else(|| Error::configuration("the terminal id is not set"))?;
+                let id = TerminalId::new(id).map_err(|e| Error::configuration(e.to_string()))?;
                 match self.password {
                     Some(password) => Credentials::new(id, password)?,
                     None => Credentials::without_password(id),
@@ -517,9 +507,8 @@ impl AgentClientBuilder {
             }
         };
         if !credentials.has_password() && !signing {
-            return Err(Error::Configuration(
-                "no password is set; requests need the agent password unless they are signed"
-                    .into(),
+            return Err(Error::configuration(
+                "no password is set; requests need the agent password unless they are signed",
             ));
         }
 
@@ -539,7 +528,7 @@ impl AgentClientBuilder {
             #[cfg(feature = "signing")]
             signing_key: self.signing_key,
         };
-        let ping = posts.post(&endpoint, ROUTE_PING, encode::ping(&credentials)?)?;
+        let ping = posts.post(&endpoint, &endpoints::PING, encode::ping(&credentials)?)?;
         Ok(AgentClient {
             executor,
             inner: Arc::new(Inner {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::client::AgentClient;
 use crate::error::Error;
 use crate::payout::Payout;
+use qiwi_transport::RefusalKind;
 use qiwi_types::agent::{
     Balances, DepositCheck, Payment, PaymentCode, PaymentState, PaymentStatus, ServiceId,
     TransactionNumber,
@@ -499,7 +500,7 @@ impl AgentClient {
     /// ```
     ///
     /// # Errors
-    /// Only when the payment was never sent ([`Error::is_not_sent`]): [`Error::InvalidInput`]
+    /// Only when the payment was never sent ([`Error::is_not_sent`]): [`Error::NotSent`]
     /// (a value cannot be encoded, or this client already sent the transaction number with
     /// other details), [`Error::Transport`] when the first `pay` got no connection, or any
     /// error of the deposit check when [`ConfirmOptions::check_deposit_first`] is on.
@@ -510,8 +511,8 @@ impl AgentClient {
         options: &ConfirmOptions,
     ) -> Result<Confirmation, Error> {
         if options.interval.is_zero() {
-            return Err(Error::InvalidInput(
-                "the confirmation interval must be longer than zero".into(),
+            return Err(Error::invalid_input(
+                "the confirmation interval must be longer than zero",
             ));
         }
         // Checked before anything is reported or sent, and encoded once for every resend.
@@ -585,7 +586,7 @@ impl AgentClient {
                         Err(error) if error.is_not_sent() && run.requests == 1 => {
                             return Err(error);
                         }
-                        Err(error) if error.is_fatal() => {
+                        Err(error) if is_fatal(&error) => {
                             return done(&run, stopped(error, reached), last, balances);
                         }
                         Err(error) => {
@@ -607,7 +608,7 @@ impl AgentClient {
                                 None => Observation::NotFound,
                             }
                         }
-                        Err(error) if error.is_fatal() => {
+                        Err(error) if is_fatal(&error) => {
                             return done(&run, stopped(error, reached), last, balances);
                         }
                         Err(error) => Observation::Unknown(error.to_string()),
@@ -701,8 +702,15 @@ fn says_not_registered(payment: &Payment) -> bool {
 /// The outcome of a fatal error: refused when the credentials or the address were refused
 /// before any `pay` could have registered the payment, stopped (fate unknown) otherwise.
 fn stopped(error: Error, reached: bool) -> Outcome {
-    match error {
-        Error::Authentication(_) | Error::Permission(_) if !reached => Outcome::Refused(error),
-        error => Outcome::Stopped(error),
+    match error.kind() {
+        Some(RefusalKind::Authentication | RefusalKind::Permission { .. }) if !reached => {
+            Outcome::Refused(error)
+        }
+        _ => Outcome::Stopped(error),
     }
+}
+
+/// Whether waiting cannot help: the request is wrong, or the refusal is fatal.
+fn is_fatal(error: &Error) -> bool {
+    matches!(error, Error::NotSent(_)) || error.detail().is_some_and(|detail| detail.fatal)
 }

@@ -74,7 +74,7 @@ impl FirstUses {
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         match memo.details.get(number) {
             Some(first) if *first == details => Ok(()),
-            Some(first) => Err(Error::InvalidInput(format!(
+            Some(first) => Err(Error::invalid_input(format!(
                 "transaction number {number} was already sent by this client for a payout with another {}; a number identifies one payment: send this payout under a new number, or the first one unchanged",
                 first.differences(&details).join(" and ")
             ))),

@@ -5,6 +5,7 @@
 mod client;
 mod confirm;
 mod credentials;
+mod endpoints;
 mod error;
 mod first_use;
 pub mod payout;
@@ -15,7 +16,7 @@ pub mod wire;
 pub use client::{AgentClient, AgentClientBuilder, StatusQuery};
 pub use confirm::{ConfirmOptions, Confirmation, Fate, NextStep, Outcome, Progress, ProgressEvent};
 pub use credentials::{Credentials, TerminalId};
-pub use error::{Error, Failure};
+pub use error::{AgentDetail, Error};
 pub use payout::{Payout, Recipient};
 // The models live in `qiwi-types`; their old paths stay valid.
 pub use qiwi_types::agent::codes;
@@ -28,7 +29,7 @@ pub use qiwi_types::{CalendarDate, InvalidValue};
 
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
-pub use qiwi_transport::{RetryPolicy, SecretString, Timeouts};
+pub use qiwi_transport::{Refusal, RefusalKind, RetryPolicy, SecretString, Timeouts, WriteFate};
 pub use secrecy;
 
 /// The `Content-Type` of every request, as the protocol's only HTTP example writes it.

@@ -114,22 +114,21 @@ impl SigningKey {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Configuration`] when the key cannot sign (a key too small for the digest).
+    /// [`Error::NotSent`] when the key cannot sign (a key too small for the digest).
     pub fn sign(&self, body: &[u8]) -> Result<String, Error> {
         let signature = match &self.key {
             Key::Sha1(key) => key.try_sign(body).map(|s| s.to_vec()),
             Key::Md5(key) => key.try_sign(body).map(|s| s.to_vec()),
         }
-        .map_err(|_| Error::Configuration("the signing key could not sign the request".into()))?;
+        .map_err(|_| Error::configuration("the signing key could not sign the request"))?;
         Ok(STANDARD.encode(signature))
     }
 
     /// Adds the two signature headers for the request's body.
     pub(crate) fn sign_request(&self, request: Request) -> Result<Request, Error> {
         let signature = self.sign(&request.body)?;
-        let value = HeaderValue::from_str(&signature).map_err(|_| {
-            Error::Configuration("the signature is not a valid header value".into())
-        })?;
+        let value = HeaderValue::from_str(&signature)
+            .map_err(|_| Error::configuration("the signature is not a valid header value"))?;
         Ok(request
             .header(HeaderName::from_static(SIGNATURE_HEADER), value)
             .header(

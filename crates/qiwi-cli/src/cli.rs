@@ -5,6 +5,8 @@ use std::net::SocketAddr;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use secrecy::SecretString;
 
+use crate::history_cli::{HistoryArgs, ReceiptArgs, TotalsArgs, TransactionArgs};
+
 /// Every balance from QIWI Wallet, the QIWI top-up agent protocol and Treezor, in one table.
 ///
 /// With no credentials configured, `qiwi balances` starts an embedded sandbox with demo data.
@@ -249,6 +251,14 @@ pub enum WalletCommand {
     },
     /// Restrictions on outgoing payments.
     Restrictions,
+    /// Payment history: one page, or every page with --all (e.g. `--all --format csv`).
+    History(HistoryArgs),
+    /// Incoming and outgoing totals per currency for a date window (--from and --to).
+    Totals(TotalsArgs),
+    /// One transaction with its details.
+    Transaction(TransactionArgs),
+    /// A transaction's receipt: to a file (--out, PDF or JPEG) or by e-mail (--email).
+    Receipt(ReceiptArgs),
 }
 
 /// QIWI agent commands.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::process::ExitCode;
 
+use qiwi_transport::{Detail, Error, RefusalKind};
+
 /// Why a command failed, by what the user can do about it.
 #[derive(Debug)]
 pub enum Failure {
@@ -109,43 +111,15 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-impl From<qiwi_wallet::Error> for Failure {
-    fn from(e: qiwi_wallet::Error) -> Self {
-        use qiwi_wallet::Error as E;
+/// The one table from an error of any client to what the user can do about it.
+impl<D: Detail> From<Error<D>> for Failure {
+    fn from(e: Error<D>) -> Self {
         let m = e.to_string();
         match e {
-            E::NotSent(_) => Failure::Usage(m),
-            E::Transport(_) => Failure::Network(m),
-            E::Authentication { .. } => Failure::Authentication(m),
-            E::Decode(_) => Failure::Decode(m),
-            _ => Failure::Service(m),
-        }
-    }
-}
-
-impl From<balances_core::Error> for Failure {
-    fn from(e: balances_core::Error) -> Self {
-        use balances_core::Error as E;
-        let m = e.to_string();
-        match e {
-            E::InvalidInput(_) | E::Configuration(_) => Failure::Usage(m),
-            E::Transport(_) => Failure::Network(m),
-            E::Authentication(_) => Failure::Authentication(m),
-            E::Decode(_) => Failure::Decode(m),
-            _ => Failure::Service(m),
-        }
-    }
-}
-
-impl From<qiwi_agent::Error> for Failure {
-    fn from(e: qiwi_agent::Error) -> Self {
-        use qiwi_agent::Error as E;
-        let m = e.to_string();
-        match e {
-            E::InvalidInput(_) | E::Configuration(_) => Failure::Usage(m),
-            E::Transport(_) => Failure::Network(m),
-            E::Authentication(_) => Failure::Authentication(m),
-            E::Decode(_) => Failure::Decode(m),
+            Error::NotSent(_) => Failure::Usage(m),
+            Error::Transport(_) => Failure::Network(m),
+            Error::Decode(_) => Failure::Decode(m),
+            _ if e.kind() == Some(RefusalKind::Authentication) => Failure::Authentication(m),
             _ => Failure::Service(m),
         }
     }

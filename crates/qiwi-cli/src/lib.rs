@@ -5,6 +5,7 @@
 // workspace `README.md` compile as doctests against every client crate.
 
 pub mod cli;
+pub mod history_cli;
 
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]

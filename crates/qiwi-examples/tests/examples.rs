@@ -19,6 +19,7 @@ macro_rules! examples {
 
 examples! {
     wallet_accounts = "../examples/wallet_accounts.rs",
+    wallet_history = "../examples/wallet_history.rs",
     agent_ping = "../examples/agent_ping.rs",
     agent_payout = "../examples/agent_payout.rs",
     treezor_balances = "../examples/treezor_balances.rs",

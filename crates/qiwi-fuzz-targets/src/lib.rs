@@ -17,7 +17,7 @@ pub use targets::TARGETS;
 /// The groups the figures are reported by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
-    /// QIWI Wallet JSON models (E01-E13).
+    /// QIWI Wallet JSON models (E01-E18).
     WalletJson,
     /// The QIWI agent's XML answers.
     AgentXml,

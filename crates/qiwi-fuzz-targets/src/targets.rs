@@ -13,8 +13,9 @@ use qiwi_transport::{
 };
 use qiwi_types::wallet::{
     AccountOffers, Accounts, ActualLimits, CreateAccountRequest, DowngradeOperationCreated,
-    DowngradeOperationResponse, DowngradeRequest, Identification, IdentificationRequest,
-    P2pPaymentCount, Profile, Restriction, SetDefaultAccountRequest,
+    DowngradeOperationResponse, DowngradeRequest, HistoryPage, HistoryTotals, Identification,
+    IdentificationRequest, P2pPaymentCount, Profile, Restriction, SendReceiptRequest,
+    SetDefaultAccountRequest, Transaction,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -96,6 +97,14 @@ pub static TARGETS: &[Target] = &[
         "wallet_set_default_account_request",
         SetDefaultAccountRequest,
         "e13_set_default_account_request"
+    ),
+    wallet_model!("wallet_history_page", HistoryPage, "e14_history_page"),
+    wallet_model!("wallet_history_totals", HistoryTotals, "e15_totals"),
+    wallet_model!("wallet_transaction", Transaction, "e16_transaction"),
+    wallet_model!(
+        "wallet_send_receipt_request",
+        SendReceiptRequest,
+        "e18_send_receipt_request"
     ),
     agent_answer!("agent_ping", qiwi_agent::wire::decode_ping),
     agent_answer!("agent_user_check", qiwi_agent::wire::decode_user_check),

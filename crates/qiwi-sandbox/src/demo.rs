@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::agent_auth::parse_public_key;
+use crate::history_log::HistoryDemo;
 use crate::money::Amount;
 
 /// Bearer token accepted by the QIWI Wallet API.
@@ -82,6 +83,10 @@ pub const AGENT_UNIDENTIFIED_WALLET: &str = "79990000204";
 /// A QIWI wallet whose top-ups are accepted and then fail (final status 160, money returned to
 /// the agent).
 pub const AGENT_FAILING_WALLET: &str = "79990000160";
+
+/// The largest generated payment history (`qiwi.history.generated`): a bound on the memory a
+/// data file can make the sandbox take.
+pub const MAX_GENERATED_HISTORY: u32 = 2_000_000;
 
 /// Why a [`DemoData`] could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -183,6 +188,12 @@ impl DemoData {
                 ));
             }
         }
+        let h = &q.history;
+        if h.generated > MAX_GENERATED_HISTORY || !(1..=120).contains(&h.months) {
+            return bad(format!(
+                "qiwi.history: generated must be at most {MAX_GENERATED_HISTORY} and months 1 to 120"
+            ));
+        }
         let a = &self.agent;
         if a.terminal_id.is_empty() || !a.terminal_id.bytes().all(|b| b.is_ascii_digit()) {
             return bad("agent.terminalId must be a positive integer".into());
@@ -242,6 +253,8 @@ pub struct QiwiDemo {
     pub restrictions: Vec<Restriction>,
     /// Other QIWI wallets known to the agent protocol (targets of top-ups).
     pub other_wallets: Vec<OtherWallet>,
+    /// How much payment history the wallet starts with (E14 to E18).
+    pub history: HistoryDemo,
 }
 
 impl Default for QiwiDemo {
@@ -328,6 +341,7 @@ impl Default for QiwiDemo {
                     fail_top_ups: true,
                 },
             ],
+            history: HistoryDemo::default(),
         }
     }
 }
@@ -699,5 +713,10 @@ mod tests {
         assert!(matches!(err, DemoDataError::Invalid(_)), "{err}");
         let err = DemoData::from_json(r#"{"qiwi": {"unknown": 1}}"#).unwrap_err();
         assert!(matches!(err, DemoDataError::Json(_)), "{err}");
+        for history in [r#"{"generated": 4000000000}"#, r#"{"months": 0}"#] {
+            let text = format!(r#"{{"qiwi": {{"history": {history}}}}}"#);
+            let err = DemoData::from_json(&text).unwrap_err();
+            assert!(err.to_string().contains("qiwi.history"), "{err}");
+        }
     }
 }

@@ -11,9 +11,11 @@ mod conn;
 pub mod demo;
 pub mod faults;
 mod gate;
+mod history_log;
 mod ids;
 mod money;
 mod multipart;
+mod receipt_files;
 mod respond;
 mod routes;
 mod server;
@@ -21,6 +23,7 @@ mod state;
 mod tokens;
 mod treezor_api;
 mod wallet_api;
+mod wallet_history;
 mod webhook_api;
 mod webhooks;
 mod xml;
@@ -28,6 +31,7 @@ mod xml;
 pub use agent_api::SERVICES as AGENT_SERVICES;
 pub use demo::{DemoData, DemoDataError};
 pub use faults::{Fault, FaultRule};
+pub use history_log::HistoryDemo;
 pub use money::Amount;
 pub use routes::{
     AGENT_PATH, AGENT_REQUESTS, LOOKUP_PATH, ROUTES, Route, UnservedRoute, check_fault_rule,

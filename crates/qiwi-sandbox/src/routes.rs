@@ -8,7 +8,9 @@ use axum::routing::{delete, get, patch, post, put};
 
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
-use crate::{admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, webhook_api};
+use crate::{
+    admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history, webhook_api,
+};
 
 /// One emulated endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,6 +134,31 @@ pub const ROUTES: &[Route] = &[
         "wallet.accounts.set-default",
         "PATCH",
         "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}",
+    ),
+    r(
+        "wallet.history.payments",
+        "GET",
+        "/payment-history/v2/persons/{wallet}/payments",
+    ),
+    r(
+        "wallet.history.totals",
+        "GET",
+        "/payment-history/v2/persons/{wallet}/payments/total",
+    ),
+    r(
+        "wallet.history.transaction",
+        "GET",
+        "/payment-history/v2/transactions/{transactionId}",
+    ),
+    r(
+        "wallet.history.cheque.file",
+        "GET",
+        "/payment-history/v1/transactions/{transactionId}/cheque/file",
+    ),
+    r(
+        "wallet.history.cheque.send",
+        "POST",
+        "/payment-history/v1/transactions/{transactionId}/cheque/send",
     ),
     r(
         "wallet.webhooks.register",
@@ -284,6 +311,20 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(
             p("wallet.accounts.set-default"),
             patch(wallet_api::accounts_set_default),
+        )
+        .route(p("wallet.history.payments"), get(wallet_history::payments))
+        .route(p("wallet.history.totals"), get(wallet_history::totals))
+        .route(
+            p("wallet.history.transaction"),
+            get(wallet_history::transaction),
+        )
+        .route(
+            p("wallet.history.cheque.file"),
+            get(wallet_history::cheque_file),
+        )
+        .route(
+            p("wallet.history.cheque.send"),
+            post(wallet_history::cheque_send),
         )
         .route(p("wallet.webhooks.register"), put(webhook_api::register))
         .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use crate::conn::{self, Limits};
 use crate::demo::DemoData;
 use crate::faults::FaultRule;
+use crate::history_log::HistoryLimit;
 use crate::money::Amount;
 use crate::routes::{AGENT_PATH, LOOKUP_PATH, check_fault_rule, router};
 use crate::state::{Settings, Shared, TreezorOperation, lock};
@@ -43,6 +44,15 @@ pub struct SandboxConfig {
     /// Whether the server may listen on an address other than loopback. The demo credentials
     /// are public, so this is off by default.
     pub allow_remote: bool,
+    /// Payment-history requests (E14 to E18) allowed per [`history_window`](Self::history_window)
+    /// and wallet, as the real service allows 100 a minute; one more blocks the wallet's history
+    /// for [`history_block`](Self::history_block) with `423`. `None` switches the limit off.
+    /// Default: 100.
+    pub history_limit: Option<u32>,
+    /// The window the history limit counts over. Default: 60 s.
+    pub history_window: Duration,
+    /// How long a wallet over the history limit stays blocked. Default: 5 minutes.
+    pub history_block: Duration,
     /// When a payment notification not answered `200` is sent again: after the first failed
     /// attempt, then after the second. Default: the service's 10 minutes and 1 hour.
     pub webhook_retry_delays: [Duration; 2],
@@ -59,6 +69,9 @@ impl Default for SandboxConfig {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             allow_remote: false,
+            history_limit: Some(100),
+            history_window: Duration::from_secs(60),
+            history_block: Duration::from_secs(5 * 60),
             webhook_retry_delays: [Duration::from_secs(600), Duration::from_secs(3600)],
         }
     }
@@ -119,6 +132,24 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets the payment-history requests allowed per window (`None`: no limit).
+    pub fn with_history_limit(mut self, limit: Option<u32>) -> Self {
+        self.history_limit = limit;
+        self
+    }
+
+    /// Sets the window the history limit counts over (short ones keep tests short).
+    pub fn with_history_window(mut self, window: Duration) -> Self {
+        self.history_window = window;
+        self
+    }
+
+    /// Sets how long a wallet over the history limit stays blocked.
+    pub fn with_history_block(mut self, block: Duration) -> Self {
+        self.history_block = block;
+        self
+    }
+
     /// Checks the configuration against the address to listen on, and builds the shared
     /// state and the server's limits.
     fn prepare(self, addr: SocketAddr) -> io::Result<(Arc<Shared>, Limits)> {
@@ -132,6 +163,11 @@ impl SandboxConfig {
             processing_delay: self.processing_delay,
             token_ttl: self.treezor_token_ttl,
             token_limit: self.treezor_token_limit,
+            history_limit: HistoryLimit {
+                requests: self.history_limit,
+                window: self.history_window,
+                block: self.history_block,
+            },
             webhook_retry_delays: self.webhook_retry_delays,
         };
         let limits = Limits {

@@ -15,6 +15,7 @@ use crate::agent_auth::parse_public_key;
 use crate::clock;
 use crate::demo::{DemoData, QiwiAccount, QiwiDemo, Rate};
 use crate::faults::FaultSet;
+use crate::history_log::{HistoryLimit, HistoryLog};
 use crate::money::Amount;
 use crate::tokens::TokenTable;
 use crate::webhooks::{Payment, Webhooks};
@@ -28,6 +29,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// Most Treezor access tokens valid at once.
     pub token_limit: usize,
+    /// The payment history's request limit.
+    pub history_limit: HistoryLimit,
     /// When a notification not answered `200` is sent again, after each failed attempt.
     pub webhook_retry_delays: [Duration; 2],
 }
@@ -116,6 +119,8 @@ pub(crate) struct State {
     pub directory: BTreeMap<String, DirWallet>,
     pub agent: AgentState,
     pub treezor: TreezorState,
+    /// The demo wallet's payment history.
+    pub history: HistoryLog,
     /// The notification hook and its deliveries (E50-E56).
     pub webhooks: Webhooks,
 }
@@ -332,6 +337,7 @@ impl State {
                 wallets,
                 tokens: TokenTable::new(token_limit),
             },
+            history: HistoryLog::generate(&q.history, &q.wallet, wall),
             webhooks: Webhooks::default(),
         }
     }
@@ -354,23 +360,29 @@ impl State {
                 Settlement::Payout => true,
                 Settlement::Fail => false,
             };
+            if credited && p.settlement == Settlement::CreditWallet && p.account == self.qiwi.wallet
+            {
+                let agent = format!("agent {}", self.agent.terminal_id);
+                let txn_id =
+                    self.history
+                        .record_top_up(clock::now(), p.to_ccy, p.to_amount, &agent);
+                // Notified with the history's transaction, so that E16 confirms it.
+                let payment = Payment {
+                    txn_id,
+                    direction: "IN",
+                    person_id: &self.qiwi.wallet,
+                    account: &agent,
+                    amount: Amount(p.to_amount),
+                    currency: p.to_ccy,
+                    provider: 7,
+                };
+                self.webhooks.payment(&payment, now);
+            }
             let entry = self.agent.payments.get_mut(&number);
             if let Some(entry) = entry {
                 if credited {
                     entry.status = 60;
                     entry.message = "Ok".into();
-                    if p.settlement == Settlement::CreditWallet && p.account == self.qiwi.wallet {
-                        let payment = Payment {
-                            txn_id: p.txn_id,
-                            direction: "IN",
-                            person_id: &self.qiwi.wallet,
-                            account: &self.agent.terminal_id,
-                            amount: Amount(p.to_amount),
-                            currency: p.to_ccy,
-                            provider: 99,
-                        };
-                        self.webhooks.payment(&payment, now);
-                    }
                 } else {
                     entry.status = 160;
                     entry.result_code = 300;

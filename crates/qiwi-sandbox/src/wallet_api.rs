@@ -1,5 +1,6 @@
 //! QIWI Wallet personal API (JSON, bearer token): profile, identification, limits,
-//! restrictions and balances (endpoints E01-E13 of the reference).
+//! restrictions and balances (endpoints E01-E13 of the reference); the payment history is in
+//! `wallet_history`.
 
 use std::sync::{Arc, MutexGuard};
 use std::time::Instant;
@@ -67,6 +68,8 @@ fn service_of(route: &str) -> &'static str {
         "qw-limits"
     } else if route.starts_with("wallet.accounts") {
         "funding-sources"
+    } else if route.starts_with("wallet.history") {
+        "payment-history"
     } else {
         "person-profile"
     }
@@ -95,7 +98,7 @@ pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap, route: &str) -> Re
 /// The start of every call on a wallet in the path: checks the bearer token (401), locks the
 /// settled state, and checks that the wallet is the token's wallet (404 otherwise, as the
 /// reference says for a wallet that is not found).
-fn wallet_state<'a>(
+pub(crate) fn wallet_state<'a>(
     shared: &'a Shared,
     headers: &HeaderMap,
     wallet: &str,
@@ -115,7 +118,7 @@ fn wallet_state<'a>(
     Ok(state)
 }
 
-fn bad_request(route: &str, description: &str) -> Response {
+pub(crate) fn bad_request(route: &str, description: &str) -> Response {
     edge_error(
         StatusCode::BAD_REQUEST,
         service_of(route),
@@ -126,7 +129,7 @@ fn bad_request(route: &str, description: &str) -> Response {
 }
 
 /// Reads a JSON object body; `application/json` is the only accepted media type.
-fn json_body(
+pub(crate) fn json_body(
     headers: &HeaderMap,
     body: &Bytes,
     route: &str,

@@ -5,25 +5,275 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
+use qiwi_types::InvalidValue;
+
 use crate::excerpt;
 use crate::scrub::{Scrub, Scrubber};
 
-/// What can go wrong with a request, split by how far it got.
-#[derive(Debug, thiserror::Error)]
+/// What can go wrong with a request, split by how far it got: the one error every client
+/// returns, with the family's own facts about a refusal in `D` (see [`Detail`]).
+///
+/// A caller can handle an error of any family with one `match` on the variants and on
+/// [`Error::kind`], and ask [`Error::write_fate`] what happened to a write.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<D = ()> {
     /// The request was never sent: the caller's input or the configuration is wrong.
-    #[error(transparent)]
-    NotSent(#[from] NotSentError),
+    NotSent(NotSentError),
     /// The request may have been sent, but no complete answer came back.
-    #[error(transparent)]
-    Transport(#[from] TransportError),
-    /// The service answered with an error status.
-    #[error(transparent)]
-    Service(#[from] ServiceError),
+    Transport(TransportError),
+    /// The service answered, and its status or its body said no.
+    Service(Box<Refusal<D>>),
     /// The service answered, but the answer could not be understood.
-    #[error(transparent)]
-    Decode(#[from] DecodeError),
+    Decode(DecodeError),
+}
+
+/// What happened to a write (a payment, a payout) that ended in an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WriteFate {
+    /// Its effect certainly did not happen: it was never sent, no connection was made, or
+    /// the service refused it in a way that says so.
+    NotMoved,
+    /// It may or may not have taken effect (a timeout or reset after sending, a server
+    /// error, an answer that could not be read): find out before doing it again.
+    Unknown,
+}
+
+/// What a refusal means for the caller, the same for every family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefusalKind {
+    /// The credentials (token, password, signature) were refused.
+    Authentication,
+    /// The credentials are valid but do not allow this call.
+    Permission {
+        /// The permission the call needs, when known.
+        scope: Option<&'static str>,
+    },
+    /// What the call named (a wallet, an operation, the path itself) does not exist.
+    NotFound,
+    /// The request conflicts with the state of what it names.
+    Conflict,
+    /// Too many requests, or the service is busy: call again after the wait.
+    RateLimited {
+        /// How long to wait, when the service or the protocol says.
+        retry_after: Option<Duration>,
+    },
+    /// The request's data or format was refused.
+    Validation,
+    /// The service failed.
+    Server,
+    /// The protocol refused the request (a result code in an answer's body).
+    Rejected,
+    /// Any other error answer.
+    Other,
+}
+
+impl RefusalKind {
+    /// The common reading of an HTTP error status; families refine it.
+    ///
+    /// ```
+    /// use qiwi_transport::{RefusalKind, StatusCode};
+    /// assert_eq!(RefusalKind::of_status(StatusCode::UNAUTHORIZED, None), RefusalKind::Authentication);
+    /// assert_eq!(RefusalKind::of_status(StatusCode::BAD_GATEWAY, None), RefusalKind::Server);
+    /// ```
+    pub fn of_status(status: StatusCode, retry_after: Option<Duration>) -> Self {
+        match status.as_u16() {
+            401 => Self::Authentication,
+            403 => Self::Permission { scope: None },
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            429 => Self::RateLimited { retry_after },
+            400 | 413 | 422 => Self::Validation,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// An answer that said no: what it means ([`RefusalKind`]), the answer itself and the
+/// family's facts about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Refusal<D> {
+    /// What the refusal means for the caller.
+    pub kind: RefusalKind,
+    /// The answer: status, vendor code and message, trace id, raw body.
+    pub answer: ServiceError,
+    /// The family's facts (result code, error entries, the permission asked for).
+    pub detail: D,
+}
+
+impl<D> Refusal<D> {
+    /// A refusal of `kind` with the family's `detail`.
+    pub fn new(kind: RefusalKind, answer: ServiceError, detail: D) -> Self {
+        Self {
+            kind,
+            answer,
+            detail,
+        }
+    }
+}
+
+/// A family's facts about a refusal, and how they change its message and its write fate.
+pub trait Detail: fmt::Debug + Scrub + Sized {
+    /// Writes what happened and what the caller can do, quoting the service's explanation.
+    fn describe(refusal: &Refusal<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+
+    /// What happened to a write refused this way, when the family knows better than the
+    /// status (a result code in the body); `None` keeps the common rule of
+    /// [`Error::write_fate`].
+    fn write_fate(refusal: &Refusal<Self>) -> Option<WriteFate> {
+        let _ = refusal;
+        None
+    }
+
+    /// Writes the message of an answer that could not be read.
+    fn describe_decode(error: &DecodeError, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(error, f)
+    }
+}
+
+/// No family facts: the executor's own error, before a client reads the vendor's body.
+impl Detail for () {
+    fn describe(refusal: &Refusal<Self>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&refusal.answer, f)
+    }
+}
+
+impl<D> Error<D> {
+    /// A caller's value that cannot be sent.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::NotSent(NotSentError::InvalidInput(message.into()))
+    }
+
+    /// A configuration that cannot work.
+    pub fn configuration(message: impl Into<String>) -> Self {
+        Self::NotSent(NotSentError::Configuration(message.into()))
+    }
+
+    /// The refusal, when the service said no.
+    pub fn refusal(&self) -> Option<&Refusal<D>> {
+        match self {
+            Self::Service(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// What the refusal means, when the service said no.
+    pub fn kind(&self) -> Option<RefusalKind> {
+        self.refusal().map(|refusal| refusal.kind)
+    }
+
+    /// The family's facts about the refusal, when the service said no.
+    pub fn detail(&self) -> Option<&D> {
+        self.refusal().map(|refusal| &refusal.detail)
+    }
+
+    /// How long to wait before calling again, for a [`RefusalKind::RateLimited`] refusal
+    /// that says.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.kind()? {
+            RefusalKind::RateLimited { retry_after } => retry_after,
+            _ => None,
+        }
+    }
+
+    /// The trace or request id the service gave (in its body or a header), for support.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.refusal()?.answer.trace_id.as_deref()
+    }
+
+    /// Whether nothing left the machine: bad input, configuration, or no attempt got a
+    /// connection.
+    pub fn is_not_sent(&self) -> bool {
+        match self {
+            Self::NotSent(_) => true,
+            Self::Transport(error) => !error.may_have_been_sent(),
+            _ => false,
+        }
+    }
+
+    /// Turns the executor's refusal into a family's, keeping every other variant.
+    pub fn refine<E>(self, refusal: impl FnOnce(ServiceError) -> Refusal<E>) -> Error<E> {
+        match self {
+            Self::NotSent(e) => Error::NotSent(e),
+            Self::Transport(e) => Error::Transport(e),
+            Self::Service(r) => Error::Service(Box::new(refusal(r.answer))),
+            Self::Decode(e) => Error::Decode(e),
+        }
+    }
+}
+
+impl<D: Detail> Error<D> {
+    /// What happened to the request's effect, the one answer for every family: not moved
+    /// when nothing was sent or a 4xx refused it, unknown after a timeout or reset once
+    /// sent, a 5xx or an unreadable answer; the family's detail refines a refusal.
+    pub fn write_fate(&self) -> WriteFate {
+        match self {
+            _ if self.is_not_sent() => WriteFate::NotMoved,
+            Self::Service(refusal) => {
+                D::write_fate(refusal).unwrap_or(if refusal.answer.status.is_client_error() {
+                    WriteFate::NotMoved
+                } else {
+                    WriteFate::Unknown
+                })
+            }
+            _ => WriteFate::Unknown,
+        }
+    }
+}
+
+impl<D: Detail> fmt::Display for Error<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotSent(e) => fmt::Display::fmt(e, f),
+            Self::Transport(e) => fmt::Display::fmt(e, f),
+            Self::Service(refusal) => D::describe(refusal, f),
+            Self::Decode(e) => D::describe_decode(e, f),
+        }
+    }
+}
+
+impl<D: Detail> std::error::Error for Error<D> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(e) => std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
+
+impl<D> From<NotSentError> for Error<D> {
+    fn from(error: NotSentError) -> Self {
+        Self::NotSent(error)
+    }
+}
+
+impl<D> From<TransportError> for Error<D> {
+    fn from(error: TransportError) -> Self {
+        Self::Transport(error)
+    }
+}
+
+impl<D> From<DecodeError> for Error<D> {
+    fn from(error: DecodeError) -> Self {
+        Self::Decode(error)
+    }
+}
+
+impl<D> From<InvalidValue> for Error<D> {
+    fn from(error: InvalidValue) -> Self {
+        Self::invalid_input(error.to_string())
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(answer: ServiceError) -> Self {
+        let kind = RefusalKind::of_status(answer.status, answer.retry_after);
+        Self::Service(Box::new(Refusal::new(kind, answer, ())))
+    }
 }
 
 /// Why a request was not sent.
@@ -215,6 +465,17 @@ impl ServiceError {
         }
     }
 
+    /// The vendor's message and code as messages quote them, bounded: `": message (code)"`,
+    /// `": code"`, `": message"`, or nothing.
+    pub fn explanation(&self) -> String {
+        let (code, message) = (self.code.as_deref(), self.message.as_deref());
+        match (code.map(excerpt), message.map(excerpt)) {
+            (Some(code), Some(message)) => format!(": {message} ({code})"),
+            (Some(text), None) | (None, Some(text)) => format!(": {text}"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// The body as text (lossy), for display and diagnostics.
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
@@ -237,14 +498,12 @@ impl fmt::Debug for ServiceError {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the service answered {}", self.status)?;
-        let (code, message) = (self.code.as_deref(), self.message.as_deref());
-        match (code.map(excerpt), message.map(excerpt)) {
-            (Some(code), Some(message)) => write!(f, ": {message} ({code})")?,
-            (Some(code), None) => write!(f, ": {code}")?,
-            (None, Some(message)) => write!(f, ": {message}")?,
-            (None, None) => {}
-        }
+        write!(
+            f,
+            "the service answered {}{}",
+            self.status,
+            self.explanation()
+        )?;
         if let Some(trace) = &self.trace_id {
             write!(f, " [trace id {trace}]")?;
         }
@@ -295,12 +554,15 @@ impl fmt::Debug for DecodeError {
     }
 }
 
-impl Scrub for Error {
+impl<D: Scrub> Scrub for Error<D> {
     fn scrub(&mut self, scrubber: &Scrubber) {
         match self {
             Error::NotSent(e) => e.scrub(scrubber),
             Error::Transport(e) => e.scrub(scrubber),
-            Error::Service(e) => e.scrub(scrubber),
+            Error::Service(refusal) => {
+                refusal.answer.scrub(scrubber);
+                refusal.detail.scrub(scrubber);
+            }
             Error::Decode(e) => e.scrub(scrubber),
         }
     }

@@ -8,7 +8,8 @@ use tracing::Instrument;
 use crate::retry::{self, Decision, Outcome, RetryPolicy};
 use crate::time::{self, Sleep, SystemTimeSource, TimeSource, TokioSleep};
 use crate::{
-    Error, Request, Response, ServiceError, Transport, TransportError, TransportErrorKind,
+    Classification, Error, Request, Response, ServiceError, Transport, TransportError,
+    TransportErrorKind,
 };
 
 /// Time limits for a request.
@@ -193,6 +194,7 @@ impl Executor {
             let limit = self.timeouts.attempt.min(remaining);
             let span = tracing::debug_span!(
                 "http.request",
+                endpoint = request.endpoint,
                 method = %request.method,
                 route = request.route,
                 attempt,
@@ -206,15 +208,7 @@ impl Executor {
             let (outcome, retry_after) = match &result {
                 Ok(response) => {
                     span.record("status", response.status.as_u16());
-                    // Only a refusal is retried, so only its `Retry-After` is read.
-                    let retry_after = if response.status.is_success() {
-                        None
-                    } else {
-                        response
-                            .header_str(RETRY_AFTER)
-                            .and_then(|v| retry::parse_retry_after(v, self.time_source.wall()))
-                    };
-                    (Outcome::Status(response.status), retry_after)
+                    self.classify(request, response)
                 }
                 Err(error) => (Outcome::Failed(error.kind()), None),
             };
@@ -259,6 +253,22 @@ impl Executor {
         time::timeout(&*self.sleep, remaining, future)
             .await
             .map_err(|_| budget.spent(0))
+    }
+
+    /// What an answer means for the retry decision: a refusal with its `Retry-After`, or a
+    /// success as the family reads its body.
+    fn classify(&self, request: &Request, response: &Response) -> (Outcome, Option<Duration>) {
+        if !response.status.is_success() {
+            let retry_after = response
+                .header_str(RETRY_AFTER)
+                .and_then(|v| retry::parse_retry_after(v, self.time_source.wall()));
+            return (Outcome::Status(response.status), retry_after);
+        }
+        match request.classify.map(|classify| classify(response)) {
+            Some(Classification::RetryAfter(wait)) => (Outcome::Busy(wait), None),
+            Some(Classification::FateUnknown) => (Outcome::FateUnknown, None),
+            Some(Classification::Final) | None => (Outcome::Status(response.status), None),
+        }
     }
 
     async fn attempt(&self, request: Request, limit: Duration) -> Result<Response, TransportError> {

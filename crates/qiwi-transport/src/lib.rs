@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod codec;
+mod endpoint;
 mod error;
 mod executor;
 mod request;
@@ -18,8 +19,12 @@ pub mod time;
 mod transport;
 mod url;
 
+/// The URL type of [`Request::url`].
+pub use ::url::Url;
+pub use endpoint::{AnswerBody, Classification, Classifier, Endpoint, Route};
 pub use error::{
-    DecodeError, Error, NotSentError, ServiceError, TransportError, TransportErrorKind,
+    DecodeError, Detail, Error, NotSentError, Refusal, RefusalKind, ServiceError, TransportError,
+    TransportErrorKind, WriteFate,
 };
 pub use executor::{CallBudget, Executor, Timeouts};
 pub use qiwi_types::excerpt::{MAX_QUOTED_CHARS, excerpt};

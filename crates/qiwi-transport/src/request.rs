@@ -21,6 +21,11 @@ pub struct Request {
     /// is only when it carries an identifier the server deduplicates on. Only idempotent
     /// requests are retried.
     pub idempotent: bool,
+    /// The id of the endpoint the request calls (`E10`, `ping`), for tracing; empty for a
+    /// request made without an [`Endpoint`](crate::Endpoint).
+    pub endpoint: &'static str,
+    /// The family's reading of a success answer, for the retry decision.
+    pub classify: Option<crate::Classifier>,
 }
 
 impl Request {
@@ -34,6 +39,8 @@ impl Request {
             body: Bytes::new(),
             route,
             idempotent,
+            endpoint: "",
+            classify: None,
         }
     }
 
@@ -77,6 +84,8 @@ impl Clone for Request {
             body: self.body.clone(),
             route: self.route,
             idempotent: self.idempotent,
+            endpoint: self.endpoint,
+            classify: self.classify,
         }
     }
 }
@@ -89,6 +98,7 @@ impl fmt::Debug for Request {
             .field("method", &self.method)
             .field("url", &self.url.as_str())
             .field("route", &self.route)
+            .field("endpoint", &self.endpoint)
             .field("headers", &self.headers)
             .field("body_len", &self.body.len())
             .field("idempotent", &self.idempotent)

@@ -51,6 +51,12 @@ pub enum Outcome {
     Status(StatusCode),
     /// No answer arrived.
     Failed(TransportErrorKind),
+    /// A success status whose body asks for the same request again after this wait, which
+    /// must be honoured: [`Classification::RetryAfter`](crate::Classification).
+    Busy(Duration),
+    /// A success status whose body says the request's effect is unknown:
+    /// [`Classification::FateUnknown`](crate::Classification).
+    FateUnknown,
 }
 
 /// What to do next.
@@ -73,6 +79,11 @@ pub enum StopReason {
     NotIdempotent,
     /// The policy's attempts are used up.
     AttemptsExhausted,
+    /// The request's effect is unknown: sending it again could repeat it.
+    FateUnknown,
+    /// The service asks for a wait longer than the policy's `max_retry_after`; a wait that
+    /// must be honoured is never cut short.
+    WaitTooLong,
 }
 
 /// Statuses worth another attempt: the server may answer differently next time.
@@ -106,6 +117,8 @@ pub fn decide(
         }
         Outcome::Status(status) => is_retryable_status(status),
         Outcome::Failed(kind) => is_retryable_failure(kind),
+        Outcome::FateUnknown => return Decision::Stop(StopReason::FateUnknown),
+        Outcome::Busy(_) => true,
     };
     if !retryable {
         return Decision::Stop(StopReason::NotRetryable);
@@ -116,9 +129,13 @@ pub fn decide(
     if attempt >= policy.max_attempts {
         return Decision::Stop(StopReason::AttemptsExhausted);
     }
-    let wait = match retry_after {
-        Some(wait) => wait.min(policy.max_retry_after),
-        None => jittered(backoff(policy, attempt), jitter),
+    let wait = match (outcome, retry_after) {
+        (Outcome::Busy(wait), _) if wait > policy.max_retry_after => {
+            return Decision::Stop(StopReason::WaitTooLong);
+        }
+        (Outcome::Busy(wait), _) => wait,
+        (_, Some(wait)) => wait.min(policy.max_retry_after),
+        (_, None) => jittered(backoff(policy, attempt), jitter),
     };
     Decision::Retry(wait)
 }
@@ -243,6 +260,13 @@ mod tests {
             ("Retry-After capped",           GET, status(429), 1, Some(s(3600)), 0.5, Retry(s(10))),
             ("attempts exhausted",           GET, status(503), 4, None, 1.0, Stop(AttemptsExhausted)),
             ("exhausted despite Retry-After", GET, status(429), 4, Some(s(1)), 1.0, Stop(AttemptsExhausted)),
+            ("busy read waits as asked",     GET, Outcome::Busy(s(10)), 1, None, 0.5, Retry(s(10))),
+            ("busy read, wait too long",     GET, Outcome::Busy(s(60)), 1, None, 0.5, Stop(WaitTooLong)),
+            ("busy read, attempts used",     GET, Outcome::Busy(s(1)), 4, None, 0.5, Stop(AttemptsExhausted)),
+            ("busy write never",             POST, Outcome::Busy(s(1)), 1, None, 0.5, Stop(NotIdempotent)),
+            ("busy resendable write waits",  POST_IDEMPOTENT, Outcome::Busy(s(1)), 1, None, 0.5, Retry(s(1))),
+            ("fate unknown never",           POST_IDEMPOTENT, Outcome::FateUnknown, 1, None, 0.5, Stop(FateUnknown)),
+            ("fate unknown, even a read",    GET, Outcome::FateUnknown, 1, None, 0.5, Stop(FateUnknown)),
         ];
         for (name, idempotent, outcome, attempt, retry_after, jitter, expected) in table {
             let got = decide(

@@ -414,6 +414,11 @@ pub trait Scrub {
     }
 }
 
+/// Nothing to scrub.
+impl Scrub for () {
+    fn scrub(&mut self, _scrubber: &Scrubber) {}
+}
+
 impl Scrub for String {
     fn scrub(&mut self, scrubber: &Scrubber) {
         if let Cow::Owned(clean) = scrubber.scrub_str(self) {

@@ -1,6 +1,6 @@
 //! Balances: E10 to E13.
 
-use qiwi_transport::{CallBudget, Method};
+use qiwi_transport::CallBudget;
 use qiwi_types::wallet::{
     AccountAlias, AccountOffer, AccountOffers, Accounts, CreateAccountRequest,
     SetDefaultAccountRequest,
@@ -85,15 +85,15 @@ impl WalletClient {
         refresh: Option<&AccountAlias>,
         budget: CallBudget,
     ) -> Result<Accounts, Error> {
-        let wallet = self.wallet().as_str();
-        let mut url = self.url(["funding-sources", "v2", "persons", wallet, "accounts"]);
+        let mut request = self.request(&ACCOUNTS, &[self.wallet().as_str()])?;
         if let Some(alias) = refresh {
-            url.query_pairs_mut()
+            request
+                .url
+                .query_pairs_mut()
                 .append_pair("timeout", &BALANCE_REFRESH_TIMEOUT.to_string())
                 .append_pair("alias", alias.as_str());
         }
-        let request = self.request(Method::GET, url, ACCOUNTS);
-        self.send_json_within(request, ACCOUNTS, budget).await
+        self.send_json_within(request, &ACCOUNTS, budget).await
     }
 
     /// Creates an account in the wallet (E11); `alias` is one of [`account_offers`](Self::account_offers).
@@ -112,14 +112,12 @@ impl WalletClient {
     /// ```
     pub async fn create_account(&self, alias: &AccountAlias) -> Result<(), Error> {
         check_alias(alias)?;
-        let wallet = self.wallet().as_str();
-        let url = self.url(["funding-sources", "v2", "persons", wallet, "accounts"]);
         let body = CreateAccountRequest {
             alias: alias.clone(),
         };
-        let request = Self::with_json(self.request(Method::POST, url, CREATE_ACCOUNT), &body)?;
-        // 201 Created with an empty body.
-        self.send(request, CREATE_ACCOUNT).await.map(drop)
+        let request = self.request(&CREATE_ACCOUNT, &[self.wallet().as_str()])?;
+        let request = Self::with_json(request, &body)?;
+        self.send(request, &CREATE_ACCOUNT).await.map(drop)
     }
 
     /// The accounts the wallet may create (E12).
@@ -136,17 +134,8 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn account_offers(&self) -> Result<Vec<AccountOffer>, Error> {
-        let wallet = self.wallet().as_str();
-        let url = self.url([
-            "funding-sources",
-            "v2",
-            "persons",
-            wallet,
-            "accounts",
-            "offer",
-        ]);
-        let request = self.request(Method::GET, url, ACCOUNT_OFFERS);
-        let offers: AccountOffers = self.send_json(request, ACCOUNT_OFFERS).await?;
+        let request = self.request(&ACCOUNT_OFFERS, &[self.wallet().as_str()])?;
+        let offers: AccountOffers = self.send_json(request, &ACCOUNT_OFFERS).await?;
         Ok(offers.0)
     }
 
@@ -166,22 +155,12 @@ impl WalletClient {
     /// ```
     pub async fn set_default_account(&self, alias: &AccountAlias) -> Result<(), Error> {
         check_alias(alias)?;
-        let wallet = self.wallet().as_str();
-        let url = self.url([
-            "funding-sources",
-            "v2",
-            "persons",
-            wallet,
-            "accounts",
-            alias.as_str(),
-        ]);
         let body = SetDefaultAccountRequest {
             default_account: true,
         };
-        let request =
-            Self::with_json(self.request(Method::PATCH, url, SET_DEFAULT_ACCOUNT), &body)?;
-        // 204 with no body.
-        self.send(request, SET_DEFAULT_ACCOUNT).await.map(drop)
+        let params = [self.wallet().as_str(), alias.as_str()];
+        let request = Self::with_json(self.request(&SET_DEFAULT_ACCOUNT, &params)?, &body)?;
+        self.send(request, &SET_DEFAULT_ACCOUNT).await.map(drop)
     }
 }
 

@@ -5,18 +5,18 @@ use std::sync::Arc;
 
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
+use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, Method, NotSentError, Request,
-    Response, Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, NotSentError, Request, Response,
+    Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::Instrument;
-use url::Url;
 
 use crate::Error;
-use crate::error::from_transport;
+use crate::error::refusal;
+use crate::history::HistoryLimiter;
 use crate::scope::Endpoint;
 
 /// The service's address: `https://edge.qiwi.com`.
@@ -53,6 +53,8 @@ struct Inner {
     authorization: HeaderValue,
     wallet: WalletNumber,
     balance_refresh_attempts: u32,
+    /// Keeps the payment history's calls under the service's limit; `None` when switched off.
+    history_limiter: Option<HistoryLimiter>,
 }
 
 impl fmt::Debug for WalletClient {
@@ -67,6 +69,7 @@ impl fmt::Debug for WalletClient {
                 "balance_refresh_attempts",
                 &self.inner.balance_refresh_attempts,
             )
+            .field("history_limiter", &self.inner.history_limiter)
             .finish()
     }
 }
@@ -106,16 +109,22 @@ impl WalletClient {
         self.inner.balance_refresh_attempts
     }
 
-    /// The URL of `segments` under the base, each segment percent-encoded.
-    pub(crate) fn url<'a>(&self, segments: impl IntoIterator<Item = &'a str>) -> Url {
-        self.inner.base.join(segments)
+    /// The request of `endpoint`, `params` filling its route, with the token.
+    pub(crate) fn request(&self, endpoint: &Endpoint, params: &[&str]) -> Result<Request, Error> {
+        let request = endpoint.request(&self.inner.base, params)?;
+        Ok(request.header(header::AUTHORIZATION, self.inner.authorization.clone()))
     }
 
-    /// A request with the headers every call carries: `Accept` and `Authorization`.
-    pub(crate) fn request(&self, method: Method, url: Url, endpoint: Endpoint) -> Request {
-        Request::new(method, url, endpoint.route)
-            .header(header::ACCEPT, HeaderValue::from_static(json::CONTENT_TYPE))
-            .header(header::AUTHORIZATION, self.inner.authorization.clone())
+    pub(crate) fn history_limiter(&self) -> Option<&HistoryLimiter> {
+        self.inner.history_limiter.as_ref()
+    }
+
+    /// The injected time source and sleep.
+    pub(crate) fn time(&self) -> (&dyn TimeSource, &dyn Sleep) {
+        (
+            self.executor.time_source().as_ref(),
+            self.executor.sleep_impl().as_ref(),
+        )
     }
 
     /// Adds a JSON body (and its `Content-Type`).
@@ -131,7 +140,7 @@ impl WalletClient {
     pub(crate) async fn send(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<Response, Error> {
         self.send_within(request, endpoint, self.start_call()).await
     }
@@ -145,22 +154,23 @@ impl WalletClient {
     pub(crate) async fn send_within(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<Response, Error> {
-        let span = tracing::debug_span!("qiwi_wallet.call", endpoint = endpoint.id);
         self.executor
             .send_within(&request, budget)
-            .instrument(span)
             .await
-            .map_err(|e| from_transport(e, endpoint).scrubbed(&self.inner.secrets))
+            .map_err(|e| {
+                e.refine(|answer| refusal(answer, endpoint))
+                    .scrubbed(&self.inner.secrets)
+            })
     }
 
     /// Sends a request as a call of its own and decodes its JSON answer.
     pub(crate) async fn send_json<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
     ) -> Result<T, Error> {
         self.send_json_within(request, endpoint, self.start_call())
             .await
@@ -171,11 +181,16 @@ impl WalletClient {
     pub(crate) async fn send_json_within<T: DeserializeOwned>(
         &self,
         request: Request,
-        endpoint: Endpoint,
+        endpoint: &Endpoint,
         budget: CallBudget,
     ) -> Result<T, Error> {
         let response = self.send_within(request, endpoint, budget).await?;
-        json::decode(&response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
+        self.decode_json(&response)
+    }
+
+    /// Decodes a JSON answer; an answer that cannot be decoded is scrubbed of the token.
+    pub(crate) fn decode_json<T: DeserializeOwned>(&self, response: &Response) -> Result<T, Error> {
+        json::decode(response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
     }
 }
 
@@ -187,6 +202,7 @@ pub struct WalletClientBuilder {
     wallet: Option<WalletNumber>,
     http: ClientSettings,
     balance_refresh_attempts: u32,
+    history_limiter: Option<HistoryLimiter>,
 }
 
 impl Default for WalletClientBuilder {
@@ -196,6 +212,7 @@ impl Default for WalletClientBuilder {
             wallet: None,
             http: ClientSettings::default(),
             balance_refresh_attempts: DEFAULT_BALANCE_REFRESH_ATTEMPTS,
+            history_limiter: Some(HistoryLimiter::default()),
         }
     }
 }
@@ -215,6 +232,26 @@ impl WalletClientBuilder {
         /// server did not report (default [`DEFAULT_BALANCE_REFRESH_ATTEMPTS`]; `0` turns
         /// asking again off).
         balance_refresh_attempts: u32;
+    }
+
+    /// The limiter that keeps payment-history calls (E14 to E18) under the service's limit of
+    /// 100 a minute per wallet; by default each client (and its clones) has its own
+    /// [`HistoryLimiter::default`]. Give several clients of one wallet the same limiter to
+    /// share it, or `None` to switch limiting off (an emulator without the limit, a
+    /// benchmark).
+    ///
+    /// ```no_run
+    /// use qiwi_wallet::HistoryLimiter;
+    ///
+    /// let shared = HistoryLimiter::default();
+    /// let first = qiwi_wallet::WalletClient::builder().history_limiter(Some(shared.clone()));
+    /// let second = qiwi_wallet::WalletClient::builder().history_limiter(Some(shared));
+    /// let unlimited = qiwi_wallet::WalletClient::builder().history_limiter(None);
+    /// # let _ = (first, second, unlimited);
+    /// ```
+    pub fn history_limiter(mut self, limiter: Option<HistoryLimiter>) -> Self {
+        self.history_limiter = limiter;
+        self
     }
 
     /// Builds the client.
@@ -253,6 +290,7 @@ impl WalletClientBuilder {
                 secrets: Scrubber::new([token.expose()]),
                 wallet,
                 balance_refresh_attempts: self.balance_refresh_attempts,
+                history_limiter: self.history_limiter,
             }),
         })
     }

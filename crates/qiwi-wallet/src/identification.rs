@@ -1,6 +1,6 @@
 //! Identification: E02 to E06.
 
-use qiwi_transport::{Method, NotSentError};
+use qiwi_transport::NotSentError;
 use qiwi_types::wallet::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
     DowngradeOperationResponse, DowngradeRequest, Identification, IdentificationRequest,
@@ -10,8 +10,6 @@ use crate::scope::{
     DOWNGRADE_CONFIRM, DOWNGRADE_START, DOWNGRADE_STATUS, IDENTIFICATION, IDENTIFY,
 };
 use crate::{Error, WalletClient};
-
-const DOWNGRADE_BASE: [&str; 2] = ["qw-ident-downgrade-api", "v1"];
 
 impl WalletClient {
     /// The wallet's identification data and level (E03); passport, INN, SNILS and OMS come
@@ -28,9 +26,8 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn identification(&self) -> Result<Identification, Error> {
-        let url = self.identification_url();
-        let request = self.request(Method::GET, url, IDENTIFICATION);
-        self.send_json(request, IDENTIFICATION).await
+        let request = self.request(&IDENTIFICATION, &[self.wallet().as_str()])?;
+        self.send_json(request, &IDENTIFICATION).await
     }
 
     /// Sends the owner's data to get the "main" (`VERIFIED`) status (E02). If the answer has an
@@ -64,9 +61,9 @@ impl WalletClient {
     /// ```
     pub async fn identify(&self, request: &IdentificationRequest) -> Result<Identification, Error> {
         request.validate().map_err(NotSentError::InvalidInput)?;
-        let url = self.identification_url();
-        let http = Self::with_json(self.request(Method::POST, url, IDENTIFY), request)?;
-        self.send_json(http, IDENTIFY).await
+        let http = self.request(&IDENTIFY, &[self.wallet().as_str()])?;
+        self.send_json(Self::with_json(http, request)?, &IDENTIFY)
+            .await
     }
 
     /// Starts lowering the identification level (E04; only `FULL` → `VERIFIED` exists). The
@@ -92,9 +89,9 @@ impl WalletClient {
         &self,
         request: &DowngradeRequest,
     ) -> Result<DowngradeOperationId, Error> {
-        let url = self.downgrade_url(None);
-        let http = Self::with_json(self.request(Method::POST, url, DOWNGRADE_START), request)?;
-        let created: DowngradeOperationCreated = self.send_json(http, DOWNGRADE_START).await?;
+        let http = self.request(&DOWNGRADE_START, &[self.wallet().as_str()])?;
+        let http = Self::with_json(http, request)?;
+        let created: DowngradeOperationCreated = self.send_json(http, &DOWNGRADE_START).await?;
         Ok(created.downgrade_operation_id)
     }
 
@@ -121,12 +118,9 @@ impl WalletClient {
         id: &DowngradeOperationId,
     ) -> Result<DowngradeOperation, Error> {
         check_id(id)?;
-        let url = self.downgrade_url(Some((id, true)));
-        let http = Self::with_json(
-            self.request(Method::PUT, url, DOWNGRADE_CONFIRM),
-            &ConfirmDowngradeRequest {},
-        )?;
-        let answer: DowngradeOperationResponse = self.send_json(http, DOWNGRADE_CONFIRM).await?;
+        let http = self.request(&DOWNGRADE_CONFIRM, &[self.wallet().as_str(), id.as_str()])?;
+        let http = Self::with_json(http, &ConfirmDowngradeRequest {})?;
+        let answer: DowngradeOperationResponse = self.send_json(http, &DOWNGRADE_CONFIRM).await?;
         Ok(answer.downgrade_operation)
     }
 
@@ -152,29 +146,9 @@ impl WalletClient {
         id: &DowngradeOperationId,
     ) -> Result<DowngradeOperation, Error> {
         check_id(id)?;
-        let url = self.downgrade_url(Some((id, false)));
-        let http = self.request(Method::GET, url, DOWNGRADE_STATUS);
-        let answer: DowngradeOperationResponse = self.send_json(http, DOWNGRADE_STATUS).await?;
+        let http = self.request(&DOWNGRADE_STATUS, &[self.wallet().as_str(), id.as_str()])?;
+        let answer: DowngradeOperationResponse = self.send_json(http, &DOWNGRADE_STATUS).await?;
         Ok(answer.downgrade_operation)
-    }
-
-    fn identification_url(&self) -> url::Url {
-        let wallet = self.wallet().as_str();
-        self.url(["identification", "v1", "persons", wallet, "identification"])
-    }
-
-    /// `.../identification-downgrade/operations[/{id}[/confirm]]`.
-    fn downgrade_url(&self, operation: Option<(&DowngradeOperationId, bool)>) -> url::Url {
-        let wallet = self.wallet().as_str();
-        let mut segments: Vec<&str> = DOWNGRADE_BASE.to_vec();
-        segments.extend(["persons", wallet, "identification-downgrade", "operations"]);
-        if let Some((id, confirm)) = operation {
-            segments.push(id.as_str());
-            if confirm {
-                segments.push("confirm");
-            }
-        }
-        self.url(segments)
     }
 }
 

@@ -5,6 +5,7 @@ mod balances;
 mod client;
 mod error;
 mod error_body;
+mod history;
 mod identification;
 mod limits;
 mod profile;
@@ -15,7 +16,11 @@ pub use client::{
     BALANCE_REFRESH_TIMEOUT, DEFAULT_BALANCE_REFRESH_ATTEMPTS, DEFAULT_BASE_URL, WalletClient,
     WalletClientBuilder,
 };
-pub use error::{DEFAULT_BLOCK_DURATION, Error};
+pub use error::{DEFAULT_BLOCK_DURATION, Error, WalletDetail};
+pub use history::{
+    DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryCheckpoint, HistoryFilter, HistoryLimiter,
+    HistoryStream, MAX_HISTORY_ROWS, Receipt,
+};
 pub use scope::TokenScope;
 
 /// The models of this API.
@@ -23,8 +28,10 @@ pub use qiwi_types::wallet as models;
 pub use qiwi_types::wallet::{
     Account, AccountAlias, AccountOffer, AccountType, AccountTypeId, Accounts, ActualLimits,
     Balance, CalendarDate, DowngradeOperation, DowngradeOperationId, DowngradeRequest,
-    DowngradeStatusType, Identification, IdentificationLevel, IdentificationRequest, Limit,
-    LimitType, Profile, ProfileSections, Restriction, RestrictionCode,
+    DowngradeStatusType, ErrorCode, HistoryCursor, HistoryOperation, HistoryPage, HistorySource,
+    HistoryTotals, HistoryWindow, Identification, IdentificationLevel, IdentificationRequest,
+    Limit, LimitType, PaymentHistoryItem, Profile, ProfileSections, ReceiptFormat, Restriction,
+    RestrictionCode, Transaction, TransactionId, TransactionStatus, TransactionType,
 };
 pub use qiwi_types::{Currency, Decimal, Money, WalletNumber};
 
@@ -38,6 +45,6 @@ pub use qiwi_transport as transport;
 #[cfg(feature = "reqwest")]
 pub use qiwi_transport::ClientIdentity;
 pub use qiwi_transport::{
-    DecodeError, NotSentError, RetryPolicy, SecretString, ServiceError, Timeouts, Transport,
-    TransportError,
+    DecodeError, NotSentError, Refusal, RefusalKind, RetryPolicy, SecretString, ServiceError,
+    Timeouts, Transport, TransportError, WriteFate,
 };

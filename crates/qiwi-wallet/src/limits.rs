@@ -1,6 +1,6 @@
 //! Limits and restrictions: E07 to E09.
 
-use qiwi_transport::{Method, NotSentError};
+use qiwi_transport::NotSentError;
 use qiwi_types::wallet::{ActualLimits, LimitType, P2pPaymentCount, Restriction};
 
 use crate::scope::{ACTUAL_LIMITS, P2P_COUNT, RESTRICTIONS};
@@ -38,16 +38,14 @@ impl WalletClient {
         if types.iter().any(|t| t.as_str().trim().is_empty()) {
             return Err(NotSentError::InvalidInput("a limit type is empty".into()).into());
         }
-        let wallet = self.wallet().as_str();
-        let mut url = self.url(["qw-limits", "v1", "persons", wallet, "actual-limits"]);
+        let mut request = self.request(&ACTUAL_LIMITS, &[self.wallet().as_str()])?;
         {
-            let mut query = url.query_pairs_mut();
+            let mut query = request.url.query_pairs_mut();
             for (index, kind) in types.iter().enumerate() {
                 query.append_pair(&format!("types[{index}]"), kind.as_str());
             }
         }
-        let request = self.request(Method::GET, url, ACTUAL_LIMITS);
-        self.send_json(request, ACTUAL_LIMITS).await
+        self.send_json(request, &ACTUAL_LIMITS).await
     }
 
     /// The number of person-to-person payments made this month (E08; `p2pPaymentCountLimit`).
@@ -63,16 +61,8 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn p2p_payment_count(&self) -> Result<u64, Error> {
-        let wallet = self.wallet().as_str();
-        let url = self.url([
-            "qw-limits",
-            "v1",
-            "persons",
-            wallet,
-            "p2p-payment-count-limit",
-        ]);
-        let request = self.request(Method::GET, url, P2P_COUNT);
-        let answer: P2pPaymentCount = self.send_json(request, P2P_COUNT).await?;
+        let request = self.request(&P2P_COUNT, &[self.wallet().as_str()])?;
+        let answer: P2pPaymentCount = self.send_json(request, &P2P_COUNT).await?;
         Ok(answer.p2p_payment_count_limit)
     }
 
@@ -94,16 +84,7 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn restrictions(&self) -> Result<Vec<Restriction>, Error> {
-        let wallet = self.wallet().as_str();
-        let url = self.url([
-            "person-profile",
-            "v1",
-            "persons",
-            wallet,
-            "status",
-            "restrictions",
-        ]);
-        let request = self.request(Method::GET, url, RESTRICTIONS);
-        self.send_json(request, RESTRICTIONS).await
+        let request = self.request(&RESTRICTIONS, &[self.wallet().as_str()])?;
+        self.send_json(request, &RESTRICTIONS).await
     }
 }

@@ -1,6 +1,5 @@
 //! Profile: E01.
 
-use qiwi_transport::Method;
 use qiwi_types::wallet::{Profile, ProfileSections};
 
 use crate::scope::PROFILE;
@@ -27,9 +26,11 @@ impl WalletClient {
     /// # }
     /// ```
     pub async fn profile(&self, sections: ProfileSections) -> Result<Profile, Error> {
-        let mut url = self.url(["person-profile", "v1", "profile", "current"]);
-        url.query_pairs_mut().extend_pairs(sections.query_pairs());
-        let request = self.request(Method::GET, url, PROFILE);
-        self.send_json(request, PROFILE).await
+        let mut request = self.request(&PROFILE, &[])?;
+        request
+            .url
+            .query_pairs_mut()
+            .extend_pairs(sections.query_pairs());
+        self.send_json(request, &PROFILE).await
     }
 }

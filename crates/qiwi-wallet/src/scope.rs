@@ -2,10 +2,14 @@
 
 use std::fmt;
 
+use qiwi_transport::codec::json;
+use qiwi_transport::{AnswerBody, Method, Route};
+
 /// A permission chosen when a token is issued, named by its label on qiwi.com/api.
 ///
 /// A call whose token lacks the needed permission is answered with HTTP 403, which the client
-/// reports as [`Error::Permission`](crate::Error::Permission) naming the permission.
+/// reports as a [`RefusalKind::Permission`](crate::RefusalKind::Permission) naming the
+/// permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenScope {
@@ -63,40 +67,53 @@ impl fmt::Display for TokenScope {
     }
 }
 
-/// One endpoint of the API: its reference id, the path template used in tracing, and the
-/// permission it needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Endpoint {
-    /// The reference id (`E10`).
-    pub(crate) id: &'static str,
-    /// The path template, without identifiers.
-    pub(crate) route: &'static str,
-    /// The permission the token needs.
-    pub(crate) scope: TokenScope,
+/// One endpoint of this API: its line in the table below.
+pub(crate) type Endpoint = qiwi_transport::Endpoint<TokenScope>;
+
+/// A resendable read of a JSON answer needing `scopes`.
+const fn read(id: &'static str, path: &'static str, scopes: &'static [TokenScope]) -> Endpoint {
+    Endpoint::get(id, path).scopes(scopes)
 }
 
-macro_rules! endpoints {
-    ($($name:ident = $id:literal, $route:literal, $scope:ident;)+) => {
-        $(pub(crate) const $name: Endpoint = Endpoint {
-            id: $id,
-            route: $route,
-            scope: TokenScope::$scope,
-        };)+
-    };
+/// A write with a JSON answer needing `scopes`: never resent (a QIWI Wallet payment never
+/// is: its fate is looked up instead).
+const fn write(
+    id: &'static str,
+    method: Method,
+    path: &'static str,
+    scopes: &'static [TokenScope],
+) -> Endpoint {
+    Endpoint::new(id, method, Route::Path(path))
+        .accept(json::CONTENT_TYPE)
+        .scopes(scopes)
 }
 
-endpoints! {
-    PROFILE = "E01", "/person-profile/v1/profile/current", ProfileInfo;
-    IDENTIFY = "E02", "/identification/v1/persons/{wallet}/identification", ProfileInfo;
-    IDENTIFICATION = "E03", "/identification/v1/persons/{wallet}/identification", ProfileInfo;
-    DOWNGRADE_START = "E04", "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations", ProfileInfo;
-    DOWNGRADE_CONFIRM = "E05", "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}/confirm", ProfileInfo;
-    DOWNGRADE_STATUS = "E06", "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}", ProfileInfo;
-    ACTUAL_LIMITS = "E07", "/qw-limits/v1/persons/{personId}/actual-limits", ProfileInfo;
-    P2P_COUNT = "E08", "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit", ProfileInfo;
-    RESTRICTIONS = "E09", "/person-profile/v1/persons/{personId}/status/restrictions", ProfileInfo;
-    ACCOUNTS = "E10", "/funding-sources/v2/persons/{personId}/accounts", Balance;
-    CREATE_ACCOUNT = "E11", "/funding-sources/v2/persons/{personId}/accounts", Balance;
-    ACCOUNT_OFFERS = "E12", "/funding-sources/v2/persons/{personId}/accounts/offer", Balance;
-    SET_DEFAULT_ACCOUNT = "E13", "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}", Balance;
+/// The payment history's calls: the service allows 100 a minute per wallet, together.
+pub(crate) const HISTORY_GROUP: &str = "history";
+
+/// Every endpoint of this client, one line each (reference §E01 to §E18).
+#[rustfmt::skip]
+mod table {
+    use super::{Endpoint, Method, read, write, AnswerBody, HISTORY_GROUP};
+    use super::TokenScope::{Balance, PaymentHistory, ProfileInfo};
+
+    pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
+    pub(crate) static IDENTIFY: Endpoint = write("E02", Method::POST, "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
+    pub(crate) static IDENTIFICATION: Endpoint = read("E03", "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_START: Endpoint = write("E04", Method::POST, "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_CONFIRM: Endpoint = write("E05", Method::PUT, "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}/confirm", &[ProfileInfo]);
+    pub(crate) static DOWNGRADE_STATUS: Endpoint = read("E06", "/qw-ident-downgrade-api/v1/persons/{wallet}/identification-downgrade/operations/{downgradeOperationId}", &[ProfileInfo]);
+    pub(crate) static ACTUAL_LIMITS: Endpoint = read("E07", "/qw-limits/v1/persons/{personId}/actual-limits", &[ProfileInfo]);
+    pub(crate) static P2P_COUNT: Endpoint = read("E08", "/qw-limits/v1/persons/{personId}/p2p-payment-count-limit", &[ProfileInfo]);
+    pub(crate) static RESTRICTIONS: Endpoint = read("E09", "/person-profile/v1/persons/{personId}/status/restrictions", &[ProfileInfo]);
+    pub(crate) static ACCOUNTS: Endpoint = read("E10", "/funding-sources/v2/persons/{personId}/accounts", &[Balance]);
+    pub(crate) static CREATE_ACCOUNT: Endpoint = write("E11", Method::POST, "/funding-sources/v2/persons/{personId}/accounts", &[Balance]).answers(&[201], AnswerBody::None);
+    pub(crate) static ACCOUNT_OFFERS: Endpoint = read("E12", "/funding-sources/v2/persons/{personId}/accounts/offer", &[Balance]);
+    pub(crate) static SET_DEFAULT_ACCOUNT: Endpoint = write("E13", Method::PATCH, "/funding-sources/v2/persons/{personId}/accounts/{accountAlias}", &[Balance]).answers(&[204], AnswerBody::None);
+    pub(crate) static HISTORY: Endpoint = read("E14", "/payment-history/v2/persons/{wallet}/payments", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static HISTORY_TOTALS: Endpoint = read("E15", "/payment-history/v2/persons/{wallet}/payments/total", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static TRANSACTION: Endpoint = read("E16", "/payment-history/v2/transactions/{transactionId}", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static RECEIPT_FILE: Endpoint = Endpoint::get("E17", "/payment-history/v1/transactions/{transactionId}/cheque/file").scopes(&[PaymentHistory]).answers(&[200], AnswerBody::Bytes).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static RECEIPT_SEND: Endpoint = write("E18", Method::POST, "/payment-history/v1/transactions/{transactionId}/cheque/send", &[PaymentHistory]).answers(&[201], AnswerBody::None).rate_limit_group(HISTORY_GROUP);
 }
+pub(crate) use table::*;

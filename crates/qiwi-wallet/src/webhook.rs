@@ -72,31 +72,45 @@ const MAX_SIGN_FIELDS: usize = 32;
 const MAX_PATH_DEPTH: usize = 4;
 
 /// Why a notification was refused. Answer it with a non-200 status.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Refusal {
     /// The signature does not match: not sent by the service, altered, or signed with another
     /// key (after E53 the old key no longer verifies).
-    #[error(
-        "the notification's hash does not match its signed fields: not from the service, altered, or signed with another key (fetch the hook's key again, E52)"
-    )]
     BadSignature,
     /// The body is not a notification (not JSON, a field missing or of the wrong type).
-    #[error("the body is not a payment notification: {0}")]
     Malformed(String),
     /// An entry of `signFields` names nothing signable inside `payment` (missing, an object,
-    /// a list, a boolean or `null`), or the list is empty or too long.
-    #[error("signFields entry {0:?} names no string or number inside payment")]
+    /// a list, a boolean or `null`), or the list is too long.
     UnknownSignField(String),
     /// `signFields` leaves out fields that identify the payment.
-    #[error(
-        "signFields does not cover {missing:?}: the signature would not authenticate the payment"
-    )]
     InsufficientSignFields {
         /// The required paths it leaves out.
         missing: Vec<&'static str>,
     },
 }
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BadSignature => f.write_str(
+                "the notification's hash does not match its signed fields: not from the service, altered, or signed with another key (fetch the hook's key again, E52)",
+            ),
+            Self::Malformed(reason) => {
+                write!(f, "the body is not a payment notification: {reason}")
+            }
+            Self::UnknownSignField(path) => {
+                write!(f, "signFields entry {path:?} names no string or number inside payment")
+            }
+            Self::InsufficientSignFields { missing } => write!(
+                f,
+                "signFields does not cover {missing:?}: the signature would not authenticate the payment"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 /// A notification whose signature was checked, or a test notification.
 #[derive(Debug, Clone, PartialEq, Eq)]

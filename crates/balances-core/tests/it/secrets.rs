@@ -137,9 +137,9 @@ async fn a_short_client_id_withholds_the_whole_echo() {
     };
     let server = echo_server(None, 500, body, "id").await;
     let error = balance_error(&server, "id", SECRET).await;
-    let answer = error.api_error().unwrap();
-    assert_eq!(answer.message(), Some("[REDACTED]"));
-    assert_eq!(answer.service().body_text(), "[REDACTED]");
+    let answer = &error.refusal().unwrap().answer;
+    assert_eq!(answer.message.as_deref(), Some("[REDACTED]"));
+    assert_eq!(answer.body_text(), "[REDACTED]");
     let shown = shown(&error);
     assert!(!shown.contains("limi"), "{shown}");
 }

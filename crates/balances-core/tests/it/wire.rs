@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use balances_core::{
-    BalancesClient, BalancesClientBuilder, BalancesQuery, Error, HistoryRange, RetryPolicy,
-    Timeouts, UserId, WalletId,
+    BalancesClient, BalancesClientBuilder, BalancesQuery, Error, HistoryRange, Refusal,
+    RefusalKind, RetryPolicy, Timeouts, TreezorDetail, UserId, WalletId,
 };
+use qiwi_transport::NotSentError;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -276,7 +277,7 @@ async fn balances_by_user_and_by_several_wallets_are_pinned() {
     );
     assert!(matches!(
         client.wallet_balances(&[]).await,
-        Err(Error::InvalidInput(_))
+        Err(Error::NotSent(NotSentError::InvalidInput(_)))
     ));
 }
 
@@ -359,7 +360,7 @@ async fn bad_dates_never_reach_the_server() {
     ] {
         let err = HistoryRange::parse(from, to).unwrap_err();
         assert!(
-            matches!(err, Error::InvalidInput(_)),
+            matches!(err, Error::NotSent(NotSentError::InvalidInput(_))),
             "{from:?} {to:?}: {err}"
         );
     }
@@ -493,11 +494,11 @@ async fn a_refused_token_request_is_shared_by_the_100_callers_waiting_for_it() {
 
     let results = concurrent_calls(&client, 100, Duration::ZERO).await;
     for (result, _) in &results {
-        let Err(Error::Authentication(answer)) = result else {
+        let Some(answer) = result.as_ref().err().and_then(authentication) else {
             panic!("{result:?}")
         };
-        assert_eq!(answer.operation(), "POST /oauth/token");
-        assert_eq!(answer.code(), Some("invalid_client"));
+        assert_eq!(answer.detail.operation, "POST /oauth/token");
+        assert_eq!(answer.answer.code.as_deref(), Some("invalid_client"));
     }
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 1);
     assert!(requests_to(&server, "/v1/balances").await.is_empty());
@@ -524,7 +525,10 @@ async fn a_failing_token_endpoint_gets_one_renewal_and_its_retries_for_20_caller
 
     let results = concurrent_calls(&client, 20, Duration::ZERO).await;
     for (result, _) in &results {
-        assert!(matches!(result, Err(Error::Server(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(e) if e.kind() == Some(RefusalKind::Server)),
+            "{result:?}"
+        );
     }
     assert_eq!(
         requests_to(&server, "/oauth/token").await.len(),
@@ -709,11 +713,11 @@ async fn two_401s_are_an_authentication_error_not_a_loop() {
         .wallet_balance(WalletId::new(1317558))
         .await
         .unwrap_err();
-    let Error::Authentication(answer) = &err else {
+    let Some(answer) = authentication(&err) else {
         panic!("{err:?}")
     };
-    assert_eq!(answer.code(), Some("sca_session_expired"));
-    assert_eq!(answer.operation(), "GET /v1/balances");
+    assert_eq!(answer.answer.code.as_deref(), Some("sca_session_expired"));
+    assert_eq!(answer.detail.operation, "GET /v1/balances");
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 2);
     assert_eq!(requests_to(&server, "/v1/balances").await.len(), 2);
 }
@@ -729,7 +733,7 @@ async fn a_static_token_is_never_renewed() {
         .user_balances(UserId::new(1))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Authentication(_)), "{err:?}");
+    assert!(authentication(&err).is_some(), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
@@ -749,12 +753,15 @@ async fn a_refused_token_request_is_an_authentication_error() {
             .await;
         let client = credentials_client(&server, &ticking());
         let err = client.wallet_balance(WalletId::new(1)).await.unwrap_err();
-        let Error::Authentication(answer) = &err else {
+        let Some(answer) = authentication(&err) else {
             panic!("{status}: {err:?}")
         };
-        assert_eq!(answer.operation(), "POST /oauth/token");
-        assert_eq!(answer.code(), Some("invalid_client"));
-        assert_eq!(answer.message(), Some("Client authentication failed"));
+        assert_eq!(answer.detail.operation, "POST /oauth/token");
+        assert_eq!(answer.answer.code.as_deref(), Some("invalid_client"));
+        assert_eq!(
+            answer.answer.message.as_deref(),
+            Some("Client authentication failed")
+        );
         for shown in [err.to_string(), format!("{err:?}")] {
             assert!(!shown.contains("s3cr3t"), "{shown}");
         }
@@ -778,10 +785,12 @@ async fn error_statuses_and_body_shapes_map_to_variants() {
     let cases: &[ErrorCase] = &[
         (400, "errors/spec_connect_default_error.json", "Validation", Some("resource_not_found_error"), Some("The userId field is required"), None),
         (401, "errors/shape_connect_with_request_id.json", "Authentication", Some("authorization_error"), Some("Invalid token"), Some("293f2ab1-77a7-42d7-8b3f-de4db3fe9d7d")),
-        (403, "errors/spec_connect_default_error.json", "PermissionDenied", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (403, "errors/spec_connect_default_error.json", "Permission", Some("resource_not_found_error"), Some("The userId field is required"), None),
         (404, "errors/shape_bare_array.json", "NotFound", Some("invalid_parameter_in_request"), Some("walletId must be an integer"), None),
         (404, "errors/openapi_default_error_example.json", "NotFound", Some("resource_not_found_error"), Some("The userId field is required"), None),
-        (405, "errors/spec_connect_default_error.json", "Service", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (405, "errors/spec_connect_default_error.json", "Other", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (409, "errors/spec_connect_default_error.json", "Conflict", Some("resource_not_found_error"), Some("The userId field is required"), None),
+        (413, "errors/shape_empty.txt", "Validation", None, None, None),
         (422, "errors/spec_legacy_unwrapped.json", "Validation", Some("0"), Some("Input validation failed"), None),
         (400, "errors/spec_legacy_wrapped.json", "Validation", Some("15030"), Some("..."), None),
         (429, "errors/shape_empty.txt", "RateLimited", None, None, None),
@@ -805,22 +814,19 @@ async fn error_statuses_and_body_shapes_map_to_variants() {
             .mount(&server)
             .await;
         let err = client.user_balances(UserId::new(1)).await.unwrap_err();
-        let name = format!("{err:?}");
-        assert!(name.starts_with(variant), "{status} {body}: {name}");
-        let answer = err.api_error().unwrap();
-        assert_eq!(answer.status().as_u16(), *status, "{body}");
-        assert_eq!(answer.code(), *code, "{status} {body}");
-        assert_eq!(answer.message(), *message, "{status} {body}");
-        assert_eq!(answer.request_id(), *request_id, "{status} {body}");
-        assert_eq!(
-            answer.service().body.as_ref(),
-            raw.as_slice(),
-            "raw body kept"
+        let name = format!("{:?}", err.kind());
+        assert!(
+            name.starts_with(&format!("Some({variant}")),
+            "{status} {body}: {name}"
         );
+        let answer = &err.refusal().unwrap().answer;
+        assert_eq!(answer.status.as_u16(), *status, "{body}");
+        assert_eq!(answer.code.as_deref(), *code, "{status} {body}");
+        assert_eq!(answer.message.as_deref(), *message, "{status} {body}");
+        assert_eq!(answer.trace_id.as_deref(), *request_id, "{status} {body}");
+        assert_eq!(answer.body.as_ref(), raw.as_slice(), "raw body kept");
         if *status == 429 {
-            assert!(
-                matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(7))
-            );
+            assert!(err.retry_after() == Some(Duration::from_secs(7)));
         }
         assert_eq!(
             server.received_requests().await.unwrap().len(),
@@ -841,7 +847,7 @@ async fn a_request_id_header_is_kept_when_the_body_has_none() {
         .user_balances(UserId::new(1))
         .await
         .unwrap_err();
-    assert_eq!(err.api_error().unwrap().request_id(), Some("req-77"));
+    assert_eq!(err.trace_id(), Some("req-77"));
     assert!(err.to_string().contains("[request id req-77]"), "{err}");
 }
 
@@ -946,7 +952,8 @@ async fn a_wallet_that_treezor_does_not_list_is_not_found_naming_its_id() {
     let client = static_client(&server);
     let err = client.wallet_balance(WalletId::new(999)).await.unwrap_err();
     assert!(
-        matches!(err, Error::NotFound { query: Some(BalancesQuery::Wallet(id)), answer: None } if id == WalletId::new(999)),
+        err.kind() == Some(RefusalKind::NotFound)
+            && err.detail().unwrap().query == Some(BalancesQuery::Wallet(WalletId::new(999))),
         "{err:?}"
     );
     assert_eq!(
@@ -957,7 +964,7 @@ async fn a_wallet_that_treezor_does_not_list_is_not_found_naming_its_id() {
         .wallet_balances(&[WalletId::new(999)])
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert_eq!(err.kind(), Some(RefusalKind::NotFound), "{err:?}");
     // A user may have no wallet: an empty list, not an error.
     assert!(
         client
@@ -981,7 +988,7 @@ async fn a_wallet_that_treezor_does_not_list_is_not_found_naming_its_id() {
         text.starts_with("not found: wallet 999: GET /v1/balances answered 404 Not Found: "),
         "{text}"
     );
-    assert!(err.api_error().is_some());
+    assert!(err.refusal().is_some());
     let err = client
         .balance_history(WalletId::new(998), HistoryRange::all())
         .await
@@ -1007,7 +1014,7 @@ async fn a_404_that_is_not_a_treezor_error_blames_the_base_url() {
         .await
         .unwrap_err();
     let text = err.to_string();
-    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert_eq!(err.kind(), Some(RefusalKind::NotFound), "{err:?}");
     assert!(
         text.ends_with("no API answers at that path; check the base URL"),
         "{text}"
@@ -1028,7 +1035,7 @@ async fn a_huge_retry_after_is_shown_as_the_one_hour_ceiling() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(3600)),
+        err.retry_after() == Some(Duration::from_secs(3600)),
         "{err:?}"
     );
     assert!(
@@ -1059,7 +1066,10 @@ async fn a_byte_order_mark_before_json_is_accepted() {
     )
     .await;
     let err = client.user_balances(UserId::new(1)).await.unwrap_err();
-    assert_eq!(err.api_error().unwrap().code(), Some("authorization_error"));
+    assert_eq!(
+        err.refusal().unwrap().answer.code.as_deref(),
+        Some("authorization_error")
+    );
 }
 
 #[tokio::test]
@@ -1083,4 +1093,11 @@ async fn the_servers_message_is_kept_and_bounded() {
     assert!(text.contains("characters left out"), "{text}");
     assert!(text.contains("(invalid_parameter)"), "{text}");
     assert!(text.len() < 1000, "{} bytes", text.len());
+}
+
+/// The refusal of the credentials or the token, if that is what `error` is.
+fn authentication(error: &Error) -> Option<&Refusal<TreezorDetail>> {
+    error
+        .refusal()
+        .filter(|refusal| refusal.kind == RefusalKind::Authentication)
 }

@@ -278,9 +278,11 @@ fn payment(ctx: &Ctx<'_>, element: &Element<'_>, path: &str) -> Result<Payment, 
 /// Turns a non-zero request-level result into the matching error.
 fn check(envelope: &Envelope, status: StatusCode, body: &Bytes) -> Result<(), Error> {
     match &envelope.result {
-        Some(result) if !result.is_ok() => {
-            Err(Error::from_result(result.clone(), status, body.clone()))
-        }
+        Some(result) if !result.is_ok() => Err(crate::error::from_result(
+            result.clone(),
+            status,
+            body.clone(),
+        )),
         _ => Ok(()),
     }
 }

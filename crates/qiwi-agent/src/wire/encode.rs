@@ -18,7 +18,7 @@ struct Document {
 
 fn written(e: std::io::Error) -> Error {
     // Writing into a Vec cannot fail; this keeps the path panic-free all the same.
-    Error::Configuration(format!("the request could not be written: {e}"))
+    Error::configuration(format!("the request could not be written: {e}"))
 }
 
 impl Document {
@@ -304,8 +304,8 @@ pub(crate) fn pay(credentials: &Credentials, payout: &Payout) -> Result<Vec<u8>,
 
 pub(crate) fn status(credentials: &Credentials, queries: &[StatusQuery]) -> Result<Vec<u8>, Error> {
     if queries.is_empty() {
-        return Err(Error::InvalidInput(
-            "a status request needs at least one payment".into(),
+        return Err(Error::invalid_input(
+            "a status request needs at least one payment",
         ));
     }
     let mut doc = Document::new("pay", credentials)?;

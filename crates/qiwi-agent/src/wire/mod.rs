@@ -44,8 +44,8 @@ fn ok(body: &[u8]) -> Bytes {
 /// ```
 ///
 /// # Errors
-/// [`Error::Decode`] for a body that is not such an answer; the matching service variant
-/// ([`Error::Authentication`], ...) for a non-zero result code.
+/// [`Error::Decode`] for a body that is not such an answer; [`Error::Service`] with the
+/// matching [`RefusalKind`](crate::RefusalKind) for a non-zero result code.
 pub fn decode_ping(body: &[u8]) -> Result<Balances, Error> {
     ping(StatusCode::OK, &ok(body))
 }

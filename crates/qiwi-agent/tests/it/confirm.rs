@@ -12,8 +12,8 @@ use qiwi_agent::{
     PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult, ServiceId,
     TransactionNumber, wire,
 };
-use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::Reply;
+use qiwi_transport::{NotSentError, RefusalKind, TransportErrorKind};
 use qiwi_types::Currency;
 use support::{scripted_client, xml};
 
@@ -73,12 +73,12 @@ fn describe(outcome: &Outcome) -> String {
         Outcome::Refused(error) | Outcome::Stopped(error) => format!(
             "{}({})",
             outcome.name(),
-            match error {
-                Error::Authentication(_) => "authentication",
-                Error::Permission(_) => "permission",
-                Error::Rejected(_) => "rejected",
-                Error::Server(_) => "server",
-                other => panic!("unexpected stop {other:?}"),
+            match error.kind() {
+                Some(RefusalKind::Authentication) => "authentication",
+                Some(RefusalKind::Permission { .. }) => "permission",
+                Some(RefusalKind::Rejected) => "rejected",
+                Some(RefusalKind::Server) => "server",
+                _ => panic!("unexpected stop {error:?}"),
             }
         ),
         Outcome::Pending { last_state } => format!("pending({last_state:?})"),
@@ -148,20 +148,21 @@ fn request_codes_table() {
         let fatal_attr = fatal.map(|f| format!(" fatal='{f}'")).unwrap_or_default();
         let body = format!("<response><result-code{fatal_attr}>{code}</result-code></response>");
         let err = wire::decode_ping(body.as_bytes()).unwrap_err();
-        let got = match &err {
-            Error::RateLimited { retry_after, .. } => {
-                assert_eq!(*retry_after, Duration::from_secs(60), "{name}");
+        let got = match err.kind() {
+            Some(RefusalKind::RateLimited { retry_after }) => {
+                assert_eq!(retry_after, Some(Duration::from_secs(60)), "{name}");
                 "RateLimited"
             }
-            Error::Authentication(_) => "Authentication",
-            Error::Server(_) => "Server",
-            Error::Permission(_) => "Permission",
-            Error::Rejected(_) => "Rejected",
-            other => panic!("{name}: {other:?}"),
+            Some(RefusalKind::Authentication) => "Authentication",
+            Some(RefusalKind::Server) => "Server",
+            Some(RefusalKind::Permission { .. }) => "Permission",
+            Some(RefusalKind::Rejected) => "Rejected",
+            _ => panic!("{name}: {err:?}"),
         };
         assert_eq!(got, error, "{name}");
-        assert_eq!(err.is_fatal(), is_fatal, "{name}");
-        assert_eq!(err.request_result(), Some(&result), "{name}");
+        let detail = err.detail().unwrap();
+        assert_eq!(detail.fatal, is_fatal, "{name}");
+        assert_eq!(detail.result.as_ref(), Some(&result), "{name}");
     }
     assert!(RequestCode::Ok.is_ok());
     assert!(!RequestCode::Ok.may_retry_same_request(None));
@@ -363,7 +364,7 @@ async fn a_stopped_confirmation_keeps_what_was_last_seen() {
     .await;
     assert!(matches!(
         confirmation.outcome,
-        Outcome::Stopped(Error::Authentication(_))
+        Outcome::Stopped(ref error) if error.kind() == Some(RefusalKind::Authentication)
     ));
     assert_eq!(
         confirmation.payment.as_ref().map(|p| p.state()),
@@ -476,7 +477,10 @@ async fn nothing_is_sent_for_a_payout_that_cannot_be_encoded() {
     .unwrap()
     .with_to_currency(Some(Currency::parse("R<B")));
     let err = client.pay_and_confirm(&bad, &options()).await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert!(
+        matches!(err, Error::NotSent(NotSentError::InvalidInput(_))),
+        "{err}"
+    );
     assert_eq!(transport.count(), 0);
     // Three letters, but no currency: refused before sending, not sent with money attached.
     for code in ["XYZ", "999"] {
@@ -608,7 +612,7 @@ async fn a_number_reused_with_other_details_is_refused_before_sending() {
 #[test]
 fn every_outcome_says_whether_money_moved() {
     use qiwi_agent::Fate::*;
-    let error = || Error::InvalidInput("x".into());
+    let error = || Error::invalid_input("x");
     let number = TransactionNumber::parse(TXN).unwrap();
     let table: Vec<(Outcome, qiwi_agent::Fate, Option<bool>)> = vec![
         (Outcome::Succeeded, Paid, Some(true)),

@@ -11,6 +11,7 @@ use qiwi_agent::{
     PaymentCode, PaymentState, Payout, PayoutAmount, Recipient, RequestResult, Sender, StatusQuery,
     StatusResponse, TransactionNumber, UserCheck, wire,
 };
+use qiwi_transport::RefusalKind;
 use qiwi_types::{Currency, WalletNumber};
 use serde::Serialize;
 use support::{fixture, normalise, parse, scripted_client_with, xml};
@@ -179,19 +180,20 @@ fn derived<'a>(payments: impl IntoIterator<Item = &'a Payment>) -> Vec<Derived> 
 }
 
 fn error_value(error: &Error) -> Decoded {
-    let variant = match error {
-        Error::Authentication(_) => "Authentication",
-        Error::Permission(_) => "Permission",
-        Error::RateLimited { .. } => "RateLimited",
-        Error::Server(_) => "Server",
-        Error::Rejected(_) => "Rejected",
-        Error::Decode(_) => "Decode",
-        other => panic!("unexpected error {other:?}"),
+    let variant = match (error, error.kind()) {
+        (_, Some(RefusalKind::Authentication)) => "Authentication",
+        (_, Some(RefusalKind::Permission { .. })) => "Permission",
+        (_, Some(RefusalKind::RateLimited { .. })) => "RateLimited",
+        (_, Some(RefusalKind::Server)) => "Server",
+        (_, Some(RefusalKind::Rejected)) => "Rejected",
+        (Error::Decode(_), _) => "Decode",
+        _ => panic!("unexpected error {error:?}"),
     };
+    let detail = error.detail();
     Decoded::Error {
         error: variant,
-        fatal: error.is_fatal(),
-        result: error.request_result().cloned(),
+        fatal: detail.is_some_and(|d| d.fatal),
+        result: detail.and_then(|d| d.result.clone()),
         display: error.to_string(),
     }
 }

@@ -15,6 +15,7 @@ use qiwi_agent::{
     StatusQuery, TransactionNumber,
 };
 use qiwi_transport::test_util::expect::ExpectedRequest;
+use qiwi_transport::{NotSentError, RefusalKind};
 use support::{fixture, normalise};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -195,26 +196,26 @@ async fn errors_map_by_status_and_result_code() {
             .ping()
             .await
             .unwrap_err();
-        let got = match &err {
-            Error::Authentication(_) => "authentication".to_owned(),
-            Error::Permission(_) => "permission".to_owned(),
-            Error::RateLimited { retry_after, .. } => {
-                format!("rate_limited {}", retry_after.as_secs())
+        let got = match (&err, err.kind()) {
+            (_, Some(RefusalKind::Authentication)) => "authentication".to_owned(),
+            (_, Some(RefusalKind::Permission { .. })) => "permission".to_owned(),
+            (_, Some(RefusalKind::RateLimited { retry_after })) => {
+                format!("rate_limited {}", retry_after.unwrap().as_secs())
             }
-            Error::Server(_) => "server".to_owned(),
-            Error::Rejected(_) => "rejected".to_owned(),
-            Error::Decode(e) => {
+            (_, Some(RefusalKind::Server)) => "server".to_owned(),
+            (_, Some(RefusalKind::Rejected)) => "rejected".to_owned(),
+            (Error::Decode(e), _) => {
                 assert_eq!(e.format, "XML", "{name}");
                 assert_eq!(e.body, body.as_bytes(), "{name}");
                 "decode".to_owned()
             }
-            other => panic!("{name}: {other:?}"),
+            _ => panic!("{name}: {err:?}"),
         };
         assert_eq!(got, expected, "{name}");
-        if let Some(failure) = err.failure() {
+        if let Some(refusal) = err.refusal() {
             // The raw answer stays reachable for support requests.
-            assert_eq!(failure.service.status.as_u16(), status, "{name}");
-            assert_eq!(failure.service.body_text(), body, "{name}");
+            assert_eq!(refusal.answer.status.as_u16(), status, "{name}");
+            assert_eq!(refusal.answer.body_text(), body, "{name}");
         }
         let received = server.received_requests().await.unwrap();
         assert_eq!(received.len(), 1, "{name}: sent once");
@@ -260,14 +261,11 @@ async fn a_server_result_code_is_kept_with_the_http_status() {
         .ping()
         .await
         .unwrap_err();
-    let failure = err.failure().unwrap();
-    assert_eq!(failure.service.status.as_u16(), 503);
-    assert_eq!(failure.service.code.as_deref(), Some("300"));
-    assert_eq!(
-        failure.service.message.as_deref(),
-        Some("Неизвестная ошибка")
-    );
-    assert_eq!(failure.service.trace_id.as_deref(), Some("abc-1"));
+    let answer = &err.refusal().unwrap().answer;
+    assert_eq!(answer.status.as_u16(), 503);
+    assert_eq!(answer.code.as_deref(), Some("300"));
+    assert_eq!(answer.message.as_deref(), Some("Неизвестная ошибка"));
+    assert_eq!(answer.trace_id.as_deref(), Some("abc-1"));
     assert_eq!(
         err.to_string(),
         "the server could not process the request (HTTP status 503 Service Unavailable, result code 300: Неизвестная ошибка [trace id abc-1]); repeat it later (for a payment, check its status: it is not failed)"
@@ -333,7 +331,10 @@ fn a_client_certificate_selects_the_private_endpoint() {
         ))
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::Configuration(_)), "{err}");
+    assert!(
+        matches!(err, Error::NotSent(NotSentError::Configuration(_))),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The integration tests of `qiwi-agent`, one module per area, linked as one binary.
 
+mod busy;
 mod confirm;
 mod escaping;
 mod fixtures;

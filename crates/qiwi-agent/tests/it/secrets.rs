@@ -6,6 +6,7 @@ use crate::support;
 use std::sync::Arc;
 
 use qiwi_agent::{AgentClient, Credentials, Error, SecretString, TerminalId};
+use qiwi_transport::RefusalKind;
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::echo::{Body, EchoLog, leaks, shown, xml_escaped};
 use qiwi_transport::test_util::{Reply, ScriptedTransport};
@@ -66,8 +67,8 @@ async fn a_wrong_password_is_an_authentication_error_that_does_not_repeat_it() {
     let auth = support::fixture("responses/error_derived_7_1_authorization.xml");
     let (client, transport, _) = scripted_client_with(123, SECRET, vec![xml(&auth)]);
     let err = client.ping().await.unwrap_err();
-    assert!(matches!(err, Error::Authentication(_)), "{err:?}");
-    assert!(err.is_fatal());
+    assert_eq!(err.kind(), Some(RefusalKind::Authentication), "{err:?}");
+    assert!(err.detail().unwrap().fatal);
     assert_eq!(
         err.to_string(),
         "authentication failed (result code 150, fatal: Ошибка авторизации); check the terminal id and the password (or signing key), then try again"
@@ -192,10 +193,14 @@ async fn no_form_of_the_password_reaches_an_error_from_an_echoing_server() {
 async fn a_short_password_withholds_the_whole_echo() {
     let body = |echo: &str| result_with_echo(300, &format!("rate limited {echo}"));
     for error in echoed_errors(500, body, "pw").await {
-        let failure = error.failure().unwrap();
-        assert_eq!(failure.service.body_text(), "[REDACTED]");
+        let refusal = error.refusal().unwrap();
+        assert_eq!(refusal.answer.body_text(), "[REDACTED]");
         assert_eq!(
-            failure.result.as_ref().and_then(|r| r.message.as_deref()),
+            refusal
+                .detail
+                .result
+                .as_ref()
+                .and_then(|r| r.message.as_deref()),
             Some("[REDACTED]")
         );
         let shown = shown(&error);

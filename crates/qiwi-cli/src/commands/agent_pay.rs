@@ -87,7 +87,7 @@ pub async fn run(
             payment: confirmation.payment,
         },
         // Bad input or configuration: a usage error, reported as such.
-        Err(error @ (qiwi_agent::Error::InvalidInput(_) | qiwi_agent::Error::Configuration(_))) => {
+        Err(error @ qiwi_agent::Error::NotSent(_)) => {
             return Err(error.into());
         }
         Err(error) => PayReport {

@@ -6,3 +6,4 @@ pub mod balances;
 pub mod sandbox;
 pub mod treezor;
 pub mod wallet;
+pub mod wallet_history;

@@ -84,7 +84,7 @@ pub fn parse_wallet(text: &str) -> Result<WalletId, Failure> {
     WalletId::parse(text).map_err(|e| {
         Failure::Usage(format!(
             "wallet id {text:?}: {}",
-            balances_core::Error::from(e)
+            balances_core::Error::invalid_input(e.reason())
         ))
     })
 }
@@ -93,7 +93,7 @@ fn parse_user(text: &str) -> Result<UserId, Failure> {
     UserId::parse(text).map_err(|e| {
         Failure::Usage(format!(
             "user id {text:?}: {}",
-            balances_core::Error::from(e)
+            balances_core::Error::invalid_input(e.reason())
         ))
     })
 }

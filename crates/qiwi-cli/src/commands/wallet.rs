@@ -103,6 +103,12 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                 t
             })
         }
+        WalletCommand::History(args) => super::wallet_history::history(&client, out, args).await,
+        WalletCommand::Totals(args) => super::wallet_history::totals(&client, out, args).await,
+        WalletCommand::Transaction(args) => {
+            super::wallet_history::transaction(&client, out, args).await
+        }
+        WalletCommand::Receipt(args) => super::wallet_history::receipt(&client, out, args).await,
         WalletCommand::Restrictions => {
             let restrictions = client.restrictions().await?;
             out.emit("restrictions", &restrictions, || {

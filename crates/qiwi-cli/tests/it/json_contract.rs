@@ -174,6 +174,60 @@ fn wallet_reads() {
     );
 }
 
+/// Redacts a time after checking it is RFC 3339 (the history's times follow the start).
+fn dates() -> insta::internals::Redaction {
+    insta::dynamic_redaction(|value, _| {
+        assert_rfc3339(&Value::String(
+            value.as_str().unwrap_or_default().to_owned(),
+        ));
+        "[time]"
+    })
+}
+
+#[test]
+fn wallet_history_totals_transaction_and_receipt() {
+    let page = success(&["wallet", "history", "--rows", "2"]);
+    assert_json_snapshot!("wallet_history", page, {
+        ".payments[].date" => dates(),
+        ".next_txn_date" => dates(),
+    });
+    let newest: jiff::Timestamp = page["payments"][0]["date"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let write = |t: jiff::Timestamp| {
+        t.to_zoned_datetime(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(3)))
+            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string()
+    };
+    let from = write(newest - jiff::SignedDuration::from_hours(30 * 24));
+    let to = write(newest + jiff::SignedDuration::from_hours(24));
+    assert_json_snapshot!(
+        "wallet_totals",
+        success(&["wallet", "totals", "--from", &from, "--to", &to])
+    );
+    let id = page["payments"][0]["txn_id"].as_str().unwrap();
+    assert_json_snapshot!(
+        "wallet_transaction",
+        success(&["wallet", "transaction", id, "--type", "in"]),
+        { ".date" => dates() }
+    );
+    assert_json_snapshot!(
+        "wallet_receipt_email",
+        success(&["wallet", "receipt", id, "--email", "me@example.com"])
+    );
+    assert_json_snapshot!(
+        "wallet_history_error",
+        failure(&["wallet", "history", "--rows", "51"])
+    );
+    assert_json_snapshot!(
+        "wallet_transaction_not_found",
+        failure(&["wallet", "transaction", "1"]),
+        { ".message" => trace_id() }
+    );
+}
+
 #[test]
 fn wallet_writes() {
     assert_json_snapshot!(

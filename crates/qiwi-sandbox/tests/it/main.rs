@@ -9,4 +9,5 @@ mod faults;
 mod lifecycle;
 mod treezor_api;
 mod wallet_api;
+mod wallet_history;
 mod webhooks;

@@ -70,7 +70,7 @@ async fn post_is_not_retried_unless_idempotent() {
     let exec = executor(Arc::new(transport.clone()), &time, &clock);
     let err = exec.send(&post()).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Service(e) if e.status == 503 && e.attempts == 1),
+        matches!(&err, Error::Service(e) if e.answer.status == 503 && e.answer.attempts == 1),
         "{err:?}"
     );
     assert_eq!(transport.count(), 1);
@@ -111,9 +111,10 @@ async fn attempts_exhausted_reports_the_last_answer_with_its_body() {
         .send(&get())
         .await
         .unwrap_err();
-    let Error::Service(service) = err else {
+    let Error::Service(refusal) = err else {
         panic!("{err:?}")
     };
+    let service = refusal.answer;
     assert_eq!(service.attempts, 3);
     assert_eq!(&service.body[..], b"<html>bad gateway</html>");
     assert_eq!(transport.count(), 3);
@@ -160,7 +161,7 @@ async fn backoff_that_would_pass_the_total_limit_stops_early() {
     });
     let err = exec.send(&get()).await.unwrap_err();
     assert!(
-        matches!(&err, Error::Service(e) if e.retry_after == Some(Duration::from_secs(5))),
+        matches!(&err, Error::Service(e) if e.answer.retry_after == Some(Duration::from_secs(5))),
         "{err:?}"
     );
     assert_eq!(transport.count(), 1);

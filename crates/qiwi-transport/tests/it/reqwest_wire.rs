@@ -70,7 +70,7 @@ async fn a_huge_retry_after_is_read_as_the_one_hour_ceiling() {
         .await;
     let exec = executor(ReqwestTransport::new().unwrap()).with_retry(RetryPolicy::never());
     let err = exec.send(&request(&server, "/busy")).await.unwrap_err();
-    let Error::Service(answer) = &err else {
+    let Some(answer) = err.refusal().map(|r| &r.answer) else {
         panic!("{err:?}")
     };
     assert_eq!(answer.retry_after, Some(Duration::from_secs(3600)));
@@ -213,7 +213,7 @@ async fn huge_waits_from_the_wire_or_the_policy_saturate_and_stop_at_the_total_l
             .with_sleep(Arc::new(FullJitter));
         let started = SystemTimeSource.now();
         let err = exec.send(&request(&server, "/busy")).await.unwrap_err();
-        let Error::Service(service) = &err else {
+        let Some(service) = err.refusal().map(|r| &r.answer) else {
             panic!("{case}: {err:?}")
         };
         assert_eq!(service.status, 503, "{case}");
@@ -325,7 +325,7 @@ async fn an_html_502_page_becomes_a_service_error_that_keeps_the_raw_body() {
         .send(&request(&server, "/gw"))
         .await
         .unwrap_err();
-    let Error::Service(service) = &err else {
+    let Some(service) = err.refusal().map(|r| &r.answer) else {
         panic!("{err:?}")
     };
     assert_eq!(service.status, 502);
@@ -380,7 +380,7 @@ async fn no_error_or_debug_shows_the_token_after_a_401() {
         .send(&req)
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Service(e) if e.status == 401 && e.attempts == 1));
+    assert!(matches!(&err, Error::Service(e) if e.answer.status == 401 && e.answer.attempts == 1));
     for text in [err.to_string(), format!("{err:?}")] {
         assert!(!text.contains(secret), "{text}");
     }

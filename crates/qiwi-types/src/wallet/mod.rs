@@ -1,5 +1,6 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
-//! balances (endpoints E01 to E13 of the reference), and webhooks (E50 to E56).
+//! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18) and
+//! webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -19,17 +20,22 @@
 //! section; each type's documentation names the ones that concern it.
 
 pub mod account;
+pub mod history;
 pub mod identification;
 pub mod json_value;
 pub mod limits;
 pub mod profile;
-pub mod transaction;
 pub mod webhook;
 
 pub use crate::CalendarDate;
 pub use account::{
     Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
     Balance, CreateAccountRequest, SetDefaultAccountRequest,
+};
+pub use history::{
+    ErrorCode, HistoryCursor, HistoryOperation, HistoryPage, HistorySource, HistoryTotals,
+    HistoryWindow, PaymentHistoryItem, ProviderInfo, ReceiptFormat, SendReceiptRequest,
+    Transaction, TransactionFeatures, TransactionId, TransactionStatus, TransactionType,
 };
 pub use identification::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
@@ -44,7 +50,6 @@ pub use profile::{
     AuthInfo, ContractInfo, IdentificationInfo, MobilePinInfo, Nickname, PassInfo, PinInfo,
     Profile, ProfileSections, SmsNotification, UserInfo,
 };
-pub use transaction::{ErrorCode, TransactionId, TransactionStatus, TransactionType};
 pub use webhook::{
     Hook, HookKey, HookKind, HookParameters, HookResponse, HookTxnType, Notification,
     NotificationPayment,

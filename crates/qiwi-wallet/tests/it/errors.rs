@@ -6,7 +6,7 @@ use crate::common;
 use std::time::Duration;
 
 use common::{TOKEN, builder, fixture};
-use qiwi_wallet::{Error, RetryPolicy, TokenScope, WalletClient};
+use qiwi_wallet::{Error, RefusalKind, RetryPolicy, TokenScope, WalletClient};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -83,15 +83,19 @@ enum Kind {
 }
 
 fn kind(error: &Error) -> Kind {
-    match error {
-        Error::Authentication { .. } => Kind::Authentication,
-        Error::Permission { scope, .. } => Kind::Permission(*scope),
-        Error::NotFound { .. } => Kind::NotFound,
-        Error::RateLimited { retry_after, .. } => Kind::RateLimited(*retry_after),
-        Error::Validation { .. } => Kind::Validation,
-        Error::Server { .. } => Kind::Server,
-        Error::UnexpectedStatus { .. } => Kind::UnexpectedStatus,
-        other => panic!("not a service error: {other:?}"),
+    match error.kind() {
+        Some(RefusalKind::Authentication) => Kind::Authentication,
+        Some(RefusalKind::Permission { .. }) => Kind::Permission(
+            error
+                .detail()
+                .and_then(|detail| detail.scopes.first().copied()),
+        ),
+        Some(RefusalKind::NotFound) => Kind::NotFound,
+        Some(RefusalKind::RateLimited { retry_after }) => Kind::RateLimited(retry_after.unwrap()),
+        Some(RefusalKind::Validation) => Kind::Validation,
+        Some(RefusalKind::Server) => Kind::Server,
+        Some(_) => Kind::UnexpectedStatus,
+        None => panic!("not a service error: {error:?}"),
     }
 }
 
@@ -145,7 +149,7 @@ async fn every_status_with_every_body_shape_maps_to_its_variant() {
 
             let error = client.list_accounts().await.expect_err(&case);
             assert_eq!(kind(&error), expected, "{case}");
-            let answer = error.service_error().expect(&case);
+            let answer = &error.refusal().expect(&case).answer;
             assert_eq!(answer.status.as_u16(), status, "{case}");
             assert_eq!(answer.code.as_deref(), shape.code, "{case}: code");
             assert_eq!(answer.message.as_deref(), shape.message, "{case}: message");
@@ -229,7 +233,7 @@ async fn a_401_never_shows_the_token_even_when_the_server_echoes_it() {
     let debug = format!("{error:?}");
     assert!(!display.contains(TOKEN), "{display}");
     assert!(!debug.contains(TOKEN), "{debug}");
-    assert!(!error.service_error().unwrap().body_text().contains(TOKEN));
+    assert!(!error.refusal().unwrap().answer.body_text().contains(TOKEN));
     assert!(display.contains("invalid or expired"), "{display}");
     assert!(display.contains("[REDACTED]"), "{display}");
     // The body's trace id wins over the header's.
@@ -425,7 +429,7 @@ async fn a_404_that_is_not_a_qiwi_error_blames_the_base_url_not_the_wallet() {
     .await;
     let error = no_retry(&server).list_accounts().await.unwrap_err();
     let shown = error.to_string();
-    assert!(matches!(error, Error::NotFound { .. }), "{error:?}");
+    assert_eq!(error.kind(), Some(RefusalKind::NotFound), "{error:?}");
     assert!(shown.contains("check the base URL"), "{shown}");
     assert!(!shown.contains("wallet number"), "{shown}");
 

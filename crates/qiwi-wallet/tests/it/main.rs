@@ -2,7 +2,11 @@
 
 mod balance_refresh;
 mod common;
+mod endpoints;
 mod errors;
+mod history;
+mod history_limiter;
+mod history_stream;
 mod requests;
 mod retries;
 mod secrets;

@@ -11,7 +11,7 @@ use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::{Advance, NeverRespond, tick_advance_time_and_sleep};
 use qiwi_wallet::{
     AccountAlias, DowngradeOperationId, DowngradeRequest, Error, LimitType, ProfileSections,
-    SecretString, Timeouts, WalletClient,
+    RefusalKind, SecretString, Timeouts, WalletClient,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -107,8 +107,8 @@ async fn every_read_gives_up_after_the_policy_attempts() {
     assert_eq!(received(&server).await.len(), reads.len() * attempts);
     for (name, result) in reads {
         let error = result.expect_err(name);
-        assert!(matches!(error, Error::Server { .. }), "{name}: {error:?}");
-        assert_eq!(error.service_error().unwrap().attempts, 3, "{name}");
+        assert_eq!(error.kind(), Some(RefusalKind::Server), "{name}: {error:?}");
+        assert_eq!(error.refusal().unwrap().answer.attempts, 3, "{name}");
     }
 }
 
@@ -123,12 +123,13 @@ async fn writes_are_not_retried_on_5xx() {
         let client = client(&server);
         for (name, result) in every_write(&client).await {
             let error = result.expect_err(name);
-            assert!(
-                matches!(error, Error::Server { .. }),
+            assert_eq!(
+                error.kind(),
+                Some(RefusalKind::Server),
                 "{status} {name}: {error:?}"
             );
             assert_eq!(
-                error.service_error().unwrap().attempts,
+                error.refusal().unwrap().answer.attempts,
                 1,
                 "{status} {name}"
             );

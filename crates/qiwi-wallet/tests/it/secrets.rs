@@ -25,7 +25,8 @@ fn builder_debug_is_exact_and_redacted() {
          http: ClientSettings { base_url: Some(\"https://[REDACTED]@edge.qiwi.com/?[REDACTED]\"), allow_http: false, \
          transport: \"default\", timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 1, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         clock: \"default\", user_agent: None, client_certificate: None }, balance_refresh_attempts: 2 }"
+         clock: \"default\", user_agent: None, client_certificate: None }, balance_refresh_attempts: 2, \
+         history_limiter: Some(HistoryLimiter { limit: 90, window: 60s }) }"
     );
     let empty = WalletClient::builder();
     assert!(format!("{empty:?}").contains("token: None"));
@@ -46,7 +47,7 @@ fn client_debug_is_exact_and_redacted() {
         "WalletClient { base_url: \"https://edge.qiwi.com/\", wallet: WalletNumber(79111234567), \
          token: \"[REDACTED]\", timeouts: Timeouts { attempt: 30s, total: 60s }, \
          retry: RetryPolicy { max_attempts: 3, initial_backoff: 200ms, max_backoff: 5s, max_retry_after: 30s }, \
-         balance_refresh_attempts: 4 }"
+         balance_refresh_attempts: 4, history_limiter: Some(HistoryLimiter { limit: 90, window: 60s }) }"
     );
     let cloned = client.clone();
     assert_eq!(format!("{cloned:?}"), debug);
@@ -170,7 +171,7 @@ async fn no_form_of_the_token_reaches_an_error_from_an_echoing_server() {
 async fn a_short_token_withholds_the_whole_echo() {
     let body = |echo: &str| format!(r#"{{"userMessage":"rate limited {}"}}"#, json_escaped(echo));
     let error = accounts_error(500, body, "t").await;
-    let answer = error.service_error().unwrap();
+    let answer = &error.refusal().unwrap().answer;
     assert_eq!(answer.message.as_deref(), Some("[REDACTED]"));
     assert_eq!(answer.body_text(), "[REDACTED]");
     let shown = shown(&error);
