@@ -257,8 +257,8 @@ impl HistoryLog {
         self.txns.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
     }
 
-    /// Records money that arrived (an agent top-up of the demo wallet).
-    /// Records a completed agent top-up; returns its transaction id.
+    /// Records money that arrived (an agent top-up of the demo wallet); returns its
+    /// transaction id.
     pub(crate) fn record_top_up(
         &mut self,
         at: Timestamp,

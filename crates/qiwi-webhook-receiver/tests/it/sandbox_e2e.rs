@@ -123,6 +123,18 @@ async fn each_top_up_is_handled_once_verified_despite_duplicates_and_a_refused_d
     };
     assert_eq!(second.payment.sum.amount.to_string(), "3");
     assert_ne!(first.payment.txn_id, second.payment.txn_id);
+    // The status is not signed: the transaction call (E16) on the signed txnId confirms it.
+    let confirmed = wallet(
+        &client,
+        reqwest::Method::GET,
+        format!(
+            "{base}/payment-history/v2/transactions/{}?type=IN",
+            second.payment.txn_id
+        ),
+    )
+    .await;
+    assert_eq!(confirmed["status"], "SUCCESS", "{confirmed}");
+    assert_eq!(confirmed["sum"]["amount"].to_string(), "3");
 
     // Nothing else arrives: no second handling of either.
     let quiet = tokio::time::timeout(retry * 3, handled.recv()).await;
