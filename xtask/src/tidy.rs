@@ -368,6 +368,15 @@ mod tests {
             forbidden_features("balances-core", "qiwi-types", &["agent", "wallet"], tree);
         found.dedup();
         assert_eq!(found, ["balances-core enables qiwi-types's feature agent"]);
+        let wallet = "qiwi-wallet v0.1.0 (/w/crates/qiwi-wallet)|default\n\
+                      hyper v1.12.0|client,http1,server\n";
+        assert_eq!(
+            forbidden_features("qiwi-wallet", "hyper", &["server"], wallet),
+            ["qiwi-wallet enables hyper's feature server"]
+        );
+        assert!(
+            forbidden_features("qiwi-wallet", "hyper", &["server"], "hyper v1|client\n").is_empty()
+        );
         let clean = "qiwi-types v0.1.0 (/w/crates/qiwi-types)|treezor\n";
         assert!(
             forbidden_features("balances-core", "qiwi-types", &["agent", "wallet"], clean)
