@@ -28,6 +28,7 @@ pub const PUBLISHED: &[&str] = &[
     "qiwi-wallet",
     "qiwi-agent",
     "balances-core",
+    "qiwi-webhook-receiver",
     "qiwi-sandbox",
     "qiwi-cli",
 ];

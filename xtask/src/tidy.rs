@@ -23,13 +23,17 @@ const CLIENTS: &[&str] = &["qiwi-wallet", "qiwi-agent", "balances-core"];
 const OWNERS: &[(&str, &[&str])] = &[
     // The benchmark compares the SDK with bare reqwest, so it needs reqwest itself.
     ("reqwest", &["qiwi-transport", "qiwi-bench"]),
-    ("axum", &["qiwi-sandbox"]),
+    ("axum", &["qiwi-sandbox", "qiwi-webhook-receiver"]),
     ("hyper", &["qiwi-sandbox"]),
     ("clap", &["qiwi-cli", "qiwi-bench", "xtask"]),
 ];
 
 /// (package, crates that must not be in its normal dependency tree)
-const FORBIDDEN_IN_TREE: &[(&str, &[&str])] = &[("balances-core", &["quick-xml", "axum"])];
+const FORBIDDEN_IN_TREE: &[(&str, &[&str])] = &[
+    ("balances-core", &["quick-xml", "axum"]),
+    // Webhook receivers live in qiwi-webhook-receiver: a wallet client compiles no server.
+    ("qiwi-wallet", &["axum"]),
+];
 
 /// The library crates, whose sources the source rules cover.
 const LIBRARIES: &[&str] = &[
@@ -38,6 +42,7 @@ const LIBRARIES: &[&str] = &[
     "qiwi-wallet",
     "qiwi-agent",
     "balances-core",
+    "qiwi-webhook-receiver",
 ];
 
 /// The most lines a library source file may have, its unit tests included.
@@ -175,8 +180,16 @@ fn internal_dependency_problems(
 
 /// (package, a crate in its tree, features of that crate the package alone must not enable):
 /// a Treezor-only user compiles no QIWI model.
-const FORBIDDEN_FEATURES: &[(&str, &str, &[&str])] =
-    &[("balances-core", "qiwi-types", &["agent", "wallet"])];
+const FORBIDDEN_FEATURES: &[(&str, &str, &[&str])] = &[
+    ("balances-core", "qiwi-types", &["agent", "wallet"]),
+    // The HTTP client's hyper, never its server half.
+    ("qiwi-wallet", "hyper", &["server"]),
+    (
+        "qiwi-wallet",
+        "hyper-util",
+        &["server", "server-auto", "server-graceful"],
+    ),
+];
 
 /// What a published package lacks; also a package that is published without being in the
 /// release's list, or the reverse.
@@ -355,6 +368,15 @@ mod tests {
             forbidden_features("balances-core", "qiwi-types", &["agent", "wallet"], tree);
         found.dedup();
         assert_eq!(found, ["balances-core enables qiwi-types's feature agent"]);
+        let wallet = "qiwi-wallet v0.1.0 (/w/crates/qiwi-wallet)|default\n\
+                      hyper v1.12.0|client,http1,server\n";
+        assert_eq!(
+            forbidden_features("qiwi-wallet", "hyper", &["server"], wallet),
+            ["qiwi-wallet enables hyper's feature server"]
+        );
+        assert!(
+            forbidden_features("qiwi-wallet", "hyper", &["server"], "hyper v1|client\n").is_empty()
+        );
         let clean = "qiwi-types v0.1.0 (/w/crates/qiwi-types)|treezor\n";
         assert!(
             forbidden_features("balances-core", "qiwi-types", &["agent", "wallet"], clean)

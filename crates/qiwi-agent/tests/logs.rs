@@ -3,7 +3,10 @@
 //! tests running in parallel without a subscriber would hide events from this one.
 
 #[path = "it/support.rs"]
-#[allow(dead_code, reason = "the helpers serve the `it` binary; this test uses a few")]
+#[allow(
+    dead_code,
+    reason = "the helpers serve the `it` binary; this test uses a few"
+)]
 mod support;
 
 use std::fmt::{self, Write as _};

@@ -48,6 +48,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/__sandbox/treezor/expire-tokens", post(expire_tokens))
         .route("/__sandbox/clock", post(advance_clock))
         .route("/__sandbox/wallet/payments", get(wallet_payments))
+        .route("/__sandbox/webhooks", get(webhooks))
+        .route("/__sandbox/webhooks/deliver-twice", post(deliver_twice))
         .route("/__sandbox/healthz", get(|| async { "ok" }))
         .route_layer(axum::middleware::from_fn(guard))
 }
@@ -219,4 +221,23 @@ async fn treezor_operation(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     }
     let w = &state.treezor.wallets[&op.wallet_id];
     respond::json(StatusCode::OK, &balance_json(op.wallet_id, w))
+}
+
+/// The hook (with its key) and every notification, sent or held.
+async fn webhooks(State(shared): State<Arc<Shared>>) -> Response {
+    let body = shared.state().webhooks.json();
+    respond::json(StatusCode::OK, &body)
+}
+
+/// `{"times": n}`: the next `n` notifications are delivered twice (same `messageId`).
+async fn deliver_twice(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let times = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["times"].as_u64())
+        .and_then(|n| u32::try_from(n).ok());
+    let Some(times) = times else {
+        return error(StatusCode::BAD_REQUEST, "expected {\"times\": n}");
+    };
+    lock(&shared.state).webhooks.deliver_twice = times;
+    respond::json(StatusCode::OK, &json!({"deliverTwice": times}))
 }

@@ -257,8 +257,15 @@ impl HistoryLog {
         self.txns.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
     }
 
-    /// Records money that arrived (an agent top-up of the demo wallet).
-    pub(crate) fn record_top_up(&mut self, at: Timestamp, currency: u16, minor: i64, agent: &str) {
+    /// Records money that arrived (an agent top-up of the demo wallet); returns its
+    /// transaction id.
+    pub(crate) fn record_top_up(
+        &mut self,
+        at: Timestamp,
+        currency: u16,
+        minor: i64,
+        agent: &str,
+    ) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
         let source = match currency {
@@ -284,6 +291,7 @@ impl HistoryLog {
             rate: None,
         });
         self.sort();
+        id
     }
 
     /// Counts a history request at `now`: `Err(wait)` when the wallet is blocked, or blocked

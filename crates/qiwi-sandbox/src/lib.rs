@@ -26,6 +26,8 @@ mod treezor_api;
 mod wallet_api;
 mod wallet_history;
 mod wallet_pay;
+mod webhook_api;
+mod webhooks;
 mod xml;
 
 pub use agent_api::SERVICES as AGENT_SERVICES;

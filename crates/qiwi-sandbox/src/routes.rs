@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
 use crate::{
     admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history, wallet_pay,
+    webhook_api,
 };
 
 /// One emulated endpoint.
@@ -194,6 +195,36 @@ pub const ROUTES: &[Route] = &[
         "GET",
         "/qw-mobile-providers-resolver/v1/providers",
     ),
+    r(
+        "wallet.webhooks.register",
+        "PUT",
+        "/payment-notifier/v1/hooks",
+    ),
+    r(
+        "wallet.webhooks.delete",
+        "DELETE",
+        "/payment-notifier/v1/hooks/{hookId}",
+    ),
+    r(
+        "wallet.webhooks.key",
+        "GET",
+        "/payment-notifier/v1/hooks/{hookId}/key",
+    ),
+    r(
+        "wallet.webhooks.newkey",
+        "POST",
+        "/payment-notifier/v1/hooks/{hookId}/newkey",
+    ),
+    r(
+        "wallet.webhooks.active",
+        "GET",
+        "/payment-notifier/v1/hooks/active",
+    ),
+    r(
+        "wallet.webhooks.test",
+        "GET",
+        "/payment-notifier/v1/hooks/test",
+    ),
     agent("agent", AGENT_PATH),
     agent("agent.provider", LOOKUP_PATH),
     r("treezor.token", "POST", "/oauth/token"),
@@ -342,6 +373,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             p("wallet.providers.mobile"),
             get(wallet_pay::mobile_provider),
         )
+        .route(p("wallet.webhooks.register"), put(webhook_api::register))
+        .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))
+        .route(p("wallet.webhooks.key"), get(webhook_api::key))
+        .route(
+            p("wallet.webhooks.newkey"),
+            post(webhook_api::new_key_route),
+        )
+        .route(p("wallet.webhooks.active"), get(webhook_api::active))
+        .route(p("wallet.webhooks.test"), get(webhook_api::test))
         .route(AGENT_PATH, post(agent_api::topup))
         .route(LOOKUP_PATH, post(agent_lookup::provider))
         .route(p("treezor.token"), post(treezor_api::token))

@@ -53,6 +53,9 @@ pub struct SandboxConfig {
     pub history_window: Duration,
     /// How long a wallet over the history limit stays blocked. Default: 5 minutes.
     pub history_block: Duration,
+    /// When a payment notification not answered `200` is sent again: after the first failed
+    /// attempt, then after the second. Default: the service's 10 minutes and 1 hour.
+    pub webhook_retry_delays: [Duration; 2],
 }
 
 impl Default for SandboxConfig {
@@ -69,6 +72,7 @@ impl Default for SandboxConfig {
             history_limit: Some(100),
             history_window: Duration::from_secs(60),
             history_block: Duration::from_secs(5 * 60),
+            webhook_retry_delays: [Duration::from_secs(600), Duration::from_secs(3600)],
         }
     }
 }
@@ -116,6 +120,12 @@ impl SandboxConfig {
         self
     }
 
+    /// Sets when an unanswered notification is sent again (short delays for tests).
+    pub fn with_webhook_retry_delays(mut self, delays: [Duration; 2]) -> Self {
+        self.webhook_retry_delays = delays;
+        self
+    }
+
     /// Allows listening on an address other than loopback (the demo credentials are public).
     pub fn with_remote_access(mut self, allow: bool) -> Self {
         self.allow_remote = allow;
@@ -158,6 +168,7 @@ impl SandboxConfig {
                 window: self.history_window,
                 block: self.history_block,
             },
+            webhook_retry_delays: self.webhook_retry_delays,
         };
         let limits = Limits {
             max_connections: self.max_connections,
@@ -165,6 +176,7 @@ impl SandboxConfig {
         };
         let shared = Arc::new(Shared::new(self.data, settings));
         lock(&shared.faults).add(self.faults);
+        crate::webhooks::spawn_worker(&shared);
         Ok((shared, limits))
     }
 }

@@ -18,6 +18,7 @@ use crate::faults::FaultSet;
 use crate::history_log::{HistoryLimit, HistoryLog};
 use crate::money::Amount;
 use crate::tokens::TokenTable;
+use crate::webhooks::{Payment, Webhooks};
 
 /// Timing settings of a running sandbox.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +31,8 @@ pub(crate) struct Settings {
     pub token_limit: usize,
     /// The payment history's request limit.
     pub history_limit: HistoryLimit,
+    /// When a notification not answered `200` is sent again, after each failed attempt.
+    pub webhook_retry_delays: [Duration; 2],
 }
 
 /// Everything the handlers share.
@@ -138,6 +141,8 @@ pub(crate) struct State {
     pub treezor: TreezorState,
     /// The demo wallet's payment history.
     pub history: HistoryLog,
+    /// The notification hook and its deliveries (E50-E56).
+    pub webhooks: Webhooks,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -357,6 +362,7 @@ impl State {
                 tokens: TokenTable::new(token_limit),
             },
             history: HistoryLog::generate(&q.history, &q.wallet, wall),
+            webhooks: Webhooks::default(),
         }
     }
 
@@ -381,8 +387,20 @@ impl State {
             if credited && p.settlement == Settlement::CreditWallet && p.account == self.qiwi.wallet
             {
                 let agent = format!("agent {}", self.agent.terminal_id);
-                self.history
-                    .record_top_up(clock::now(), p.to_ccy, p.to_amount, &agent);
+                let txn_id =
+                    self.history
+                        .record_top_up(clock::now(), p.to_ccy, p.to_amount, &agent);
+                // Notified with the history's transaction, so that E16 confirms it.
+                let payment = Payment {
+                    txn_id,
+                    direction: "IN",
+                    person_id: &self.qiwi.wallet,
+                    account: &agent,
+                    amount: Amount(p.to_amount),
+                    currency: p.to_ccy,
+                    provider: 7,
+                };
+                self.webhooks.payment(&payment, now);
             }
             let entry = self.agent.payments.get_mut(&number);
             if let Some(entry) = entry {

@@ -11,6 +11,7 @@ mod limits;
 pub mod payment;
 mod profile;
 mod scope;
+pub mod webhook;
 
 pub use client::{
     BALANCE_REFRESH_TIMEOUT, DEFAULT_BALANCE_REFRESH_ATTEMPTS, DEFAULT_BASE_URL, WalletClient,

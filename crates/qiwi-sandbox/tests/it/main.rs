@@ -11,3 +11,4 @@ mod treezor_api;
 mod wallet_api;
 mod wallet_history;
 mod wallet_payments;
+mod webhooks;

@@ -1,6 +1,6 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
-//! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18) and
-//! payments (E19 to E35).
+//! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18),
+//! payments (E19 to E35) and webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -26,6 +26,7 @@ pub mod json_value;
 pub mod limits;
 pub mod payment;
 pub mod profile;
+pub mod webhook;
 
 pub use crate::CalendarDate;
 pub use account::{
@@ -56,4 +57,8 @@ pub use payment::{
 pub use profile::{
     AuthInfo, ContractInfo, IdentificationInfo, MobilePinInfo, Nickname, PassInfo, PinInfo,
     Profile, ProfileSections, SmsNotification, UserInfo,
+};
+pub use webhook::{
+    Hook, HookKey, HookKind, HookParameters, HookResponse, HookTxnType, Notification,
+    NotificationPayment,
 };

@@ -6,11 +6,12 @@ use std::path::Path;
 use qiwi_types::wallet::{
     AccountOffers, Accounts, ActualLimits, CardProviderRequest, Commission, CommissionRequest,
     CreateAccountRequest, CrossRates, DowngradeOperationCreated, DowngradeOperationResponse,
-    DowngradeRequest, HistoryPage, HistoryTotals, Identification, IdentificationRequest,
-    KzCardRequest, MobileProviders, Nickname, P2pPaymentCount, PaymentInfo, PaymentRejection,
-    PaymentRequest, Profile, ProviderSearch, RefElements, Restriction, SendReceiptRequest,
-    SetDefaultAccountRequest, Transaction,
+    DowngradeRequest, HistoryPage, HistoryTotals, Hook, HookKey, HookResponse, Identification,
+    IdentificationRequest, KzCardRequest, MobileProviders, Nickname, Notification, P2pPaymentCount,
+    PaymentInfo, PaymentRejection, PaymentRequest, Profile, ProviderSearch, RefElements,
+    Restriction, SendReceiptRequest, SetDefaultAccountRequest, Transaction,
 };
+use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -134,6 +135,16 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
             payment if payment.ends_with("_payment_info") => {
                 snapshot_wire!(PaymentInfo, path, &text)
             }
+            "e50_hook" | "e54_hook" => snapshot!(Hook, path, &text),
+            "e51_hook_response" | "e55_hook_response" => snapshot!(HookResponse, path, &text),
+            "e52_hook_key" | "e53_hook_key" => {
+                // The key is read whole and never shown: the snapshot is its Debug form.
+                let key: HookKey = decode(path, &text);
+                let wire: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(Some(key.key.expose_secret()), wire["key"].as_str());
+                insta::assert_debug_snapshot!(key);
+            }
+            "e56_notification" => snapshot!(Notification, path, &text),
             other => panic!("no model for fixture folder {other:?} ({})", path.display()),
         }
     });
@@ -142,7 +153,7 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
 /// Guards the glob: a moved fixture folder would otherwise make the test above pass on nothing.
 /// E17 answers with a file, not JSON.
 #[test]
-fn every_json_endpoint_e01_to_e35_has_fixtures() {
+fn every_json_endpoint_e01_to_e35_and_e50_to_e56_has_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wallet");
     let mut folders: Vec<String> = std::fs::read_dir(&root)
         .unwrap()
@@ -152,7 +163,7 @@ fn every_json_endpoint_e01_to_e35_has_fixtures() {
         .collect();
     folders.sort();
     // E17 answers with a file and E21 is a browser link: neither has a JSON body.
-    for id in (1..=35).filter(|id| ![17, 21].contains(id)) {
+    for id in (1..=35).filter(|id| ![17, 21].contains(id)).chain(50..=56) {
         let prefix = format!("e{id:02}_");
         assert!(
             folders.iter().any(|f| f.starts_with(&prefix)),
@@ -160,7 +171,7 @@ fn every_json_endpoint_e01_to_e35_has_fixtures() {
         );
     }
     let files = walk(&root);
-    assert!(files >= 75, "only {files} fixture files");
+    assert!(files >= 85, "only {files} fixture files");
 }
 
 fn walk(dir: &Path) -> usize {

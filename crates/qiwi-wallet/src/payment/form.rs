@@ -1,8 +1,8 @@
 //! The payment-form link (E21): a browser URL that opens QIWI's payment form filled in. No call
 //! is made and no token is involved.
 
-use qiwi_types::{InvalidValue, PayoutAmount};
 use qiwi_transport::Url;
+use qiwi_types::{InvalidValue, PayoutAmount};
 
 /// Where the forms live.
 pub const FORM_BASE: &str = "https://qiwi.com/payment/form/";

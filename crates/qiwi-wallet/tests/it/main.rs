@@ -12,3 +12,4 @@ mod requests;
 mod retries;
 mod secrets;
 mod settings;
+mod webhook;

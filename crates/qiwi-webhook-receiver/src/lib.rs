@@ -1,0 +1,246 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
+mod source;
+mod store;
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::to_bytes;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use qiwi_wallet::webhook::{Verified, WebhookVerifier};
+
+pub use qiwi_wallet::webhook;
+pub use source::QIWI_SOURCE_RANGES;
+pub use store::{Claim, DeliveryStore, MemoryStore};
+
+/// What a handler returns when it could not handle a notification: the service resends it.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The caller's code, run once per notification.
+#[async_trait::async_trait]
+pub trait NotificationHandler: Send + Sync + 'static {
+    /// Handles one verified notification; an error makes the service resend it.
+    async fn handle(&self, notification: Verified) -> Result<(), HandlerError>;
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> NotificationHandler for F
+where
+    F: Fn(Verified) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), HandlerError>> + Send + 'static,
+{
+    async fn handle(&self, notification: Verified) -> Result<(), HandlerError> {
+        self(notification).await
+    }
+}
+
+/// The service wants an answer within 1 to 2 seconds; a handler still running at this limit is
+/// stopped and the notification answered with 503, so that it is sent again.
+pub const DEFAULT_HANDLER_DEADLINE: Duration = Duration::from_millis(1500);
+/// A notification is well under a kilobyte; bigger bodies are refused with 413.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
+/// How many `messageId`s the default store remembers.
+pub const DEFAULT_REMEMBERED: usize = 10_000;
+
+/// When the service gets its `200`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Acknowledge {
+    /// After the handler succeeded within the deadline (the default): a failed or slow handler
+    /// gets a non-200 answer and the service sends the notification again (after 10 minutes,
+    /// then an hour).
+    #[default]
+    AfterHandling,
+    /// At once, the handler running afterwards. **Notifications can then be lost**: a handler
+    /// that fails, or a process that stops, is not retried by anyone.
+    First,
+}
+
+/// Builds a [`Receiver`].
+pub struct ReceiverBuilder {
+    verifier: WebhookVerifier,
+    handler: Arc<dyn NotificationHandler>,
+    store: Arc<dyn DeliveryStore>,
+    deadline: Duration,
+    body_limit: usize,
+    acknowledge: Acknowledge,
+    trusted_proxies: Option<Vec<IpAddr>>,
+}
+
+impl std::fmt::Debug for ReceiverBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiverBuilder")
+            .field("verifier", &self.verifier)
+            .field("deadline", &self.deadline)
+            .field("body_limit", &self.body_limit)
+            .field("acknowledge", &self.acknowledge)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ReceiverBuilder {
+    /// How long the handler may run before the notification is answered with 503
+    /// ([`DEFAULT_HANDLER_DEADLINE`]).
+    pub fn handler_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The largest body read ([`DEFAULT_BODY_LIMIT`]); a bigger one gets 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Where the `messageId`s already handled are kept ([`MemoryStore`] by default, which
+    /// forgets them when the process stops).
+    pub fn store(mut self, store: impl DeliveryStore) -> Self {
+        self.store = Arc::new(store);
+        self
+    }
+
+    /// When to answer `200`; see [`Acknowledge::First`] for what it costs.
+    pub fn acknowledge(mut self, acknowledge: Acknowledge) -> Self {
+        self.acknowledge = acknowledge;
+        self
+    }
+
+    /// Accept notifications only from the service's documented address ranges
+    /// ([`QIWI_SOURCE_RANGES`]). Behind a reverse proxy, name it in `trusted_proxies`: a request
+    /// from one of them is judged by the last address of its `X-Forwarded-For`. The router
+    /// must be served with `into_make_service_with_connect_info::<SocketAddr>()`; without the
+    /// peer address every notification is refused.
+    pub fn check_source(mut self, trusted_proxies: impl IntoIterator<Item = IpAddr>) -> Self {
+        self.trusted_proxies = Some(trusted_proxies.into_iter().collect());
+        self
+    }
+
+    /// The receiver.
+    pub fn build(self) -> Receiver {
+        Receiver {
+            inner: Arc::new(self),
+        }
+    }
+}
+
+/// Receives notifications: checks the source (when asked), caps the body, verifies the
+/// signature, drops repeats by `messageId`, runs the handler and answers.
+///
+/// | situation | answer |
+/// |---|---|
+/// | handled within the deadline, or a repeat of a handled `messageId` | 200 |
+/// | refused signature or malformed body | 400 |
+/// | source address outside the ranges | 403 |
+/// | the same `messageId` being handled right now | 409 |
+/// | body over the limit | 413 |
+/// | the handler failed | 500 |
+/// | the handler ran past the deadline (it is stopped) | 503 |
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    inner: Arc<ReceiverBuilder>,
+}
+
+impl Receiver {
+    /// A receiver checking with `verifier` and handing notifications to `handler`.
+    pub fn builder(
+        verifier: WebhookVerifier,
+        handler: impl NotificationHandler,
+    ) -> ReceiverBuilder {
+        ReceiverBuilder {
+            verifier,
+            handler: Arc::new(handler),
+            store: Arc::new(MemoryStore::new(DEFAULT_REMEMBERED)),
+            deadline: DEFAULT_HANDLER_DEADLINE,
+            body_limit: DEFAULT_BODY_LIMIT,
+            acknowledge: Acknowledge::default(),
+            trusted_proxies: None,
+        }
+    }
+
+    /// A router answering `POST path`, to merge into the application's.
+    pub fn router(&self, path: &str) -> Router {
+        Router::new()
+            .route(path, post(receive))
+            .with_state(self.clone())
+    }
+}
+
+async fn receive(State(receiver): State<Receiver>, request: Request) -> Response {
+    let this = &receiver.inner;
+    if let Some(proxies) = &this.trusted_proxies {
+        let peer = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        if !source::allowed(peer, request.headers(), proxies) {
+            return answer(StatusCode::FORBIDDEN, "source address not allowed");
+        }
+    }
+    let Ok(body) = to_bytes(request.into_body(), this.body_limit).await else {
+        return answer(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+    };
+    let notification = match this.verifier.verify(&body) {
+        Ok(notification) => notification,
+        Err(refusal) => {
+            tracing::warn!(%refusal, "notification refused");
+            return answer(StatusCode::BAD_REQUEST, "notification refused");
+        }
+    };
+    let message_id = notification.message_id().map(str::to_owned);
+    if let Some(id) = &message_id {
+        match this.store.claim(id).await {
+            Claim::New => {}
+            Claim::Handled => return answer(StatusCode::OK, "already handled"),
+            Claim::InProgress => return answer(StatusCode::CONFLICT, "being handled"),
+        }
+    }
+    match this.acknowledge {
+        Acknowledge::First => {
+            let receiver = receiver.clone();
+            tokio::spawn(async move {
+                let this = &receiver.inner;
+                let handled = this.handler.handle(notification).await;
+                if let Err(error) = &handled {
+                    tracing::error!(%error, "notification acknowledged, then not handled: lost");
+                }
+                finish(this, message_id.as_deref(), handled.is_ok()).await;
+            });
+            answer(StatusCode::OK, "accepted")
+        }
+        Acknowledge::AfterHandling => {
+            let outcome = tokio::time::timeout(this.deadline, this.handler.handle(notification));
+            let (handled, status, text) = match outcome.await {
+                Ok(Ok(())) => (true, StatusCode::OK, "handled"),
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, "notification not handled; the service will resend it");
+                    (false, StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
+                }
+                Err(_) => {
+                    tracing::warn!("notification handler ran past its deadline; stopped");
+                    (false, StatusCode::SERVICE_UNAVAILABLE, "handler too slow")
+                }
+            };
+            finish(this, message_id.as_deref(), handled).await;
+            answer(status, text)
+        }
+    }
+}
+
+async fn finish(this: &ReceiverBuilder, message_id: Option<&str>, handled: bool) {
+    if let Some(id) = message_id {
+        this.store.finish(id, handled).await;
+    }
+}
+
+fn answer(status: StatusCode, text: &'static str) -> Response {
+    (status, text).into_response()
+}

@@ -1,0 +1,5 @@
+//! The integration tests of `qiwi-webhook-receiver`, linked as one binary.
+
+mod receiver;
+mod sandbox_e2e;
+mod store;

@@ -1,0 +1,189 @@
+//! The receiver over loopback: what each delivery is answered and how often the handler runs.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use qiwi_wallet::SecretString;
+use qiwi_webhook_receiver::webhook::{Verified, WebhookVerifier};
+use qiwi_webhook_receiver::{Acknowledge, HandlerError, Receiver, ReceiverBuilder};
+
+const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+const PATH: &str = "/qiwi/hook";
+
+fn verifier() -> WebhookVerifier {
+    WebhookVerifier::new(&SecretString::from(KEY)).unwrap()
+}
+
+/// A signed notification of `amount` with its own `messageId`.
+fn notification(message_id: &str, amount: &str) -> String {
+    let payment = format!(
+        r#"{{"txnId":"13353941550","date":"2018-06-27T13:39:00+03:00","type":"IN","status":"SUCCESS","errorCode":"0","personId":78000008000,"account":"+79161112233","comment":"","provider":7,"sum":{{"amount":{amount},"currency":643}},"commission":null,"total":{{"amount":{amount},"currency":643}},"signFields":"sum.currency,sum.amount,type,account,txnId"}}"#
+    );
+    let hash = verifier().sign(&payment).unwrap();
+    format!(
+        r#"{{"messageId":"{message_id}","hookId":"5e2027d1-f5f3-4ad1-b409-058b8b8a8c22","payment":{payment},"hash":"{hash}","version":"1.0.0","test":false}}"#
+    )
+}
+
+/// How the test handler behaves.
+#[derive(Clone, Copy)]
+enum Behaviour {
+    Succeed,
+    Fail,
+    NeverFinish,
+}
+
+/// A receiver on a free loopback port, its URL and the number of handler runs.
+async fn serve(
+    behaviour: Behaviour,
+    configure: impl FnOnce(ReceiverBuilder) -> ReceiverBuilder,
+) -> (String, Arc<AtomicUsize>) {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    let handler = move |_: Verified| {
+        let counter = counter.clone();
+        async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            match behaviour {
+                Behaviour::Succeed => Ok(()),
+                Behaviour::Fail => Err(HandlerError::from("database down")),
+                Behaviour::NeverFinish => std::future::pending().await,
+            }
+        }
+    };
+    let receiver = configure(Receiver::builder(verifier(), handler)).build();
+    let app = receiver.router(PATH);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    (format!("http://{address}{PATH}"), runs)
+}
+
+async fn post(url: &str, body: impl Into<reqwest::Body>, forwarded_for: Option<&str>) -> u16 {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(address) = forwarded_for {
+        request = request.header("x-forwarded-for", address);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn a_verified_notification_runs_the_handler_once_and_a_repeat_is_acknowledged() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b).await;
+    let body = notification("m-1", "1");
+    assert_eq!(post(&url, body.clone(), None).await, 200);
+    assert_eq!(
+        post(&url, body, None).await,
+        200,
+        "the repeat is acknowledged"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "and not handled again");
+    assert_eq!(post(&url, notification("m-2", "1"), None).await, 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_bad_signature_or_a_malformed_body_is_refused_without_running_the_handler() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b).await;
+    let altered = notification("m-1", "1").replace(r#""amount":1,"#, r#""amount":100,"#);
+    assert_eq!(post(&url, altered, None).await, 400);
+    assert_eq!(post(&url, "not json", None).await, 400);
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_failed_handler_gets_a_non_200_and_runs_again_on_the_resend() {
+    let (url, runs) = serve(Behaviour::Fail, |b| b).await;
+    let body = notification("m-1", "1");
+    assert_eq!(post(&url, body.clone(), None).await, 500);
+    assert_eq!(
+        post(&url, body, None).await,
+        500,
+        "a failure is not remembered"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_slow_handler_is_stopped_at_its_deadline_with_a_non_200() {
+    let (url, runs) = serve(Behaviour::NeverFinish, |b| {
+        b.handler_deadline(Duration::from_millis(100))
+    })
+    .await;
+    let body = notification("m-1", "1");
+    assert_eq!(post(&url, body.clone(), None).await, 503);
+    assert_eq!(
+        post(&url, body, None).await,
+        503,
+        "resent, it is tried again"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_repeat_arriving_while_the_first_is_handled_gets_a_non_200() {
+    let (url, runs) = serve(Behaviour::NeverFinish, |b| {
+        b.handler_deadline(Duration::from_secs(2))
+    })
+    .await;
+    let body = notification("m-1", "1");
+    let first = tokio::spawn({
+        let (url, body) = (url.clone(), body.clone());
+        async move { post(&url, body, None).await }
+    });
+    while runs.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(post(&url, body, None).await, 409);
+    assert_eq!(first.await.unwrap(), 503);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b.body_limit(1024)).await;
+    assert_eq!(post(&url, vec![b' '; 2048], None).await, 413);
+    assert_eq!(post(&url, notification("m-1", "1"), None).await, 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn acknowledge_first_answers_200_even_when_the_handler_then_fails() {
+    let (url, runs) = serve(Behaviour::Fail, |b| b.acknowledge(Acknowledge::First)).await;
+    assert_eq!(post(&url, notification("m-1", "1"), None).await, 200);
+    while runs.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+}
+
+#[tokio::test]
+async fn the_source_check_admits_only_the_documented_ranges_through_a_trusted_proxy() {
+    let loopback = "127.0.0.1".parse().unwrap();
+    let (direct, _) = serve(Behaviour::Succeed, |b| b.check_source([])).await;
+    assert_eq!(post(&direct, notification("m-1", "1"), None).await, 403);
+    assert_eq!(
+        post(&direct, notification("m-1", "1"), Some("91.213.51.9")).await,
+        403,
+        "a forwarded address counts only from a trusted proxy"
+    );
+    let (proxied, runs) = serve(Behaviour::Succeed, |b| b.check_source([loopback])).await;
+    assert_eq!(
+        post(&proxied, notification("m-1", "1"), Some("8.8.8.8")).await,
+        403
+    );
+    assert_eq!(
+        post(&proxied, notification("m-1", "1"), Some("91.213.51.9")).await,
+        200
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
