@@ -18,6 +18,49 @@ pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Er
         .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"a string or a number"))
 }
 
+/// Reads a string or a number as text and hands it to `read` without keeping a copy of a
+/// string: how a forward-compatible enum reads its wire value (most are known words).
+///
+/// # Errors
+/// As [`string_or_number`].
+pub fn with_text<'de, D: Deserializer<'de>, T>(
+    d: D,
+    read: impl FnOnce(&str) -> T,
+) -> Result<T, D::Error> {
+    d.deserialize_any(WithText(read))
+}
+
+struct WithText<F>(F);
+
+impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for WithText<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        Ok((self.0)(&v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        Ok((self.0)(&v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        Ok((self.0)(&v.to_string()))
+    }
+
+    /// `serde_json` with `arbitrary_precision` hands numbers over as a one-entry map.
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        json_number_text(&mut map, "a string or a number").map(|text| (self.0)(&text))
+    }
+}
+
 /// The key under which `serde_json` (with `arbitrary_precision`) passes a number's text; the
 /// wallet's free-form `JsonValue` looks at an object's first key before deciding whether it is
 /// a number, which [`json_number_text`] cannot do.

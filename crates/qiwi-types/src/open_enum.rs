@@ -171,7 +171,7 @@ macro_rules! open_enum {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::lenient::string_or_number(d).map(|text| Self::from(text.as_str()))
+                $crate::lenient::with_text(d, |text: &str| Self::from(text))
             }
         }
     };
