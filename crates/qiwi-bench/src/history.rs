@@ -91,24 +91,15 @@ struct Bare {
 
 impl Bare {
     fn new(base_url: &str) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .user_agent(qiwi_transport::USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(|e| format!("reqwest client: {e}"))?;
         let url = format!(
             "{}/payment-history/v2/persons/{}/payments",
             base_url.trim_end_matches('/'),
             demo::QIWI_WALLET
         );
-        let mut auth = HeaderValue::try_from(format!("Bearer {}", demo::QIWI_TOKEN))
-            .map_err(|_| "the token cannot go into a header".to_owned())?;
-        auth.set_sensitive(true);
         Ok(Self {
-            client,
+            client: crate::families::bare_client()?,
             url: reqwest::Url::parse(&url).map_err(|e| format!("{url}: {e}"))?,
-            auth,
+            auth: crate::families::bearer(demo::QIWI_TOKEN)?,
         })
     }
 
@@ -215,7 +206,8 @@ pub struct Round {
     pub bare: f64,
 }
 
-/// The history's pages: every page request on both sides, checked against the sandbox.
+/// Checks that the sandbox received `expected` page requests since its counts were reset: one
+/// per page, no retry, no page asked for twice.
 fn check_hits(sandbox: &Sandbox, side: &str, expected: u64) -> Result<(), String> {
     let hits = sandbox.hits(ROUTE);
     if hits == expected {
@@ -237,7 +229,7 @@ async fn rounds(
     let base_url = sandbox.base_url();
     let sdk = sdk_client(&base_url)?;
     let bare = Bare::new(&base_url)?;
-    // A warm-up of each side (connections, the sandbox's caches), not timed.
+    // A pass of each side to open connections, not timed; it also fixes the counts to expect.
     let (items, pages) = bare.stream().await?;
     let warm = stream_sdk(&sdk, None).await?;
     if warm != items {
@@ -258,7 +250,7 @@ async fn rounds(
                 let (read, requests) = bare.stream().await?;
                 if requests != pages {
                     return Err(format!(
-                        "bare reqwest made {requests} requests, then {pages}"
+                        "bare reqwest made {requests} page requests in this pass, {pages} in the first"
                     ));
                 }
                 (read, "bare")
@@ -290,11 +282,7 @@ async fn rounds(
 
 /// Starts a sandbox with the generated history and measures both sides and the memory.
 pub fn measure(settings: &Settings, progress: &dyn Fn(&str)) -> Result<History, String> {
-    let sandbox_runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("sandbox")
-        .build()
-        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))?;
+    let sandbox_runtime = crate::sandbox_runtime()?;
     let sandbox = sandbox_runtime
         .block_on(qiwi_sandbox::start(sandbox_config(settings.payments)))
         .map_err(|e| format!("cannot start the history sandbox: {e}"))?;

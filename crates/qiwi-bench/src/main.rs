@@ -158,6 +158,15 @@ fn client_runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start a runtime: {e}"))
 }
 
+/// The sandbox's own multi-threaded runtime.
+fn sandbox_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("sandbox")
+        .build()
+        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))
+}
+
 /// The workspace root: two levels above this crate.
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -247,11 +256,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
     // Fixtures first: a fixture that no longer decodes should fail the run at once.
     let fixtures = decode::load(&root)?;
 
-    let sandbox_runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("sandbox")
-        .build()
-        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))?;
+    let sandbox_runtime = sandbox_runtime()?;
     let sandbox = sandbox_runtime
         .block_on(qiwi_sandbox::start(qiwi_sandbox::SandboxConfig::default()))
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;

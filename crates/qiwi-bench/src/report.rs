@@ -65,6 +65,31 @@ impl Memory {
     pub fn ratio(&self) -> f64 {
         self.large() / self.small()
     }
+
+    /// The table of both runs and the ratio line, counting `unit` (calls or items).
+    fn render(&self, out: &mut String, unit: &str, target: &str) {
+        let _ = writeln!(out, "| {unit} | peak RSS (KiB) | runs (KiB) |");
+        let _ = writeln!(out, "|---:|---:|---|");
+        for (count, peak, runs) in [
+            (self.small_calls, self.small(), &self.small_kib),
+            (self.large_calls, self.large(), &self.large_kib),
+        ] {
+            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {peak:.0} | {} |",
+                thousands(count),
+                runs.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nRatio {} {unit} / {} {unit}: **{:.3}**{target}.\n",
+            thousands(self.large_calls),
+            thousands(self.small_calls),
+            self.ratio()
+        );
+    }
 }
 
 /// The payment history: the SDK's stream against bare reqwest paging, and peak memory.
@@ -164,27 +189,7 @@ impl History {
             "Peak resident memory (`VmHWM`) of a child process streaming the first items of that history through the SDK; median of {} runs each.\n",
             mem.small_kib.len()
         );
-        let _ = writeln!(out, "| items | peak RSS (KiB) | runs (KiB) |");
-        let _ = writeln!(out, "|---:|---:|---|");
-        for (items, peak, runs) in [
-            (mem.small_calls, mem.small(), &mem.small_kib),
-            (mem.large_calls, mem.large(), &mem.large_kib),
-        ] {
-            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
-            let _ = writeln!(
-                out,
-                "| {} | {peak:.0} | {} |",
-                thousands(items),
-                runs.join(", ")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nRatio {} items / {} items: **{:.3}** (target ≤ {MEMORY_TARGET:.2}).\n",
-            thousands(mem.large_calls),
-            thousands(mem.small_calls),
-            mem.ratio()
-        );
+        mem.render(out, "items", &format!(" (target ≤ {MEMORY_TARGET:.2})"));
     }
 }
 
@@ -432,27 +437,7 @@ impl Report {
             mem.concurrency,
             mem.small_kib.len()
         );
-        let _ = writeln!(out, "| calls | peak RSS (KiB) | runs (KiB) |");
-        let _ = writeln!(out, "|---:|---:|---|");
-        for (calls, peak, runs) in [
-            (mem.small_calls, mem.small(), &mem.small_kib),
-            (mem.large_calls, mem.large(), &mem.large_kib),
-        ] {
-            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
-            let _ = writeln!(
-                out,
-                "| {} | {peak:.0} | {} |",
-                thousands(calls),
-                runs.join(", ")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nRatio {} calls / {} calls: **{:.3}**.\n",
-            thousands(mem.large_calls),
-            thousands(mem.small_calls),
-            mem.ratio()
-        );
+        mem.render(&mut out, "calls", "");
 
         self.history.render(&mut out);
 
