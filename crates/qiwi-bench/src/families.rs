@@ -201,12 +201,7 @@ impl Bare {
     /// Builds the client (same `User-Agent` as the SDK's transport) and gets a Treezor token
     /// once, as the SDK does on its first call.
     pub async fn connect(targets: &Targets) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .user_agent(qiwi_transport::USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .map_err(|e| format!("reqwest client: {e}"))?;
+        let client = bare_client()?;
         let base = targets.base_url.trim_end_matches('/');
         let token = treezor_token(&client, base).await?;
         Ok(Self {
@@ -270,7 +265,18 @@ impl Bare {
     }
 }
 
-fn bearer(token: &str) -> Result<HeaderValue, String> {
+/// The bare reqwest client: the SDK transport's `User-Agent`, no redirects, no proxy.
+pub fn bare_client() -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .user_agent(qiwi_transport::USER_AGENT)
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .map_err(|e| format!("reqwest client: {e}"))
+}
+
+/// An `Authorization: Bearer` value, marked sensitive.
+pub fn bearer(token: &str) -> Result<HeaderValue, String> {
     let mut value = HeaderValue::try_from(format!("Bearer {token}"))
         .map_err(|_| "the token cannot go into a header".to_owned())?;
     value.set_sensitive(true);

@@ -9,7 +9,10 @@
 //!    against `serde_json::Value` (JSON) or a quick-xml event loop (XML);
 //! 3. memory: the peak resident memory of a child process making 100,000 calls, against one
 //!    making 10,000;
-//! 4. build cost: crates compiled and clean build time for a consumer of `balances-core`
+//! 4. the payment history: 100,000 payments streamed through `WalletClient::history` against
+//!    bare reqwest paging the same data (items per second), and the peak memory of a child
+//!    streaming 10,000 items against one streaming 100,000;
+//! 5. build cost: crates compiled and clean build time for a consumer of `balances-core`
 //!    only, of `qiwi-wallet` only, and of every library crate.
 //!
 //! The report is printed and written to `docs/performance.md`.
@@ -27,6 +30,7 @@ mod build_cost;
 mod cpu;
 mod decode;
 mod families;
+mod history;
 mod in_memory;
 mod load;
 mod machine;
@@ -69,8 +73,18 @@ struct Options {
     /// Print the report only.
     #[arg(long)]
     no_write: bool,
+    /// Run one measurement only and print its section; docs/performance.md is left alone.
+    #[arg(long, value_name = "MEASUREMENT")]
+    only: Option<Only>,
     #[command(subcommand)]
     child: Option<Child>,
+}
+
+/// A measurement that can be run alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Only {
+    /// The payment history stream and its memory.
+    History,
 }
 
 /// The program's internal roles.
@@ -78,11 +92,14 @@ struct Options {
 enum Child {
     /// A memory child: makes the calls and prints its peak resident memory.
     #[command(name = memory::CHILD_COMMAND, hide = true)]
-    MemoryChild(memory::ChildArgs),
+    Memory(memory::ChildArgs),
     /// A work child: one family's calls over the in-memory transport, for an instruction
     /// count under callgrind (the difference between two call counts is the cost per call).
     #[command(name = in_memory::CHILD_COMMAND, hide = true)]
-    WorkChild(in_memory::ChildArgs),
+    Work(in_memory::ChildArgs),
+    /// A history memory child: streams the history and prints its peak resident memory.
+    #[command(name = history::CHILD_COMMAND, hide = true)]
+    History(history::ChildArgs),
 }
 
 /// A count above zero.
@@ -99,9 +116,29 @@ impl Options {
             .unwrap_or(if self.quick { 2_000 } else { 20_000 })
     }
 
+    /// Runs of each memory child.
+    fn memory_runs(&self) -> usize {
+        if self.quick { 1 } else { self.rounds.min(3) }
+    }
+
+    /// How the history is measured.
+    fn history(&self) -> history::Settings {
+        let (payments, memory_items) = if self.quick {
+            (10_000, (1_000, 10_000))
+        } else {
+            (100_000, (10_000, 100_000))
+        };
+        history::Settings {
+            payments,
+            rounds: self.rounds,
+            memory_items,
+            memory_runs: self.memory_runs(),
+        }
+    }
+
     /// Where the report goes, if anywhere.
     fn output(&self, root: &Path) -> Option<PathBuf> {
-        if self.no_write {
+        if self.no_write || self.only.is_some() {
             return None;
         }
         match (&self.output, self.quick) {
@@ -121,6 +158,15 @@ fn client_runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start a runtime: {e}"))
 }
 
+/// The sandbox's own multi-threaded runtime.
+fn sandbox_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("sandbox")
+        .build()
+        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))
+}
+
 /// The workspace root: two levels above this crate.
 fn workspace_root() -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -137,8 +183,9 @@ fn main() -> ExitCode {
     let options = <Options as clap::Parser>::parse();
     if let Some(child) = &options.child {
         let result = match child {
-            Child::MemoryChild(args) => memory::child_main(args),
-            Child::WorkChild(args) => in_memory::child_main(args),
+            Child::Memory(args) => memory::child_main(args),
+            Child::Work(args) => in_memory::child_main(args),
+            Child::History(args) => history::child_main(args),
         };
         return match result {
             Ok(line) => {
@@ -192,14 +239,24 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         format!("cargo xtask bench {}", args.join(" "))
     };
 
+    if options.only == Some(Only::History) {
+        let history = history::measure(&options.history(), &progress)?;
+        let mut text = format!(
+            "Command: `{command}`; date: {}; machine: {} logical CPUs ({} available), {}; {}, release profile.\n\n",
+            machine.date, machine.cpus, machine.available, machine.cpu_model, machine.rustc
+        );
+        text.push_str("| target | result |\n|---|---|\n");
+        history.target_rows(&mut text);
+        text.push('\n');
+        history.render(&mut text);
+        println!("{text}");
+        return Ok(());
+    }
+
     // Fixtures first: a fixture that no longer decodes should fail the run at once.
     let fixtures = decode::load(&root)?;
 
-    let sandbox_runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("sandbox")
-        .build()
-        .map_err(|e| format!("cannot start the sandbox runtime: {e}"))?;
+    let sandbox_runtime = sandbox_runtime()?;
     let sandbox = sandbox_runtime
         .block_on(qiwi_sandbox::start(qiwi_sandbox::SandboxConfig::default()))
         .map_err(|e| format!("cannot start the sandbox: {e}"))?;
@@ -246,11 +303,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         small_kib: Vec::new(),
         large_kib: Vec::new(),
     };
-    let memory_runs = if options.quick {
-        1
-    } else {
-        options.rounds.min(3)
-    };
+    let memory_runs = options.memory_runs();
     for run in 0..memory_runs {
         for calls in [small, large] {
             let peak = memory::measure(&targets, calls, concurrency)?;
@@ -270,6 +323,8 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         let _ = tokio::time::timeout(Duration::from_secs(5), sandbox.shutdown()).await;
     });
     drop(sandbox_runtime);
+
+    let history = history::measure(&options.history(), &progress)?;
 
     let build = if options.skip_build_cost {
         None
@@ -300,6 +355,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
         decode,
         skipped: fixtures.iter().flat_map(|f| f.skipped.clone()).collect(),
         memory,
+        history,
         build,
     };
     let text = report.render();
@@ -317,7 +373,7 @@ fn run(options: &Options, args: &[String]) -> Result<(), String> {
 mod tests {
     use clap::{CommandFactory, Parser};
 
-    use super::{Child, Options};
+    use super::{Child, Only, Options};
 
     #[test]
     fn the_command_line_is_well_formed() {
@@ -343,12 +399,41 @@ mod tests {
         ])
         .unwrap();
         assert!(
-            matches!(child.child, Some(Child::MemoryChild(c)) if c.calls == 10 && c.agent_url == "http://b")
+            matches!(child.child, Some(Child::Memory(c)) if c.calls == 10 && c.agent_url == "http://b")
         );
         let work = Options::try_parse_from(["qiwi-bench", "work-child", "Agent", "3"]).unwrap();
         assert!(
-            matches!(work.child, Some(Child::WorkChild(c)) if c.family == crate::families::Family::Agent && c.calls == 3)
+            matches!(work.child, Some(Child::Work(c)) if c.family == crate::families::Family::Agent && c.calls == 3)
         );
         assert!(Options::try_parse_from(["qiwi-bench", "work-child", "bank", "3"]).is_err());
+        let history =
+            Options::try_parse_from(["qiwi-bench", "history-child", "10", "http://a"]).unwrap();
+        assert!(
+            matches!(history.child, Some(Child::History(c)) if c.items == 10 && c.base_url == "http://a")
+        );
+    }
+
+    #[test]
+    fn only_the_history_runs_small_with_quick_and_writes_no_report() {
+        let options =
+            Options::try_parse_from(["qiwi-bench", "--only", "history", "--quick"]).unwrap();
+        assert_eq!(options.only, Some(Only::History));
+        let settings = options.history();
+        assert_eq!(
+            (
+                settings.payments,
+                settings.memory_items,
+                settings.memory_runs
+            ),
+            (10_000, (1_000, 10_000), 1)
+        );
+        assert_eq!(options.output(std::path::Path::new("/r")), None);
+        let full = Options::try_parse_from(["qiwi-bench", "--only", "history"]).unwrap();
+        assert_eq!(
+            (full.history().payments, full.history().memory_items),
+            (100_000, (10_000, 100_000))
+        );
+        assert_eq!(full.output(std::path::Path::new("/r")), None);
+        assert!(Options::try_parse_from(["qiwi-bench", "--only", "decode"]).is_err());
     }
 }

@@ -85,10 +85,15 @@ pub fn measure(targets: &Targets, calls: usize, concurrency: usize) -> Result<u6
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot start the memory child: {e}"))?;
+    read_peak(&output, &format!("{calls} calls"))
+}
+
+/// The peak a memory child printed, or why there is none.
+pub fn read_peak(output: &std::process::Output, what: &str) -> Result<u64, String> {
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         return Err(format!(
-            "the memory child ({calls} calls) failed ({}): {stdout}",
+            "the memory child ({what}) failed ({}): {stdout}",
             output.status
         ));
     }

@@ -65,6 +65,132 @@ impl Memory {
     pub fn ratio(&self) -> f64 {
         self.large() / self.small()
     }
+
+    /// The table of both runs and the ratio line, counting `unit` (calls or items).
+    fn render(&self, out: &mut String, unit: &str, target: &str) {
+        let _ = writeln!(out, "| {unit} | peak RSS (KiB) | runs (KiB) |");
+        let _ = writeln!(out, "|---:|---:|---|");
+        for (count, peak, runs) in [
+            (self.small_calls, self.small(), &self.small_kib),
+            (self.large_calls, self.large(), &self.large_kib),
+        ] {
+            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {peak:.0} | {} |",
+                thousands(count),
+                runs.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "\nRatio {} {unit} / {} {unit}: **{:.3}**{target}.\n",
+            thousands(self.large_calls),
+            thousands(self.small_calls),
+            self.ratio()
+        );
+    }
+}
+
+/// The payment history: the SDK's stream against bare reqwest paging, and peak memory.
+#[derive(Debug, Clone)]
+pub struct History {
+    /// Payments the sandbox generated.
+    pub payments: u32,
+    /// Items each side read (a conversion is listed twice).
+    pub items: u64,
+    /// Page requests each side made per pass.
+    pub pages: u64,
+    /// Payments per page.
+    pub rows: u32,
+    /// Items per second of each side, one per round.
+    pub rounds: Vec<crate::history::Round>,
+    /// Peak memory of a child streaming a small and a large number of items
+    /// (`small_calls` and `large_calls` count items).
+    pub memory: Memory,
+}
+
+impl History {
+    /// The median SDK items per second.
+    pub fn sdk(&self) -> f64 {
+        let rates: Vec<f64> = self.rounds.iter().map(|r| r.sdk).collect();
+        stats::median(&rates).unwrap_or_default()
+    }
+
+    /// The median bare reqwest items per second.
+    pub fn bare(&self) -> f64 {
+        let rates: Vec<f64> = self.rounds.iter().map(|r| r.bare).collect();
+        stats::median(&rates).unwrap_or_default()
+    }
+
+    /// The per-round SDK/bare ratios.
+    pub fn ratios(&self) -> Vec<f64> {
+        self.rounds.iter().map(|r| r.sdk / r.bare).collect()
+    }
+
+    /// The median of the per-round ratios.
+    pub fn ratio(&self) -> f64 {
+        stats::median(&self.ratios()).unwrap_or_default()
+    }
+
+    /// Whether peak memory stays within [`MEMORY_TARGET`].
+    pub fn memory_met(&self) -> bool {
+        self.memory.ratio() <= MEMORY_TARGET
+    }
+
+    /// The rows of the targets table.
+    pub fn target_rows(&self, out: &mut String) {
+        let mem = &self.memory;
+        let _ = writeln!(
+            out,
+            "| history: SDK stream against bare reqwest paging, items per second | measured, no target (ratio {:.3}) |",
+            self.ratio()
+        );
+        let _ = writeln!(
+            out,
+            "| history: peak memory streaming {} items ≤ {MEMORY_TARGET:.2} × that for {} items | {} (ratio {:.3}) |",
+            thousands(mem.large_calls),
+            thousands(mem.small_calls),
+            verdict(self.memory_met()),
+            mem.ratio()
+        );
+    }
+
+    /// The "Payment history" section.
+    pub fn render(&self, out: &mut String) {
+        let _ = writeln!(out, "## Payment history\n");
+        let _ = writeln!(
+            out,
+            "The sandbox generates {} payments for the demo wallet ({} items: a conversion is listed as `IN` and `OUT`), its history request limit off; the SDK's limiter is off too (`history_limiter(None)`). The SDK side streams all of it with `WalletClient::history({}, HistoryFilter::default())`, decoding typed items and fetching one page ahead; the bare side pages the same data with reqwest, one page at a time, parsing each into `serde_json::Value`, copying `nextTxnId` and `nextTxnDate` back exactly and counting a payment repeated at a page boundary once. Both read every item; each pass is {} page requests, checked against the sandbox's count. {} rounds, the side going first alternating; items per second are medians over the rounds, the ratio the median of the per-round ratios.\n",
+            thousands(self.payments as usize),
+            thousands(usize::try_from(self.items).unwrap_or(usize::MAX)),
+            self.rows,
+            thousands(usize::try_from(self.pages).unwrap_or(usize::MAX)),
+            self.rounds.len()
+        );
+        let ratios = self.ratios();
+        let lowest = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let highest = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let _ = writeln!(
+            out,
+            "| SDK items/s | bare items/s | SDK/bare | rounds, lowest–highest |"
+        );
+        let _ = writeln!(out, "|---:|---:|---:|---:|");
+        let _ = writeln!(
+            out,
+            "| {:.0} | {:.0} | **{:.3}** | {lowest:.2}–{highest:.2} |\n",
+            self.sdk(),
+            self.bare(),
+            self.ratio()
+        );
+        let mem = &self.memory;
+        let _ = writeln!(
+            out,
+            "Peak resident memory (`VmHWM`) of a child process streaming the first items of that history through the SDK; median of {} runs each.\n",
+            mem.small_kib.len()
+        );
+        mem.render(out, "items", &format!(" (target ≤ {MEMORY_TARGET:.2})"));
+    }
 }
 
 /// Everything one run measured.
@@ -88,6 +214,8 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Memory.
     pub memory: Memory,
+    /// The payment history.
+    pub history: History,
     /// Build cost, unless skipped.
     pub build: Option<Vec<BuildCost>>,
 }
@@ -180,12 +308,14 @@ impl Report {
         let mem = &self.memory;
         let _ = writeln!(
             out,
-            "| peak memory for {} calls ≤ {MEMORY_TARGET:.2} × that for {} calls | {} (ratio {:.3}) |\n",
+            "| peak memory for {} calls ≤ {MEMORY_TARGET:.2} × that for {} calls | {} (ratio {:.3}) |",
             thousands(mem.large_calls),
             thousands(mem.small_calls),
             verdict(self.memory_met()),
             mem.ratio()
         );
+        self.history.target_rows(&mut out);
+        let _ = writeln!(out);
 
         let _ = writeln!(out, "## Request overhead: SDK against bare reqwest\n");
         let _ = writeln!(
@@ -307,27 +437,9 @@ impl Report {
             mem.concurrency,
             mem.small_kib.len()
         );
-        let _ = writeln!(out, "| calls | peak RSS (KiB) | runs (KiB) |");
-        let _ = writeln!(out, "|---:|---:|---|");
-        for (calls, peak, runs) in [
-            (mem.small_calls, mem.small(), &mem.small_kib),
-            (mem.large_calls, mem.large(), &mem.large_kib),
-        ] {
-            let runs: Vec<String> = runs.iter().map(u64::to_string).collect();
-            let _ = writeln!(
-                out,
-                "| {} | {peak:.0} | {} |",
-                thousands(calls),
-                runs.join(", ")
-            );
-        }
-        let _ = writeln!(
-            out,
-            "\nRatio {} calls / {} calls: **{:.3}**.\n",
-            thousands(mem.large_calls),
-            thousands(mem.small_calls),
-            mem.ratio()
-        );
+        mem.render(&mut out, "calls", "");
+
+        self.history.render(&mut out);
 
         let _ = writeln!(out, "## Build cost\n");
         match &self.build {
@@ -357,5 +469,65 @@ impl Report {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{History, Memory};
+    use crate::history::Round;
+
+    fn history(large_kib: u64) -> History {
+        History {
+            payments: 100_000,
+            items: 102_345,
+            pages: 2_047,
+            rows: 50,
+            rounds: vec![
+                Round {
+                    sdk: 90.0,
+                    bare: 100.0,
+                },
+                Round {
+                    sdk: 120.0,
+                    bare: 100.0,
+                },
+                Round {
+                    sdk: 100.0,
+                    bare: 100.0,
+                },
+            ],
+            memory: Memory {
+                small_calls: 10_000,
+                large_calls: 100_000,
+                concurrency: 1,
+                small_kib: vec![1000, 1100, 1000],
+                large_kib: vec![large_kib],
+            },
+        }
+    }
+
+    #[test]
+    fn the_history_ratio_is_the_median_of_the_rounds_and_memory_is_held_to_its_target() {
+        let within = history(1_100);
+        assert!((within.ratio() - 1.0).abs() < 1e-9);
+        assert!((within.sdk() - 100.0).abs() < 1e-9);
+        assert!(within.memory_met());
+        let mut text = String::new();
+        within.target_rows(&mut text);
+        within.render(&mut text);
+        assert!(text.contains("| met (ratio 1.100) |"), "{text}");
+        assert!(text.contains("## Payment history"), "{text}");
+        assert!(text.contains("(102,345 items"), "{text}");
+        assert!(
+            text.contains("| 100 | 100 | **1.000** | 0.90–1.20 |"),
+            "{text}"
+        );
+
+        let over = history(1_101);
+        assert!(!over.memory_met());
+        let mut text = String::new();
+        over.target_rows(&mut text);
+        assert!(text.contains("**missed** (ratio 1.101)"), "{text}");
     }
 }
