@@ -11,6 +11,7 @@ mod limits;
 pub mod payment;
 mod profile;
 mod scope;
+mod sinap;
 pub mod webhook;
 
 pub use client::{

@@ -12,4 +12,5 @@ mod requests;
 mod retries;
 mod secrets;
 mod settings;
+mod sinap;
 mod webhook;
