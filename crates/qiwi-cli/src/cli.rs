@@ -251,6 +251,8 @@ pub enum WalletCommand {
     },
     /// Restrictions on outgoing payments.
     Restrictions,
+    /// Conversion rates between the wallet's currencies.
+    Rates,
     /// Payment history: one page, or every page with --all (e.g. `--all --format csv`).
     History(HistoryArgs),
     /// Incoming and outgoing totals per currency for a date window (--from and --to).

@@ -103,6 +103,36 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                 t
             })
         }
+        WalletCommand::Rates => {
+            let rates = client.cross_rates().await?;
+            let list: Vec<serde_json::Value> = rates
+                .result
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "set": r.set,
+                        "from_currency": r.from.code(),
+                        "to_currency": r.to.code(),
+                        "rate": r.rate.to_string(),
+                    })
+                })
+                .collect();
+            out.emit("rates", &list, || {
+                let mut t = Table::new(&[
+                    ("FROM", Align::Left),
+                    ("TO", Align::Left),
+                    ("RATE", Align::Right),
+                ]);
+                for r in &rates.result {
+                    t.row(vec![
+                        r.from.to_string(),
+                        r.to.to_string(),
+                        r.rate.to_string(),
+                    ]);
+                }
+                t
+            })
+        }
         WalletCommand::History(args) => super::wallet_history::history(&client, out, args).await,
         WalletCommand::Totals(args) => super::wallet_history::totals(&client, out, args).await,
         WalletCommand::Transaction(args) => {
