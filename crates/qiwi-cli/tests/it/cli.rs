@@ -213,6 +213,20 @@ fn wallet_rates_show_each_rate_exactly() {
 }
 
 #[test]
+fn a_commission_quote_with_a_bad_amount_or_wallet_is_a_usage_error() {
+    for (args, named) in [
+        (["79991234568", "--amount", "10.505"], "--amount"),
+        (["7999123456x", "--amount", "10"], "wallet number"),
+    ] {
+        let mut all = vec!["--sandbox", "wallet", "commission"];
+        all.extend(args);
+        let output = qiwi(&all, &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(named), "{}", stderr(&output));
+    }
+}
+
+#[test]
 fn history_pipes_get_data_only() {
     let output = qiwi(
         &[
