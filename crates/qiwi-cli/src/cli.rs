@@ -251,6 +251,16 @@ pub enum WalletCommand {
     },
     /// Restrictions on outgoing payments.
     Restrictions,
+    /// Conversion rates between the wallet's currencies.
+    Rates,
+    /// What a transfer to a QIWI wallet would cost (nothing is paid).
+    Commission {
+        /// The recipient's wallet number, digits only.
+        wallet: String,
+        /// The amount the recipient gets, in roubles, at most 2 decimals.
+        #[arg(long)]
+        amount: String,
+    },
     /// Payment history: one page, or every page with --all (e.g. `--all --format csv`).
     History(HistoryArgs),
     /// Incoming and outgoing totals per currency for a date window (--from and --to).

@@ -63,6 +63,9 @@ pub(crate) struct Txn {
     pub comment: String,
     /// The conversion rate, when one applied (in 1/10000).
     pub rate: Option<i64>,
+    /// The payer's client id of a payment made through the sandbox; generated records write
+    /// one derived from `id`.
+    pub trm_txn_id: Option<String>,
 }
 
 impl Txn {
@@ -71,7 +74,7 @@ impl Txn {
     }
 
     /// The order of the history: newest first, then by id, `OUT` before `IN`.
-    fn order_key(&self) -> (Timestamp, u64, &'static str) {
+    pub(crate) fn order_key(&self) -> (Timestamp, u64, &'static str) {
         (self.at, self.id, self.kind)
     }
 }
@@ -86,7 +89,7 @@ pub(crate) struct HistoryLog {
     blocked_until: Option<Instant>,
 }
 
-fn whole_seconds(at: Timestamp) -> Timestamp {
+pub(crate) fn whole_seconds(at: Timestamp) -> Timestamp {
     Timestamp::from_second(at.as_second()).unwrap_or(at)
 }
 
@@ -148,6 +151,7 @@ impl HistoryLog {
                 provider_name: "QIWI Кошелек",
                 comment: String::new(),
                 rate: None,
+                trm_txn_id: None,
             };
             match roll {
                 0..=34 => txns.push(Txn {
@@ -289,6 +293,7 @@ impl HistoryLog {
             provider_name: "Пополнение агентом",
             comment: String::new(),
             rate: None,
+            trm_txn_id: None,
         });
         self.sort();
         id

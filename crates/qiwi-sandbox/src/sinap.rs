@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
+use crate::history_log::{Txn, whole_seconds};
 use crate::money::Amount;
 use crate::state::State;
 
@@ -507,6 +508,52 @@ fn payment_info(req: &PayRequest, txn_id: u64) -> Value {
         body["comment"] = Value::String(comment.clone());
     }
     body
+}
+
+impl SinapTxn {
+    /// The payment as the payment history lists it.
+    pub(crate) fn history_txn(&self) -> Txn {
+        let (status, error_code, error) = match self.status {
+            TxnStatus::Waiting => ("WAITING", 0, None),
+            TxnStatus::Success => ("SUCCESS", 0, None),
+            TxnStatus::Error(code) => (
+                "ERROR",
+                i32::try_from(code).unwrap_or(i32::MAX),
+                Some("Ошибка проведения платежа"),
+            ),
+        };
+        let source = match self.source_currency {
+            840 => "QW_USD",
+            978 => "QW_EUR",
+            _ => "QW_RUB",
+        };
+        let provider_name = match self.provider {
+            WALLET_TRANSFER => "QIWI Кошелек",
+            CONVERSION => "Обмен валюты",
+            _ => "Платеж",
+        };
+        Txn {
+            id: self.txn_id,
+            at: whole_seconds(self.date),
+            kind: match self.direction {
+                Direction::In => "IN",
+                Direction::Out => "OUT",
+            },
+            status,
+            error_code,
+            error,
+            account: self.account.clone(),
+            sum: Amount(self.amount),
+            commission: Amount(self.commission),
+            currency: self.currency,
+            source,
+            provider_id: self.provider,
+            provider_name,
+            comment: self.comment.clone().unwrap_or_default(),
+            rate: None,
+            trm_txn_id: Some(self.trm_txn_id.clone()),
+        }
+    }
 }
 
 /// Every wallet's payments as the admin endpoint lists them.

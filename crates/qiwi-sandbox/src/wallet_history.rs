@@ -2,6 +2,7 @@
 //! transaction (E16), receipt files (E17) and receipts by e-mail (E18), under the history's
 //! request limit.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::{Arc, MutexGuard};
 use std::time::Instant;
@@ -212,7 +213,7 @@ fn item(t: &Txn, wallet: &str, offset: Offset) -> Value {
         "status": t.status,
         "type": t.kind,
         "statusText": status_text,
-        "trmTxnId": t.id.saturating_sub(1).to_string(),
+        "trmTxnId": t.trm_txn_id.clone().unwrap_or_else(|| t.id.saturating_sub(1).to_string()),
         "account": t.account,
         "sum": money(t.sum, t.currency),
         "commission": money(t.commission, t.currency),
@@ -222,6 +223,27 @@ fn item(t: &Txn, wallet: &str, offset: Offset) -> Value {
         "comment": t.comment,
         "currencyRate": json_number(&rate),
     })
+}
+
+/// The demo wallet's history, newest first: the generated records and top-ups, and the
+/// payments made and received through the sandbox.
+fn wallet_txns(state: &SandboxState) -> Vec<Cow<'_, Txn>> {
+    let paid = state
+        .sinap
+        .by_wallet
+        .get(&state.qiwi.wallet)
+        .into_iter()
+        .flatten()
+        .map(|t| Cow::Owned(t.history_txn()));
+    let mut txns: Vec<Cow<'_, Txn>> = state
+        .history
+        .txns
+        .iter()
+        .map(Cow::Borrowed)
+        .chain(paid)
+        .collect();
+    txns.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
+    txns
 }
 
 /// E14 GET /payment-history/v2/persons/{wallet}/payments
@@ -261,9 +283,8 @@ pub(crate) async fn payments(
     let offset_of = |at: Timestamp| filter.window.map_or_else(|| moscow_offset(at), |w| w.2);
     // Newest first; a page starts at the cursor's payment (both entries of a conversion
     // share its id and date, so one of them may come again).
-    let mut matching = state
-        .history
-        .txns
+    let txns = wallet_txns(&state);
+    let mut matching = txns
         .iter()
         .filter(|t| filter.matches(t))
         .filter(|t| cursor.is_none_or(|(id, at)| (t.at, t.id) <= (at, id)));
@@ -328,12 +349,14 @@ pub(crate) async fn totals(
 }
 
 /// The transaction `id` of type `kind` (the first of either type when none is given).
-fn find<'a>(state: &'a SandboxState, id: &str, kind: Option<&str>) -> Result<&'a Txn, Response> {
+fn find<'a>(
+    state: &'a SandboxState,
+    id: &str,
+    kind: Option<&str>,
+) -> Result<Cow<'a, Txn>, Response> {
     let found = id.parse::<u64>().ok().and_then(|id| {
-        state
-            .history
-            .txns
-            .iter()
+        wallet_txns(state)
+            .into_iter()
             .find(|t| t.id == id && kind.is_none_or(|k| k == t.kind))
     });
     found.ok_or_else(|| {
@@ -371,7 +394,7 @@ pub(crate) async fn transaction(
     let state = admitted(&shared, &headers, None, route)?;
     let pairs = respond::query_pairs(&uri);
     let t = find(&state, &id, respond::last_value(&pairs, "type"))?;
-    let mut body = item(t, &state.qiwi.wallet, moscow_offset(t.at));
+    let mut body = item(&t, &state.qiwi.wallet, moscow_offset(t.at));
     let done = t.status == "SUCCESS";
     body["paymentExtras"] = json!([]);
     body["serviceExtras"] = json!({});

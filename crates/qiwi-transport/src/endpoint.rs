@@ -127,6 +127,12 @@ impl<S> Endpoint<S> {
         self
     }
 
+    /// Sets the other headers the call always sends.
+    pub const fn headers(mut self, headers: &'static [(&'static str, &'static str)]) -> Self {
+        self.headers = headers;
+        self
+    }
+
     /// Sets the documented success statuses and what their body holds.
     pub const fn answers(mut self, success: &'static [u16], answer: AnswerBody) -> Self {
         self.success = success;

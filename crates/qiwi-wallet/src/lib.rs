@@ -8,9 +8,11 @@ mod error_body;
 mod history;
 mod identification;
 mod limits;
+mod pay;
 pub mod payment;
 mod profile;
 mod scope;
+mod sinap;
 pub mod webhook;
 
 pub use client::{
@@ -21,6 +23,10 @@ pub use error::{DEFAULT_BLOCK_DURATION, Error, WalletDetail};
 pub use history::{
     DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryCheckpoint, HistoryFilter, HistoryLimiter,
     HistoryStream, MAX_HISTORY_ROWS, Receipt,
+};
+pub use pay::{
+    Accepted, ConfirmOptions, Confirmed, FateLookup, FateUnknown, HistoryLookup, NotMoved,
+    PaymentOutcome,
 };
 pub use scope::TokenScope;
 

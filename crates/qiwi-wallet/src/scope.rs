@@ -88,14 +88,31 @@ const fn write(
         .scopes(scopes)
 }
 
+/// A lookup sent as a `POST` with a JSON body (a quote, a card's provider): it changes
+/// nothing, so it may be sent again.
+const fn lookup(id: &'static str, path: &'static str, scopes: &'static [TokenScope]) -> Endpoint {
+    write(id, Method::POST, path, scopes).resendable(true)
+}
+
+/// The vendor media type of the card lookups (E27, E28).
+const QIWI_V1: &str = "application/vnd.qiwi.v1+json";
+/// The vendor media type of the Kazakhstan card transfer (E29).
+const QIWI_V2: &str = "application/vnd.qiwi.v2+json";
+/// The browser headers the Kazakhstan card calls send (E28, E29).
+const SEC_FETCH: &[(&str, &str)] = &[
+    ("sec-fetch-site", "same-site"),
+    ("sec-fetch-mode", "cors"),
+    ("sec-fetch-dest", "empty"),
+];
+
 /// The payment history's calls: the service allows 100 a minute per wallet, together.
 pub(crate) const HISTORY_GROUP: &str = "history";
 
-/// Every endpoint of this client, one line each (reference §E01 to §E18).
+/// Every endpoint of this client, one line each (reference §E01 to §E35).
 #[rustfmt::skip]
 mod table {
-    use super::{Endpoint, Method, read, write, AnswerBody, HISTORY_GROUP};
-    use super::TokenScope::{Balance, PaymentHistory, ProfileInfo};
+    use super::{Endpoint, Method, read, write, lookup, AnswerBody, HISTORY_GROUP, QIWI_V1, QIWI_V2, SEC_FETCH};
+    use super::TokenScope::{Balance, PaymentHistory, PaymentsWithoutSms, ProfileInfo};
 
     pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
     pub(crate) static IDENTIFY: Endpoint = write("E02", Method::POST, "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
@@ -115,5 +132,16 @@ mod table {
     pub(crate) static TRANSACTION: Endpoint = read("E16", "/payment-history/v2/transactions/{transactionId}", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
     pub(crate) static RECEIPT_FILE: Endpoint = Endpoint::get("E17", "/payment-history/v1/transactions/{transactionId}/cheque/file").scopes(&[PaymentHistory]).answers(&[200], AnswerBody::Bytes).rate_limit_group(HISTORY_GROUP);
     pub(crate) static RECEIPT_SEND: Endpoint = write("E18", Method::POST, "/payment-history/v1/transactions/{transactionId}/cheque/send", &[PaymentHistory]).answers(&[201], AnswerBody::None).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static COMMISSION: Endpoint = lookup("E19", "/sinap/providers/{providerId}/onlineCommission", &[PaymentsWithoutSms]);
+    pub(crate) static NICKNAME: Endpoint = read("E20", "/qw-nicknames/v1/persons/{wallet}/nickname", &[PaymentsWithoutSms]);
+    /// Every payment but the Kazakhstan card's (E22, E23, E25, E26, E30 to E33): never resent.
+    pub(crate) static PAYMENT: Endpoint = write("E22", Method::POST, "/sinap/api/v2/terms/{id}/payments", &[PaymentsWithoutSms]);
+    pub(crate) static CROSS_RATES: Endpoint = read("E24", "/sinap/crossRates", &[PaymentsWithoutSms]);
+    pub(crate) static CARD_PROVIDER: Endpoint = lookup("E27", "/sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers", &[PaymentsWithoutSms]).accept(QIWI_V1);
+    pub(crate) static KZ_CARD_PREPARE: Endpoint = lookup("E28", "/sinap/api/refs/a42ebc79-0584-4271-b8a0-15cb4ea8b340/containers", &[PaymentsWithoutSms]).accept(QIWI_V1).headers(SEC_FETCH);
+    /// The Kazakhstan card transfer: no `/v2/` in its path; never resent.
+    pub(crate) static KZ_CARD_PAYMENT: Endpoint = write("E29", Method::POST, "/sinap/api/terms/{id}/payments", &[PaymentsWithoutSms]).accept(QIWI_V2).headers(SEC_FETCH);
+    pub(crate) static PROVIDER_SEARCH: Endpoint = read("E34", "/search/v1/search", &[PaymentsWithoutSms]);
+    pub(crate) static MOBILE_PROVIDER: Endpoint = read("E35", "/qw-mobile-providers-resolver/v1/providers", &[PaymentsWithoutSms]);
 }
 pub(crate) use table::*;

@@ -4,6 +4,8 @@ use qiwi_wallet::{
     AccountAlias, Accounts, Balance, LimitType, ProfileSections, WalletClient, WalletNumber,
 };
 
+use qiwi_wallet::payment::{InvalidValue, Payment, PaymentId, PayoutAmount, Recipient};
+
 use crate::cli::WalletCommand;
 use crate::context::{Context, required, required_secret, url_setting};
 use crate::failure::Failure;
@@ -103,6 +105,55 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                 t
             })
         }
+        WalletCommand::Rates => {
+            let rates = client.cross_rates().await?;
+            let list: Vec<serde_json::Value> = rates
+                .result
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "set": r.set,
+                        "from_currency": r.from.code(),
+                        "to_currency": r.to.code(),
+                        "rate": r.rate.to_string(),
+                    })
+                })
+                .collect();
+            out.emit("rates", &list, || {
+                let mut t = Table::new(&[
+                    ("FROM", Align::Left),
+                    ("TO", Align::Left),
+                    ("RATE", Align::Right),
+                ]);
+                for r in &rates.result {
+                    t.row(vec![
+                        r.from.to_string(),
+                        r.to.to_string(),
+                        r.rate.to_string(),
+                    ]);
+                }
+                t
+            })
+        }
+        WalletCommand::Commission { wallet, amount } => {
+            let payment = wallet_transfer(&wallet, &amount)?;
+            let quote = client.commission(&payment).await?;
+            out.emit("commission", &quote, || {
+                let mut t = Table::new(&[
+                    ("WITHDRAW", Align::Right),
+                    ("ENROLLMENT", Align::Right),
+                    ("COMMISSION", Align::Right),
+                    ("CURRENCY", Align::Left),
+                ]);
+                t.row(vec![
+                    quote.withdraw_sum.amount.to_string(),
+                    quote.enrollment_sum.amount.to_string(),
+                    quote.qw_commission.amount.to_string(),
+                    quote.withdraw_sum.currency.to_string(),
+                ]);
+                t
+            })
+        }
         WalletCommand::History(args) => super::wallet_history::history(&client, out, args).await,
         WalletCommand::Totals(args) => super::wallet_history::totals(&client, out, args).await,
         WalletCommand::Transaction(args) => {
@@ -124,6 +175,15 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             })
         }
     }
+}
+
+/// A transfer of `amount` roubles to the QIWI wallet `number`, checked before anything is sent.
+fn wallet_transfer(number: &str, amount: &str) -> Result<Payment, Failure> {
+    let usage = |what: &str, e: InvalidValue| Failure::Usage(format!("{what}: {}", e.reason()));
+    let number = WalletNumber::parse(number).map_err(|e| usage("wallet number", e))?;
+    let amount = PayoutAmount::parse(amount).map_err(|e| usage("--amount", e))?;
+    Payment::new(PaymentId::next(), Recipient::wallet(number, None), amount)
+        .map_err(|e| usage("payment", e))
 }
 
 fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {

@@ -186,6 +186,7 @@ fn every_family_answers_through_its_subcommands_on_the_sandbox() {
         &["--sandbox", "wallet", "offer"],
         &["--sandbox", "wallet", "restrictions"],
         &["--sandbox", "wallet", "identification"],
+        &["--sandbox", "wallet", "rates"],
         &["--sandbox", "agent", "ping"],
         &["--sandbox", "agent", "check-user", demo::AGENT_OTHER_WALLET],
         &["--sandbox", "treezor", "balances", "--user-id", "100200"],
@@ -194,6 +195,34 @@ fn every_family_answers_through_its_subcommands_on_the_sandbox() {
         let output = qiwi(args, &[]);
         assert!(output.status.success(), "{args:?}: {}", stderr(&output));
         assert!(!stdout(&output).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn wallet_rates_show_each_rate_exactly() {
+    let output = qiwi(&["--sandbox", "wallet", "rates"], &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let table = stdout(&output);
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["FROM", "TO", "RATE"]);
+    assert!(rows.contains(&vec!["USD", "RUB", "90"]), "{table}");
+    assert!(rows.contains(&vec!["EUR", "RUB", "100"]), "{table}");
+}
+
+#[test]
+fn a_commission_quote_with_a_bad_amount_or_wallet_is_a_usage_error() {
+    for (args, named) in [
+        (["79991234568", "--amount", "10.505"], "--amount"),
+        (["7999123456x", "--amount", "10"], "wallet number"),
+    ] {
+        let mut all = vec!["--sandbox", "wallet", "commission"];
+        all.extend(args);
+        let output = qiwi(&all, &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(named), "{}", stderr(&output));
     }
 }
 

@@ -167,6 +167,17 @@ fn wallet_reads() {
         success(&["wallet", "identification"])
     );
     assert_json_snapshot!("wallet_restrictions", success(&["wallet", "restrictions"]));
+    assert_json_snapshot!("wallet_rates", success(&["wallet", "rates"]));
+    assert_json_snapshot!(
+        "wallet_commission",
+        success(&[
+            "wallet",
+            "commission",
+            demo::QIWI_SECOND_WALLET,
+            "--amount",
+            "10.50"
+        ])
+    );
     assert_json_snapshot!(
         "wallet_limits",
         success(&["wallet", "limits", "REFILL"]),

@@ -400,3 +400,45 @@ async fn nickname_and_card_provider_lookups() {
     let refused = lookup("4256 1234 123").await.unwrap();
     assert_eq!(refused.status().as_u16(), 400);
 }
+
+#[tokio::test]
+async fn the_history_lists_payments_made_and_received_with_their_ids() {
+    let sb = sandbox_waiting(DemoData::default()).await;
+    let (first, second) = (demo::QIWI_TOKEN, demo::QIWI_SECOND_TOKEN);
+    let out = payment(
+        "4004",
+        "1.25",
+        "643",
+        &format!("+{}", demo::QIWI_SECOND_WALLET),
+    );
+    let (status, answer) = pay(&sb, first, 99, &out).await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    let back = payment("4005", "3", "643", &format!("+{}", demo::QIWI_WALLET));
+    assert_eq!(pay(&sb, second, 99, &back).await.unwrap().0, 200);
+    let history = format!(
+        "/payment-history/v2/persons/{}/payments?rows=50&operation=OUT",
+        demo::QIWI_WALLET
+    );
+    let newest = &get_json(&sb, first, &history).await["data"][0];
+    assert_eq!(newest["trmTxnId"], "4004");
+    assert_eq!(newest["type"], "OUT");
+    assert_eq!(newest["status"], "WAITING");
+    assert_eq!(newest["sum"]["amount"].to_string(), "1.25");
+    assert_eq!(newest["account"], format!("+{}", demo::QIWI_SECOND_WALLET));
+    let txn_id = answer["transaction"]["id"].as_str().unwrap();
+    assert_eq!(newest["txnId"].to_string(), txn_id);
+
+    sb.advance_clock(HOUR);
+    let path = format!("/payment-history/v2/transactions/{txn_id}?type=OUT");
+    let settled = get_json(&sb, first, &path).await;
+    assert_eq!(settled["status"], "SUCCESS", "{settled}");
+    assert_eq!(settled["trmTxnId"], "4004");
+    let incoming = format!(
+        "/payment-history/v2/persons/{}/payments?rows=50&operation=IN",
+        demo::QIWI_WALLET
+    );
+    let received = &get_json(&sb, first, &incoming).await["data"][0];
+    assert_eq!(received["trmTxnId"], "4005", "{received}");
+    assert_eq!(received["account"], demo::QIWI_SECOND_WALLET);
+    assert_eq!(received["sum"]["amount"].to_string(), "3");
+}

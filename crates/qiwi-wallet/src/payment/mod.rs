@@ -32,16 +32,11 @@ pub use qiwi_types::{CardNumber, InvalidValue, PayoutAmount};
 pub use recipient::{CompanyRequisites, PersonName, Recipient};
 
 use qiwi_types::Currency;
+
+use crate::scope::{COMMISSION, Endpoint, KZ_CARD_PAYMENT, PAYMENT};
 use qiwi_types::wallet::{
     CommissionRequest, PaymentMethod, PaymentRequest, PaymentSum, PurchaseTotals,
 };
-
-/// The route of a payment, `{id}` being the provider id.
-pub const PAYMENT_ROUTE: &str = "/sinap/api/v2/terms/{id}/payments";
-/// The route of the Kazakhstan card transfer (E29), which has no `/v2/`.
-pub const KZ_CARD_PAYMENT_ROUTE: &str = "/sinap/api/terms/{id}/payments";
-/// The route of the commission quote (E19).
-pub const COMMISSION_ROUTE: &str = "/sinap/providers/{id}/onlineCommission";
 
 /// A payment ready to send: checked, with its id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,11 +93,15 @@ impl Payment {
 
     /// The request path, with the provider id.
     pub fn path(&self) -> String {
-        let route = match self.recipient {
-            Recipient::KzCard { .. } => KZ_CARD_PAYMENT_ROUTE,
-            _ => PAYMENT_ROUTE,
-        };
-        route.replace("{id}", &self.provider_id().to_string())
+        with_provider(self.endpoint(), self.provider_id())
+    }
+
+    /// The endpoint the payment goes to: the Kazakhstan card transfer has its own.
+    pub(crate) fn endpoint(&self) -> &'static Endpoint {
+        match self.recipient {
+            Recipient::KzCard { .. } => &KZ_CARD_PAYMENT,
+            _ => &PAYMENT,
+        }
     }
 
     /// The request body.
@@ -124,7 +123,17 @@ impl Payment {
             payment_method: body.payment_method,
             purchase_totals: PurchaseTotals { total: body.sum },
         };
-        let path = COMMISSION_ROUTE.replace("{id}", &self.provider_id().to_string());
-        (path, request)
+        (with_provider(&COMMISSION, self.provider_id()), request)
+    }
+}
+
+/// The route of `endpoint` with its one parameter, the provider id.
+fn with_provider(endpoint: &Endpoint, provider: u32) -> String {
+    let route = endpoint.route_name();
+    match (route.find('{'), route.find('}')) {
+        (Some(open), Some(close)) if open < close => {
+            format!("{}{provider}{}", &route[..open], &route[close + 1..])
+        }
+        _ => route.to_owned(),
     }
 }

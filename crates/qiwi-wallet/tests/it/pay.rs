@@ -1,0 +1,280 @@
+//! A payment is sent once and its fate read with the fate table; a lost answer is looked up in
+//! the history by the payment's id; an accepted payment is followed to its final status.
+
+use crate::common;
+
+use std::time::Duration;
+
+use common::{builder, client, expected, model_fixture, received};
+use http::Method;
+use qiwi_transport::time::{SystemTimeSource, TimeSource};
+use qiwi_types::wallet::RejectionMeaning;
+use qiwi_wallet::payment::{Payment, PaymentId, PayoutAmount, Recipient};
+use qiwi_wallet::{
+    Accepted, ConfirmOptions, Confirmed, FateLookup, NotMoved, PaymentOutcome, Timeouts,
+    WalletClient,
+};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const ID: &str = "150217833198900";
+const PAY: &str = "/sinap/api/v2/terms/99/payments";
+const HISTORY: &str = "/payment-history/v2/persons/79111234567/payments";
+
+fn transfer() -> Payment {
+    Payment::new(
+        PaymentId::parse(ID).unwrap(),
+        Recipient::wallet("79121238345".parse().unwrap(), Some("My comment")),
+        PayoutAmount::parse("100").unwrap(),
+    )
+    .unwrap()
+}
+
+/// No wait before the history is read.
+fn quick() -> FateLookup {
+    FateLookup {
+        wait: Duration::ZERO,
+        ..FateLookup::default()
+    }
+}
+
+fn json_answer(status: u16, body: impl Into<String>) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
+}
+
+async fn answer_payment(server: &MockServer, answer: ResponseTemplate) {
+    Mock::given(method("POST"))
+        .and(path(PAY))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+async fn answer_history(server: &MockServer, answer: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path(HISTORY))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
+/// An outgoing history record of the client id `trm`.
+fn record(txn: u64, trm: &str, status: &str, date: &str) -> Value {
+    json!({"txnId": txn, "personId": 79111234567_u64, "date": date, "errorCode": 0, "error": null,
+        "status": status, "type": "OUT", "statusText": "", "trmTxnId": trm, "account": "+79121238345",
+        "sum": {"amount": 100, "currency": 643}, "commission": {"amount": 0, "currency": 643},
+        "total": {"amount": 100, "currency": 643}, "comment": "My comment", "currencyRate": 1})
+}
+
+/// Now (by the client's default clock), as the history writes it, in Moscow time.
+fn now_text() -> String {
+    let wall = SystemTimeSource.wall();
+    let now = jiff::Timestamp::try_from(wall)
+        .unwrap()
+        .to_zoned_datetime(jiff::tz::offset(3).to_time_zone());
+    now.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// The requests the server received, as `METHOD path`.
+async fn calls(server: &MockServer) -> Vec<String> {
+    received(server)
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_accepted_payment_is_sent_once_with_the_documented_request() {
+    let server = MockServer::start().await;
+    let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+    answer_payment(&server, json_answer(200, info)).await;
+    let outcome = client(&server).pay_with(&transfer(), quick()).await;
+    let PaymentOutcome::Accepted(accepted @ Accepted::Answer(_)) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(accepted.transaction_id().unwrap().as_str(), "11155897070");
+    let want = expected(
+        Method::POST,
+        PAY,
+        None,
+        Some(json!({"id": ID, "sum": {"amount": 100, "currency": "643"},
+            "paymentMethod": {"type": "Account", "accountId": "643"},
+            "fields": {"account": "+79121238345"}, "comment": "My comment"})),
+    );
+    let requests = received(&server).await;
+    assert_eq!(requests.len(), 1);
+    common::assert_sent(&requests[0], &want);
+}
+
+#[tokio::test]
+async fn a_rejection_keeps_its_code_and_meaning_and_reads_no_history() {
+    let server = MockServer::start().await;
+    let body = r#"{"code": "QWPRC-220", "message": "Недостаточно средств"}"#;
+    answer_payment(&server, json_answer(400, body)).await;
+    let outcome = client(&server).pay_with(&transfer(), quick()).await;
+    let PaymentOutcome::NotMoved(NotMoved::Refused { rejection, .. }) = outcome else {
+        panic!("{outcome:?}");
+    };
+    let rejection = rejection.unwrap();
+    assert_eq!(rejection.code.as_str(), "QWPRC-220");
+    assert_eq!(rejection.meaning(), RejectionMeaning::InsufficientFunds);
+    assert_eq!(calls(&server).await, [format!("POST {PAY}")]);
+}
+
+#[tokio::test]
+async fn an_authentication_refusal_did_not_move_the_money() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(401)).await;
+    let outcome = client(&server).pay_with(&transfer(), quick()).await;
+    assert!(
+        matches!(
+            outcome,
+            PaymentOutcome::NotMoved(NotMoved::Refused {
+                rejection: None,
+                ..
+            })
+        ),
+        "{outcome:?}"
+    );
+    assert_eq!(calls(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_server_error_is_looked_up_and_the_history_says_accepted() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(502)).await;
+    let page = json!({"data": [record(11155897071, "999", "SUCCESS", &now_text()),
+        record(11155897070, ID, "WAITING", &now_text())]});
+    answer_history(&server, json_answer(200, page.to_string())).await;
+    let outcome = client(&server).pay_with(&transfer(), quick()).await;
+    let PaymentOutcome::Accepted(accepted @ Accepted::History(_)) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(accepted.transaction_id().unwrap().as_str(), "11155897070");
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 2, "the payment once, never resent; one page");
+    assert_eq!(sent[1].url.query(), Some("rows=50&operation=OUT"));
+}
+
+#[tokio::test]
+async fn a_timeout_after_sending_with_no_record_since_is_not_found_and_safe_to_resend() {
+    let server = MockServer::start().await;
+    let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+    let slow = json_answer(200, info).set_delay(Duration::from_secs(2));
+    answer_payment(&server, slow).await;
+    // The newest outgoing payment is older than the request: the history was read past it.
+    let page = json!({"data": [record(1, "7", "SUCCESS", "2017-08-30T14:38:09+03:00")],
+        "nextTxnId": 2, "nextTxnDate": "2017-08-29T14:38:09+03:00"});
+    answer_history(&server, json_answer(200, page.to_string())).await;
+    let client = builder(&server)
+        .timeouts(Timeouts {
+            attempt: Duration::from_millis(200),
+            total: Duration::from_millis(500),
+        })
+        .build()
+        .unwrap();
+    let outcome = client.pay_with(&transfer(), quick()).await;
+    assert!(
+        matches!(outcome, PaymentOutcome::NotMoved(NotMoved::NotFound { .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        calls(&server).await,
+        [format!("POST {PAY}"), format!("GET {HISTORY}")],
+        "a timed-out payment is never sent again"
+    );
+}
+
+#[tokio::test]
+async fn a_locked_answer_with_an_unreadable_history_stays_unknown() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(423)).await;
+    answer_history(&server, ResponseTemplate::new(500)).await;
+    let outcome = client(&server).pay_with(&transfer(), quick()).await;
+    let PaymentOutcome::Unknown(unknown) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(unknown.lookup.is_some(), "{unknown:?}");
+    assert_eq!(
+        calls(&server).await.first().map(String::as_str),
+        Some(format!("POST {PAY}").as_str())
+    );
+}
+
+#[tokio::test]
+async fn pages_that_run_out_before_the_payment_time_leave_it_unknown() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(500)).await;
+    let page = json!({"data": [record(5, "8", "SUCCESS", &now_text())],
+        "nextTxnId": 4, "nextTxnDate": now_text()});
+    answer_history(&server, json_answer(200, page.to_string())).await;
+    let lookup = FateLookup {
+        pages: 2,
+        ..quick()
+    };
+    let outcome = client(&server).pay_with(&transfer(), lookup).await;
+    let PaymentOutcome::Unknown(unknown) = outcome else {
+        panic!("{outcome:?}");
+    };
+    assert!(unknown.lookup.is_none());
+    assert_eq!(calls(&server).await.len(), 3, "the payment and two pages");
+}
+
+#[tokio::test]
+async fn pay_and_confirm_follows_the_transaction_to_success() {
+    let server = MockServer::start().await;
+    let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+    answer_payment(&server, json_answer(200, info)).await;
+    let transaction = "/payment-history/v2/transactions/11155897070";
+    let waiting = record(11155897070, ID, "WAITING", &now_text());
+    Mock::given(path(transaction))
+        .respond_with(json_answer(200, waiting.to_string()))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    let success = record(11155897070, ID, "SUCCESS", &now_text());
+    Mock::given(path(transaction))
+        .respond_with(json_answer(200, success.to_string()))
+        .mount(&server)
+        .await;
+    let options = ConfirmOptions {
+        interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(5),
+        lookup: quick(),
+    };
+    let confirmed = client(&server).pay_and_confirm(&transfer(), options).await;
+    assert!(matches!(confirmed, Confirmed::Success(_)), "{confirmed:?}");
+    let sent = received(&server).await;
+    assert_eq!(sent.len(), 4, "the payment, then three status reads");
+    assert_eq!(sent[1].url.query(), Some("type=OUT"));
+}
+
+#[tokio::test]
+async fn pay_and_confirm_stops_waiting_when_the_time_runs_out() {
+    let server = MockServer::start().await;
+    let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+    answer_payment(&server, json_answer(200, info)).await;
+    let waiting = record(11155897070, ID, "WAITING", &now_text());
+    Mock::given(path("/payment-history/v2/transactions/11155897070"))
+        .respond_with(json_answer(200, waiting.to_string()))
+        .mount(&server)
+        .await;
+    let options = ConfirmOptions {
+        interval: Duration::from_millis(20),
+        timeout: Duration::from_millis(50),
+        lookup: quick(),
+    };
+    let client: WalletClient = client(&server);
+    let confirmed = client.pay_and_confirm(&transfer(), options).await;
+    let Confirmed::Pending { last, .. } = confirmed else {
+        panic!("{confirmed:?}");
+    };
+    assert!(last.is_some());
+    let reads = received(&server).await.len() - 1;
+    assert!(
+        (2..=3).contains(&reads),
+        "{reads} status reads in 50 ms at 20 ms"
+    );
+}
