@@ -6,6 +6,7 @@ mod client;
 mod error;
 mod error_body;
 mod history;
+mod hooks;
 mod identification;
 mod limits;
 pub mod payment;
@@ -22,6 +23,7 @@ pub use history::{
     DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryCheckpoint, HistoryFilter, HistoryLimiter,
     HistoryStream, MAX_HISTORY_ROWS, Receipt,
 };
+pub use hooks::MAX_HOOK_URL_CHARS;
 pub use scope::TokenScope;
 
 /// The models of this API.

@@ -91,11 +91,11 @@ const fn write(
 /// The payment history's calls: the service allows 100 a minute per wallet, together.
 pub(crate) const HISTORY_GROUP: &str = "history";
 
-/// Every endpoint of this client, one line each (reference §E01 to §E18).
+/// Every endpoint of this client, one line each (reference §E01 to §E18, §E50 to §E55).
 #[rustfmt::skip]
 mod table {
     use super::{Endpoint, Method, read, write, AnswerBody, HISTORY_GROUP};
-    use super::TokenScope::{Balance, PaymentHistory, ProfileInfo};
+    use super::TokenScope::{Balance, PaymentHistory, PaymentsWithoutSms, ProfileInfo};
 
     pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
     pub(crate) static IDENTIFY: Endpoint = write("E02", Method::POST, "/identification/v1/persons/{wallet}/identification", &[ProfileInfo]);
@@ -115,5 +115,11 @@ mod table {
     pub(crate) static TRANSACTION: Endpoint = read("E16", "/payment-history/v2/transactions/{transactionId}", &[PaymentHistory]).rate_limit_group(HISTORY_GROUP);
     pub(crate) static RECEIPT_FILE: Endpoint = Endpoint::get("E17", "/payment-history/v1/transactions/{transactionId}/cheque/file").scopes(&[PaymentHistory]).answers(&[200], AnswerBody::Bytes).rate_limit_group(HISTORY_GROUP);
     pub(crate) static RECEIPT_SEND: Endpoint = write("E18", Method::POST, "/payment-history/v1/transactions/{transactionId}/cheque/send", &[PaymentHistory]).answers(&[201], AnswerBody::None).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static HOOK_REGISTER: Endpoint = write("E50", Method::PUT, "/payment-notifier/v1/hooks", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_DELETE: Endpoint = write("E51", Method::DELETE, "/payment-notifier/v1/hooks/{hookId}", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_KEY: Endpoint = read("E52", "/payment-notifier/v1/hooks/{hookId}/key", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);
+    pub(crate) static HOOK_NEW_KEY: Endpoint = write("E53", Method::POST, "/payment-notifier/v1/hooks/{hookId}/newkey", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);
+    pub(crate) static HOOK_ACTIVE: Endpoint = read("E54", "/payment-notifier/v1/hooks/active", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_TEST: Endpoint = read("E55", "/payment-notifier/v1/hooks/test", &[PaymentsWithoutSms]);
 }
 pub(crate) use table::*;

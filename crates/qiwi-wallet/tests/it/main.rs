@@ -7,6 +7,7 @@ mod errors;
 mod history;
 mod history_limiter;
 mod history_stream;
+mod hooks;
 mod payments;
 mod requests;
 mod retries;
