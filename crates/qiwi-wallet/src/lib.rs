@@ -5,6 +5,7 @@ mod balances;
 mod client;
 mod error;
 mod error_body;
+mod event;
 mod history;
 mod hooks;
 mod identification;
@@ -12,6 +13,7 @@ mod limits;
 pub mod payment;
 mod profile;
 mod scope;
+mod watch;
 pub mod webhook;
 
 pub use client::{
@@ -19,12 +21,14 @@ pub use client::{
     WalletClientBuilder,
 };
 pub use error::{DEFAULT_BLOCK_DURATION, Error, WalletDetail};
+pub use event::{EventOrigin, PaymentEvent};
 pub use history::{
     DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryCheckpoint, HistoryFilter, HistoryLimiter,
     HistoryStream, MAX_HISTORY_ROWS, Receipt,
 };
 pub use hooks::MAX_HOOK_URL_CHARS;
 pub use scope::TokenScope;
+pub use watch::{DEFAULT_WATCH_INTERVAL, WatchMark, WatchStream};
 
 /// The models of this API.
 pub use qiwi_types::wallet as models;

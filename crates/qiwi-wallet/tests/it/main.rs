@@ -13,4 +13,5 @@ mod requests;
 mod retries;
 mod secrets;
 mod settings;
+mod watch;
 mod webhook;
