@@ -300,6 +300,16 @@ impl WalletClient {
         self.watch_from(filter, interval, WatchMark::default())
     }
 
+    /// A mark of the history as it stands now (one poll): a watch resumed from it reports
+    /// what comes after this call, and its first poll is made at once.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the poll (an invalid token is reported here, before any watching).
+    pub async fn watch_mark(&self, filter: &HistoryFilter) -> Result<WatchMark, Error> {
+        let (mark, polled) = poll_once(self.clone(), filter.clone(), WatchMark::default()).await;
+        polled.map(|_| mark)
+    }
+
     /// Resumes a watch from a saved [`WatchStream::mark`]: payments it does not hold are
     /// reported on the first poll.
     pub fn watch_from(

@@ -231,3 +231,19 @@ fn a_notification_and_a_polled_payment_make_the_same_event() {
         json!({"source": "polling", "previousStatus": null})
     );
 }
+
+#[tokio::test]
+async fn a_mark_taken_now_reports_what_comes_after_it_at_the_first_poll() {
+    let transport = ScriptedTransport::new([
+        page(vec![item(1, 0, "IN", "SUCCESS")]),
+        page(vec![
+            item(2, 5, "OUT", "SUCCESS"),
+            item(1, 0, "IN", "SUCCESS"),
+        ]),
+    ]);
+    let (client, sleep) = scripted(&transport, None);
+    let mark = client.watch_mark(&HistoryFilter::default()).await.unwrap();
+    let mut watch = client.watch_from(HistoryFilter::default(), INTERVAL, mark);
+    assert_eq!(take(&mut watch, 1).await, ["2 OUT new->SUCCESS"]);
+    assert!(sleep.sleeps().is_empty());
+}
