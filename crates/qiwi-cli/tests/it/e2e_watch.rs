@@ -130,11 +130,15 @@ struct Watch {
 
 impl Watch {
     fn start(sandbox: &Sandbox, args: &[&str]) -> Self {
+        Self::start_with(env(sandbox), args)
+    }
+
+    fn start_with(env: Vec<(&'static str, String)>, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
             .args(["--json", "wallet", "watch"])
             .args(args)
             .env_clear()
-            .envs(env(sandbox))
+            .envs(env)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -198,16 +202,26 @@ impl Drop for Watch {
 }
 
 async fn top_up(sandbox: &Sandbox, txn: &str, amount: &str) {
-    let client = AgentClient::builder()
+    agent(&sandbox.agent_url())
+        .pay(&payout(txn, amount))
+        .await
+        .unwrap();
+}
+
+fn agent(url: &str) -> AgentClient {
+    AgentClient::builder()
         .terminal_id(demo::AGENT_TERMINAL_ID.parse().unwrap())
         .password(SecretString::from(demo::AGENT_PASSWORD))
-        .base_url(sandbox.agent_url())
+        .base_url(url)
         .allow_http(true)
         .retry(common::fast_retry())
         .timeouts(common::tight_timeouts())
         .build()
-        .unwrap();
-    let payout = Payout::new(
+        .unwrap()
+}
+
+fn payout(txn: &str, amount: &str) -> Payout {
+    Payout::new(
         TransactionNumber::parse(txn).unwrap(),
         Recipient::Wallet {
             wallet: WalletNumber::parse(demo::QIWI_WALLET).unwrap(),
@@ -216,8 +230,7 @@ async fn top_up(sandbox: &Sandbox, txn: &str, amount: &str) {
         },
         PayoutAmount::parse(amount).unwrap(),
     )
-    .unwrap();
-    client.pay(&payout).await.unwrap();
+    .unwrap()
 }
 
 fn check_line(line: &Value, amount: &str, source: &str) {
@@ -277,4 +290,79 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_and_deletes_its_h
         hook["hook"]["hook_parameters"]["url"],
         format!("http://{listen}/")
     );
+}
+
+/// A `qiwi sandbox serve` process, stopped when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `qiwi sandbox serve` on a free loopback port: the process, and its ready document.
+fn sandbox_serve() -> (Server, Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
+        .args(["--json", "sandbox", "serve", "--listen", "127.0.0.1:0"])
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut text = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        text.push_str(&line);
+        if line == "}" {
+            break;
+        }
+    }
+    (Server(child), serde_json::from_str(&text).unwrap())
+}
+
+#[tokio::test]
+async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_up_in_time() {
+    let (_server, ready) = sandbox_serve();
+    let text = |path: &str| {
+        ready
+            .pointer(path)
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned()
+    };
+    let env = || {
+        vec![
+            ("QIWI_BASE_URL", text("/base_url")),
+            ("QIWI_TOKEN", text("/qiwi/token")),
+            ("QIWI_WALLET", text("/qiwi/wallet")),
+        ]
+    };
+    let mut polling = Watch::start_with(env(), &["--interval", "1"]);
+    polling.ready("watching payments").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut receiving = Watch::start_with(env(), &["--listen", &listen]);
+    receiving.ready("receiving payments").await;
+
+    // Another program tops the wallet up and waits until the sandbox settles it.
+    let options = qiwi_agent::ConfirmOptions::new()
+        .interval(Duration::from_millis(20))
+        .timeout(Duration::from_secs(10));
+    agent(&text("/agent/url"))
+        .pay_and_confirm(&payout("20261207000000000003", "7.25"), &options)
+        .await
+        .unwrap();
+    let settled = Instant::now();
+    let pushed = receiving.line(Duration::from_secs(1)).await;
+    check_line(&pushed, "7.25", "webhook");
+    let polled = polling.line(Duration::from_secs(2)).await;
+    check_line(&polled, "7.25", "polling");
+    assert!(settled.elapsed() < Duration::from_secs(2));
+    assert_eq!(pushed["txn_id"], polled["txn_id"]);
 }
