@@ -265,7 +265,7 @@ async fn watch_by_polling_prints_a_top_up_within_two_seconds() {
 }
 
 #[tokio::test]
-async fn watch_with_a_receiver_prints_a_top_up_within_a_second_and_deletes_its_hook() {
+async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook() {
     let sandbox = sandbox().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
