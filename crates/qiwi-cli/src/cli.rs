@@ -269,6 +269,64 @@ pub enum WalletCommand {
     Transaction(TransactionArgs),
     /// A transaction's receipt: to a file (--out, PDF or JPEG) or by e-mail (--email).
     Receipt(ReceiptArgs),
+    /// The wallet's webhook: register, show, delete, its signing key, a test notification.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+    /// Prints each incoming and outgoing payment as it happens, by polling the history (the
+    /// default) or through a local webhook receiver (--listen); Ctrl-C stops.
+    Watch(WatchArgs),
+}
+
+/// `qiwi wallet webhook ...`.
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Registers URL (at most 100 characters) as the wallet's webhook.
+    Register {
+        /// Where the service posts notifications.
+        url: String,
+        /// Which payments it reports.
+        #[arg(long = "type", value_enum, default_value_t = HookTypeArg::Both)]
+        kind: HookTypeArg,
+    },
+    /// The active webhook.
+    Show,
+    /// Deletes the active webhook.
+    Delete,
+    /// The active webhook's signing key (Base64), for checking notifications.
+    Key {
+        /// Replace the key first: the old one no longer checks notifications.
+        #[arg(long)]
+        new: bool,
+    },
+    /// Has the service send a test notification to the active webhook.
+    Test,
+}
+
+/// `--type` of `qiwi wallet webhook register`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HookTypeArg {
+    /// Incoming payments.
+    In,
+    /// Outgoing payments.
+    Out,
+    /// Both.
+    Both,
+}
+
+/// `qiwi wallet watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Instead of polling: receive notifications on ADDR (e.g. 127.0.0.1:8080), registered as
+    /// the wallet's webhook (replacing any other) until Ctrl-C.
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// The URL the service posts to, when it is not http://ADDR/ (a tunnel, a proxy).
+    #[arg(long, value_name = "URL", requires = "listen")]
+    pub public_url: Option<String>,
+    /// Seconds between two polls of the history (polling only; history calls stay under
+    /// 100 a minute whatever the value).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: u64,
 }
 
 /// QIWI agent commands.

@@ -88,6 +88,10 @@ impl Detail for WalletDetail {
                 f,
                 "the service refused the request ({answer}); check the arguments"
             ),
+            RefusalKind::Conflict => write!(
+                f,
+                "a webhook is already registered for this wallet ({answer}); delete it first, or replace it"
+            ),
             RefusalKind::Server => write!(
                 f,
                 "the service failed ({answer}); try again later, and for a write check its effect first"

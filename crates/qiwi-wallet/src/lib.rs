@@ -5,7 +5,9 @@ mod balances;
 mod client;
 mod error;
 mod error_body;
+mod event;
 mod history;
+mod hooks;
 mod identification;
 mod limits;
 mod pay;
@@ -13,6 +15,7 @@ pub mod payment;
 mod profile;
 mod scope;
 mod sinap;
+mod watch;
 pub mod webhook;
 
 pub use client::{
@@ -20,15 +23,18 @@ pub use client::{
     WalletClientBuilder,
 };
 pub use error::{DEFAULT_BLOCK_DURATION, Error, WalletDetail};
+pub use event::{EventOrigin, PaymentEvent};
 pub use history::{
     DEFAULT_HISTORY_LIMIT, HISTORY_WINDOW, HistoryCheckpoint, HistoryFilter, HistoryLimiter,
     HistoryStream, MAX_HISTORY_ROWS, Receipt,
 };
+pub use hooks::MAX_HOOK_URL_CHARS;
 pub use pay::{
     Accepted, ConfirmOptions, Confirmed, FateLookup, FateUnknown, HistoryLookup, NotMoved,
     PaymentOutcome,
 };
 pub use scope::TokenScope;
+pub use watch::{DEFAULT_WATCH_INTERVAL, WatchMark, WatchStream};
 
 /// The models of this API.
 pub use qiwi_types::wallet as models;

@@ -108,7 +108,7 @@ const SEC_FETCH: &[(&str, &str)] = &[
 /// The payment history's calls: the service allows 100 a minute per wallet, together.
 pub(crate) const HISTORY_GROUP: &str = "history";
 
-/// Every endpoint of this client, one line each (reference §E01 to §E35).
+/// Every endpoint of this client, one line each (reference §E01 to §E35, §E50 to §E55).
 #[rustfmt::skip]
 mod table {
     use super::{Endpoint, Method, read, write, lookup, AnswerBody, HISTORY_GROUP, QIWI_V1, QIWI_V2, SEC_FETCH};
@@ -143,5 +143,11 @@ mod table {
     pub(crate) static KZ_CARD_PAYMENT: Endpoint = write("E29", Method::POST, "/sinap/api/terms/{id}/payments", &[PaymentsWithoutSms]).accept(QIWI_V2).headers(SEC_FETCH);
     pub(crate) static PROVIDER_SEARCH: Endpoint = read("E34", "/search/v1/search", &[PaymentsWithoutSms]);
     pub(crate) static MOBILE_PROVIDER: Endpoint = read("E35", "/qw-mobile-providers-resolver/v1/providers", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_REGISTER: Endpoint = write("E50", Method::PUT, "/payment-notifier/v1/hooks", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_DELETE: Endpoint = write("E51", Method::DELETE, "/payment-notifier/v1/hooks/{hookId}", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_KEY: Endpoint = read("E52", "/payment-notifier/v1/hooks/{hookId}/key", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);
+    pub(crate) static HOOK_NEW_KEY: Endpoint = write("E53", Method::POST, "/payment-notifier/v1/hooks/{hookId}/newkey", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);
+    pub(crate) static HOOK_ACTIVE: Endpoint = read("E54", "/payment-notifier/v1/hooks/active", &[PaymentsWithoutSms]);
+    pub(crate) static HOOK_TEST: Endpoint = read("E55", "/payment-notifier/v1/hooks/test", &[PaymentsWithoutSms]);
 }
 pub(crate) use table::*;

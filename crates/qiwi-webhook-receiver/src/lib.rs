@@ -172,6 +172,25 @@ impl Receiver {
             .route(path, post(receive))
             .with_state(self.clone())
     }
+
+    /// Serves `POST path` on `listener` until the task is dropped or the listener fails, with
+    /// each connection's peer address known (for [`ReceiverBuilder::check_source`]): for a
+    /// program that needs nothing but the receiver.
+    ///
+    /// # Errors
+    /// An I/O error of the listener.
+    pub async fn serve(
+        &self,
+        listener: tokio::net::TcpListener,
+        path: &str,
+    ) -> std::io::Result<()> {
+        let app = self.router(path);
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    }
 }
 
 async fn receive(State(receiver): State<Receiver>, request: Request) -> Response {

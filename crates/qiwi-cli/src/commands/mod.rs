@@ -7,3 +7,4 @@ pub mod sandbox;
 pub mod treezor;
 pub mod wallet;
 pub mod wallet_history;
+pub mod wallet_hooks;

@@ -160,6 +160,10 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             super::wallet_history::transaction(&client, out, args).await
         }
         WalletCommand::Receipt(args) => super::wallet_history::receipt(&client, out, args).await,
+        WalletCommand::Webhook(command) => {
+            super::wallet_hooks::webhook(&client, out, command).await
+        }
+        WalletCommand::Watch(args) => super::wallet_hooks::watch(&client, out, args).await,
         WalletCommand::Restrictions => {
             let restrictions = client.restrictions().await?;
             out.emit("restrictions", &restrictions, || {

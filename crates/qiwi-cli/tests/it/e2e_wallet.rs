@@ -245,3 +245,70 @@ async fn null_balances_are_asked_for_again_and_merged() {
     // One list, then the default two attempts for each of the two accounts.
     assert_eq!(stubborn.hits("wallet.accounts.list"), 5);
 }
+
+#[tokio::test]
+async fn hooks_are_managed_against_the_sandbox() {
+    use qiwi_wallet::RefusalKind;
+    use qiwi_wallet::models::HookTxnType;
+    use qiwi_wallet::transport::ExposeSecret;
+    use qiwi_wallet::webhook::{Verified, WebhookVerifier};
+
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    let url = format!("{}/hook", receiver.uri());
+
+    assert_eq!(client.active_hook().await.unwrap(), None);
+    let refused = client
+        .register_hook("ftp://127.0.0.1/", HookTxnType::In)
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), Some(RefusalKind::Validation), "{refused}");
+    let first = client
+        .register_hook("http://127.0.0.1:9/old", HookTxnType::In)
+        .await
+        .unwrap();
+    assert_eq!(client.active_hook().await.unwrap().as_ref(), Some(&first));
+    let exists = client
+        .register_hook(&url, HookTxnType::Both)
+        .await
+        .unwrap_err();
+    assert_eq!(exists.kind(), Some(RefusalKind::Conflict), "{exists}");
+
+    let old_key = client.hook_key(&first.hook_id).await.unwrap();
+    let renewed = client.new_hook_key(&first.hook_id).await.unwrap();
+    assert_ne!(old_key.key.expose_secret(), renewed.key.expose_secret());
+
+    let (hook, key) = client.replace_hook(&url).await.unwrap();
+    assert_ne!(hook.hook_id, first.hook_id);
+    assert_eq!(
+        (hook.hook_parameters.url.as_str(), &hook.txn_type),
+        (url.as_str(), &HookTxnType::In)
+    );
+    // The test notification the replacement asked for arrives, and the fetched key checks it.
+    let mut bodies = Vec::new();
+    for _ in 0..100 {
+        bodies = receiver.received_requests().await.unwrap_or_default();
+        if !bodies.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let verifier = WebhookVerifier::new(&key.key).unwrap();
+    assert!(matches!(
+        verifier.verify(&bodies[0].body),
+        Ok(Verified::Test(_))
+    ));
+
+    assert_eq!(
+        client.delete_hook(&hook.hook_id).await.unwrap().response,
+        "Hook deleted"
+    );
+    assert_eq!(client.active_hook().await.unwrap(), None);
+    let gone = client.delete_hook(&hook.hook_id).await.unwrap_err();
+    assert_eq!(gone.kind(), Some(RefusalKind::NotFound), "{gone}");
+}

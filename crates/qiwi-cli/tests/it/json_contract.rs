@@ -18,7 +18,7 @@ use serde_json::Value;
 /// strings), which this checks.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Plain {
+pub(crate) enum Plain {
     Null,
     Bool(bool),
     Integer(i64),
@@ -27,7 +27,7 @@ enum Plain {
     Object(BTreeMap<String, Plain>),
 }
 
-fn plain(value: &Value) -> Plain {
+pub(crate) fn plain(value: &Value) -> Plain {
     match value {
         Value::Null => Plain::Null,
         Value::Bool(b) => Plain::Bool(*b),
@@ -236,6 +236,23 @@ fn wallet_history_totals_transaction_and_receipt() {
         "wallet_transaction_not_found",
         failure(&["wallet", "transaction", "1"]),
         { ".message" => trace_id() }
+    );
+}
+
+#[test]
+fn wallet_webhook() {
+    assert_json_snapshot!(
+        "wallet_webhook_show_none",
+        success(&["wallet", "webhook", "show"])
+    );
+    assert_json_snapshot!(
+        "wallet_webhook_register",
+        success(&["wallet", "webhook", "register", "http://127.0.0.1:9/hook", "--type", "out"]),
+        { ".hook.hook_id" => "[hook id]" }
+    );
+    assert_json_snapshot!(
+        "wallet_webhook_delete_none",
+        failure(&["wallet", "webhook", "delete"])
     );
 }
 

@@ -14,10 +14,12 @@ use common::{builder, client, expected, model_fixture, received};
 use http::Method;
 use qiwi_transport::test_util::expect::ExpectedRequest;
 use qiwi_transport::test_util::{ReplayEvent, Reply, ScriptedTransport};
+use qiwi_wallet::models::HookTxnType;
 use qiwi_wallet::{
     AccountAlias, DowngradeOperationId, DowngradeRequest, Error, LimitType, NotSentError,
     ProfileSections, WalletClient,
 };
+use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -26,6 +28,8 @@ const PERSON: &str = "/funding-sources/v2/persons/79111234567/accounts";
 const DOWNGRADE: &str =
     "/qw-ident-downgrade-api/v1/persons/79111234567/identification-downgrade/operations";
 const DOWNGRADE_ID: &str = "1747ea28-1082-41bc-bde4-72994b3ffeb4";
+const HOOKS: &str = "/payment-notifier/v1/hooks";
+const HOOK_ID: &str = "d63a8729-f5c8-486f-907d-9fb8758afcfc";
 
 /// The calls of a row, and what they return, in short.
 type Calls = fn(WalletClient) -> Pin<Box<dyn Future<Output = Result<String, Error>> + Send>>;
@@ -348,6 +352,165 @@ fn rows() -> Vec<Row> {
                 answer(204, ""),
             )],
             returns: "set",
+        },
+        Row {
+            name: "E50 registers with the query in its order, the URL encoded",
+            calls: |c| {
+                Box::pin(async move {
+                    let hook = c
+                        .register_hook("http://example.com/callbacks/?a=1 b", HookTxnType::Both)
+                        .await?;
+                    Ok(format!("{} {}", hook.hook_id, hook.txn_type))
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::PUT,
+                    HOOKS,
+                    Some(
+                        "hookType=1&param=http%3A%2F%2Fexample.com%2Fcallbacks%2F%3Fa%3D1+b&txnType=2",
+                    ),
+                    None,
+                ),
+                answer(200, model_fixture("e50_hook/spec_e50.json")),
+            )],
+            returns: "d63a8729-f5c8-486f-907d-9fb8758afcfc BOTH",
+        },
+        Row {
+            name: "E50 incoming and outgoing payments are 0 and 1",
+            calls: |c| {
+                Box::pin(async move {
+                    c.register_hook("https://example.com/", HookTxnType::In)
+                        .await?;
+                    c.register_hook("https://example.com/", HookTxnType::Out)
+                        .await?;
+                    Ok("registered".into())
+                })
+            },
+            exchanges: ["0", "1"]
+                .map(|txn| {
+                    (
+                        expected(
+                            Method::PUT,
+                            HOOKS,
+                            Some(&format!(
+                                "hookType=1&param=https%3A%2F%2Fexample.com%2F&txnType={txn}"
+                            )),
+                            None,
+                        ),
+                        answer(200, model_fixture("e50_hook/spec_e50.json")),
+                    )
+                })
+                .into(),
+            returns: "registered",
+        },
+        Row {
+            name: "E51 deletes the hook by its id",
+            calls: |c| Box::pin(async move { Ok(c.delete_hook(HOOK_ID).await?.response) }),
+            exchanges: vec![(
+                expected(Method::DELETE, &format!("{HOOKS}/{HOOK_ID}"), None, None),
+                answer(200, model_fixture("e51_hook_response/spec_e51.json")),
+            )],
+            returns: "Hook deleted",
+        },
+        Row {
+            name: "E52 reads the key answered 201 to a GET",
+            calls: |c| {
+                Box::pin(async move {
+                    let key = c.hook_key(HOOK_ID).await?;
+                    Ok(key.key.expose_secret().to_owned())
+                })
+            },
+            exchanges: vec![(
+                expected(Method::GET, &format!("{HOOKS}/{HOOK_ID}/key"), None, None),
+                answer(201, model_fixture("e52_hook_key/spec_e52.json")),
+            )],
+            returns: "L8UVF3JkLVUr6r70LiE0A9/5WoGGwWKG2pI/e+l/9fs=",
+        },
+        Row {
+            name: "E53 asks for a new key with a bodiless POST",
+            calls: |c| {
+                Box::pin(async move {
+                    let key = c.new_hook_key(HOOK_ID).await?;
+                    Ok(key.key.expose_secret().to_owned())
+                })
+            },
+            exchanges: vec![(
+                expected(
+                    Method::POST,
+                    &format!("{HOOKS}/{HOOK_ID}/newkey"),
+                    None,
+                    None,
+                ),
+                answer(201, model_fixture("e53_hook_key/spec_e53.json")),
+            )],
+            returns: "OikS4/CcIbSf+yYGnLbnOige8RGoYmGxs/LNMwkJy7Q=",
+        },
+        Row {
+            name: "E54 reads the active hook",
+            calls: |c| {
+                Box::pin(async move {
+                    let hook = c.active_hook().await?.expect("a hook");
+                    Ok(format!("{} {}", hook.hook_parameters.url, hook.txn_type))
+                })
+            },
+            exchanges: vec![(
+                expected(Method::GET, &format!("{HOOKS}/active"), None, None),
+                answer(
+                    200,
+                    model_fixture("e54_hook/tolerance_incoming_only_and_unknown_field.json"),
+                ),
+            )],
+            returns: "https://example.com/qiwi/ IN",
+        },
+        Row {
+            name: "E55 asks for a test notification",
+            calls: |c| Box::pin(async move { Ok(c.test_hook().await?.response) }),
+            exchanges: vec![(
+                expected(Method::GET, &format!("{HOOKS}/test"), None, None),
+                answer(200, model_fixture("e55_hook_response/spec_e55.json")),
+            )],
+            returns: "Webhook sent",
+        },
+        Row {
+            name: "E54 E51 E50 E52 E55 replace the hook in the documented order",
+            calls: |c| {
+                Box::pin(async move {
+                    let (hook, key) = c.replace_hook("http://example.com/callbacks/").await?;
+                    Ok(format!("{} {}", hook.txn_type, key.key.expose_secret()))
+                })
+            },
+            exchanges: vec![
+                (
+                    expected(Method::GET, &format!("{HOOKS}/active"), None, None),
+                    answer(
+                        200,
+                        model_fixture("e54_hook/tolerance_incoming_only_and_unknown_field.json"),
+                    ),
+                ),
+                (
+                    expected(Method::DELETE, &format!("{HOOKS}/{HOOK_ID}"), None, None),
+                    answer(200, model_fixture("e51_hook_response/spec_e51.json")),
+                ),
+                (
+                    expected(
+                        Method::PUT,
+                        HOOKS,
+                        Some("hookType=1&param=http%3A%2F%2Fexample.com%2Fcallbacks%2F&txnType=0"),
+                        None,
+                    ),
+                    answer(200, model_fixture("e50_hook/spec_e50.json")),
+                ),
+                (
+                    expected(Method::GET, &format!("{HOOKS}/{HOOK_ID}/key"), None, None),
+                    answer(201, model_fixture("e52_hook_key/spec_e52.json")),
+                ),
+                (
+                    expected(Method::GET, &format!("{HOOKS}/test"), None, None),
+                    answer(200, model_fixture("e55_hook_response/spec_e55.json")),
+                ),
+            ],
+            returns: "BOTH L8UVF3JkLVUr6r70LiE0A9/5WoGGwWKG2pI/e+l/9fs=",
         },
     ]
 }

@@ -1,0 +1,210 @@
+//! `qiwi wallet webhook ...` and `qiwi wallet watch`: webhooks, and payments as they happen.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use qiwi_cli::cli::{HookTypeArg, WatchArgs, WebhookCommand};
+use qiwi_transport::{ExposeSecret, RefusalKind, Url};
+use qiwi_wallet::models::{Hook, HookTxnType};
+use qiwi_wallet::webhook::{Verified, WebhookVerifier};
+use qiwi_wallet::{EventOrigin, HistoryFilter, PaymentEvent, WalletClient};
+use qiwi_webhook_receiver::Receiver;
+use serde::Serialize;
+
+use crate::contract;
+use crate::failure::Failure;
+use crate::fields;
+use crate::output::{Output, notice};
+use crate::table::{Align, Table};
+
+/// `show` and `register`: the hook, or `null` when there is none.
+#[derive(Serialize)]
+struct HookDocument<'a> {
+    hook: Option<&'a Hook>,
+}
+
+fn emit_hook(out: Output, hook: Option<&Hook>) -> Result<(), Failure> {
+    out.emit("hook", &HookDocument { hook }, || match hook {
+        Some(hook) => fields::table(hook).unwrap_or_else(|_| Table::new(&[])),
+        None => {
+            let mut t = Table::new(&[("HOOK", Align::Left)]);
+            t.row(vec!["none".into()]);
+            t
+        }
+    })
+}
+
+/// The active hook, or a refusal saying there is none.
+async fn active(client: &WalletClient) -> Result<Hook, Failure> {
+    client
+        .active_hook()
+        .await?
+        .ok_or_else(|| Failure::Service("no webhook is registered for this wallet".into()))
+}
+
+/// Runs one `qiwi wallet webhook` command.
+pub async fn webhook(
+    client: &WalletClient,
+    out: Output,
+    command: WebhookCommand,
+) -> Result<(), Failure> {
+    match command {
+        WebhookCommand::Register { url, kind } => {
+            let kind = match kind {
+                HookTypeArg::In => HookTxnType::In,
+                HookTypeArg::Out => HookTxnType::Out,
+                HookTypeArg::Both => HookTxnType::Both,
+            };
+            let hook = client.register_hook(&url, kind).await?;
+            emit_hook(out, Some(&hook))
+        }
+        WebhookCommand::Show => emit_hook(out, client.active_hook().await?.as_ref()),
+        WebhookCommand::Delete => {
+            let hook = active(client).await?;
+            client.delete_hook(&hook.hook_id).await?;
+            result(out, "deleted", &hook.hook_id, None)
+        }
+        WebhookCommand::Key { new } => {
+            let hook = active(client).await?;
+            let key = if new {
+                client.new_hook_key(&hook.hook_id).await?
+            } else {
+                client.hook_key(&hook.hook_id).await?
+            };
+            let what = if new { "new_key" } else { "key" };
+            result(out, what, &hook.hook_id, Some(key.key.expose_secret()))
+        }
+        WebhookCommand::Test => {
+            let hook = active(client).await?;
+            client.test_hook().await?;
+            result(out, "test_sent", &hook.hook_id, None)
+        }
+    }
+}
+
+fn result(out: Output, what: &str, hook_id: &str, key: Option<&str>) -> Result<(), Failure> {
+    let value = serde_json::json!({ "result": what, "hook_id": hook_id, "key": key });
+    out.emit("result", &value, || {
+        let mut t = Table::new(&[("RESULT", Align::Left), ("HOOK", Align::Left)]);
+        t.row(vec![what.into(), hook_id.into()]);
+        if let Some(key) = key {
+            t.row(vec!["key".into(), key.into()]);
+        }
+        t
+    })
+}
+
+/// One event: a JSON object on one line with `--json`, a line of text otherwise.
+fn print(out: Output, event: &PaymentEvent) -> Result<(), Failure> {
+    if out.json {
+        let document = contract::document("payment", event, out.sandbox)?;
+        return out.write(&format!("{document}\n"));
+    }
+    let (amount, currency) = event
+        .total
+        .as_ref()
+        .or(event.sum.as_ref())
+        .map_or((String::new(), String::new()), |m| {
+            (m.amount.to_string(), m.currency.code())
+        });
+    let (via, was) = match &event.origin {
+        EventOrigin::Polling { previous_status } => (
+            "polling",
+            previous_status
+                .as_ref()
+                .map(|s| format!(" (was {s})"))
+                .unwrap_or_default(),
+        ),
+        _ => ("webhook, signed", String::new()),
+    };
+    out.write(&format!(
+        "{}  {:<3}  {}  {}{was}  {amount} {currency}  {}  [{via}]\n",
+        event.date,
+        event.kind,
+        event.txn_id,
+        event.status,
+        event.account.as_deref().unwrap_or("-"),
+    ))
+}
+
+/// Runs `qiwi wallet watch` until Ctrl-C.
+pub async fn watch(client: &WalletClient, out: Output, args: WatchArgs) -> Result<(), Failure> {
+    match args.listen {
+        Some(addr) => receive(client, out, addr, args.public_url).await,
+        None => poll(client, out, Duration::from_secs(args.interval)).await,
+    }
+}
+
+async fn poll(client: &WalletClient, out: Output, interval: Duration) -> Result<(), Failure> {
+    let filter = HistoryFilter::default();
+    let mark = client.watch_mark(&filter).await?;
+    let mut events = client.watch_from(filter, interval, mark);
+    notice(&format!(
+        "watching payments (polling every {} s); Ctrl-C stops",
+        interval.as_secs()
+    ));
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            next = events.next() => match next {
+                Some(Ok(event)) => print(out, &event)?,
+                Some(Err(error)) => match error.kind() {
+                    Some(RefusalKind::Authentication | RefusalKind::Permission { .. }) => {
+                        return Err(error.into());
+                    }
+                    // A failed poll: the next one may succeed.
+                    _ => notice(&format!("qiwi: {error}; polling goes on")),
+                },
+                None => return Ok(()),
+            },
+        }
+    }
+}
+
+async fn receive(
+    client: &WalletClient,
+    out: Output,
+    addr: std::net::SocketAddr,
+    public_url: Option<String>,
+) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Failure::Other(format!("cannot listen on {addr}: {e}")))?;
+    let local = listener.local_addr()?;
+    let url = public_url.unwrap_or_else(|| format!("http://{local}/"));
+    let path = Url::parse(&url)
+        .map_err(|e| Failure::Usage(format!("--public-url: {e}")))?
+        .path()
+        .to_owned();
+    if let Some(old) = client.active_hook().await? {
+        client.delete_hook(&old.hook_id).await?;
+    }
+    let hook = client.register_hook(&url, HookTxnType::Both).await?;
+    let key = client.hook_key(&hook.hook_id).await?;
+    let verifier = WebhookVerifier::new(&key.key)
+        .map_err(|e| Failure::Decode(format!("the webhook's key: {e}")))?;
+    let receiver = Receiver::builder(verifier, move |notification: Verified| async move {
+        match notification {
+            Verified::Payment(payment) => {
+                print(out, &PaymentEvent::from(*payment)).map_err(|e| e.to_string().into())
+            }
+            _ => {
+                notice("test notification received");
+                Ok(())
+            }
+        }
+    })
+    .build();
+    notice(&format!(
+        "receiving payments on {url} (webhook {}); Ctrl-C stops and deletes it",
+        hook.hook_id
+    ));
+    let served = tokio::select! {
+        served = receiver.serve(listener, &path) => served.map_err(Failure::from),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    };
+    if let Err(error) = client.delete_hook(&hook.hook_id).await {
+        notice(&format!("qiwi: the webhook stays registered: {error}"));
+    }
+    served
+}

@@ -1,0 +1,171 @@
+//! Webhook management: E50 to E55.
+
+use qiwi_transport::{RefusalKind, StatusCode};
+use qiwi_types::wallet::{Hook, HookKey, HookResponse, HookTxnType};
+
+use crate::scope::{HOOK_ACTIVE, HOOK_DELETE, HOOK_KEY, HOOK_NEW_KEY, HOOK_REGISTER, HOOK_TEST};
+use crate::{Error, WalletClient};
+
+/// The longest hook URL the service accepts, in characters before URL-encoding (E50).
+pub const MAX_HOOK_URL_CHARS: usize = 100;
+
+impl WalletClient {
+    /// Registers `url` as the wallet's web hook for the payments `txn_type` names (E50).
+    ///
+    /// Never retried. The service keeps one hook per wallet: when it refuses with `422` and
+    /// the active hook (E54) shows one is registered, the refusal's kind is
+    /// [`RefusalKind::Conflict`] (delete it first, or use
+    /// [`replace_hook`](Self::replace_hook)); any other `422` stays a
+    /// [`RefusalKind::Validation`] (a bad URL or host).
+    ///
+    /// # Errors
+    /// [`Error::NotSent`] when the URL is empty or longer than [`MAX_HOOK_URL_CHARS`]
+    /// characters, or `txn_type` is unknown; otherwise any [`Error`] of the call.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// use qiwi_wallet::models::HookTxnType;
+    ///
+    /// let hook = client.register_hook("https://example.com/qiwi", HookTxnType::Both).await?;
+    /// println!("hook {}", hook.hook_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn register_hook(&self, url: &str, txn_type: HookTxnType) -> Result<Hook, Error> {
+        let txn = txn_type
+            .query_value()
+            .ok_or_else(|| Error::invalid_input(format!("unknown hook payments {txn_type}")))?;
+        let length = url.chars().count();
+        if length == 0 || length > MAX_HOOK_URL_CHARS {
+            return Err(Error::invalid_input(format!(
+                "a hook URL has 1 to {MAX_HOOK_URL_CHARS} characters, this one has {length}"
+            )));
+        }
+        let mut request = self.request(&HOOK_REGISTER, &[])?;
+        request
+            .url
+            .query_pairs_mut()
+            .append_pair("hookType", "1")
+            .append_pair("param", url)
+            .append_pair("txnType", txn);
+        match self.send_json(request, &HOOK_REGISTER).await {
+            Err(Error::Service(mut refusal))
+                if refusal.answer.status == StatusCode::UNPROCESSABLE_ENTITY
+                    && matches!(self.active_hook().await, Ok(Some(_))) =>
+            {
+                refusal.kind = RefusalKind::Conflict;
+                Err(Error::Service(refusal))
+            }
+            other => other,
+        }
+    }
+
+    /// Deletes the hook `hook_id` (E51); the service answers `"Hook deleted"`.
+    ///
+    /// # Errors
+    /// [`RefusalKind::NotFound`] when no such hook is active; otherwise any [`Error`] of the
+    /// call.
+    pub async fn delete_hook(&self, hook_id: &str) -> Result<HookResponse, Error> {
+        let request = self.request(&HOOK_DELETE, &[check_hook_id(hook_id)?])?;
+        self.send_json(request, &HOOK_DELETE).await
+    }
+
+    /// The wallet's active hook (E54), or `None` when there is none (the service's `404`).
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call but a `404`.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// match client.active_hook().await? {
+    ///     Some(hook) => println!("{} -> {}", hook.hook_id, hook.hook_parameters.url),
+    ///     None => println!("no hook"),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn active_hook(&self) -> Result<Option<Hook>, Error> {
+        let request = self.request(&HOOK_ACTIVE, &[])?;
+        match self.send_json(request, &HOOK_ACTIVE).await {
+            Ok(hook) => Ok(Some(hook)),
+            Err(error) if error.kind() == Some(RefusalKind::NotFound) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The signing key of the hook `hook_id` (E52, answered `201` although a read); give it
+    /// to [`WebhookVerifier::new`](crate::webhook::WebhookVerifier::new).
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
+        let request = self.request(&HOOK_KEY, &[check_hook_id(hook_id)?])?;
+        self.send_json(request, &HOOK_KEY).await
+    }
+
+    /// Replaces the signing key of the hook `hook_id` (E53) and returns the new one; the old
+    /// key no longer verifies notifications.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn new_hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
+        let request = self.request(&HOOK_NEW_KEY, &[check_hook_id(hook_id)?])?;
+        self.send_json(request, &HOOK_NEW_KEY).await
+    }
+
+    /// Asks the service to send a test notification to the active hook (E55).
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call ([`RefusalKind::NotFound`] without an active hook).
+    pub async fn test_hook(&self) -> Result<HookResponse, Error> {
+        let request = self.request(&HOOK_TEST, &[])?;
+        self.send_json(request, &HOOK_TEST).await
+    }
+
+    /// Moves the wallet's hook to `url` in the order the reference documents for a change of
+    /// URL: deletes the active hook (found through E54; none is fine), registers `url`
+    /// (E50), fetches its new key (E52) and sends a test notification (E55).
+    ///
+    /// The new hook reports what the old one did ([`HookTxnType::Both`] without one, or
+    /// when the old one's kind is unknown). It
+    /// stops at the first failure: the error says which step failed through its endpoint
+    /// ([`WalletDetail::endpoint`](crate::WalletDetail)), and the steps before it have
+    /// taken effect.
+    ///
+    /// # Errors
+    /// As [`register_hook`](Self::register_hook), and any [`Error`] of the other calls.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
+    /// use qiwi_wallet::webhook::WebhookVerifier;
+    ///
+    /// let (hook, key) = client.replace_hook("https://example.com/qiwi").await?;
+    /// let verifier = WebhookVerifier::new(&key.key).expect("a Base64 key");
+    /// # let _ = (hook, verifier);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn replace_hook(&self, url: &str) -> Result<(Hook, HookKey), Error> {
+        let old = self.active_hook().await?;
+        let txn_type = old
+            .as_ref()
+            .map(|h| h.txn_type.clone())
+            .filter(|t| t.query_value().is_some())
+            .unwrap_or(HookTxnType::Both);
+        if let Some(old) = &old {
+            self.delete_hook(&old.hook_id).await?;
+        }
+        let hook = self.register_hook(url, txn_type).await?;
+        let key = self.hook_key(&hook.hook_id).await?;
+        self.test_hook().await?;
+        Ok((hook, key))
+    }
+}
+
+/// A hook id read from an answer goes into a path: it must not be empty.
+fn check_hook_id(hook_id: &str) -> Result<&str, Error> {
+    if hook_id.is_empty() {
+        return Err(Error::invalid_input("the hook id is empty"));
+    }
+    Ok(hook_id)
+}

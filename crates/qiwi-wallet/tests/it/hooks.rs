@@ -1,0 +1,176 @@
+//! Webhook management (E50 to E55) on the wire: what is refused before sending, a `404` that
+//! means "no hook", and a `422` told apart by the active hook.
+
+use crate::common;
+
+use common::{client, expected, model_fixture, received};
+use http::Method;
+use qiwi_wallet::models::HookTxnType;
+use qiwi_wallet::{Error, MAX_HOOK_URL_CHARS, NotSentError, RefusalKind};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const HOOKS: &str = "/payment-notifier/v1/hooks";
+const ACTIVE: &str = "/payment-notifier/v1/hooks/active";
+
+fn json(status: u16, body: impl AsRef<str>) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .set_body_raw(body.as_ref().as_bytes().to_vec(), "application/json")
+}
+
+fn edge_error(status: u16, code: &str) -> ResponseTemplate {
+    json(
+        status,
+        format!(
+            r#"{{"serviceName":"payment-notifier","errorCode":"{code}","description":"refused","userMessage":"refused"}}"#
+        ),
+    )
+}
+
+async fn server_with(register: ResponseTemplate, active: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path(HOOKS))
+        .respond_with(register)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(ACTIVE))
+        .respond_with(active)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn e50_a_422_with_an_active_hook_is_a_conflict() {
+    let active = json(200, model_fixture("e50_hook/spec_e50.json"));
+    let server = server_with(edge_error(422, "hook.invalid"), active).await;
+    let error = client(&server)
+        .register_hook("https://example.com/qiwi", HookTxnType::Both)
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), Some(RefusalKind::Conflict), "{error}");
+    assert_eq!(error.refusal().unwrap().answer.status.as_u16(), 422);
+    assert!(error.to_string().contains("already registered"), "{error}");
+    let requests = received(&server).await;
+    let query = "hookType=1&param=https%3A%2F%2Fexample.com%2Fqiwi&txnType=2";
+    common::assert_sent(
+        &requests[0],
+        &expected(Method::PUT, HOOKS, Some(query), None),
+    );
+    common::assert_sent(&requests[1], &expected(Method::GET, ACTIVE, None, None));
+    assert_eq!(requests.len(), 2);
+}
+
+#[tokio::test]
+async fn e50_a_422_without_an_active_hook_is_a_validation_refusal() {
+    for active in [
+        edge_error(404, "hook.not.found"),
+        edge_error(500, "internal.error"),
+    ] {
+        let server = server_with(edge_error(422, "hook.invalid"), active).await;
+        let error = client(&server)
+            .register_hook("https://unreachable.example/", HookTxnType::In)
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), Some(RefusalKind::Validation), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn e50_a_url_over_100_characters_or_empty_is_not_sent() {
+    let server = server_with(
+        json(200, model_fixture("e50_hook/spec_e50.json")),
+        json(404, ""),
+    )
+    .await;
+    let client = client(&server);
+    let long = format!(
+        "https://example.com/{}",
+        "a".repeat(MAX_HOOK_URL_CHARS - 19)
+    );
+    assert_eq!(long.chars().count(), MAX_HOOK_URL_CHARS + 1);
+    for url in [long.as_str(), ""] {
+        let error = client
+            .register_hook(url, HookTxnType::Both)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::NotSent(NotSentError::InvalidInput(_))),
+            "{error}"
+        );
+    }
+    let unknown = HookTxnType::Unknown("SIDEWAYS".into());
+    let error = client
+        .register_hook("https://example.com/", unknown)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::NotSent(NotSentError::InvalidInput(_))),
+        "{error}"
+    );
+    assert!(received(&server).await.is_empty());
+    // The limit counts characters before encoding, not bytes: 100 Cyrillic letters pass.
+    let cyrillic = format!("https://пример.рф/{}", "ж".repeat(MAX_HOOK_URL_CHARS - 18));
+    assert_eq!(cyrillic.chars().count(), MAX_HOOK_URL_CHARS);
+    client
+        .register_hook(&cyrillic, HookTxnType::Both)
+        .await
+        .unwrap();
+    assert_eq!(received(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn e54_no_active_hook_is_none_and_other_refusals_stay_errors() {
+    let server = server_with(json(200, ""), edge_error(404, "hook.not.found")).await;
+    assert_eq!(client(&server).active_hook().await.unwrap(), None);
+    let server = server_with(json(200, ""), edge_error(401, "token.invalid")).await;
+    let error = client(&server).active_hook().await.unwrap_err();
+    assert_eq!(error.kind(), Some(RefusalKind::Authentication), "{error}");
+}
+
+#[tokio::test]
+async fn e51_an_empty_hook_id_is_not_sent() {
+    let server = MockServer::start().await;
+    let client = client(&server);
+    for error in [
+        client.delete_hook("").await.unwrap_err(),
+        client.hook_key("").await.unwrap_err(),
+        client.new_hook_key("").await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(error, Error::NotSent(NotSentError::InvalidInput(_))),
+            "{error}"
+        );
+    }
+    assert!(received(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn replace_stops_at_the_first_failing_step_and_names_it() {
+    let server = server_with(
+        edge_error(422, "hook.invalid"),
+        edge_error(404, "hook.not.found"),
+    )
+    .await;
+    let error = client(&server)
+        .replace_hook("https://example.com/qiwi")
+        .await
+        .unwrap_err();
+    assert_eq!(error.detail().unwrap().endpoint, "E50", "{error}");
+    let methods: Vec<String> = received(&server)
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    // No hook to delete: register, then the check of the 422, and nothing after it.
+    assert_eq!(
+        methods,
+        [
+            format!("GET {ACTIVE}"),
+            format!("PUT {HOOKS}"),
+            format!("GET {ACTIVE}")
+        ]
+    );
+}
