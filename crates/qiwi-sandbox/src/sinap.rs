@@ -17,6 +17,7 @@ use serde_json::{Map, Value, json};
 use crate::history_log::{Txn, whole_seconds};
 use crate::money::Amount;
 use crate::state::State;
+use crate::webhooks::Payment;
 
 /// Card providers (E26), with the foreign ones whose transfers are suspended.
 const CARD_PROVIDERS: &[u32] = &[1963, 21013, 31652, 22351, 36390];
@@ -482,6 +483,45 @@ impl State {
             {
                 t.status = status;
             }
+            self.notify_settled(&payer, &txn, status);
+        }
+    }
+
+    /// Notifies the demo wallet's hook of a payment that settled: `OUT` when the demo wallet
+    /// paid, `IN` when it received (only a payment that succeeded reaches the receiver).
+    fn notify_settled(&mut self, payer: &str, txn: &SinapTxn, status: TxnStatus) {
+        let demo = self.qiwi.wallet.clone();
+        if payer == demo {
+            let payment = Payment {
+                txn_id: txn.txn_id,
+                direction: "OUT",
+                person_id: &demo,
+                account: &txn.account,
+                amount: Amount(txn.amount),
+                currency: txn.currency,
+                provider: txn.provider,
+                error_code: match status {
+                    TxnStatus::Error(code) => Some(code),
+                    TxnStatus::Waiting | TxnStatus::Success => None,
+                },
+                commission: Amount(txn.commission),
+                total: (Amount(txn.withdraw), txn.source_currency),
+                comment: txn.comment.as_deref().unwrap_or(""),
+            };
+            self.webhooks.payment(&payment);
+        }
+        let received = txn.credit.as_ref().is_some_and(|(w, _, _)| *w == demo);
+        if received && status == TxnStatus::Success {
+            let mut payment = Payment::incoming(
+                txn.txn_id,
+                &demo,
+                payer,
+                Amount(txn.amount),
+                txn.currency,
+                txn.provider,
+            );
+            payment.comment = txn.comment.as_deref().unwrap_or("");
+            self.webhooks.payment(&payment);
         }
     }
 }

@@ -391,16 +391,15 @@ impl State {
                     self.history
                         .record_top_up(clock::now(), p.to_ccy, p.to_amount, &agent);
                 // Notified with the history's transaction, so that E16 confirms it.
-                let payment = Payment {
+                let payment = Payment::incoming(
                     txn_id,
-                    direction: "IN",
-                    person_id: &self.qiwi.wallet,
-                    account: &agent,
-                    amount: Amount(p.to_amount),
-                    currency: p.to_ccy,
-                    provider: 7,
-                };
-                self.webhooks.payment(&payment, now);
+                    &self.qiwi.wallet,
+                    &agent,
+                    Amount(p.to_amount),
+                    p.to_ccy,
+                    7,
+                );
+                self.webhooks.payment(&payment);
             }
             let entry = self.agent.payments.get_mut(&number);
             if let Some(entry) = entry {

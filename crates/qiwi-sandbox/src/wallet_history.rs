@@ -21,27 +21,26 @@ use crate::money::{Amount, json_number};
 use crate::receipt_files;
 use crate::respond;
 use crate::state::{Shared, State as SandboxState};
-use crate::wallet_api::{authorize, bad_request, edge_error, json_body, wallet_state};
+use crate::wallet_api::{bad_request, edge_error, json_body, token_wallet, wallet_not_found};
 
 type Outcome = Result<Response, Response>;
 
 /// The longest date window: 90 days.
 const MAX_WINDOW: SignedDuration = SignedDuration::from_hours(90 * 24);
 
-/// The state, once the token is checked and the request counted against the history's limit.
+/// The state and the token's wallet, once the token is checked (a wallet in the path must be
+/// the token's: 404 otherwise) and the request counted against the history's limit.
 fn admitted<'a>(
     shared: &'a Shared,
     headers: &HeaderMap,
     wallet: Option<&str>,
     route: &str,
-) -> Result<MutexGuard<'a, SandboxState>, Response> {
-    let mut state = match wallet {
-        Some(wallet) => wallet_state(shared, headers, wallet, route)?,
-        None => {
-            authorize(shared, headers, route)?;
-            shared.state()
-        }
-    };
+) -> Result<(MutexGuard<'a, SandboxState>, String), Response> {
+    let mut state = shared.state();
+    let owner = token_wallet(&state, headers, route)?;
+    if let Some(wallet) = wallet.filter(|w| *w != owner) {
+        return Err(wallet_not_found(route, wallet));
+    }
     let limit = &shared.settings.history_limit;
     if let Err(wait) = state.history.admit(Instant::now(), limit) {
         let mut answer = edge_error(
@@ -56,7 +55,7 @@ fn admitted<'a>(
         respond::set_retry_after(&mut answer, seconds);
         return Err(answer);
     }
-    Ok(state)
+    Ok((state, owner))
 }
 
 /// A time as the history writes it: `2017-01-21T11:41:07+03:00`.
@@ -225,23 +224,22 @@ fn item(t: &Txn, wallet: &str, offset: Offset) -> Value {
     })
 }
 
-/// The demo wallet's history, newest first: the generated records and top-ups, and the
-/// payments made and received through the sandbox.
-fn wallet_txns(state: &SandboxState) -> Vec<Cow<'_, Txn>> {
+/// A wallet's history, newest first: its payments made and received through the sandbox, and
+/// for the demo wallet the generated records and agent top-ups too.
+fn wallet_txns<'a>(state: &'a SandboxState, wallet: &str) -> Vec<Cow<'a, Txn>> {
+    let generated: &[Txn] = if wallet == state.qiwi.wallet {
+        &state.history.txns
+    } else {
+        &[]
+    };
     let paid = state
         .sinap
         .by_wallet
-        .get(&state.qiwi.wallet)
+        .get(wallet)
         .into_iter()
         .flatten()
         .map(|t| Cow::Owned(t.history_txn()));
-    let mut txns: Vec<Cow<'_, Txn>> = state
-        .history
-        .txns
-        .iter()
-        .map(Cow::Borrowed)
-        .chain(paid)
-        .collect();
+    let mut txns: Vec<Cow<'_, Txn>> = generated.iter().map(Cow::Borrowed).chain(paid).collect();
     txns.sort_by(|a, b| b.order_key().cmp(&a.order_key()));
     txns
 }
@@ -254,7 +252,7 @@ pub(crate) async fn payments(
     uri: Uri,
 ) -> Outcome {
     let route = "wallet.history.payments";
-    let state = admitted(&shared, &headers, Some(&wallet), route)?;
+    let (state, wallet) = admitted(&shared, &headers, Some(&wallet), route)?;
     let pairs = respond::query_pairs(&uri);
     let rows = respond::last_value(&pairs, "rows")
         .and_then(|r| r.parse::<usize>().ok())
@@ -283,7 +281,7 @@ pub(crate) async fn payments(
     let offset_of = |at: Timestamp| filter.window.map_or_else(|| moscow_offset(at), |w| w.2);
     // Newest first; a page starts at the cursor's payment (both entries of a conversion
     // share its id and date, so one of them may come again).
-    let txns = wallet_txns(&state);
+    let txns = wallet_txns(&state, &wallet);
     let mut matching = txns
         .iter()
         .filter(|t| filter.matches(t))
@@ -291,7 +289,7 @@ pub(crate) async fn payments(
     let page: Vec<Value> = matching
         .by_ref()
         .take(rows)
-        .map(|t| item(t, &state.qiwi.wallet, offset_of(t.at)))
+        .map(|t| item(t, &wallet, offset_of(t.at)))
         .collect();
     if page.is_empty() {
         return Err(edge_error(
@@ -318,15 +316,13 @@ pub(crate) async fn totals(
     uri: Uri,
 ) -> Outcome {
     let route = "wallet.history.totals";
-    let state = admitted(&shared, &headers, Some(&wallet), route)?;
+    let (state, wallet) = admitted(&shared, &headers, Some(&wallet), route)?;
     let filter = Filter::read(&respond::query_pairs(&uri), route)?;
     if filter.window.is_none() {
         return Err(bad_request(route, "startDate and endDate are required"));
     }
     let (mut incoming, mut outgoing) = (BTreeMap::new(), BTreeMap::new());
-    for t in state
-        .history
-        .txns
+    for t in wallet_txns(&state, &wallet)
         .iter()
         .filter(|t| t.status == "SUCCESS" && filter.matches(t))
     {
@@ -351,11 +347,12 @@ pub(crate) async fn totals(
 /// The transaction `id` of type `kind` (the first of either type when none is given).
 fn find<'a>(
     state: &'a SandboxState,
+    wallet: &str,
     id: &str,
     kind: Option<&str>,
 ) -> Result<Cow<'a, Txn>, Response> {
     let found = id.parse::<u64>().ok().and_then(|id| {
-        wallet_txns(state)
+        wallet_txns(state, wallet)
             .into_iter()
             .find(|t| t.id == id && kind.is_none_or(|k| k == t.kind))
     });
@@ -391,10 +388,10 @@ pub(crate) async fn transaction(
     uri: Uri,
 ) -> Outcome {
     let route = "wallet.history.transaction";
-    let state = admitted(&shared, &headers, None, route)?;
+    let (state, wallet) = admitted(&shared, &headers, None, route)?;
     let pairs = respond::query_pairs(&uri);
-    let t = find(&state, &id, respond::last_value(&pairs, "type"))?;
-    let mut body = item(&t, &state.qiwi.wallet, moscow_offset(t.at));
+    let t = find(&state, &wallet, &id, respond::last_value(&pairs, "type"))?;
+    let mut body = item(&t, &wallet, moscow_offset(t.at));
     let done = t.status == "SUCCESS";
     body["paymentExtras"] = json!([]);
     body["serviceExtras"] = json!({});
@@ -415,9 +412,9 @@ pub(crate) async fn cheque_file(
     uri: Uri,
 ) -> Outcome {
     let route = "wallet.history.cheque.file";
-    let state = admitted(&shared, &headers, None, route)?;
+    let (state, wallet) = admitted(&shared, &headers, None, route)?;
     let pairs = respond::query_pairs(&uri);
-    let t = find(&state, &id, Some(required_type(&pairs, route)?))?;
+    let t = find(&state, &wallet, &id, Some(required_type(&pairs, route)?))?;
     let (bytes, media) = match respond::last_value(&pairs, "format") {
         Some("PDF") => {
             let lines = [
@@ -449,10 +446,10 @@ pub(crate) async fn cheque_send(
     body: Bytes,
 ) -> Outcome {
     let route = "wallet.history.cheque.send";
-    let state = admitted(&shared, &headers, None, route)?;
+    let (state, wallet) = admitted(&shared, &headers, None, route)?;
     let body = json_body(&headers, &body, route)?;
     let pairs = respond::query_pairs(&uri);
-    find(&state, &id, Some(required_type(&pairs, route)?))?;
+    find(&state, &wallet, &id, Some(required_type(&pairs, route)?))?;
     match body.get("email") {
         Some(Value::String(email))
             if email.contains('@') && !email.contains(char::is_whitespace) =>

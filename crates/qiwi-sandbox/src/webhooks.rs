@@ -94,7 +94,7 @@ pub(crate) struct Webhooks {
     pub deliver_twice: u32,
 }
 
-/// A payment to report.
+/// A settled payment to report.
 pub(crate) struct Payment<'a> {
     pub txn_id: u64,
     /// `IN` or `OUT`.
@@ -104,17 +104,59 @@ pub(crate) struct Payment<'a> {
     pub amount: Amount,
     pub currency: u16,
     pub provider: u32,
+    /// `None` for `SUCCESS`; the history's `errorCode` for `ERROR`.
+    pub error_code: Option<u32>,
+    /// The commission and the total taken, with their currency (the commission is `null` on
+    /// `ERROR`, as the reference says).
+    pub commission: Amount,
+    pub total: (Amount, u16),
+    pub comment: &'a str,
+}
+
+impl Payment<'_> {
+    /// An incoming payment that succeeded, with no commission.
+    pub(crate) fn incoming<'a>(
+        txn_id: u64,
+        person_id: &'a str,
+        account: &'a str,
+        amount: Amount,
+        currency: u16,
+        provider: u32,
+    ) -> Payment<'a> {
+        Payment {
+            txn_id,
+            direction: "IN",
+            person_id,
+            account,
+            amount,
+            currency,
+            provider,
+            error_code: None,
+            commission: Amount(0),
+            total: (amount, currency),
+            comment: "",
+        }
+    }
 }
 
 impl Webhooks {
-    /// Queues the notification of a successful payment, when the hook wants its direction.
-    pub(crate) fn payment(&mut self, payment: &Payment<'_>, now: Instant) {
+    /// Queues the notification of a settled payment, when the hook wants its direction.
+    pub(crate) fn payment(&mut self, payment: &Payment<'_>) {
         let Some(hook) = &self.hook else { return };
         if hook.txn_type != "BOTH" && hook.txn_type != payment.direction {
             return;
         }
         let amount = payment.amount.compact();
         let money = json!({"amount": payment.amount.json_number(), "currency": payment.currency});
+        let (total, total_currency) = payment.total;
+        let (status, error_code, commission) = match payment.error_code {
+            None => (
+                "SUCCESS",
+                "0".to_owned(),
+                json!({"amount": payment.commission.json_number(), "currency": total_currency}),
+            ),
+            Some(code) => ("ERROR", code.to_string(), Value::Null),
+        };
         let signed = [
             payment.currency.to_string(),
             amount,
@@ -130,26 +172,26 @@ impl Webhooks {
                 "txnId": payment.txn_id.to_string(),
                 "date": clock::moscow_offset_datetime(&clock::in_moscow(clock::now())),
                 "type": payment.direction,
-                "status": "SUCCESS",
-                "errorCode": "0",
+                "status": status,
+                "errorCode": error_code,
                 "personId": crate::money::json_number(payment.person_id),
                 "account": payment.account,
-                "comment": "",
+                "comment": payment.comment,
                 "provider": payment.provider,
                 "sum": money,
-                "commission": {"amount": 0, "currency": payment.currency},
-                "total": money,
+                "commission": commission,
+                "total": {"amount": total.json_number(), "currency": total_currency},
                 "signFields": SIGN_FIELDS,
             },
             "hash": sign(&hook.key, &signed),
             "version": "1.0.0",
             "test": false,
         });
-        self.queue(body, now);
+        self.queue(body);
     }
 
     /// Queues the test notification of E55 (no payment: the reference calls it "empty").
-    pub(crate) fn test(&mut self, now: Instant) {
+    pub(crate) fn test(&mut self) {
         let Some(hook) = &self.hook else { return };
         let body = json!({
             "messageId": ids::uuid(),
@@ -158,10 +200,13 @@ impl Webhooks {
             "version": "1.0.0",
             "test": true,
         });
-        self.queue(body, now);
+        self.queue(body);
     }
 
-    fn queue(&mut self, body: Value, now: Instant) {
+    /// Queues a notification, due now on the real clock (the worker's), whatever the sandbox's
+    /// clock says.
+    fn queue(&mut self, body: Value) {
+        let now = Instant::now();
         let Some(hook) = &self.hook else { return };
         let copies = if self.deliver_twice > 0 {
             self.deliver_twice -= 1;

@@ -10,5 +10,6 @@ mod lifecycle;
 mod treezor_api;
 mod wallet_api;
 mod wallet_history;
+mod wallet_payment_glue;
 mod wallet_payments;
 mod webhooks;

@@ -21,7 +21,7 @@ async fn sandbox_waiting(data: DemoData) -> Sandbox {
     .unwrap()
 }
 
-fn request(sb: &Sandbox, token: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
+pub fn request(sb: &Sandbox, token: &str, method: Method, path: &str) -> reqwest::RequestBuilder {
     client()
         .request(method, format!("{}{path}", sb.base_url()))
         .header("Accept", "application/json")
@@ -29,7 +29,7 @@ fn request(sb: &Sandbox, token: &str, method: Method, path: &str) -> reqwest::Re
 }
 
 /// Sends a payment; `None` when no answer came back.
-async fn pay(sb: &Sandbox, token: &str, provider: u32, body: &Value) -> Option<(u16, Value)> {
+pub async fn pay(sb: &Sandbox, token: &str, provider: u32, body: &Value) -> Option<(u16, Value)> {
     let sent = request(
         sb,
         token,
@@ -46,7 +46,7 @@ async fn pay(sb: &Sandbox, token: &str, provider: u32, body: &Value) -> Option<(
     Some((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
 
-fn payment(id: &str, amount: &str, currency: &str, account: &str) -> Value {
+pub fn payment(id: &str, amount: &str, currency: &str, account: &str) -> Value {
     json!({
         "id": id,
         "sum": {"amount": serde_json::from_str::<Value>(amount).unwrap(), "currency": currency},
@@ -69,7 +69,7 @@ async fn rub_balance(sb: &Sandbox, token: &str, wallet: &str) -> String {
 }
 
 /// GET with a token; the JSON body.
-async fn get_json(sb: &Sandbox, token: &str, path: &str) -> Value {
+pub async fn get_json(sb: &Sandbox, token: &str, path: &str) -> Value {
     let text = request(sb, token, Method::GET, path)
         .send()
         .await

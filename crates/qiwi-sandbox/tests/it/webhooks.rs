@@ -17,7 +17,7 @@ async fn call(sb: &Sandbox, method: Method, path: &str) -> (u16, Value) {
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn register(sb: &Sandbox, url: &str, txn_type: &str) -> (u16, Value) {
+pub async fn register(sb: &Sandbox, url: &str, txn_type: &str) -> (u16, Value) {
     let query = format!(
         "/payment-notifier/v1/hooks?hookType=1&param={}&txnType={txn_type}",
         url.replace(':', "%3A").replace('/', "%2F")
@@ -27,7 +27,7 @@ async fn register(sb: &Sandbox, url: &str, txn_type: &str) -> (u16, Value) {
 
 /// A loopback receiver answering each POST with the next status of `answers` (then 200); it
 /// keeps the bodies.
-async fn receiver(answers: Vec<u16>) -> (String, Arc<Mutex<Vec<Value>>>) {
+pub async fn receiver(answers: Vec<u16>) -> (String, Arc<Mutex<Vec<Value>>>) {
     let bodies = Arc::new(Mutex::new(Vec::new()));
     let answers = Arc::new(Mutex::new(answers.into_iter()));
     let seen = bodies.clone();
@@ -61,7 +61,7 @@ fn top_up(number: &str, amount: &str) -> String {
 }
 
 /// Polls until `count` bodies arrived (at most 5 s).
-async fn wait_for(bodies: &Mutex<Vec<Value>>, count: usize) -> Vec<Value> {
+pub async fn wait_for(bodies: &Mutex<Vec<Value>>, count: usize) -> Vec<Value> {
     for _ in 0..100 {
         if bodies.lock().unwrap().len() >= count {
             break;
@@ -71,7 +71,7 @@ async fn wait_for(bodies: &Mutex<Vec<Value>>, count: usize) -> Vec<Value> {
     bodies.lock().unwrap().clone()
 }
 
-fn fast() -> SandboxConfig {
+pub fn fast() -> SandboxConfig {
     SandboxConfig::default()
         .with_webhook_retry_delays([Duration::from_millis(100), Duration::from_millis(200)])
 }
