@@ -303,7 +303,11 @@ async fn the_second_wallet_has_its_own_history_with_its_token() {
         "its payments, newest first, and nothing else: {items:?}"
     );
     assert_eq!(items.len(), 2);
-    assert!(items.iter().all(|i| i["personId"].to_string() == wallet));
+    assert!(
+        items
+            .iter()
+            .all(|i| i["personId"].as_u64() == wallet.parse().ok())
+    );
     assert_eq!(items[1]["account"], demo::QIWI_WALLET);
     let (incoming, outgoing) = totals(&sb, token, wallet, &window).await;
     assert_eq!((incoming.clone(), outgoing.clone()), sums_of(&items));
