@@ -30,14 +30,10 @@ async fn hook_key(sb: &Sandbox, hook: &Value) -> String {
         "/payment-notifier/v1/hooks/{}/key",
         hook["hookId"].as_str().unwrap()
     );
-    let body: Value = crate::common::wallet_request(sb, Method::GET, &path)
-        .send()
-        .await
+    get_json(sb, demo::QIWI_TOKEN, &path).await["key"]
+        .as_str()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["key"].as_str().unwrap().to_owned()
+        .to_owned()
 }
 
 /// Whether `notification` is signed with `key` as §12.1 says: the `signFields` values, from
