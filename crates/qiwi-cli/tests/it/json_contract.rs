@@ -513,3 +513,34 @@ async fn partial_and_authentication_errors() {
     });
     assert_json_snapshot!("error_partial", error(&partial));
 }
+
+#[test]
+fn wallet_pay_paid_and_not_paid() {
+    let pay = |amount: &'static str, id: &'static str| {
+        let pay = [
+            "wallet",
+            "pay",
+            "wallet",
+            demo::QIWI_SECOND_WALLET,
+            "--amount",
+            amount,
+            "--id",
+            id,
+            "--yes",
+        ];
+        let mut all = vec!["--sandbox", "--json"];
+        all.extend_from_slice(&pay);
+        qiwi(&all, &[])
+    };
+    assert_json_snapshot!("wallet_pay", document(&pay("1.25", "900003"), true), {
+        ".transaction" => "[txn id]",
+    });
+    let refused = pay("100.00", "900004");
+    assert_eq!(refused.status.code(), Some(7));
+    assert_json_snapshot!("wallet_pay_not_paid", document(&refused, false), {
+        ".message" => trace_id(),
+    });
+    assert_json_snapshot!("error_wallet_pay_not_paid", error(&refused), {
+        ".message" => trace_id(),
+    });
+}
