@@ -32,22 +32,11 @@ fn second(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
     env(sandbox, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET)
 }
 
-/// `qiwi ARGS` off the runtime's threads, so that the in-process sandbox keeps answering.
-async fn qiwi(args: &[&str], env: Vec<(&'static str, String)>) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        program::qiwi_owned(&args, &env)
-    })
-    .await
-    .unwrap()
-}
-
 /// `qiwi --json wallet pay wallet TO --amount AMOUNT --yes ...` with `env`.
 async fn pay(to: &str, amount: &str, more: &[&str], env: Vec<(&'static str, String)>) -> Output {
     let mut args = vec!["--json", "wallet", "pay", "wallet", to, "--amount", amount];
     args.extend_from_slice(more);
-    qiwi(&args, env).await
+    program::qiwi_async(&args, &env).await
 }
 
 fn report(output: &Output) -> Value {
@@ -103,7 +92,8 @@ async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in
     assert_eq!(payee_after - payee_before, decimal(&report["amount"]));
 
     // The second wallet's token serves balances and payments only: the payee's history shows it.
-    let output = qiwi(&["--json", "wallet", "history", "--rows", "5"], first(&sb)).await;
+    let output =
+        program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], &first(&sb)).await;
     assert!(output.status.success(), "{}", program::stderr(&output));
     let history: Value = serde_json::from_slice(&output.stdout).unwrap();
     let credit = history["payments"]

@@ -53,7 +53,7 @@ macro_rules! assert_json_snapshot {
     };
 }
 
-use program::qiwi;
+use program::{qiwi, qiwi_async};
 
 /// `qiwi --sandbox --json ARGS`: its stdout document, after checking it succeeded.
 fn success(args: &[&str]) -> Value {
@@ -137,19 +137,6 @@ fn agent_env(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
         ("QIWI_AGENT_TERMINAL", demo::AGENT_TERMINAL_ID.into()),
         ("QIWI_AGENT_PASSWORD", demo::AGENT_PASSWORD.into()),
     ]
-}
-
-/// [`qiwi`] off the runtime's threads, so that an in-process sandbox keeps answering.
-async fn qiwi_async(args: &[&str], env: &[(&'static str, String)]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let env = env.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        qiwi(&args, &env)
-    })
-    .await
-    .unwrap()
 }
 
 #[test]
