@@ -192,3 +192,60 @@ async fn confirm_follows_the_payment_to_success_with_progress_on_stderr() {
     assert_eq!(report(&output)["result"], "success");
     assert!(program::stderr(&output).contains("following payment"));
 }
+
+/// `qiwi wallet pay wallet TO --amount 1.25` on a terminal (util-linux `script` gives it one),
+/// answering `answer` at the prompt.
+#[cfg(target_os = "linux")]
+async fn pay_on_a_terminal(sb: &Sandbox, answer: &'static str) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let line = format!(
+        "{} wallet pay wallet {} --amount 1.25",
+        env!("CARGO_BIN_EXE_qiwi"),
+        demo::QIWI_SECOND_WALLET
+    );
+    let env = first(sb);
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux script runs");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_prompt_decides_after_the_quote() {
+    let sb = sandbox().await;
+    let declined = pay_on_a_terminal(&sb, "n\n").await;
+    assert_eq!(
+        declined.status.code(),
+        Some(7),
+        "{}",
+        program::stdout(&declined)
+    );
+    assert!(program::stdout(&declined).contains("pay? [y/N]"));
+    assert_eq!(sb.hits("wallet.commission"), 1, "the quote comes first");
+    assert_eq!(sb.hits("wallet.pay"), 0, "declined: nothing sent");
+
+    let accepted = pay_on_a_terminal(&sb, "y\n").await;
+    assert_eq!(
+        accepted.status.code(),
+        Some(0),
+        "{}",
+        program::stdout(&accepted)
+    );
+    assert_eq!(sb.hits("wallet.pay"), 1);
+}
