@@ -219,7 +219,10 @@ pub enum Command {
 impl Command {
     /// Whether the command can move money (its failures say whether money moved).
     pub fn moves_money(&self) -> bool {
-        matches!(self, Command::Agent(AgentCommand::Pay(_)))
+        matches!(
+            self,
+            Command::Agent(AgentCommand::Pay(_)) | Command::Wallet(WalletCommand::Pay(_))
+        )
     }
 }
 
@@ -261,6 +264,10 @@ pub enum WalletCommand {
         #[arg(long)]
         amount: String,
     },
+    /// Pays from the wallet, once, after showing the commission and asking on a terminal
+    /// (exit 0 paid, 7 not paid, 8 unknown or pending).
+    #[command(subcommand)]
+    Pay(PayCommand),
     /// Payment history: one page, or every page with --all (e.g. `--all --format csv`).
     History(HistoryArgs),
     /// Incoming and outgoing totals per currency for a date window (--from and --to).
@@ -275,6 +282,36 @@ pub enum WalletCommand {
     /// Prints each incoming and outgoing payment as it happens, by polling the history (the
     /// default) or through a local webhook receiver (--listen); Ctrl-C stops.
     Watch(WatchArgs),
+}
+
+/// `qiwi wallet pay ...`.
+#[derive(Debug, Subcommand)]
+pub enum PayCommand {
+    /// A transfer to another QIWI wallet, e.g. `wallet 79991234568 --amount 10.50`.
+    Wallet(WalletPayArgs),
+}
+
+/// `qiwi wallet pay wallet`.
+#[derive(Debug, Args)]
+pub struct WalletPayArgs {
+    /// The recipient's wallet number, digits only.
+    pub number: String,
+    /// The amount the recipient gets, in roubles, at most 2 decimals.
+    #[arg(long)]
+    pub amount: String,
+    /// A comment the recipient sees.
+    #[arg(long)]
+    pub comment: Option<String>,
+    /// The payment's id (digits, at most 20); sending the same id again is the same payment.
+    /// Default: a new id, unique on this host.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Pay without being asked (required when stdin is not a terminal).
+    #[arg(long)]
+    pub yes: bool,
+    /// Follow the payment to its final status (progress on stderr).
+    #[arg(long)]
+    pub confirm: bool,
 }
 
 /// `qiwi wallet webhook ...`.

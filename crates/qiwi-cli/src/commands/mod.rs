@@ -8,3 +8,4 @@ pub mod treezor;
 pub mod wallet;
 pub mod wallet_history;
 pub mod wallet_hooks;
+pub mod wallet_pay;

@@ -6,7 +6,7 @@ use qiwi_wallet::{
 
 use qiwi_wallet::payment::{InvalidValue, Payment, PaymentId, PayoutAmount, Recipient};
 
-use crate::cli::WalletCommand;
+use crate::cli::{PayCommand, WalletCommand};
 use crate::context::{Context, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::fields;
@@ -136,7 +136,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             })
         }
         WalletCommand::Commission { wallet, amount } => {
-            let payment = wallet_transfer(&wallet, &amount)?;
+            let payment = wallet_transfer(&wallet, &amount, None, None)?;
             let quote = client.commission(&payment).await?;
             out.emit("commission", &quote, || {
                 let mut t = Table::new(&[
@@ -153,6 +153,9 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                 ]);
                 t
             })
+        }
+        WalletCommand::Pay(PayCommand::Wallet(args)) => {
+            super::wallet_pay::wallet(&client, out, args).await
         }
         WalletCommand::History(args) => super::wallet_history::history(&client, out, args).await,
         WalletCommand::Totals(args) => super::wallet_history::totals(&client, out, args).await,
@@ -181,13 +184,22 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
     }
 }
 
-/// A transfer of `amount` roubles to the QIWI wallet `number`, checked before anything is sent.
-fn wallet_transfer(number: &str, amount: &str) -> Result<Payment, Failure> {
+/// A transfer of `amount` roubles to the QIWI wallet `number`, under `id` (default: a new one),
+/// checked before anything is sent.
+pub fn wallet_transfer(
+    number: &str,
+    amount: &str,
+    comment: Option<&str>,
+    id: Option<&str>,
+) -> Result<Payment, Failure> {
     let usage = |what: &str, e: InvalidValue| Failure::Usage(format!("{what}: {}", e.reason()));
     let number = WalletNumber::parse(number).map_err(|e| usage("wallet number", e))?;
     let amount = PayoutAmount::parse(amount).map_err(|e| usage("--amount", e))?;
-    Payment::new(PaymentId::next(), Recipient::wallet(number, None), amount)
-        .map_err(|e| usage("payment", e))
+    let id = match id {
+        Some(text) => PaymentId::parse(text).map_err(|e| usage("--id", e))?,
+        None => PaymentId::next(),
+    };
+    Payment::new(id, Recipient::wallet(number, comment), amount).map_err(|e| usage("payment", e))
 }
 
 fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {

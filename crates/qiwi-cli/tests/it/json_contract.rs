@@ -53,7 +53,7 @@ macro_rules! assert_json_snapshot {
     };
 }
 
-use program::qiwi;
+use program::{qiwi, qiwi_async};
 
 /// `qiwi --sandbox --json ARGS`: its stdout document, after checking it succeeded.
 fn success(args: &[&str]) -> Value {
@@ -137,19 +137,6 @@ fn agent_env(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
         ("QIWI_AGENT_TERMINAL", demo::AGENT_TERMINAL_ID.into()),
         ("QIWI_AGENT_PASSWORD", demo::AGENT_PASSWORD.into()),
     ]
-}
-
-/// [`qiwi`] off the runtime's threads, so that an in-process sandbox keeps answering.
-async fn qiwi_async(args: &[&str], env: &[(&'static str, String)]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    let env = env.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        qiwi(&args, &env)
-    })
-    .await
-    .unwrap()
 }
 
 #[test]
@@ -512,4 +499,35 @@ async fn partial_and_authentication_errors() {
         ".errors[].message" => trace_id(),
     });
     assert_json_snapshot!("error_partial", error(&partial));
+}
+
+#[test]
+fn wallet_pay_paid_and_not_paid() {
+    let pay = |amount: &'static str, id: &'static str| {
+        let pay = [
+            "wallet",
+            "pay",
+            "wallet",
+            demo::QIWI_SECOND_WALLET,
+            "--amount",
+            amount,
+            "--id",
+            id,
+            "--yes",
+        ];
+        let mut all = vec!["--sandbox", "--json"];
+        all.extend_from_slice(&pay);
+        qiwi(&all, &[])
+    };
+    assert_json_snapshot!("wallet_pay", document(&pay("1.25", "900003"), true), {
+        ".transaction" => "[txn id]",
+    });
+    let refused = pay("100.00", "900004");
+    assert_eq!(refused.status.code(), Some(7));
+    assert_json_snapshot!("wallet_pay_not_paid", document(&refused, false), {
+        ".message" => trace_id(),
+    });
+    assert_json_snapshot!("error_wallet_pay_not_paid", error(&refused), {
+        ".message" => trace_id(),
+    });
 }

@@ -8,6 +8,7 @@ mod e2e_agent_signed;
 mod e2e_history;
 mod e2e_treezor;
 mod e2e_wallet;
+mod e2e_wallet_pay;
 mod e2e_watch;
 mod exactly_once;
 mod json_contract;

@@ -21,6 +21,18 @@ pub fn qiwi_owned(args: &[&str], env: &[(&str, String)]) -> Output {
     qiwi(args, &env)
 }
 
+/// [`qiwi`] off the runtime's threads, so that an in-process sandbox keeps answering.
+pub async fn qiwi_async(args: &[&str], env: &[(&'static str, String)]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let env = env.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        qiwi_owned(&args, &env)
+    })
+    .await
+    .unwrap()
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }

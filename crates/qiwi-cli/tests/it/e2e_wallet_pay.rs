@@ -1,0 +1,251 @@
+//! `qiwi wallet pay wallet` against one sandbox over loopback: the balances, the history and
+//! the exit code agree on what became of each payment.
+
+use crate::common;
+use crate::program;
+
+use std::process::Output;
+use std::time::Duration;
+
+use qiwi_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, demo};
+use qiwi_wallet::{Decimal, SecretString, WalletClient};
+use serde_json::Value;
+
+async fn sandbox() -> Sandbox {
+    qiwi_sandbox::start(SandboxConfig::default()).await.unwrap()
+}
+
+/// The settings of a wallet of the sandbox.
+fn env(sandbox: &Sandbox, token: &str, wallet: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("QIWI_BASE_URL", sandbox.base_url()),
+        ("QIWI_TOKEN", token.into()),
+        ("QIWI_WALLET", wallet.into()),
+    ]
+}
+
+fn first(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
+    env(sandbox, demo::QIWI_TOKEN, demo::QIWI_WALLET)
+}
+
+fn second(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
+    env(sandbox, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET)
+}
+
+/// `qiwi --json wallet pay wallet TO --amount AMOUNT --yes ...` with `env`.
+async fn pay(to: &str, amount: &str, more: &[&str], env: Vec<(&'static str, String)>) -> Output {
+    let mut args = vec!["--json", "wallet", "pay", "wallet", to, "--amount", amount];
+    args.extend_from_slice(more);
+    program::qiwi_async(&args, &env).await
+}
+
+fn report(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", program::stderr(output));
+    })
+}
+
+fn decimal(value: &Value) -> Decimal {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+/// A wallet's RUB balance, as the sandbox's E10 shows it.
+async fn rub(sandbox: &Sandbox, token: &str, wallet: &str) -> Decimal {
+    let client = WalletClient::builder()
+        .token(SecretString::from(token.to_owned()))
+        .wallet(wallet.parse().unwrap())
+        .base_url(sandbox.base_url())
+        .allow_http(true)
+        .retry(common::fast_retry())
+        .timeouts(common::tight_timeouts())
+        .build()
+        .unwrap();
+    let accounts = client.list_accounts().await.unwrap();
+    let account = accounts.get("qw_wallet_rub").unwrap();
+    account.balance.money().unwrap().amount
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in_the_history() {
+    let sb = sandbox().await;
+    let payer_before = rub(&sb, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET).await;
+    let payee_before = rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET).await;
+    let output = pay(demo::QIWI_WALLET, "10.50", &["--yes"], second(&sb)).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        program::stderr(&output)
+    );
+    let report = report(&output);
+    assert_eq!(report["outcome"], "paid");
+    assert_eq!(report["money_moved"], true);
+    assert_eq!(decimal(&report["amount"]), Decimal::new(1050, 2));
+    assert!(
+        program::stderr(&output).contains("commission"),
+        "the quote is shown first"
+    );
+    sb.advance_clock(SandboxConfig::default().processing_delay);
+    let payer_after = rub(&sb, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET).await;
+    let payee_after = rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET).await;
+    assert_eq!(payer_before - payer_after, decimal(&report["withdraw"]));
+    assert_eq!(payee_after - payee_before, decimal(&report["amount"]));
+
+    // The second wallet's token serves balances and payments only: the payee's history shows it.
+    let output =
+        program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], &first(&sb)).await;
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let history: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let credit = history["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["txn_id"] == report["transaction"])
+        .unwrap_or_else(|| panic!("{}: {history}", report["transaction"]));
+    assert_eq!(credit["type"], "IN");
+    assert_eq!(
+        decimal(&credit["sum"]["amount"]),
+        decimal(&report["amount"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_payment_exits_7_and_says_no_money_moved() {
+    let sb = sandbox().await;
+    let output = pay(demo::QIWI_SECOND_WALLET, "100.00", &["--yes"], first(&sb)).await;
+    assert_eq!(
+        output.status.code(),
+        Some(7),
+        "{}",
+        program::stderr(&output)
+    );
+    let report = report(&output);
+    assert_eq!(report["outcome"], "not_paid");
+    assert_eq!(report["money_moved"], false);
+    assert_eq!(report["result"], "refused");
+    assert_eq!(
+        rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET)
+            .await
+            .to_string(),
+        "8.74"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_answer_is_paid_through_the_history_or_unknown_never_not_paid() {
+    let sb = sandbox().await;
+    sb.add_fault(FaultRule::new("wallet.pay", Fault::DropAnswer).times(1));
+    let output = pay(demo::QIWI_SECOND_WALLET, "1.25", &["--yes"], first(&sb)).await;
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0 | 8)),
+        "{code:?}: {}",
+        program::stderr(&output)
+    );
+    let report = report(&output);
+    assert_ne!(report["money_moved"], false);
+    assert_eq!(sb.hits("wallet.pay"), 1, "sent once");
+    if code == Some(0) {
+        assert_eq!(report["result"], "accepted");
+        assert_eq!(
+            rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET)
+                .await
+                .to_string(),
+            "7.49"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_yes_off_a_terminal_nothing_is_sent_and_it_exits_2() {
+    let sb = sandbox().await;
+    let output = pay(demo::QIWI_SECOND_WALLET, "1.25", &[], first(&sb)).await;
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{}",
+        program::stderr(&output)
+    );
+    assert!(program::stderr(&output).contains("--yes"));
+    assert_eq!(sb.hits("wallet.pay"), 0);
+    assert_eq!(sb.hits("wallet.commission"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn confirm_follows_the_payment_to_success_with_progress_on_stderr() {
+    let sb = qiwi_sandbox::start(SandboxConfig::default().with_processing_delay(Duration::ZERO))
+        .await
+        .unwrap();
+    let output = pay(
+        demo::QIWI_SECOND_WALLET,
+        "1.25",
+        &["--yes", "--confirm"],
+        first(&sb),
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        program::stderr(&output)
+    );
+    assert_eq!(report(&output)["result"], "success");
+    assert!(program::stderr(&output).contains("following payment"));
+}
+
+/// `qiwi wallet pay wallet TO --amount 1.25` on a terminal (util-linux `script` gives it one),
+/// answering `answer` at the prompt.
+#[cfg(target_os = "linux")]
+async fn pay_on_a_terminal(sb: &Sandbox, answer: &'static str) -> Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let line = format!(
+        "{} wallet pay wallet {} --amount 1.25",
+        env!("CARGO_BIN_EXE_qiwi"),
+        demo::QIWI_SECOND_WALLET
+    );
+    let env = first(sb);
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux script runs");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_prompt_decides_after_the_quote() {
+    let sb = sandbox().await;
+    let declined = pay_on_a_terminal(&sb, "n\n").await;
+    assert_eq!(
+        declined.status.code(),
+        Some(7),
+        "{}",
+        program::stdout(&declined)
+    );
+    assert!(program::stdout(&declined).contains("pay? [y/N]"));
+    assert_eq!(sb.hits("wallet.commission"), 1, "the quote comes first");
+    assert_eq!(sb.hits("wallet.pay"), 0, "declined: nothing sent");
+
+    let accepted = pay_on_a_terminal(&sb, "y\n").await;
+    assert_eq!(
+        accepted.status.code(),
+        Some(0),
+        "{}",
+        program::stdout(&accepted)
+    );
+    assert_eq!(sb.hits("wallet.pay"), 1);
+}
