@@ -34,13 +34,7 @@ fn env(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
 
 /// `qiwi ARGS` off the runtime's threads, so that the in-process sandbox keeps answering.
 async fn qiwi(args: &[&str], env: Vec<(&'static str, String)>) -> Output {
-    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        program::qiwi_owned(&args, &env)
-    })
-    .await
-    .unwrap()
+    program::qiwi_async(args, &env).await
 }
 
 /// Every payment of the history, by (`txnId`, `type`): its amount as the service wrote it.
