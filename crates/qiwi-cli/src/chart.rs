@@ -79,6 +79,8 @@ pub fn terminal_columns() -> usize {
     80
 }
 
+/// A point's height on the chart: display only. Every amount the program prints, the axis
+/// labels included, is written from the `Decimal` itself.
 fn as_f32(amount: Decimal) -> f32 {
     amount.to_string().parse().unwrap_or_default()
 }

@@ -10,12 +10,7 @@ use serde::{Deserializer, Serializer};
 /// QIWI writes ids as numbers in one place and strings in another; the text keeps every digit
 /// (a `u64` would not hold a 20-digit agent transaction number).
 pub fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let scalar = ScalarText {
-        blank_is_none: false,
-        accept_bool: false,
-    };
-    d.deserialize_any(scalar)?
-        .ok_or_else(|| de::Error::invalid_type(de::Unexpected::Unit, &"a string or a number"))
+    with_text(d, str::to_owned)
 }
 
 /// Reads a string or a number as text and hands it to `read` without keeping a copy of a
