@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, ExposeSecret, HeaderValue, NotSentError, Request, Response,
-    Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, Executor, ExposeSecret, HeaderValue, NotSentError,
+    Request, Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;

@@ -499,3 +499,27 @@ async fn ctrl_c_ends_a_watch_with_0_and_a_listening_one_deletes_its_webhook() {
     );
     assert_eq!(hook().await, Value::Null, "E54 finds no hook");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_ends_the_watch_with_the_error_object_on_stderr() {
+    let served = served();
+    let mut env = served.wallet_env();
+    env.retain(|(name, _)| *name != "QIWI_TOKEN");
+    env.push(("QIWI_TOKEN", "not-the-demo-token-0000".into()));
+    let listen = free_address();
+    for way in [&["--interval", "1"][..], &["--listen", &listen]] {
+        let args = [&["--json", "wallet", "watch"][..], way].concat();
+        let output = program::qiwi_async(&args, &env).await;
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{}",
+            program::stderr(&output)
+        );
+        assert!(output.stdout.is_empty());
+        let stderr = program::stderr(&output);
+        let error: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+        assert_eq!(error["kind"], "authentication", "{error}");
+        assert_eq!(error["exit_code"], 3, "{error}");
+    }
+}

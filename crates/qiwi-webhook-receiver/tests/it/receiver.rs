@@ -227,8 +227,7 @@ async fn the_default_body_cap_refuses_a_body_one_byte_over_it() {
 }
 
 #[tokio::test]
-async fn a_slow_handler_past_the_default_deadline_gets_a_non_200_within_the_services_two_seconds()
-{
+async fn a_slow_handler_past_the_default_deadline_gets_a_non_200_within_the_services_two_seconds() {
     let (url, _) = serve(Behaviour::NeverFinish, |b| b).await;
     let started = std::time::Instant::now();
     assert_eq!(post(&url, notification("m-1", "1"), None).await, 503);
