@@ -316,12 +316,7 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook(
 #[tokio::test]
 async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_up_in_time() {
     let served = program::Served::start(&[]);
-    let env = || served.wallet_env();
-    let mut polling = Watch::start_with(env(), &["--interval", "1"]);
-    polling.ready("watching payments").await;
-    let listen = free_address();
-    let mut receiving = Watch::start_with(env(), &["--listen", &listen]);
-    receiving.ready("receiving payments").await;
+    let (mut polling, mut receiving) = both_ways(&served, &["--json"]).await;
 
     // Another program tops the wallet up and waits until the sandbox settles it.
     let options = qiwi_agent::ConfirmOptions::new()
@@ -344,6 +339,17 @@ async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_u
 fn free_address() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().to_string()
+}
+
+/// A polling watch and a receiving one on `served`, each ready, with `flags`.
+async fn both_ways(served: &program::Served, flags: &[&str]) -> (Watch, Watch) {
+    let mut polling = Watch::spawn(served.wallet_env(), &[flags, &["--interval", "1"]].concat());
+    polling.ready("watching payments").await;
+    let listen = free_address();
+    let receiving_args = [flags, &["--listen", &listen]].concat();
+    let mut receiving = Watch::spawn(served.wallet_env(), &receiving_args);
+    receiving.ready("receiving payments").await;
+    (polling, receiving)
 }
 
 /// A `qiwi sandbox serve` whose payments settle in 50 ms.
@@ -407,11 +413,7 @@ fn stream_line(text: &str) -> Value {
 async fn a_wallet_payment_from_another_process_shows_within_two_seconds_polling_and_one_listening()
 {
     let served = served();
-    let mut polling = Watch::start_with(served.wallet_env(), &["--interval", "1"]);
-    polling.ready("watching payments").await;
-    let listen = free_address();
-    let mut receiving = Watch::start_with(served.wallet_env(), &["--listen", &listen]);
-    receiving.ready("receiving payments").await;
+    let (mut polling, mut receiving) = both_ways(&served, &["--json"]).await;
 
     let paid = pay_from_another_process(&served).await;
     let made = Instant::now();
@@ -431,11 +433,7 @@ async fn a_wallet_payment_from_another_process_shows_within_two_seconds_polling_
 #[tokio::test(flavor = "multi_thread")]
 async fn without_json_each_payment_is_one_table_line_saying_how_it_came() {
     let served = served();
-    let mut polling = Watch::spawn(served.wallet_env(), &["--interval", "1"]);
-    polling.ready("watching payments").await;
-    let listen = free_address();
-    let mut receiving = Watch::spawn(served.wallet_env(), &["--listen", &listen]);
-    receiving.ready("receiving payments").await;
+    let (mut polling, mut receiving) = both_ways(&served, &[]).await;
 
     let paid = pay_from_another_process(&served).await;
     let txn = paid["transaction"].as_str().unwrap();

@@ -123,6 +123,15 @@ impl Served {
     }
 }
 
+impl Served {
+    /// Stops it with SIGTERM, as a service manager does; whether it ended cleanly.
+    pub fn terminate(mut self) -> bool {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        sent.success() && self.child.wait().unwrap().success()
+    }
+}
+
 impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
