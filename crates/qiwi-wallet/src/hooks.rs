@@ -100,7 +100,7 @@ impl WalletClient {
     /// Any [`Error`] of the call.
     pub async fn hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
         let request = self.request(&HOOK_KEY, &[check_hook_id(hook_id)?])?;
-        self.send_json(request, &HOOK_KEY).await
+        self.learnt(self.send_json(request, &HOOK_KEY).await)
     }
 
     /// Replaces the signing key of the hook `hook_id` (E53) and returns the new one; the old
@@ -110,7 +110,16 @@ impl WalletClient {
     /// Any [`Error`] of the call.
     pub async fn new_hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
         let request = self.request(&HOOK_NEW_KEY, &[check_hook_id(hook_id)?])?;
-        self.send_json(request, &HOOK_NEW_KEY).await
+        self.learnt(self.send_json(request, &HOOK_NEW_KEY).await)
+    }
+
+    /// A key received is cut out of this client's later errors, as its token is: a server
+    /// or proxy that echoes requests would otherwise put it in messages and logs.
+    fn learnt(&self, key: Result<HookKey, Error>) -> Result<HookKey, Error> {
+        if let Ok(key) = &key {
+            self.learn_secret(&key.key);
+        }
+        key
     }
 
     /// Asks the service to send a test notification to the active hook (E55).
