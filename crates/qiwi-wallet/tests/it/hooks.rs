@@ -239,3 +239,29 @@ async fn a_hook_key_received_never_shows_in_a_later_error_that_echoes_it() {
     let shown = shown(&client.test_hook().await.unwrap_err());
     assert!(leaks(&shown, &[KEY, NEW]).is_empty(), "{shown}");
 }
+
+/// A key answer this client cannot read is not kept in the error: it may quote the key in a
+/// shape the decoder does not know, or cut off.
+#[tokio::test]
+async fn a_key_answer_that_cannot_be_decoded_never_shows_the_key() {
+    use qiwi_transport::test_util::echo::{leaks, shown};
+
+    const ID: &str = "5e2027d1-f5f3-4ad1-b409-058b8b8a8c22";
+    const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+    for body in [
+        format!(r#"{{"data":{{"key":"{KEY}"}}}}"#),
+        format!(r#"{{"key":"{KEY}","#),
+        format!(r#"{{"key":["{KEY}"]}}"#),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("{HOOKS}/{ID}/key")))
+            .respond_with(json(201, &body))
+            .mount(&server)
+            .await;
+        let error = client(&server).hook_key(ID).await.unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+        let shown = shown(&error);
+        assert!(leaks(&shown, &[KEY]).is_empty(), "{body}: {shown}");
+    }
+}
