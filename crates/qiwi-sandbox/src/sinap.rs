@@ -317,7 +317,13 @@ impl State {
         }
         let credit_wallet = self.recipient(req)?;
         let quote = self.quote(req.provider, req.amount, req.currency)?;
-        if req.source_currency != if req.provider == KZ_CARD { 398 } else { FUNDING } {
+        if req.source_currency
+            != if req.provider == KZ_CARD {
+                398
+            } else {
+                FUNDING
+            }
+        {
             return Err(refuse(131, "Платеж с этого счета недоступен"));
         }
         let balance = self.balance(payer, FUNDING).unwrap_or(0);

@@ -14,8 +14,8 @@ use qiwi_wallet::payment::{
     PaymentId, PayoutAmount, PersonName, Recipient, Urgency, Vat,
 };
 use qiwi_wallet::{
-    Accepted, ConfirmOptions, Confirmed, Currency, FateUnknown, NotMoved,
-    PaymentOutcome, WalletClient, WalletNumber,
+    Accepted, ConfirmOptions, Confirmed, Currency, FateUnknown, NotMoved, PaymentOutcome,
+    WalletClient, WalletNumber,
 };
 use serde::Serialize;
 
@@ -290,9 +290,8 @@ async fn bank(client: &WalletClient, out: Output, args: BankPayArgs) -> Result<(
                 ));
             }
         };
-        let needed = |what: &str| {
-            Failure::Usage(format!("{what} is required with --account or --contract"))
-        };
+        let needed =
+            |what: &str| Failure::Usage(format!("{what} is required with --account or --contract"));
         let shown = format!("{number} at bank {}", bank.id());
         let recipient = Recipient::BankAccount {
             bank,
@@ -338,7 +337,10 @@ async fn requisites(
     out: Output,
     args: RequisitesPayArgs,
 ) -> Result<(), Failure> {
-    let shown = format!("{} (INN {}), account {}", args.company, args.inn, args.account);
+    let shown = format!(
+        "{} (INN {}), account {}",
+        args.company, args.inn, args.account
+    );
     let payer = person(
         Some(&args.payer_last_name),
         Some(&args.payer_first_name),
@@ -392,7 +394,14 @@ async fn service(client: &WalletClient, out: Output, args: ServicePayArgs) -> Re
         provider_id: args.provider,
         account: args.account,
     })?;
-    execute(client, out, &args.pay, &payment, Shown::new("service", shown)).await
+    execute(
+        client,
+        out,
+        &args.pay,
+        &payment,
+        Shown::new("service", shown),
+    )
+    .await
 }
 
 /// Runs `qiwi wallet convert`: roubles into the wallet's own `--to` account (E23), shown

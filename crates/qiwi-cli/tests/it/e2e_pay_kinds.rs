@@ -67,7 +67,8 @@ async fn paid_from_second(sb: &Sandbox, args: &[&str]) -> (Value, String) {
 #[tokio::test(flavor = "multi_thread")]
 async fn pay_mobile_finds_the_operator_by_the_number_and_moves_exactly_the_amounts_shown() {
     let sb = settling().await;
-    let (report, _) = paid_from_second(&sb, &["mobile", "+79161112233", "--amount", "100.50"]).await;
+    let (report, _) =
+        paid_from_second(&sb, &["mobile", "+79161112233", "--amount", "100.50"]).await;
     assert_eq!(report["kind"], "mobile");
     assert_eq!(report["recipient"], "9161112233");
     assert_eq!(report["provider_id"], 1, "E35 names МТС for 916");
@@ -79,7 +80,11 @@ async fn pay_mobile_finds_the_operator_by_the_number_and_moves_exactly_the_amoun
     )
     .await;
     assert_eq!(report["provider_id"], 2);
-    assert_eq!(sb.hits("wallet.providers.mobile"), 1, "--provider: no lookup");
+    assert_eq!(
+        sb.hits("wallet.providers.mobile"),
+        1,
+        "--provider: no lookup"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -94,7 +99,14 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
 
     let (report, written) = paid_from_second(
         &sb,
-        &["card", "2200123412341234", "--provider", "31652", "--amount", "100"],
+        &[
+            "card",
+            "2200123412341234",
+            "--provider",
+            "31652",
+            "--amount",
+            "100",
+        ],
     )
     .await;
     assert_eq!(report["provider_id"], 31652);
@@ -121,7 +133,14 @@ async fn pay_bank_by_card_account_and_contract_moves_exactly_the_amounts_shown()
     .await;
     assert_eq!(report["provider_id"], 464);
     assert!(!written.contains(CARD), "{written}");
-    let person = ["--bik", "044525225", "--last-name", "Ivanov", "--first-name", "Ivan"];
+    let person = [
+        "--bik",
+        "044525225",
+        "--last-name",
+        "Ivanov",
+        "--first-name",
+        "Ivan",
+    ];
     let mut account = vec!["bank", "--bank", "870", "--account", "40817810099910004312"];
     account.extend_from_slice(&person);
     account.extend_from_slice(&["--urgent", "--amount", "20"]);
@@ -196,8 +215,17 @@ async fn convert_credits_the_usd_account_by_the_cross_rate_shown() {
     let usd_before = balance(&sb, token, number, "qw_wallet_usd").await;
     let before = rub(&sb, token, number).await;
     let all = [
-        "convert", "--from", "RUB", "--to", "USD", "--amount", "2.50", "--yes", "--confirm",
-        "--interval", "1",
+        "convert",
+        "--from",
+        "RUB",
+        "--to",
+        "USD",
+        "--amount",
+        "2.50",
+        "--yes",
+        "--confirm",
+        "--interval",
+        "1",
     ];
     let output = wallet(&all, second(&sb)).await;
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
@@ -309,7 +337,14 @@ async fn an_accepted_payment_not_followed_or_still_waiting_is_pending_and_exits_
 async fn bad_input_is_refused_before_anything_is_sent() {
     let sb = settling().await;
     let bank_account = [
-        "pay", "bank", "--bank", "870", "--account", "40817810099910004312", "--amount", "1",
+        "pay",
+        "bank",
+        "--bank",
+        "870",
+        "--account",
+        "40817810099910004312",
+        "--amount",
+        "1",
     ];
     let requisites_without_inn = [
         "pay",
@@ -353,11 +388,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             &["pay", "wallet", "7999123456a", "--amount", "10"],
             "wallet number",
         ),
-        (
-            "a missing required field",
-            &requisites_without_inn,
-            "--inn",
-        ),
+        ("a missing required field", &requisites_without_inn, "--inn"),
         (
             "an account transfer without the BIK and name",
             &bank_account,
@@ -365,7 +396,9 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         ),
         (
             "a bank card without its required expiry",
-            &["pay", "bank", "--bank", "464", "--card", CARD, "--amount", "1"],
+            &[
+                "pay", "bank", "--bank", "464", "--card", CARD, "--amount", "1",
+            ],
             "expiry",
         ),
         (
