@@ -327,8 +327,8 @@ pub struct ServicePayArgs {
 /// What every payment command takes: the amount, the id, the prompt and the following.
 #[derive(Debug, Args)]
 pub struct PayOptions {
-    /// The amount the recipient gets, at most 2 decimals: roubles (for `convert`: the --to
-    /// currency).
+    /// The amount the recipient gets, at most 2 decimals: roubles (`convert`: the --to
+    /// currency; `card --kazakhstan`: tenge).
     #[arg(long)]
     pub amount: String,
     /// The payment's id (digits, at most 20); sending the same id again is the same payment.
@@ -383,6 +383,12 @@ pub struct CardPayArgs {
     /// (default: looked up from the number).
     #[arg(long)]
     pub provider: Option<u32>,
+    /// A card of a Kazakhstan bank: prepared first, then paid in tenge (--amount in KZT).
+    #[arg(long, conflicts_with = "provider")]
+    pub kazakhstan: bool,
+    /// A comment (Kazakhstan cards only).
+    #[arg(long, requires = "kazakhstan")]
+    pub comment: Option<String>,
     #[command(flatten)]
     pub pay: PayOptions,
 }

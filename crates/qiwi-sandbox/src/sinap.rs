@@ -165,7 +165,7 @@ pub(crate) fn commission(provider: u32, withdraw: i64) -> i64 {
 }
 
 /// A card number as the service echoes it: first four and last four digits.
-fn mask(value: &str) -> String {
+pub(crate) fn mask(value: &str) -> String {
     let n = value.chars().count();
     value
         .chars()
@@ -174,7 +174,7 @@ fn mask(value: &str) -> String {
         .collect()
 }
 
-fn is_card(value: &str) -> bool {
+pub(crate) fn is_card(value: &str) -> bool {
     (13..=19).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
 }
 

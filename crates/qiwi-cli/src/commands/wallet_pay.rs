@@ -227,13 +227,41 @@ async fn operator(client: &WalletClient, phone: &str, draft: &Draft) -> Result<u
 async fn card(client: &WalletClient, out: Output, args: CardPayArgs) -> Result<(), Failure> {
     let card = CardNumber::parse(&args.number).map_err(usage("card number"))?;
     let draft = Draft::read(&args.pay)?;
-    let provider = match args.provider {
-        Some(id) => CardProvider::from_id(id),
-        None => card_provider(client, &card, &draft).await?,
-    };
     let shown = Shown::new("card", mask_card(card.as_str()));
-    let payment = draft.payment(Recipient::Card { provider, card })?;
+    let recipient = if args.kazakhstan {
+        kz_card(client, card, args.comment, &draft).await?
+    } else {
+        let provider = match args.provider {
+            Some(id) => CardProvider::from_id(id),
+            None => card_provider(client, &card, &draft).await?,
+        };
+        Recipient::Card { provider, card }
+    };
+    let payment = draft.payment(recipient)?;
     execute(client, out, &args.pay, &payment, shown).await
+}
+
+/// A transfer to a Kazakhstan card, with what its preparation (E28) answers.
+async fn kz_card(
+    client: &WalletClient,
+    card: CardNumber,
+    comment: Option<String>,
+    draft: &Draft,
+) -> Result<Recipient, Failure> {
+    let what = "the Kazakhstan card transfer could not be prepared";
+    let prepared = client
+        .prepare_kz_card(&card)
+        .await
+        .map_err(|e| draft.not_sent(what, Failure::from(e)))?;
+    match (prepared.field("account"), prepared.field("ev_account1")) {
+        (Some(account), Some(ev_account1)) => Ok(Recipient::KzCard {
+            card,
+            account: account.to_owned(),
+            ev_account1: ev_account1.to_owned(),
+            comment,
+        }),
+        _ => Err(draft.not_sent(what, "the answer lacks account or ev_account1")),
+    }
 }
 
 /// The provider of a card (E27).

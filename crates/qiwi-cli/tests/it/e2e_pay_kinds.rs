@@ -113,12 +113,37 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
     assert!(!written.contains("2200123412341234"), "{written}");
     assert_eq!(sb.hits("wallet.card-provider"), 1, "--provider: no lookup");
 
+    let (report, written) = paid_from_second(
+        &sb,
+        &[
+            "card",
+            "4400123412341234",
+            "--kazakhstan",
+            "--comment",
+            "rent",
+            "--amount",
+            "1000",
+        ],
+    )
+    .await;
+    assert_eq!(report["provider_id"], 27292);
+    assert_eq!(report["amount_currency"]["code"], "KZT");
+    assert_eq!(
+        decimal(&report["withdraw"]),
+        Decimal::from(230),
+        "0.18 RUB a tenge, 50 commission"
+    );
+    assert!(!written.contains("4400123412341234"), "{written}");
+    assert_eq!(sb.hits("wallet.kz-card-prepare"), 1);
+
     // The history echoes the cards masked too.
     let history = wallet(&["history", "--rows", "10"], second(&sb)).await;
     assert!(history.status.success(), "{}", text(&history));
     let history = program::stdout(&history);
     assert!(history.contains("4256********1231"), "{history}");
-    assert!(!history.contains(CARD) && !history.contains("2200123412341234"));
+    for card in [CARD, "2200123412341234", "4400123412341234"] {
+        assert!(!history.contains(card), "{history}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

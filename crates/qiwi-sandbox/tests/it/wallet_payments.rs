@@ -610,3 +610,40 @@ async fn every_kind_of_payment_takes_its_quoted_sum_once_and_never_echoes_a_card
     }
     assert!(history.contains("4256********1231"), "{history}");
 }
+
+#[tokio::test]
+async fn the_kazakhstan_card_preparation_answers_the_card_masked_and_an_opaque_value() {
+    let sb = sandbox_with(SandboxConfig::default()).await;
+    let prepare = |card: &'static str| {
+        request(
+            &sb,
+            demo::QIWI_SECOND_TOKEN,
+            Method::POST,
+            "/sinap/api/refs/a42ebc79-0584-4271-b8a0-15cb4ea8b340/containers",
+        )
+        .header("Accept", "application/vnd.qiwi.v1+json")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"cardNumber": card, "version": "2", "transferSum": "100", "src": "sinap"})
+                .to_string(),
+        )
+        .send()
+    };
+    let answer = prepare("4400123412341234").await.unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let text = answer.text().await.unwrap();
+    assert!(!text.contains("4400123412341234"), "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    let field = |name: &str| {
+        answer["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .map(|e| e["value"].clone())
+    };
+    assert_eq!(field("account"), Some(json!("4400********1234")));
+    assert!(field("ev_account1").is_some_and(|v| v.is_string()));
+    let refused = prepare("44001234").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+}
