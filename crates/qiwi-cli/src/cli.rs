@@ -72,15 +72,17 @@ fn with_hidden_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::C
 /// Exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for `agent pay`: paid)
+  0  success (for `agent pay`, `wallet pay --confirm`, `wallet convert --confirm`: paid)
   1  a local failure: a port in use, a full disk, a file that cannot be read or written
   2  usage or configuration error (a flag or variable is missing or invalid)
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
   5  network failure (could not connect, timed out, connection dropped)
   6  the service's answer could not be understood
-  7  `agent pay`: the payment was not made, no money reached the recipient
-  8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again
+  7  `agent pay`, `wallet pay`, `wallet convert`: the payment was not made, no money reached
+     the recipient
+  8  `agent pay`, `wallet pay`, `wallet convert`: the payment's fate is unknown or it is still
+     pending (without --confirm: accepted, not final): check it before paying again
   9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
 /// Where and how to reach each API; every flag falls back to an environment variable. Help never
