@@ -307,9 +307,9 @@ pub enum PayCommand {
     Card(CardPayArgs),
     /// A bank transfer by card number (--card) or by account or contract number (--account,
     /// --contract), e.g. `bank --bank 464 --card 4256123412341231 --expiry 0427`.
-    Bank(BankPayArgs),
+    Bank(Box<BankPayArgs>),
     /// A payment to a company by its bank requisites.
-    Requisites(RequisitesPayArgs),
+    Requisites(Box<RequisitesPayArgs>),
     /// A service that needs one account field (a provider found by `providers search`), e.g.
     /// `service 674 111000 --amount 100`.
     Service(ServicePayArgs),

@@ -319,10 +319,7 @@ pub(crate) async fn card_provider(
         Some(b'2') => 31652,
         _ => 0,
     };
-    if provider == 0
-        || !(13..=19).contains(&digits.len())
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    if provider == 0 || !is_card(&digits) {
         return Err(refusal(&Refusal {
             code: 522,
             message: "Неверный номер карты",

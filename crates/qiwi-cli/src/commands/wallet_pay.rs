@@ -166,8 +166,8 @@ pub async fn pay(client: &WalletClient, out: Output, command: PayCommand) -> Res
         PayCommand::Wallet(args) => wallet(client, out, args).await,
         PayCommand::Mobile(args) => mobile(client, out, args).await,
         PayCommand::Card(args) => card(client, out, args).await,
-        PayCommand::Bank(args) => bank(client, out, args).await,
-        PayCommand::Requisites(args) => requisites(client, out, args).await,
+        PayCommand::Bank(args) => bank(client, out, *args).await,
+        PayCommand::Requisites(args) => requisites(client, out, *args).await,
         PayCommand::Service(args) => service(client, out, args).await,
     }
 }
@@ -327,11 +327,7 @@ async fn bank(client: &WalletClient, out: Output, args: BankPayArgs) -> Result<(
             number,
             bik: args.bik.clone().ok_or_else(|| needed("--bik"))?,
             name: name.ok_or_else(|| needed("--last-name and --first-name"))?,
-            urgency: if args.urgent {
-                Urgency::Urgent
-            } else {
-                Urgency::Normal
-            },
+            urgency: urgency(args.urgent),
             contract: args.agreement.clone(),
         };
         (recipient, shown)
@@ -339,6 +335,15 @@ async fn bank(client: &WalletClient, out: Output, args: BankPayArgs) -> Result<(
     let draft = Draft::read(&args.pay)?;
     let payment = draft.payment(recipient)?;
     execute(client, out, &args.pay, &payment, Shown::new("bank", shown)).await
+}
+
+/// `--urgent`.
+fn urgency(urgent: bool) -> Urgency {
+    if urgent {
+        Urgency::Urgent
+    } else {
+        Urgency::Normal
+    }
 }
 
 /// A person's name from its flags: none, or the last and the first name (the middle one
@@ -389,11 +394,7 @@ async fn requisites(
             VatArg::Included => Vat::Included,
         },
         purpose: args.purpose,
-        urgency: if args.urgent {
-            Urgency::Urgent
-        } else {
-            Urgency::Normal
-        },
+        urgency: urgency(args.urgent),
         payer,
     };
     let draft = Draft::read(&args.pay)?;
@@ -410,14 +411,9 @@ async fn requisites(
 
 async fn service(client: &WalletClient, out: Output, args: ServicePayArgs) -> Result<(), Failure> {
     let draft = Draft::read(&args.pay)?;
-    // An account that looks like a card number is shown as one.
-    let shown = if (13..=19).contains(&args.account.len())
-        && args.account.bytes().all(|b| b.is_ascii_digit())
-    {
-        mask_card(&args.account)
-    } else {
-        args.account.clone()
-    };
+    // An account that is a card number is shown as one.
+    let shown = CardNumber::parse(&args.account)
+        .map_or_else(|_| args.account.clone(), |card| mask_card(card.as_str()));
     let payment = draft.payment(Recipient::Service {
         provider_id: args.provider,
         account: args.account,

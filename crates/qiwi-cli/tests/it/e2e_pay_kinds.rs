@@ -457,3 +457,36 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         assert_eq!(sent, 0, "{what}: {:?}", sb.request_counts());
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lookup_that_fails_before_paying_exits_7_and_sends_no_payment() {
+    let sb = settling().await;
+    let refused = Fault::Status {
+        status: 403,
+        retry_after: None,
+    };
+    sb.add_fault(FaultRule::new("wallet.providers.mobile", refused.clone()));
+    sb.add_fault(FaultRule::new("wallet.card-provider", refused.clone()));
+    sb.add_fault(FaultRule::new("wallet.rates", refused));
+    let cases: [&[&str]; 3] = [
+        &["pay", "mobile", "9161112233", "--amount", "1", "--yes"],
+        &["pay", "card", CARD, "--amount", "1", "--yes"],
+        &["convert", "--to", "USD", "--amount", "1", "--yes"],
+    ];
+    for args in cases {
+        let output = wallet(args, second(&sb)).await;
+        assert_eq!(output.status.code(), Some(7), "{args:?}: {}", text(&output));
+        let error: Value =
+            serde_json::from_str(program::stderr(&output).lines().last().unwrap_or_default())
+                .unwrap();
+        assert_eq!(error["money_moved"], false, "{error}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("nothing was sent")
+        );
+    }
+    assert_eq!(sb.hits("wallet.pay"), 0);
+    assert_eq!(sb.hits("wallet.commission"), 0);
+}
