@@ -490,3 +490,56 @@ async fn a_lookup_that_fails_before_paying_exits_7_and_sends_no_payment() {
     assert_eq!(sb.hits("wallet.pay"), 0);
     assert_eq!(sb.hits("wallet.commission"), 0);
 }
+
+/// A wallet's balance on `alias` as `qiwi --json wallet accounts` shows it.
+async fn shown_balance(env: Vec<(&'static str, String)>, alias: &str) -> Decimal {
+    let output = wallet(&["accounts"], env).await;
+    assert!(output.status.success(), "{}", text(&output));
+    let accounts = report(&output);
+    let account = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alias"] == alias)
+        .unwrap_or_else(|| panic!("{alias}: {accounts}"))
+        .clone();
+    decimal(&account["balance"]["amount"])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_one_sandbox_serve_each_kind_moves_the_balance_by_the_amounts_shown() {
+    let (_server, ready) = crate::e2e_watch::sandbox_serve();
+    let base = ready["base_url"].as_str().unwrap().to_owned();
+    let env = || {
+        vec![
+            ("QIWI_BASE_URL", base.clone()),
+            ("QIWI_TOKEN", demo::QIWI_SECOND_TOKEN.to_owned()),
+            ("QIWI_WALLET", demo::QIWI_SECOND_WALLET.to_owned()),
+        ]
+    };
+    let kinds: [&[&str]; 4] = [
+        &["pay", "mobile", "9161112233", "--amount", "12.34"],
+        &["pay", "card", CARD, "--amount", "100"],
+        &["pay", "service", "674", "111000", "--amount", "7"],
+        &["convert", "--to", "EUR", "--amount", "1.50"],
+    ];
+    for args in kinds {
+        let before = shown_balance(env(), "qw_wallet_rub").await;
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--yes", "--confirm", "--interval", "1", "--wait", "30"]);
+        let output = wallet(&all, env()).await;
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", text(&output));
+        let paid = report(&output);
+        assert!(!text(&output).contains(CARD));
+        let after = shown_balance(env(), "qw_wallet_rub").await;
+        assert_eq!(
+            before - after,
+            decimal(&paid["withdraw"]),
+            "{args:?}: {paid}"
+        );
+    }
+    assert_eq!(
+        shown_balance(env(), "qw_wallet_eur").await,
+        Decimal::new(150, 2)
+    );
+}

@@ -293,7 +293,7 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook(
 }
 
 /// A `qiwi sandbox serve` process, stopped when dropped.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -303,7 +303,7 @@ impl Drop for Server {
 }
 
 /// `qiwi sandbox serve` on a free loopback port: the process, and its ready document.
-fn sandbox_serve() -> (Server, Value) {
+pub(crate) fn sandbox_serve() -> (Server, Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
         .args(["--json", "sandbox", "serve", "--listen", "127.0.0.1:0"])
         .env_clear()
