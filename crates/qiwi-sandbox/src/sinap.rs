@@ -317,13 +317,13 @@ impl State {
         }
         let credit_wallet = self.recipient(req)?;
         let quote = self.quote(req.provider, req.amount, req.currency)?;
-        if req.source_currency
-            != if req.provider == KZ_CARD {
-                398
-            } else {
-                FUNDING
-            }
-        {
+        // The account the request must name, whichever the money comes from.
+        let named = if req.provider == KZ_CARD {
+            398
+        } else {
+            FUNDING
+        };
+        if req.source_currency != named {
             return Err(refuse(131, "Платеж с этого счета недоступен"));
         }
         let balance = self.balance(payer, FUNDING).unwrap_or(0);

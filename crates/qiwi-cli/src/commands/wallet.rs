@@ -139,7 +139,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             let recipient = Recipient::wallet(super::wallet_pay::wallet_number(&wallet)?, None);
             let amount = super::wallet_pay::amount(&amount)?;
             let payment = Payment::new(PaymentId::next(), recipient, amount)
-                .map_err(|e| Failure::Usage(format!("payment: {}", e.reason())))?;
+                .map_err(super::wallet_pay::usage("payment"))?;
             let quote = client.commission(&payment).await?;
             out.emit("commission", &quote, || {
                 let mut t = Table::new(&[

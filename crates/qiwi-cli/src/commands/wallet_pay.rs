@@ -146,7 +146,7 @@ impl Draft {
 }
 
 /// A usage failure naming the flag or argument whose value is wrong.
-fn usage(what: &'static str) -> impl Fn(InvalidValue) -> Failure {
+pub fn usage(what: &'static str) -> impl Fn(InvalidValue) -> Failure {
     move |e| Failure::Usage(format!("{what}: {}", e.reason()))
 }
 
