@@ -19,7 +19,7 @@ use qiwi_types::wallet::{
 pub use pay::{InvoiceFateUnknown, InvoiceLookup, InvoiceNotPaid, InvoicePayOutcome};
 pub use stream::InvoiceStream;
 
-use crate::scope::{Endpoint, INVOICES, INVOICE_REJECT, P2P_KEYS_CREATE};
+use crate::scope::{Endpoint, INVOICE_REJECT, INVOICES, P2P_KEYS_CREATE};
 use crate::{Error, WalletClient};
 
 /// The most invoices one page of the search may hold (`rows`).
@@ -174,8 +174,7 @@ impl WalletClient {
                 Ok(pair)
             }
             Err(error) => Err(Error::Decode(DecodeError {
-                message: "the key pair answer is not {\"PublicKey\", \"SecretKey\"} strings"
-                    .into(),
+                message: "the key pair answer is not {\"PublicKey\", \"SecretKey\"} strings".into(),
                 body: bytes::Bytes::new(),
                 ..error
             })),

@@ -7,9 +7,10 @@ use qiwi_types::wallet::{
     AccountOffers, Accounts, ActualLimits, CardProviderRequest, Commission, CommissionRequest,
     CreateAccountRequest, CrossRates, DowngradeOperationCreated, DowngradeOperationResponse,
     DowngradeRequest, HistoryPage, HistoryTotals, Hook, HookKey, HookResponse, Identification,
-    IdentificationRequest, InvoicePage, InvoicePayment, KzCardRequest, MobileProviders, Nickname, Notification, P2pPaymentCount,
-    P2pKeyPair, P2pKeysRequest, PayInvoiceRequest, PaymentInfo, PaymentRejection, PaymentRequest,
-    Profile, ProviderSearch, RefElements, RejectInvoiceRequest, Restriction, SendReceiptRequest, SetDefaultAccountRequest, Transaction,
+    IdentificationRequest, InvoicePage, InvoicePayment, KzCardRequest, MobileProviders, Nickname,
+    Notification, P2pKeyPair, P2pKeysRequest, P2pPaymentCount, PayInvoiceRequest, PaymentInfo,
+    PaymentRejection, PaymentRequest, Profile, ProviderSearch, RefElements, RejectInvoiceRequest,
+    Restriction, SendReceiptRequest, SetDefaultAccountRequest, Transaction,
 };
 use secrecy::ExposeSecret;
 use serde::Serialize;
@@ -135,7 +136,10 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
                 // The secret key is read whole and never shown: the snapshot is the Debug form.
                 let pair: P2pKeyPair = decode(path, &text);
                 let wire: serde_json::Value = serde_json::from_str(&text).unwrap();
-                assert_eq!(Some(pair.secret_key.expose_secret()), wire["SecretKey"].as_str());
+                assert_eq!(
+                    Some(pair.secret_key.expose_secret()),
+                    wire["SecretKey"].as_str()
+                );
                 insta::assert_debug_snapshot!(pair);
             }
             "e37_invoices" => {
@@ -187,7 +191,11 @@ fn every_json_endpoint_e01_to_e35_and_e50_to_e56_has_fixtures() {
         .collect();
     folders.sort();
     // E17 answers with a file and E21 is a browser link: neither has a JSON body.
-    for id in (1..=35).filter(|id| ![17, 21].contains(id)).chain(36..=39).chain(50..=56) {
+    for id in (1..=35)
+        .filter(|id| ![17, 21].contains(id))
+        .chain(36..=39)
+        .chain(50..=56)
+    {
         let prefix = format!("e{id:02}_");
         assert!(
             folders.iter().any(|f| f.starts_with(&prefix)),

@@ -15,8 +15,8 @@
 //! an invoice no longer listed was paid, rejected or expired meanwhile, so its fate stays
 //! unknown, and so it does when the list cannot be read.
 
-use qiwi_types::wallet::{InvoiceId, InvoicePayment, PayInvoiceRequest};
 use qiwi_types::Currency;
+use qiwi_types::wallet::{InvoiceId, InvoicePayment, PayInvoiceRequest};
 
 use super::{InvoiceAuth, InvoiceQuery, MAX_INVOICE_ROWS, auth_scrubber};
 use crate::payment::fate::PaymentFate;
@@ -132,7 +132,9 @@ impl WalletClient {
         };
         self.time().1.sleep(lookup.wait).await;
         match (self.still_unpaid(auth, id, lookup.pages).await, cause) {
-            (Listed::Yes, Ok(payment)) => InvoicePayOutcome::NotPaid(InvoiceNotPaid::Status(payment)),
+            (Listed::Yes, Ok(payment)) => {
+                InvoicePayOutcome::NotPaid(InvoiceNotPaid::Status(payment))
+            }
             (Listed::Yes, Err(cause)) => {
                 InvoicePayOutcome::NotPaid(InvoiceNotPaid::StillUnpaid { cause })
             }
@@ -157,9 +159,10 @@ impl WalletClient {
             invoice_uid: id.to_string(),
             currency: numeric.to_string(),
         };
-        let request = self
-            .invoice_request(&INVOICE_PAY, auth)?
-            .body(PAY_CONTENT_TYPE, qiwi_transport::codec::json::encode(&body)?);
+        let request = self.invoice_request(&INVOICE_PAY, auth)?.body(
+            PAY_CONTENT_TYPE,
+            qiwi_transport::codec::json::encode(&body)?,
+        );
         let response = self.send_invoice(request, &INVOICE_PAY, auth).await?;
         self.decode_json(&response).map_err(|e: Error| {
             use qiwi_transport::Scrub as _;
