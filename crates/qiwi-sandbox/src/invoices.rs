@@ -169,7 +169,10 @@ pub(crate) async fn create_keys(
     let route = "wallet.invoices.keys";
     authorize(&shared, &headers, route)?;
     let body = json_body(&headers, &body, route)?;
-    let name = body.get("keysPairName").and_then(Value::as_str).unwrap_or("");
+    let name = body
+        .get("keysPairName")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if name.trim().is_empty() {
         return Err(bad_request(route, "keysPairName is required"));
     }
@@ -185,7 +188,10 @@ pub(crate) async fn create_keys(
             ));
         }
     }
-    let (public, secret) = (format!("pk-{}", ids::token()), format!("sk-{}", ids::token()));
+    let (public, secret) = (
+        format!("pk-{}", ids::token()),
+        format!("sk-{}", ids::token()),
+    );
     shared.state().invoices.secret_keys.push(secret.clone());
     Ok(respond::json(
         StatusCode::OK,
@@ -328,7 +334,8 @@ pub(crate) async fn reject(
     let mut state = shared.state();
     let demo = authorize_invoices(&state, &headers, route)?;
     let body = invoice_body(&headers, &body, route, true)?;
-    let id = whole(body.get("id")).ok_or_else(|| bad_request(route, "id must be the invoice id"))?;
+    let id =
+        whole(body.get("id")).ok_or_else(|| bad_request(route, "id must be the invoice id"))?;
     let at = (state.invoices.position(id))
         .filter(|_| demo)
         .ok_or_else(|| not_found(&id.to_string()))?;

@@ -9,8 +9,8 @@ use axum::routing::{delete, get, patch, post, put};
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
 use crate::{
-    admin, agent_api, agent_lookup, gate, invoices, treezor_api, wallet_api, wallet_history, wallet_pay,
-    webhook_api,
+    admin, agent_api, agent_lookup, gate, invoices, treezor_api, wallet_api, wallet_history,
+    wallet_pay, webhook_api,
 };
 
 /// One emulated endpoint.
@@ -200,9 +200,21 @@ pub const ROUTES: &[Route] = &[
         "POST",
         "/widgets-api/api/p2p/protected/keys/create",
     ),
-    r("wallet.invoices.search", "GET", "/checkout-api/api/bill/search"),
-    r("wallet.invoices.pay", "POST", "/checkout-api/invoice/pay/wallet"),
-    r("wallet.invoices.reject", "POST", "/checkout-api/api/bill/reject"),
+    r(
+        "wallet.invoices.search",
+        "GET",
+        "/checkout-api/api/bill/search",
+    ),
+    r(
+        "wallet.invoices.pay",
+        "POST",
+        "/checkout-api/invoice/pay/wallet",
+    ),
+    r(
+        "wallet.invoices.reject",
+        "POST",
+        "/checkout-api/api/bill/reject",
+    ),
     r(
         "wallet.webhooks.register",
         "PUT",

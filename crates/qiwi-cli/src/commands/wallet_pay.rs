@@ -19,18 +19,27 @@ use crate::table::{Align, Table};
 /// What became of the payment, as the exit code tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Fate {
+pub(crate) enum Fate {
     Paid,
     NotPaid,
     Unknown,
 }
 
 impl Fate {
-    fn money_moved(self) -> Option<bool> {
+    pub(crate) fn money_moved(self) -> Option<bool> {
         match self {
             Fate::Paid => Some(true),
             Fate::NotPaid => Some(false),
             Fate::Unknown => None,
+        }
+    }
+
+    /// The table's word for it.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Fate::Paid => "paid",
+            Fate::NotPaid => "not paid",
+            Fate::Unknown => "unknown",
         }
     }
 }
@@ -122,7 +131,7 @@ pub async fn wallet(
 }
 
 /// Asks on stderr and reads the answer from the terminal: `y` or `yes` pays.
-fn confirmed_on_terminal() -> Result<bool, Failure> {
+pub(crate) fn confirmed_on_terminal() -> Result<bool, Failure> {
     notice("pay? [y/N]");
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
@@ -270,14 +279,9 @@ fn report_table(report: &WalletPayReport) -> Table {
         ("COMMISSION", Align::Right),
         ("CURRENCY", Align::Left),
     ]);
-    let outcome = match report.outcome {
-        Fate::Paid => "paid",
-        Fate::NotPaid => "not paid",
-        Fate::Unknown => "unknown",
-    };
     t.row(vec![
         report.payment_id.clone(),
-        outcome.into(),
+        report.outcome.label().into(),
         report.result.into(),
         report.transaction.clone().unwrap_or_default(),
         report.amount.clone(),

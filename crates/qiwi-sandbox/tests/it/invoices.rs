@@ -63,8 +63,19 @@ async fn the_search_lists_unpaid_invoices_newest_first_across_pages() {
         .map(|b| b["creation_datetime"].as_i64().unwrap())
         .collect();
     assert!(times.windows(2).all(|w| w[0] > w[1]), "{times:?}");
-    assert!(times.iter().all(|t| *t > 1_000_000_000_000), "milliseconds: {times:?}");
-    for key in ["external_id", "expiration_datetime", "sum", "status", "type", "provider", "pay_url"] {
+    assert!(
+        times.iter().all(|t| *t > 1_000_000_000_000),
+        "milliseconds: {times:?}"
+    );
+    for key in [
+        "external_id",
+        "expiration_datetime",
+        "sum",
+        "status",
+        "type",
+        "provider",
+        "pay_url",
+    ] {
         assert!(all[0].get(key).is_some(), "{key}: {}", all[0]);
     }
     // Pages of 3 follow the cursor; each page starts with the cursor's own invoice again.
@@ -90,7 +101,10 @@ async fn the_search_lists_unpaid_invoices_newest_first_across_pages() {
     }
     assert_eq!(seen, ids(&all));
     // Creation-time bounds in milliseconds, both included.
-    let window = format!("&min_creation_datetime={}&max_creation_datetime={}", times[3], times[1]);
+    let window = format!(
+        "&min_creation_datetime={}&max_creation_datetime={}",
+        times[3], times[1]
+    );
     assert_eq!(ids(&bills(&sb, &window).await), ids(&all[1..=3]));
 }
 
@@ -114,13 +128,22 @@ async fn paying_an_invoice_debits_the_wallet_and_records_it_in_the_history() {
     let invoice = bills(&sb, "").await[0].clone();
     let amount = invoice["sum"]["amount"].as_f64().unwrap();
     let body = json!({"invoice_uid": invoice["id"].to_string(), "currency": "643"});
-    let (status, text) = post(&sb, PAY, Some("application/json;charset=UTF-8"), body.clone()).await;
+    let (status, text) = post(
+        &sb,
+        PAY,
+        Some("application/json;charset=UTF-8"),
+        body.clone(),
+    )
+    .await;
     assert_eq!(status, 200, "{text}");
     let answer: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(answer["invoice_status"], "PAID_STATUS");
     assert_eq!(answer["is_sms_confirm"], "false");
     let after = rub_balance(&sb).await;
-    assert!((before - after - amount).abs() < 1e-9, "{before} - {amount} != {after}");
+    assert!(
+        (before - after - amount).abs() < 1e-9,
+        "{before} - {amount} != {after}"
+    );
     let payment = newest_payment(&sb).await;
     assert_eq!(payment["type"], "OUT");
     assert_eq!(payment["status"], "SUCCESS");
@@ -187,7 +210,10 @@ async fn a_p2p_secret_key_opens_the_invoice_calls() {
     };
     assert_eq!(search(secret.to_owned()).await.unwrap().status(), 200);
     assert_eq!(search("sk-unknown".to_owned()).await.unwrap().status(), 401);
-    for body in [json!({}), json!({"keysPairName": "x", "serverNotificationsUrl": "ftp://x"})] {
+    for body in [
+        json!({}),
+        json!({"keysPairName": "x", "serverNotificationsUrl": "ftp://x"}),
+    ] {
         let (status, _) = post(&sb, KEYS, Some("application/json"), body).await;
         assert_eq!(status, 400);
     }
