@@ -293,7 +293,7 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook(
 }
 
 /// A `qiwi sandbox serve` process, stopped when dropped.
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -302,10 +302,12 @@ impl Drop for Server {
     }
 }
 
-/// `qiwi sandbox serve` on a free loopback port: the process, and its ready document.
-fn sandbox_serve() -> (Server, Value) {
+/// `qiwi sandbox serve` on a free loopback port, with `more` arguments: the process, and its
+/// ready document.
+pub(crate) fn sandbox_serve(more: &[&str]) -> (Server, Value) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
         .args(["--json", "sandbox", "serve", "--listen", "127.0.0.1:0"])
+        .args(more)
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -324,7 +326,7 @@ fn sandbox_serve() -> (Server, Value) {
 
 #[tokio::test]
 async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_up_in_time() {
-    let (_server, ready) = sandbox_serve();
+    let (_server, ready) = sandbox_serve(&[]);
     let text = |path: &str| {
         ready
             .pointer(path)
