@@ -198,14 +198,7 @@ pub async fn pay(client: &WalletClient, out: Output, id: &str, yes: bool) -> Res
         ]);
         t
     })?;
-    match report.outcome {
-        Fate::Paid => {
-            notice(&report.message);
-            Ok(())
-        }
-        Fate::NotPaid => Err(Failure::NotPaid(report.message)),
-        Fate::Unknown => Err(Failure::PaymentUnknown(report.message)),
-    }
+    report.outcome.end(report.message)
 }
 
 /// The unpaid invoice `id`, read through every page of the list.

@@ -34,6 +34,19 @@ impl Fate {
         }
     }
 
+    /// How the command ends: the message on stderr when paid, otherwise the failure with the
+    /// exit code of the fate.
+    pub(crate) fn end(self, message: String) -> Result<(), Failure> {
+        match self {
+            Fate::Paid => {
+                notice(&message);
+                Ok(())
+            }
+            Fate::NotPaid => Err(Failure::NotPaid(message)),
+            Fate::Unknown => Err(Failure::PaymentUnknown(message)),
+        }
+    }
+
     /// The table's word for it.
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -120,14 +133,7 @@ pub async fn wallet(
     };
     let report = report(&payment, &args.number, &quote, ending);
     out.emit("payment", &report, || report_table(&report))?;
-    match report.outcome {
-        Fate::Paid => {
-            notice(&report.message);
-            Ok(())
-        }
-        Fate::NotPaid => Err(Failure::NotPaid(report.message)),
-        Fate::Unknown => Err(Failure::PaymentUnknown(report.message)),
-    }
+    report.outcome.end(report.message)
 }
 
 /// Asks on stderr and reads the answer from the terminal: `y` or `yes` pays.

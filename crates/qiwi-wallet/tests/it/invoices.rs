@@ -66,6 +66,18 @@ async fn mount(server: &MockServer, verb: &str, route: &str, answer: ResponseTem
         .await;
 }
 
+/// Pays invoice `id` in roubles with the wallet token, looking a lost answer up at once.
+async fn pay(server: &MockServer, id: u64) -> InvoicePayOutcome {
+    client(server)
+        .pay_invoice(
+            &InvoiceAuth::WalletToken,
+            InvoiceId::new(id),
+            rub(),
+            quick_lookup(),
+        )
+        .await
+}
+
 fn pay_request(token: &str) -> ExpectedRequest {
     ExpectedRequest::new(Method::POST, PAY)
         .header("accept", "application/json")
@@ -295,14 +307,7 @@ async fn e38_another_status_is_not_paid_while_the_invoice_is_still_unpaid() {
         let server = MockServer::start().await;
         mount(&server, "POST", PAY, json(200, &other)).await;
         mount(&server, "GET", SEARCH, page(&listed)).await;
-        let outcome = client(&server)
-            .pay_invoice(
-                &InvoiceAuth::WalletToken,
-                InvoiceId::new(1_063_702_405),
-                rub(),
-                quick_lookup(),
-            )
-            .await;
+        let outcome = pay(&server, 1_063_702_405).await;
         assert_eq!(outcome.money_moved(), paid, "{outcome:?}");
         match outcome {
             InvoicePayOutcome::NotPaid(InvoiceNotPaid::Status(payment)) => {
@@ -332,14 +337,7 @@ async fn e38_a_refusal_is_not_paid_without_a_lookup() {
     for status in [400, 401, 403, 404] {
         let server = MockServer::start().await;
         mount(&server, "POST", PAY, json(status, "{}")).await;
-        let outcome = client(&server)
-            .pay_invoice(
-                &InvoiceAuth::WalletToken,
-                InvoiceId::new(5),
-                rub(),
-                quick_lookup(),
-            )
-            .await;
+        let outcome = pay(&server, 5).await;
         assert!(
             matches!(
                 outcome,
@@ -359,14 +357,7 @@ async fn e38_a_lost_answer_is_never_resent_and_is_looked_up() {
             let server = MockServer::start().await;
             mount(&server, "POST", PAY, answer.clone()).await;
             mount(&server, "GET", SEARCH, page(&listed)).await;
-            let outcome = client(&server)
-                .pay_invoice(
-                    &InvoiceAuth::WalletToken,
-                    InvoiceId::new(5),
-                    rub(),
-                    quick_lookup(),
-                )
-                .await;
+            let outcome = pay(&server, 5).await;
             assert_eq!(outcome.money_moved(), moved, "{outcome:?}");
             match &outcome {
                 InvoicePayOutcome::NotPaid(InvoiceNotPaid::StillUnpaid { .. }) => {}
@@ -390,14 +381,7 @@ async fn e38_an_unreadable_invoice_list_leaves_the_fate_unknown() {
     let server = MockServer::start().await;
     mount(&server, "POST", PAY, json(502, "bad gateway")).await;
     mount(&server, "GET", SEARCH, json(503, "{}")).await;
-    let outcome = client(&server)
-        .pay_invoice(
-            &InvoiceAuth::WalletToken,
-            InvoiceId::new(5),
-            rub(),
-            quick_lookup(),
-        )
-        .await;
+    let outcome = pay(&server, 5).await;
     let InvoicePayOutcome::Unknown(why) = outcome else {
         panic!("{outcome:?}");
     };
@@ -424,14 +408,7 @@ async fn e38_a_lookup_reads_at_most_the_pages_allowed() {
         })
         .mount(&server)
         .await;
-    let outcome = client(&server)
-        .pay_invoice(
-            &InvoiceAuth::WalletToken,
-            InvoiceId::new(5),
-            rub(),
-            quick_lookup(),
-        )
-        .await;
+    let outcome = pay(&server, 5).await;
     let InvoicePayOutcome::Unknown(why) = outcome else {
         panic!("{outcome:?}");
     };
