@@ -17,7 +17,9 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<InvoicePage, Error>> + Send
 /// The unpaid invoices addressed to the wallet, newest first, page by page
 /// ([`WalletClient::invoices`]).
 ///
-/// One page is fetched at a time, when the one before is read. The stream ends, without an
+/// One page is fetched at a time, when the one before is read, with at least 2 invoices to a
+/// page (a `rows` of 1 is read as 2: every page after the first repeats the cursor's invoice,
+/// so a page of one could never move on). The stream ends, without an
 /// error, on a page shorter than the query's `rows` or on a cursor that does not move; the
 /// invoice a page starts with when it repeats the last of the page before (the service lists
 /// invoices up to the cursor's id included) is yielded once. An error ends the stream after it
@@ -47,6 +49,10 @@ impl fmt::Debug for InvoiceStream {
 
 impl InvoiceStream {
     pub(super) fn new(client: WalletClient, auth: InvoiceAuth, query: InvoiceQuery) -> Self {
+        let query = InvoiceQuery {
+            rows: query.rows.max(2),
+            ..query
+        };
         let mut stream = Self {
             client,
             auth,

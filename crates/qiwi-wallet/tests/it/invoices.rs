@@ -234,6 +234,48 @@ async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() 
     assert_eq!(received(&server).await.len(), 3);
 }
 
+/// A search that lists `ids` (newest first, created at `id` ms) as the reference says: `rows`
+/// to a page, from the cursor's invoice included.
+async fn listing(ids: &'static [u64]) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .respond_with(move |r: &wiremock::Request| {
+            let param = |name: &str| {
+                r.url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.parse::<u64>().unwrap())
+            };
+            let rows = param("rows").unwrap() as usize;
+            let upto = param("next_id").unwrap_or(u64::MAX);
+            let bills: Vec<_> = ids
+                .iter()
+                .filter(|id| **id <= upto)
+                .take(rows)
+                .map(|id| bill(*id, *id as i64))
+                .collect();
+            page(&bills)
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn e37_the_stream_reads_every_invoice_once_whatever_the_page_size() {
+    const IDS: &[u64] = &[9, 8, 7, 6, 5];
+    for rows in [1, 2, 3, 5, 50] {
+        let server = listing(IDS).await;
+        let ids: Vec<u64> = client(&server)
+            .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(rows))
+            .map(|bill| bill.unwrap().id.get())
+            .collect()
+            .await;
+        assert_eq!(ids, IDS, "rows {rows}");
+    }
+}
+
 #[tokio::test]
 async fn e37_a_stream_error_is_yielded_and_ends_the_stream() {
     let server = MockServer::start().await;
