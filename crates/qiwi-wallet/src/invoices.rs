@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::{DecodeError, Request, Scrub, Scrubber, SecretString, header};
+use qiwi_transport::{ExposeSecret, Response};
 use qiwi_types::wallet::{
     InvoiceCursor, InvoiceId, InvoicePage, P2pKeyPair, P2pKeysRequest, RejectInvoiceRequest,
     UnixMillis,
@@ -169,7 +170,6 @@ impl WalletClient {
         let response = self.send(request, &P2P_KEYS_CREATE).await?;
         match json::decode::<P2pKeyPair>(&response) {
             Ok(pair) => {
-                use secrecy::ExposeSecret as _;
                 self.secrets().rotate(pair.secret_key.expose_secret());
                 Ok(pair)
             }
@@ -228,8 +228,7 @@ impl WalletClient {
             }
         }
         let response = self.send_invoice(request, &INVOICES, auth).await?;
-        self.decode_json(&response)
-            .map_err(|e: Error| e.scrubbed(&auth_scrubber(auth)))
+        self.decode_invoice(&response, auth)
     }
 
     /// Every unpaid invoice matching `query`, page after page; see [`InvoiceStream`].
@@ -273,13 +272,24 @@ impl WalletClient {
         Ok(request)
     }
 
+    /// Decodes the JSON answer of an invoice call; an undecodable one is scrubbed of the P2P
+    /// key the call carried too.
+    fn decode_invoice<T: serde::de::DeserializeOwned>(
+        &self,
+        response: &Response,
+        auth: &InvoiceAuth,
+    ) -> Result<T, Error> {
+        self.decode_json(response)
+            .map_err(|e: Error| e.scrubbed(&auth_scrubber(auth)))
+    }
+
     /// Sends an invoice call; its error is scrubbed of the P2P key it carried too.
     async fn send_invoice(
         &self,
         request: Request,
         endpoint: &Endpoint,
         auth: &InvoiceAuth,
-    ) -> Result<qiwi_transport::Response, Error> {
+    ) -> Result<Response, Error> {
         self.send(request, endpoint)
             .await
             .map_err(|e| e.scrubbed(&auth_scrubber(auth)))

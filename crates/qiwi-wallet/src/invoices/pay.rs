@@ -18,7 +18,7 @@
 use qiwi_types::Currency;
 use qiwi_types::wallet::{InvoiceId, InvoicePayment, PayInvoiceRequest};
 
-use super::{InvoiceAuth, InvoiceQuery, MAX_INVOICE_ROWS, auth_scrubber};
+use super::{InvoiceAuth, InvoiceQuery, MAX_INVOICE_ROWS};
 use crate::payment::fate::PaymentFate;
 use crate::scope::INVOICE_PAY;
 use crate::{Error, FateLookup, WalletClient};
@@ -164,10 +164,7 @@ impl WalletClient {
             qiwi_transport::codec::json::encode(&body)?,
         );
         let response = self.send_invoice(request, &INVOICE_PAY, auth).await?;
-        self.decode_json(&response).map_err(|e: Error| {
-            use qiwi_transport::Scrub as _;
-            e.scrubbed(&auth_scrubber(auth))
-        })
+        self.decode_invoice(&response, auth)
     }
 
     /// Reads the unpaid invoices, at most `pages` pages, for `id`.
