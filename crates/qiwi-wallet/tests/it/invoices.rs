@@ -9,11 +9,12 @@ use crate::common;
 use common::{TOKEN, client, expected, model_fixture, received};
 use futures_util::StreamExt;
 use http::Method;
+use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::expect::ExpectedRequest;
 use qiwi_wallet::models::{InvoiceCursor, InvoiceId, UnixMillis};
 use qiwi_wallet::{
     Currency, Error, FateLookup, InvoiceAuth, InvoiceLookup, InvoiceNotPaid, InvoicePayOutcome,
-    InvoiceQuery, NotSentError, RefusalKind, SecretString,
+    InvoiceQuery, NotSentError, RefusalKind, SecretString, Timeouts,
 };
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -416,6 +417,51 @@ async fn e38_a_lost_answer_is_never_resent_and_is_looked_up() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn e38_a_timeout_after_sending_is_never_resent_and_is_looked_up() {
+    let server = MockServer::start().await;
+    let paid = model_fixture("e38_invoice_payment/spec_e38.json");
+    mount(
+        &server,
+        "POST",
+        PAY,
+        json(200, paid).set_delay(Duration::from_secs(2)),
+    )
+    .await;
+    mount(&server, "GET", SEARCH, page(&[])).await;
+    let client = common::builder(&server)
+        .timeouts(Timeouts {
+            attempt: Duration::from_millis(200),
+            total: Duration::from_millis(500),
+        })
+        .build()
+        .unwrap();
+    let outcome = client
+        .pay_invoice(
+            &InvoiceAuth::WalletToken,
+            InvoiceId::new(5),
+            rub(),
+            quick_lookup(),
+        )
+        .await;
+    let InvoicePayOutcome::Unknown(why) = outcome else {
+        panic!("{outcome:?}");
+    };
+    let timed_out =
+        matches!(&why.cause, Err(Error::Transport(e)) if e.kind() == TransportErrorKind::Timeout);
+    assert!(timed_out, "{why:?}");
+    let methods: Vec<Method> = received(&server)
+        .await
+        .into_iter()
+        .map(|r| r.method)
+        .collect();
+    assert_eq!(
+        methods,
+        [Method::POST, Method::GET],
+        "a timed-out payment is never sent again"
+    );
 }
 
 #[tokio::test]
