@@ -225,7 +225,11 @@ impl Command {
         matches!(
             self,
             Command::Agent(AgentCommand::Pay(_))
-                | Command::Wallet(WalletCommand::Pay(_) | WalletCommand::Convert(_))
+                | Command::Wallet(
+                    WalletCommand::Pay(_)
+                        | WalletCommand::Convert(_)
+                        | WalletCommand::PayInvoice { .. }
+                )
         )
     }
 }
@@ -293,6 +297,46 @@ pub enum WalletCommand {
     /// Prints each incoming and outgoing payment as it happens, by polling the history (the
     /// default) or through a local webhook receiver (--listen); Ctrl-C stops.
     Watch(WatchArgs),
+    /// Unpaid invoices addressed to the wallet: the first page (50), or every page with --all.
+    Invoices {
+        /// Every page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Pays an unpaid invoice from the wallet, once, after showing it and asking on a terminal
+    /// (exit 0 paid, 7 not paid, 8 unknown).
+    PayInvoice {
+        /// The invoice id, as `qiwi wallet invoices` lists it.
+        id: String,
+        /// Pay without being asked (required when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Rejects an unpaid invoice.
+    RejectInvoice {
+        /// The invoice id, as `qiwi wallet invoices` lists it.
+        id: String,
+    },
+    /// P2P key pairs, for the P2P invoice API.
+    #[command(subcommand)]
+    P2pKeys(P2pKeysCommand),
+}
+
+/// `qiwi wallet p2p-keys ...`.
+#[derive(Debug, Subcommand)]
+pub enum P2pKeysCommand {
+    /// Creates a key pair named NAME. The secret key cannot be read again, so it is printed:
+    /// on a terminal, with --json, or with --show-secret; otherwise nothing is created.
+    Create {
+        /// Any name for the pair.
+        name: String,
+        /// Where the service notifies invoice payments.
+        #[arg(long)]
+        notify_url: Option<String>,
+        /// Print the secret key even when stdout is not a terminal.
+        #[arg(long)]
+        show_secret: bool,
+    },
 }
 
 /// `qiwi wallet pay ...`.

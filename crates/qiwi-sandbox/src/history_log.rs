@@ -270,15 +270,13 @@ impl HistoryLog {
         minor: i64,
         agent: &str,
     ) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
         let source = match currency {
             840 => "QW_USD",
             978 => "QW_EUR",
             _ => "QW_RUB",
         };
-        self.txns.push(Txn {
-            id,
+        self.record(Txn {
+            id: 0,
             at: whole_seconds(at),
             kind: "IN",
             status: "SUCCESS",
@@ -294,9 +292,45 @@ impl HistoryLog {
             comment: String::new(),
             rate: None,
             trm_txn_id: None,
-        });
+        })
+    }
+
+    /// Records an invoice paid from the demo wallet (E38); returns its transaction id.
+    pub(crate) fn record_invoice_payment(
+        &mut self,
+        at: Timestamp,
+        currency: u16,
+        minor: i64,
+        merchant: u32,
+        comment: &str,
+    ) -> u64 {
+        self.record(Txn {
+            id: 0,
+            at: whole_seconds(at),
+            kind: "OUT",
+            status: "SUCCESS",
+            error_code: 0,
+            error: None,
+            account: merchant.to_string(),
+            sum: Amount(minor),
+            commission: Amount(0),
+            currency,
+            source: "QW_RUB",
+            provider_id: merchant,
+            provider_name: "Оплата счета",
+            comment: comment.to_owned(),
+            rate: None,
+            trm_txn_id: None,
+        })
+    }
+
+    /// Adds `txn` under the next transaction id, and returns the id.
+    fn record(&mut self, mut txn: Txn) -> u64 {
+        txn.id = self.next_id;
+        self.next_id += 1;
+        self.txns.push(txn);
         self.sort();
-        id
+        self.next_id - 1
     }
 
     /// Counts a history request at `now`: `Err(wait)` when the wallet is blocked, or blocked

@@ -13,6 +13,7 @@ pub mod faults;
 mod gate;
 mod history_log;
 mod ids;
+mod invoices;
 mod money;
 mod multipart;
 mod receipt_files;

@@ -9,8 +9,8 @@ use axum::routing::{delete, get, patch, post, put};
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
 use crate::{
-    admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history, wallet_pay,
-    webhook_api,
+    admin, agent_api, agent_lookup, gate, invoices, treezor_api, wallet_api, wallet_history,
+    wallet_pay, webhook_api,
 };
 
 /// One emulated endpoint.
@@ -202,6 +202,26 @@ pub const ROUTES: &[Route] = &[
         "/qw-mobile-providers-resolver/v1/providers",
     ),
     r(
+        "wallet.invoices.keys",
+        "POST",
+        "/widgets-api/api/p2p/protected/keys/create",
+    ),
+    r(
+        "wallet.invoices.search",
+        "GET",
+        "/checkout-api/api/bill/search",
+    ),
+    r(
+        "wallet.invoices.pay",
+        "POST",
+        "/checkout-api/invoice/pay/wallet",
+    ),
+    r(
+        "wallet.invoices.reject",
+        "POST",
+        "/checkout-api/api/bill/reject",
+    ),
+    r(
         "wallet.webhooks.register",
         "PUT",
         "/payment-notifier/v1/hooks",
@@ -383,6 +403,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             p("wallet.providers.mobile"),
             get(wallet_pay::mobile_provider),
         )
+        .route(p("wallet.invoices.keys"), post(invoices::create_keys))
+        .route(p("wallet.invoices.search"), get(invoices::search))
+        .route(p("wallet.invoices.pay"), post(invoices::pay))
+        .route(p("wallet.invoices.reject"), post(invoices::reject))
         .route(p("wallet.webhooks.register"), put(webhook_api::register))
         .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))
         .route(p("wallet.webhooks.key"), get(webhook_api::key))

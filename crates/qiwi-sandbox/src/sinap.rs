@@ -218,7 +218,7 @@ impl State {
     }
 
     /// The balance of `wallet` in `currency`, when it has such an account.
-    fn balance(&self, wallet: &str, currency: u16) -> Option<i64> {
+    pub(crate) fn balance(&self, wallet: &str, currency: u16) -> Option<i64> {
         if wallet == self.qiwi.wallet {
             return self
                 .qiwi
@@ -416,7 +416,7 @@ impl State {
         }
     }
 
-    fn debit(&mut self, wallet: &str, currency: u16, minor: i64) {
+    pub(crate) fn debit(&mut self, wallet: &str, currency: u16, minor: i64) {
         if wallet == self.qiwi.wallet {
             if let Some(a) = self
                 .qiwi

@@ -143,6 +143,8 @@ pub(crate) struct State {
     pub history: HistoryLog,
     /// The notification hook and its deliveries (E50-E56).
     pub webhooks: Webhooks,
+    /// The demo wallet's unpaid invoices and the P2P keys issued (E36-E39).
+    pub invoices: crate::invoices::Invoices,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -363,6 +365,7 @@ impl State {
             },
             history: HistoryLog::generate(&q.history, &q.wallet, wall),
             webhooks: Webhooks::default(),
+            invoices: crate::invoices::Invoices::generate(wall),
         }
     }
 

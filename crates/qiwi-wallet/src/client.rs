@@ -115,6 +115,11 @@ impl WalletClient {
         Ok(request.header(header::AUTHORIZATION, self.inner.authorization.clone()))
     }
 
+    /// The secrets cut out of every error; learns the P2P keys this client creates.
+    pub(crate) fn secrets(&self) -> &Scrubber {
+        &self.inner.secrets
+    }
+
     pub(crate) fn history_limiter(&self) -> Option<&HistoryLimiter> {
         self.inner.history_limiter.as_ref()
     }

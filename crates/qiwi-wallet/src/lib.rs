@@ -9,6 +9,7 @@ mod event;
 mod history;
 mod hooks;
 mod identification;
+mod invoices;
 mod limits;
 mod pay;
 pub mod payment;
@@ -29,6 +30,10 @@ pub use history::{
     HistoryStream, MAX_HISTORY_ROWS, Receipt,
 };
 pub use hooks::MAX_HOOK_URL_CHARS;
+pub use invoices::{
+    InvoiceAuth, InvoiceFateUnknown, InvoiceLookup, InvoiceNotPaid, InvoicePayOutcome,
+    InvoiceQuery, InvoiceStream, MAX_INVOICE_ROWS,
+};
 pub use pay::{
     Accepted, ConfirmOptions, Confirmed, FateLookup, FateUnknown, HistoryLookup, NotMoved,
     PaymentOutcome,

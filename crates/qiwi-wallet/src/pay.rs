@@ -323,7 +323,7 @@ impl WalletClient {
 }
 
 /// The fate of a payment whose answer was an error, and the rejection it carried.
-fn fate_of(error: &Error) -> (PaymentFate, Option<PaymentRejection>) {
+pub(crate) fn fate_of(error: &Error) -> (PaymentFate, Option<PaymentRejection>) {
     let answer = match error {
         _ if error.is_not_sent() => PaymentAnswer::NotSent,
         Error::Service(refusal) => {

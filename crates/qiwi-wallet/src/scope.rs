@@ -108,7 +108,7 @@ const SEC_FETCH: &[(&str, &str)] = &[
 /// The payment history's calls: the service allows 100 a minute per wallet, together.
 pub(crate) const HISTORY_GROUP: &str = "history";
 
-/// Every endpoint of this client, one line each (reference §E01 to §E35, §E50 to §E55).
+/// Every endpoint of this client, one line each (reference §E01 to §E39, §E50 to §E55).
 #[rustfmt::skip]
 mod table {
     use super::{Endpoint, Method, read, write, lookup, AnswerBody, HISTORY_GROUP, QIWI_V1, QIWI_V2, SEC_FETCH};
@@ -143,6 +143,11 @@ mod table {
     pub(crate) static KZ_CARD_PAYMENT: Endpoint = write("E29", Method::POST, "/sinap/api/terms/{id}/payments", &[PaymentsWithoutSms]).accept(QIWI_V2).headers(SEC_FETCH);
     pub(crate) static PROVIDER_SEARCH: Endpoint = read("E34", "/search/v1/search", &[PaymentsWithoutSms]);
     pub(crate) static MOBILE_PROVIDER: Endpoint = read("E35", "/qw-mobile-providers-resolver/v1/providers", &[PaymentsWithoutSms]);
+    pub(crate) static P2P_KEYS_CREATE: Endpoint = write("E36", Method::POST, "/widgets-api/api/p2p/protected/keys/create", &[PaymentsWithoutSms]);
+    pub(crate) static INVOICES: Endpoint = read("E37", "/checkout-api/api/bill/search", &[PaymentsWithoutSms]);
+    /// Paying an invoice: a payment, never resent.
+    pub(crate) static INVOICE_PAY: Endpoint = write("E38", Method::POST, "/checkout-api/invoice/pay/wallet", &[PaymentsWithoutSms]);
+    pub(crate) static INVOICE_REJECT: Endpoint = write("E39", Method::POST, "/checkout-api/api/bill/reject", &[PaymentsWithoutSms]).answers(&[200], AnswerBody::None);
     pub(crate) static HOOK_REGISTER: Endpoint = write("E50", Method::PUT, "/payment-notifier/v1/hooks", &[PaymentsWithoutSms]);
     pub(crate) static HOOK_DELETE: Endpoint = write("E51", Method::DELETE, "/payment-notifier/v1/hooks/{hookId}", &[PaymentsWithoutSms]);
     pub(crate) static HOOK_KEY: Endpoint = read("E52", "/payment-notifier/v1/hooks/{hookId}/key", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);

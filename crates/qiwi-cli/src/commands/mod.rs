@@ -9,4 +9,5 @@ pub mod treezor;
 pub mod wallet;
 pub mod wallet_history;
 pub mod wallet_hooks;
+pub mod wallet_invoices;
 pub mod wallet_pay;

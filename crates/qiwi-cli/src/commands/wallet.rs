@@ -172,6 +172,16 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             super::wallet_hooks::webhook(&client, out, command).await
         }
         WalletCommand::Watch(args) => super::wallet_hooks::watch(&client, out, args).await,
+        WalletCommand::Invoices { all } => super::wallet_invoices::list(&client, out, all).await,
+        WalletCommand::PayInvoice { id, yes } => {
+            super::wallet_invoices::pay(&client, out, &id, yes).await
+        }
+        WalletCommand::RejectInvoice { id } => {
+            super::wallet_invoices::reject(&client, out, &id).await
+        }
+        WalletCommand::P2pKeys(command) => {
+            super::wallet_invoices::p2p_keys(&client, out, command).await
+        }
         WalletCommand::Restrictions => {
             let restrictions = client.restrictions().await?;
             out.emit("restrictions", &restrictions, || {

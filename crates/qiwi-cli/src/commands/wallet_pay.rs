@@ -30,18 +30,40 @@ use crate::table::{Align, Table};
 /// What became of the payment, as the exit code tells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Fate {
+pub(crate) enum Fate {
     Paid,
     NotPaid,
     Unknown,
 }
 
 impl Fate {
-    fn money_moved(self) -> Option<bool> {
+    pub(crate) fn money_moved(self) -> Option<bool> {
         match self {
             Fate::Paid => Some(true),
             Fate::NotPaid => Some(false),
             Fate::Unknown => None,
+        }
+    }
+
+    /// How the command ends: the message on stderr when paid, otherwise the failure with the
+    /// exit code of the fate.
+    pub(crate) fn end(self, message: String) -> Result<(), Failure> {
+        match self {
+            Fate::Paid => {
+                notice(&message);
+                Ok(())
+            }
+            Fate::NotPaid => Err(Failure::NotPaid(message)),
+            Fate::Unknown => Err(Failure::PaymentUnknown(message)),
+        }
+    }
+
+    /// The table's word for it.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Fate::Paid => "paid",
+            Fate::NotPaid => "not paid",
+            Fate::Unknown => "unknown",
         }
     }
 }
@@ -517,14 +539,7 @@ async fn execute(
     };
     let report = report(payment, shown, &quote, ending);
     out.emit("payment", &report, || report_table(&report))?;
-    match report.outcome {
-        Fate::Paid => {
-            notice(&report.message);
-            Ok(())
-        }
-        Fate::NotPaid => Err(Failure::NotPaid(report.message)),
-        Fate::Unknown => Err(Failure::PaymentUnknown(report.message)),
-    }
+    report.outcome.end(report.message)
 }
 
 /// `--wait` and `--interval` over the library's defaults.
@@ -540,7 +555,7 @@ fn confirm_options(options: &PayOptions) -> ConfirmOptions {
 }
 
 /// Asks on stderr and reads the answer from the terminal: `y` or `yes` pays.
-fn confirmed_on_terminal() -> Result<bool, Failure> {
+pub(crate) fn confirmed_on_terminal() -> Result<bool, Failure> {
     notice("pay? [y/N]");
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
@@ -697,15 +712,10 @@ fn report_table(report: &PayReport) -> Table {
         ("COMMISSION", Align::Right),
         ("CURRENCY", Align::Left),
     ]);
-    let outcome = match report.outcome {
-        Fate::Paid => "paid",
-        Fate::NotPaid => "not paid",
-        Fate::Unknown => "unknown",
-    };
     t.row(vec![
         report.payment_id.clone(),
         format!("{} {}", report.kind, report.recipient),
-        outcome.into(),
+        report.outcome.label().into(),
         report.result.into(),
         report.transaction.clone().unwrap_or_default(),
         format!("{} {}", report.amount, report.amount_currency),

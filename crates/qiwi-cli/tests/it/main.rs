@@ -6,6 +6,7 @@ mod common;
 mod e2e_agent;
 mod e2e_agent_signed;
 mod e2e_history;
+mod e2e_invoices;
 mod e2e_pay_kinds;
 mod e2e_treezor;
 mod e2e_wallet;

@@ -6,6 +6,7 @@ mod agent_api;
 mod common;
 mod faithfulness;
 mod faults;
+mod invoices;
 mod lifecycle;
 mod treezor_api;
 mod wallet_api;

@@ -1,6 +1,6 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
 //! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18),
-//! payments (E19 to E35) and webhooks (E50 to E56).
+//! payments (E19 to E35), invoices and P2P keys (E36 to E39) and webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -22,6 +22,7 @@
 pub mod account;
 pub mod history;
 pub mod identification;
+pub mod invoice;
 pub mod json_value;
 pub mod limits;
 pub mod payment;
@@ -42,6 +43,11 @@ pub use identification::{
     ConfirmDowngradeRequest, DowngradeOperation, DowngradeOperationCreated, DowngradeOperationId,
     DowngradeOperationResponse, DowngradeRequest, DowngradeStatus, DowngradeStatusType,
     Identification, IdentificationLevel, IdentificationRequest,
+};
+pub use invoice::{
+    Invoice, InvoiceCursor, InvoiceId, InvoiceKind, InvoicePage, InvoicePayment,
+    InvoicePaymentStatus, InvoiceProvider, InvoiceStatus, P2pKeyPair, P2pKeysRequest,
+    PayInvoiceRequest, RejectInvoiceRequest, UnixMillis,
 };
 pub use json_value::JsonValue;
 pub use limits::{

@@ -7,8 +7,9 @@ use qiwi_types::wallet::{
     AccountOffers, Accounts, ActualLimits, CardProviderRequest, Commission, CommissionRequest,
     CreateAccountRequest, CrossRates, DowngradeOperationCreated, DowngradeOperationResponse,
     DowngradeRequest, HistoryPage, HistoryTotals, Hook, HookKey, HookResponse, Identification,
-    IdentificationRequest, KzCardRequest, MobileProviders, Nickname, Notification, P2pPaymentCount,
-    PaymentInfo, PaymentRejection, PaymentRequest, Profile, ProviderSearch, RefElements,
+    IdentificationRequest, InvoicePage, InvoicePayment, KzCardRequest, MobileProviders, Nickname,
+    Notification, P2pKeyPair, P2pKeysRequest, P2pPaymentCount, PayInvoiceRequest, PaymentInfo,
+    PaymentRejection, PaymentRequest, Profile, ProviderSearch, RefElements, RejectInvoiceRequest,
     Restriction, SendReceiptRequest, SetDefaultAccountRequest, Transaction,
 };
 use secrecy::ExposeSecret;
@@ -127,6 +128,33 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
             "e27_card_provider" | "e28_kz_card" => snapshot!(RefElements, path, &text),
             "e34_provider_search" => snapshot!(ProviderSearch, path, &text),
             "e35_mobile_providers" => snapshot!(MobileProviders, path, &text),
+            "e36_p2p_keys_request" => {
+                assert_round_trip::<P2pKeysRequest>(path, &text);
+                snapshot!(P2pKeysRequest, path, &text)
+            }
+            "e36_p2p_keys" => {
+                // The secret key is read whole and never shown: the snapshot is the Debug form.
+                let pair: P2pKeyPair = decode(path, &text);
+                let wire: serde_json::Value = serde_json::from_str(&text).unwrap();
+                assert_eq!(
+                    Some(pair.secret_key.expose_secret()),
+                    wire["SecretKey"].as_str()
+                );
+                insta::assert_debug_snapshot!(pair);
+            }
+            "e37_invoices" => {
+                assert_written_form_decodes_again::<InvoicePage>(path, &text);
+                snapshot!(InvoicePage, path, &text)
+            }
+            "e38_pay_invoice_request" => {
+                assert_round_trip::<PayInvoiceRequest>(path, &text);
+                snapshot!(PayInvoiceRequest, path, &text)
+            }
+            "e38_invoice_payment" => snapshot!(InvoicePayment, path, &text),
+            "e39_reject_invoice_request" => {
+                assert_round_trip::<RejectInvoiceRequest>(path, &text);
+                snapshot!(RejectInvoiceRequest, path, &text)
+            }
             "qwprc_rejection" => snapshot!(PaymentRejection, path, &text),
             payment if payment.ends_with("_payment_request") => {
                 assert_round_trip::<PaymentRequest>(path, &text);
@@ -163,7 +191,11 @@ fn every_json_endpoint_e01_to_e35_and_e50_to_e56_has_fixtures() {
         .collect();
     folders.sort();
     // E17 answers with a file and E21 is a browser link: neither has a JSON body.
-    for id in (1..=35).filter(|id| ![17, 21].contains(id)).chain(50..=56) {
+    for id in (1..=35)
+        .filter(|id| ![17, 21].contains(id))
+        .chain(36..=39)
+        .chain(50..=56)
+    {
         let prefix = format!("e{id:02}_");
         assert!(
             folders.iter().any(|f| f.starts_with(&prefix)),

@@ -8,6 +8,8 @@ mod history;
 mod history_limiter;
 mod history_stream;
 mod hooks;
+mod invoice_secrets;
+mod invoices;
 mod pay;
 mod payments;
 mod requests;

@@ -1,0 +1,230 @@
+//! Invoices and P2P keys against one `qiwi sandbox serve`: paying an invoice moves the balance
+//! and the history by its amount, and the exit code tells paid (0), not paid (7) and unknown
+//! (8); the P2P secret key is printed only where it is asked for, never in the logs.
+
+use std::process::Output;
+
+use crate::program;
+
+use qiwi_types::Decimal;
+use serde_json::Value;
+
+/// A served sandbox and the demo wallet's settings.
+struct Served {
+    _served: program::Served,
+    env: Vec<(&'static str, String)>,
+}
+
+fn serve(more: &[&str]) -> Served {
+    let served = program::Served::start(more);
+    Served {
+        env: served.wallet_env(),
+        _served: served,
+    }
+}
+
+impl Served {
+    fn run(&self, args: &[&str]) -> Output {
+        program::qiwi_owned(args, &self.env)
+    }
+
+    /// `qiwi --json ARGS`, which must succeed: its document.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let output = self.run(&all);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            program::stderr(&output)
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    }
+
+    fn invoices(&self) -> Vec<Value> {
+        self.json(&["wallet", "invoices", "--all"])["invoices"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn rub(&self) -> Decimal {
+        let accounts = self.json(&["wallet", "accounts"]);
+        let rub = accounts["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["alias"] == "qw_wallet_rub")
+            .unwrap()
+            .clone();
+        decimal(&rub["balance"]["amount"])
+    }
+
+    fn newest_payment(&self) -> Value {
+        self.json(&["wallet", "history", "--rows", "1"])["payments"][0].clone()
+    }
+
+    fn pay(&self, id: &str) -> (Option<i32>, Value) {
+        let output = self.run(&["--json", "wallet", "pay-invoice", id, "--yes"]);
+        let document = if output.stdout.is_empty() {
+            serde_json::from_str(program::stderr(&output).lines().last().unwrap()).unwrap()
+        } else {
+            serde_json::from_slice(&output.stdout).unwrap()
+        };
+        (output.status.code(), document)
+    }
+}
+
+fn decimal(value: &Value) -> Decimal {
+    value.as_str().unwrap().parse().unwrap()
+}
+
+fn id(invoice: &Value) -> String {
+    invoice["id"].to_string()
+}
+
+#[test]
+fn paying_an_invoice_changes_the_balance_and_the_history_by_its_amount() {
+    let served = serve(&[]);
+    let invoices = served.invoices();
+    assert_eq!(invoices.len(), 7);
+    let invoice = &invoices[0];
+    let amount = decimal(&invoice["amount"]);
+    let before = served.rub();
+
+    let (code, report) = served.pay(&id(invoice));
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["outcome"], "paid");
+    assert_eq!(report["money_moved"], true);
+    assert_eq!(report["invoice_status"], "PAID_STATUS");
+    assert_eq!(decimal(&report["amount"]), amount);
+
+    assert_eq!(served.rub(), before - amount);
+    let payment = served.newest_payment();
+    assert_eq!(payment["type"], "OUT", "{payment}");
+    assert_eq!(payment["status"], "SUCCESS");
+    assert_eq!(decimal(&payment["sum"]["amount"]), amount);
+    assert_eq!(payment["comment"], invoice["comment"]);
+    let left: Vec<String> = served.invoices().iter().map(id).collect();
+    assert_eq!(left.len(), 6);
+    assert!(!left.contains(&id(invoice)));
+
+    // Paid once: paying it again is not a payment (7), and nothing moves.
+    let (again, document) = served.pay(&id(invoice));
+    assert_eq!(again, Some(7), "{document}");
+    assert_eq!(document["money_moved"], false);
+    assert_eq!(served.rub(), before - amount);
+}
+
+#[test]
+fn a_refused_invoice_payment_exits_7_and_a_lost_answer_exits_8() {
+    let served = serve(&[]);
+    let before = served.rub();
+    let invoices = served.invoices();
+    let large = invoices
+        .iter()
+        .find(|i| decimal(&i["amount"]) > before)
+        .unwrap();
+    let (code, report) = served.pay(&id(large));
+    assert_eq!(code, Some(7), "{report}");
+    assert_eq!(
+        (report["outcome"].as_str(), report["result"].as_str()),
+        (Some("not_paid"), Some("refused"))
+    );
+    assert_eq!(served.rub(), before);
+
+    // The answer is lost after the payment went through: the invoice is no longer listed,
+    // so the program cannot say it was not paid.
+    let fault = r#"{"route":"wallet.invoices.pay","fault":"dropAnswer","times":1}"#;
+    let lossy = serve(&["--fault", fault]);
+    let before = lossy.rub();
+    let invoice = lossy.invoices()[0].clone();
+    let (code, report) = lossy.pay(&id(&invoice));
+    assert_eq!(code, Some(8), "{report}");
+    assert_eq!(report["outcome"], "unknown");
+    assert_eq!(report["money_moved"], Value::Null);
+    assert_eq!(lossy.rub(), before - decimal(&invoice["amount"]));
+}
+
+#[test]
+fn rejecting_an_invoice_removes_it_and_a_missing_one_is_refused() {
+    let served = serve(&[]);
+    let invoice = served.invoices()[2].clone();
+    let before = served.rub();
+    let rejected = served.json(&["wallet", "reject-invoice", &id(&invoice)]);
+    assert_eq!(rejected["result"], "rejected");
+    assert!(!served.invoices().iter().any(|i| i["id"] == invoice["id"]));
+    assert_eq!(served.rub(), before);
+    let again = served.run(&["wallet", "reject-invoice", &id(&invoice)]);
+    assert_eq!(again.status.code(), Some(4), "{}", program::stderr(&again));
+    let bad = served.run(&["wallet", "reject-invoice", "12a"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn pay_invoice_asks_before_paying_and_checks_its_id_before_sending() {
+    let served = serve(&[]);
+    let first = id(&served.invoices()[0]);
+    let before = served.rub();
+    let not_asked = served.run(&["wallet", "pay-invoice", &first]);
+    assert_eq!(
+        not_asked.status.code(),
+        Some(2),
+        "{}",
+        program::stderr(&not_asked)
+    );
+    let unknown = served.run(&["wallet", "pay-invoice", "42", "--yes"]);
+    assert_eq!(
+        unknown.status.code(),
+        Some(7),
+        "{}",
+        program::stderr(&unknown)
+    );
+    let bad = served.run(&["wallet", "pay-invoice", "x1", "--yes"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(served.rub(), before);
+    assert_eq!(served.invoices().len(), 7);
+}
+
+#[test]
+fn a_p2p_secret_key_is_printed_only_where_asked_and_never_logged() {
+    let served = serve(&[]);
+    // Not a terminal and not asked for: nothing is created.
+    let refused = served.run(&["wallet", "p2p-keys", "create", "shop"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "{}",
+        program::stderr(&refused)
+    );
+    assert!(program::stdout(&refused).is_empty());
+
+    let mut env = served.env.clone();
+    env.push(("RUST_LOG", "trace".into()));
+    let args = [
+        "-vv",
+        "--json",
+        "wallet",
+        "p2p-keys",
+        "create",
+        "shop",
+        "--notify-url",
+        "https://example.com/qiwi",
+    ];
+    let output = program::qiwi_owned(&args, &env);
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let keys: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let secret = keys["secret_key"].as_str().unwrap();
+    assert!(!secret.is_empty() && keys["public_key"].as_str().is_some());
+    let logs = program::stderr(&output);
+    assert!(logs.contains("E36"), "no trace of the call: {logs}");
+    assert!(!logs.contains(secret), "{logs}");
+
+    let shown = served.run(&["wallet", "p2p-keys", "create", "other", "--show-secret"]);
+    assert!(shown.status.success(), "{}", program::stderr(&shown));
+    assert!(
+        program::stdout(&shown).contains("secret  sk-"),
+        "{}",
+        program::stdout(&shown)
+    );
+}
