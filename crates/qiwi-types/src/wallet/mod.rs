@@ -20,6 +20,7 @@
 //! section; each type's documentation names the ones that concern it.
 
 pub mod account;
+pub mod card;
 pub mod history;
 pub mod identification;
 pub mod json_value;
@@ -29,6 +30,11 @@ pub mod profile;
 pub mod webhook;
 
 pub use crate::CalendarDate;
+pub use card::{
+    Card, CardAlias, CardDetails, CardDetailsRequest, CardId, CardInfo, CardLimit, CardOperation,
+    CardOperationStatus, CardOrder, CardOrderId, CardOrderRequest, CardOrderStatus, CardQvx,
+    CardRenameRequest, CardRenameResult, CardStatus, CardTariffDetails, Requisite,
+};
 pub use account::{
     Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
     Balance, CreateAccountRequest, SetDefaultAccountRequest,
