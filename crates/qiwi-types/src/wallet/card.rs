@@ -458,7 +458,10 @@ pub struct CardRenameResult {
 }
 
 /// A card number written masked.
-fn serialize_masked_pan<S: Serializer>(value: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_masked_pan<S: Serializer>(
+    value: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     value
         .as_ref()
         .map(|pan| mask_pan(pan.expose_secret()))

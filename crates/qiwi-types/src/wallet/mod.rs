@@ -30,14 +30,14 @@ pub mod profile;
 pub mod webhook;
 
 pub use crate::CalendarDate;
+pub use account::{
+    Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
+    Balance, CreateAccountRequest, SetDefaultAccountRequest,
+};
 pub use card::{
     Card, CardAlias, CardDetails, CardDetailsRequest, CardId, CardInfo, CardLimit, CardOperation,
     CardOperationStatus, CardOrder, CardOrderId, CardOrderRequest, CardOrderStatus, CardQvx,
     CardRenameRequest, CardRenameResult, CardStatus, CardTariffDetails, Requisite,
-};
-pub use account::{
-    Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
-    Balance, CreateAccountRequest, SetDefaultAccountRequest,
 };
 pub use history::{
     ErrorCode, HistoryCursor, HistoryOperation, HistoryPage, HistorySource, HistoryTotals,
