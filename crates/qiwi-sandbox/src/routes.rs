@@ -9,8 +9,8 @@ use axum::routing::{delete, get, patch, post, put};
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
 use crate::{
-    admin, agent_api, agent_lookup, gate, treezor_api, wallet_api, wallet_history, wallet_pay,
-    webhook_api,
+    admin, agent_api, agent_lookup, cards, gate, treezor_api, wallet_api, wallet_history,
+    wallet_pay, webhook_api,
 };
 
 /// One emulated endpoint.
@@ -196,6 +196,42 @@ pub const ROUTES: &[Route] = &[
         "/qw-mobile-providers-resolver/v1/providers",
     ),
     r(
+        "wallet.cards.order",
+        "POST",
+        "/cards/v2/persons/{wallet}/orders",
+    ),
+    r(
+        "wallet.cards.submit",
+        "PUT",
+        "/cards/v2/persons/{wallet}/orders/{orderId}/submit",
+    ),
+    r("wallet.cards.list", "GET", "/cards/v1/cards"),
+    r(
+        "wallet.cards.statement",
+        "GET",
+        "/payment-history/v1/persons/{wallet}/cards/{cardId}/statement",
+    ),
+    r(
+        "wallet.cards.block",
+        "PUT",
+        "/cards/v2/persons/{wallet}/cards/{cardId}/block",
+    ),
+    r(
+        "wallet.cards.unblock",
+        "PUT",
+        "/cards/v2/persons/{wallet}/cards/{cardId}/unblock",
+    ),
+    r(
+        "wallet.cards.details",
+        "PUT",
+        "/cards/v1/cards/{cardId}/details",
+    ),
+    r(
+        "wallet.cards.alias",
+        "PUT",
+        "/cards/v1/cards/{cardId}/alias",
+    ),
+    r(
         "wallet.webhooks.register",
         "PUT",
         "/payment-notifier/v1/hooks",
@@ -373,6 +409,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             p("wallet.providers.mobile"),
             get(wallet_pay::mobile_provider),
         )
+        .route(p("wallet.cards.order"), post(cards::order))
+        .route(p("wallet.cards.submit"), put(cards::submit))
+        .route(p("wallet.cards.list"), get(cards::list))
+        .route(p("wallet.cards.statement"), get(cards::statement))
+        .route(p("wallet.cards.block"), put(cards::block))
+        .route(p("wallet.cards.unblock"), put(cards::unblock))
+        .route(p("wallet.cards.details"), put(cards::details))
+        .route(p("wallet.cards.alias"), put(cards::rename))
         .route(p("wallet.webhooks.register"), put(webhook_api::register))
         .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))
         .route(p("wallet.webhooks.key"), get(webhook_api::key))

@@ -143,6 +143,8 @@ pub(crate) struct State {
     pub history: HistoryLog,
     /// The notification hook and its deliveries (E50-E56).
     pub webhooks: Webhooks,
+    /// The demo wallet's QIWI Master orders and cards (E40-E49).
+    pub cards: crate::cards::CardsState,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -363,6 +365,7 @@ impl State {
             },
             history: HistoryLog::generate(&q.history, &q.wallet, wall),
             webhooks: Webhooks::default(),
+            cards: crate::cards::CardsState::default(),
         }
     }
 
