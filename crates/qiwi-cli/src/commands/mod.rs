@@ -6,6 +6,7 @@ pub mod balances;
 pub mod sandbox;
 pub mod treezor;
 pub mod wallet;
+pub mod wallet_cards;
 pub mod wallet_history;
 pub mod wallet_hooks;
 pub mod wallet_pay;

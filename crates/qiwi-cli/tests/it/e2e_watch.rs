@@ -292,39 +292,9 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook(
     );
 }
 
-/// A `qiwi sandbox serve` process, stopped when dropped.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `qiwi sandbox serve` on a free loopback port: the process, and its ready document.
-fn sandbox_serve() -> (Server, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(["--json", "sandbox", "serve", "--listen", "127.0.0.1:0"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut text = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    (Server(child), serde_json::from_str(&text).unwrap())
-}
-
 #[tokio::test]
 async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_up_in_time() {
-    let (_server, ready) = sandbox_serve();
+    let (_server, ready) = program::sandbox_serve();
     let text = |path: &str| {
         ready
             .pointer(path)

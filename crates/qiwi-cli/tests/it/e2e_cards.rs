@@ -1,0 +1,181 @@
+//! `qiwi wallet cards` against one `qiwi sandbox serve`: five free cards and a sixth that asks
+//! for payment; block, unblock and rename round trips; the card's number and CVV in clear only
+//! on a terminal; a statement written as bytes, and a window over 90 days never sent.
+
+use crate::program;
+
+use std::io::{Read, Write};
+
+use qiwi_types::WalletNumber;
+use qiwi_wallet::models::CardId;
+use qiwi_wallet::{SecretString, WalletClient};
+use serde_json::Value;
+
+/// The sandbox's settings for the program.
+fn settings(ready: &Value) -> Vec<(&'static str, String)> {
+    let text = |path: &str| {
+        ready
+            .pointer(path)
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_owned()
+    };
+    vec![
+        ("QIWI_BASE_URL", text("/base_url")),
+        ("QIWI_TOKEN", text("/qiwi/token")),
+        ("QIWI_WALLET", text("/qiwi/wallet")),
+    ]
+}
+
+/// `qiwi --json wallet cards ARGS`: the exit code and the document.
+async fn cards(env: &[(&'static str, String)], args: &[&str]) -> (i32, Value, String) {
+    let mut all = vec!["--json", "wallet", "cards"];
+    all.extend_from_slice(args);
+    let output = program::qiwi_async(&all, env).await;
+    let document = serde_json::from_str(&program::stdout(&output)).unwrap_or(Value::Null);
+    (
+        output.status.code().unwrap_or(-1),
+        document,
+        program::stderr(&output),
+    )
+}
+
+/// The request count of `route`, read from the served sandbox's admin endpoint.
+fn hits(base_url: &str, route: &str) -> u64 {
+    let address = base_url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let request =
+        format!("GET /__sandbox/requests HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let body = answer.split("\r\n\r\n").nth(1).unwrap();
+    let counts: Value = serde_json::from_str(body).unwrap();
+    counts["routes"][route].as_u64().unwrap_or(0)
+}
+
+/// `qiwi wallet cards details ID` on a terminal (util-linux `script` gives it one).
+#[cfg(target_os = "linux")]
+async fn details_on_a_terminal(env: &[(&'static str, String)], id: &str) -> String {
+    let line = format!("{} wallet cards details {id}", env!("CARGO_BIN_EXE_qiwi"));
+    let env = env.to_vec();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("util-linux script runs")
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    program::stdout(&output)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_trips() {
+    let (_server, ready) = program::sandbox_serve();
+    let env = settings(&ready);
+
+    for n in 0..5 {
+        let (code, order, stderr) = cards(&env, &["order", "prepaid"]).await;
+        assert_eq!(code, 0, "card {n}: {stderr}");
+        assert_eq!(order["status"], "COMPLETED", "{order}");
+        assert!(order["card_id"].is_string(), "{order}");
+    }
+    let (code, sixth, stderr) = cards(&env, &["order", "qvc-cpa-debit"]).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(sixth["status"], "PAYMENT_REQUIRED", "{sixth}");
+    assert_eq!(sixth["price"]["amount"], "99");
+    assert_eq!(sixth["price"]["currency"]["code"], "RUB");
+    assert_eq!(sixth["card_id"], Value::Null);
+    assert!(stderr.contains("waits for a payment of 99"), "{stderr}");
+
+    let (code, list, _) = cards(&env, &[]).await;
+    assert_eq!(code, 0);
+    let listed = list["cards"].as_array().unwrap();
+    assert_eq!(listed.len(), 5, "the unpaid order has no card yet");
+    let id = listed[0]["qvx"]["id"].as_str().unwrap().to_owned();
+    let first = |list: &Value| list["cards"][0]["qvx"].clone();
+
+    let (code, blocked, _) = cards(&env, &["block", &id]).await;
+    assert_eq!((code, &blocked["result"]), (0, &Value::from("blocked")));
+    assert_eq!(first(&cards(&env, &["list"]).await.1)["status"], "BLOCKED");
+    let (code, _, stderr) = cards(&env, &["details", &id]).await;
+    assert_eq!(code, 4, "a blocked card's details are refused: {stderr}");
+    let (code, unblocked, _) = cards(&env, &["unblock", &id]).await;
+    assert_eq!((code, &unblocked["result"]), (0, &Value::from("unblocked")));
+    assert_eq!(first(&cards(&env, &["list"]).await.1)["status"], "ACTIVE");
+    let (code, _, _) = cards(&env, &["rename", &id, "Покупки"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        first(&cards(&env, &["list"]).await.1)["card_alias"],
+        "Покупки"
+    );
+
+    // The number and the CVV, as the service gives them, are shown only on a terminal.
+    let client = WalletClient::builder()
+        .token(SecretString::from(env[1].1.clone()))
+        .wallet(WalletNumber::parse(&env[2].1).unwrap())
+        .base_url(env[0].1.as_str())
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let details = client
+        .card_details(&CardId::new(&id).unwrap())
+        .await
+        .unwrap();
+    let (pan, cvv) = details.expose();
+    let (pan, cvv) = (pan.unwrap().to_owned(), cvv.unwrap().to_owned());
+    let masked = format!("****{}", &pan[pan.len() - 4..]);
+    let (code, json, _) = cards(&env, &["details", &id]).await;
+    assert_eq!(code, 0);
+    assert_eq!(
+        (&json["pan"], &json["cvv"]),
+        (&Value::from(masked.clone()), &Value::from("***"))
+    );
+    assert!(!json.to_string().contains(&pan));
+    let piped = program::qiwi_async(&["wallet", "cards", "details", &id], &env).await;
+    let piped = program::stdout(&piped);
+    assert!(piped.contains(&masked) && !piped.contains(&pan), "{piped}");
+    #[cfg(target_os = "linux")]
+    {
+        let shown = details_on_a_terminal(&env, &id).await;
+        assert!(shown.contains(&pan) && shown.contains(&cvv), "{shown}");
+    }
+
+    let file = std::env::temp_dir().join(format!("qiwi-card-statement-{}.pdf", std::process::id()));
+    let path = file.display().to_string();
+    let window = [
+        "--from",
+        "2024-01-01T00:00:00+03:00",
+        "--to",
+        "2024-03-31T00:00:00+03:00",
+    ];
+    let mut args = vec!["statement", id.as_str(), "--out", path.as_str()];
+    args.extend_from_slice(&window);
+    let (code, saved, stderr) = cards(&env, &args).await;
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(saved["content_type"], "application/pdf");
+    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+    std::fs::remove_file(&file).unwrap();
+    let base = &env[0].1;
+    assert_eq!(hits(base, "wallet.cards.statement"), 1);
+    let too_long = [
+        "statement",
+        &id,
+        "--out",
+        &path,
+        "--from",
+        "2024-01-01T00:00:00+03:00",
+        "--to",
+        "2024-04-01T00:00:01+03:00",
+    ];
+    let (code, _, stderr) = cards(&env, &too_long).await;
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("90 days"), "{stderr}");
+    assert!(!file.exists());
+    assert_eq!(hits(base, "wallet.cards.statement"), 1, "never sent");
+}
