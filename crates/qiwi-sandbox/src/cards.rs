@@ -451,10 +451,10 @@ pub(crate) async fn details(
     let route = "wallet.cards.details";
     let mut state = demo_state(&shared, &headers, None, route)?;
     let body = json_body(&headers, &body, route)?;
-    if !body
+    if body
         .get("operationId")
         .and_then(Value::as_str)
-        .is_some_and(|op| !op.trim().is_empty())
+        .is_none_or(|op| op.trim().is_empty())
     {
         return Err(bad_request(route, "operationId (a UUID) is required"));
     }

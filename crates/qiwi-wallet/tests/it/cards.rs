@@ -105,7 +105,10 @@ async fn e43_a_paid_card_lost_in_a_5xx_is_looked_up_in_the_history_never_sent_ag
         .respond_with(json_answer(502, "{}"))
         .mount(&server)
         .await;
-    let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%S+00:00");
+    let wall = qiwi_transport::time::TimeSource::wall(&qiwi_transport::time::SystemTimeSource);
+    let now = jiff::Timestamp::try_from(wall)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%S+00:00");
     let page = json!({"data": [{"txnId": 11155897072_u64, "personId": 79111234567_u64,
         "date": now.to_string(), "errorCode": 0, "status": "SUCCESS", "type": "OUT",
         "trmTxnId": "1580294613000", "account": WALLET,
