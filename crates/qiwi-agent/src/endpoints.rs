@@ -60,7 +60,7 @@ fn request_code(response: &Response) -> Option<RequestCode> {
     let rest = &body[at..];
     let rest = &rest[rest.iter().position(|&b| b == b'>')? + 1..];
     let text = &rest[..rest.iter().position(|&b| b == b'<')?];
-    if !matches!(std::str::from_utf8(text).ok()?.trim(), "13" | "300") {
+    if !matches!(text.trim_ascii(), b"13" | b"300") {
         return None;
     }
     crate::wire::request_result_in(&response.body).map(|result| result.code)

@@ -1,6 +1,7 @@
 //! The `qiwi` program's command line.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use secrecy::SecretString;
@@ -465,7 +466,29 @@ pub enum SandboxCommand {
         /// Repeatable.
         #[arg(long, value_name = "JSON")]
         fault: Vec<String>,
+        /// How long a payment stays WAITING before it settles, in milliseconds (default 2000).
+        #[arg(long, value_name = "MS")]
+        processing_ms: Option<u64>,
+        /// When a webhook notification not answered 200 is sent again: the delays after the
+        /// first and the second attempt, in milliseconds (default: the service's 10 minutes,
+        /// then an hour), e.g. `200,200` for tests.
+        #[arg(long, value_name = "MS,MS", value_parser = retry_delays)]
+        webhook_retry_ms: Option<[Duration; 2]>,
     },
+}
+
+/// `--webhook-retry-ms A,B`: two delays in milliseconds.
+fn retry_delays(text: &str) -> Result<[Duration; 2], String> {
+    let delay = |part: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map(Duration::from_millis)
+            .map_err(|e| format!("{part:?}: {e}"))
+    };
+    match text.split(',').collect::<Vec<_>>()[..] {
+        [first, second] => Ok([delay(first)?, delay(second)?]),
+        _ => Err("two delays in milliseconds, separated by a comma".into()),
+    }
 }
 
 #[cfg(test)]

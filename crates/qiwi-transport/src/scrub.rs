@@ -111,8 +111,8 @@ impl Scrubber {
         Self::new([id, secret, pair.expose_secret()])
     }
 
-    /// Learns a token obtained at run time. The previous token stays known, for the errors of
-    /// requests that were sent with it.
+    /// Learns a token (or another secret, such as a signing key) obtained at run time. The
+    /// previous one stays known, for the errors of requests that were sent with it.
     pub fn rotate(&self, token: &str) {
         let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
         if tokens

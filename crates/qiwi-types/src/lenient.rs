@@ -39,11 +39,11 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for WithText<F> {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        Ok((self.0)(&v.to_string()))
+        Ok((self.0)(itoa::Buffer::new().format(v)))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        Ok((self.0)(&v.to_string()))
+        Ok((self.0)(itoa::Buffer::new().format(v)))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
@@ -141,11 +141,11 @@ impl<'de> Visitor<'de> for ScalarText {
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(itoa::Buffer::new().format(v).to_owned()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
+        Ok(Some(itoa::Buffer::new().format(v).to_owned()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {

@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, HeaderValue, NotSentError, Request, Response,
-    Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, Executor, ExposeSecret, HeaderValue, NotSentError,
+    Request, Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -202,6 +202,12 @@ impl WalletClient {
     ) -> Result<T, Error> {
         let response = self.send_within(request, endpoint, budget).await?;
         self.decode_json(&response)
+    }
+
+    /// Adds a secret the service handed out (a webhook's signing key) to those cut out of every
+    /// later error; the one learnt before it stays known too.
+    pub(crate) fn learn_secret(&self, secret: &SecretString) {
+        self.inner.secrets.rotate(secret.expose_secret());
     }
 
     /// Decodes a JSON answer; an answer that cannot be decoded is scrubbed of the token.

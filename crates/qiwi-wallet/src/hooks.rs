@@ -1,9 +1,11 @@
 //! Webhook management: E50 to E55.
 
-use qiwi_transport::{RefusalKind, StatusCode};
+use qiwi_transport::{Bytes, RefusalKind, StatusCode};
 use qiwi_types::wallet::{Hook, HookKey, HookResponse, HookTxnType};
 
-use crate::scope::{HOOK_ACTIVE, HOOK_DELETE, HOOK_KEY, HOOK_NEW_KEY, HOOK_REGISTER, HOOK_TEST};
+use crate::scope::{
+    Endpoint, HOOK_ACTIVE, HOOK_DELETE, HOOK_KEY, HOOK_NEW_KEY, HOOK_REGISTER, HOOK_TEST,
+};
 use crate::{Error, WalletClient};
 
 /// The longest hook URL the service accepts, in characters before URL-encoding (E50).
@@ -99,8 +101,7 @@ impl WalletClient {
     /// # Errors
     /// Any [`Error`] of the call.
     pub async fn hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
-        let request = self.request(&HOOK_KEY, &[check_hook_id(hook_id)?])?;
-        self.send_json(request, &HOOK_KEY).await
+        self.key_call(&HOOK_KEY, hook_id).await
     }
 
     /// Replaces the signing key of the hook `hook_id` (E53) and returns the new one; the old
@@ -109,8 +110,26 @@ impl WalletClient {
     /// # Errors
     /// Any [`Error`] of the call.
     pub async fn new_hook_key(&self, hook_id: &str) -> Result<HookKey, Error> {
-        let request = self.request(&HOOK_NEW_KEY, &[check_hook_id(hook_id)?])?;
-        self.send_json(request, &HOOK_NEW_KEY).await
+        self.key_call(&HOOK_NEW_KEY, hook_id).await
+    }
+
+    /// A key received is cut out of this client's later errors, as its token is: a server
+    /// or proxy that echoes requests would otherwise put it in messages and logs. It is
+    /// learnt from the raw answer, before the answer is decoded, and an answer that cannot
+    /// be decoded is not kept in the error: it may hold a key in a shape this client does
+    /// not read.
+    async fn key_call(&self, endpoint: &Endpoint, hook_id: &str) -> Result<HookKey, Error> {
+        let request = self.request(endpoint, &[check_hook_id(hook_id)?])?;
+        let response = self.send(request, endpoint).await?;
+        if let Ok(HookKey { key }) = serde_json::from_slice(&response.body) {
+            self.learn_secret(&key);
+        }
+        self.decode_json(&response).map_err(|mut error| {
+            if let Error::Decode(decode) = &mut error {
+                decode.body = Bytes::new();
+            }
+            error
+        })
     }
 
     /// Asks the service to send a test notification to the active hook (E55).

@@ -4,6 +4,7 @@ pub mod agent;
 pub mod agent_pay;
 pub mod balances;
 pub mod sandbox;
+pub mod stop;
 pub mod treezor;
 pub mod wallet;
 pub mod wallet_cards;

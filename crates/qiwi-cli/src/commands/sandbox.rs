@@ -1,7 +1,10 @@
 //! `qiwi sandbox serve`: the emulator as a standalone server.
 
+use std::time::Duration;
+
 use qiwi_sandbox::{DemoData, FaultRule, SandboxConfig, check_fault_rule};
 
+use super::stop::stop_signal;
 use crate::cli::SandboxCommand;
 use crate::failure::Failure;
 use crate::output::{Output, notice};
@@ -14,6 +17,8 @@ pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
         allow_remote,
         data,
         fault,
+        processing_ms,
+        webhook_retry_ms,
     } = command;
     qiwi_sandbox::check_listen_address(listen, allow_remote)
         .map_err(|e| Failure::Usage(format!("{e} (--allow-remote)")))?;
@@ -32,6 +37,12 @@ pub async fn run(out: Output, command: SandboxCommand) -> Result<(), Failure> {
         .with_data(sandbox_data.clone());
     for text in &fault {
         config = config.with_fault(fault_rule(text)?);
+    }
+    if let Some(ms) = processing_ms {
+        config = config.with_processing_delay(Duration::from_millis(ms));
+    }
+    if let Some(delays) = webhook_retry_ms {
+        config = config.with_webhook_retry_delays(delays);
     }
     let sandbox = qiwi_sandbox::bind(listen, config)
         .await
@@ -75,24 +86,4 @@ fn fault_rule(text: &str) -> Result<FaultRule, Failure> {
         serde_json::from_str(text).map_err(|e| Failure::Usage(format!("--fault {text}: {e}")))?;
     check_fault_rule(&rule).map_err(|e| Failure::Usage(format!("--fault {text}: {e}")))?;
     Ok(rule)
-}
-
-/// Ctrl-C, or on Unix also SIGTERM (how service managers stop a process). SIGTERM is caught
-/// from this call on, so one sent as soon as the banner is read is not lost.
-fn stop_signal() -> std::io::Result<impl Future<Output = std::io::Result<()>>> {
-    #[cfg(unix)]
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    Ok(async move {
-        #[cfg(unix)]
-        {
-            tokio::select! {
-                result = tokio::signal::ctrl_c() => result,
-                _ = term.recv() => Ok(()),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            tokio::signal::ctrl_c().await
-        }
-    })
 }

@@ -11,6 +11,7 @@ use qiwi_wallet::{EventOrigin, HistoryFilter, PaymentEvent, WalletClient};
 use qiwi_webhook_receiver::Receiver;
 use serde::Serialize;
 
+use super::stop::stop_signal;
 use crate::contract;
 use crate::failure::Failure;
 use crate::fields;
@@ -127,15 +128,23 @@ fn print(out: Output, event: &PaymentEvent) -> Result<(), Failure> {
     ))
 }
 
-/// Runs `qiwi wallet watch` until Ctrl-C.
+/// Runs `qiwi wallet watch` until Ctrl-C (or SIGTERM), caught from the start so that a webhook
+/// registered by `--listen` is always deleted.
 pub async fn watch(client: &WalletClient, out: Output, args: WatchArgs) -> Result<(), Failure> {
+    let stop = stop_signal()
+        .map_err(|e| Failure::Other(format!("could not wait for a stop signal: {e}")))?;
     match args.listen {
-        Some(addr) => receive(client, out, addr, args.public_url).await,
-        None => poll(client, out, Duration::from_secs(args.interval)).await,
+        Some(addr) => receive(client, out, addr, args.public_url, stop).await,
+        None => poll(client, out, Duration::from_secs(args.interval), stop).await,
     }
 }
 
-async fn poll(client: &WalletClient, out: Output, interval: Duration) -> Result<(), Failure> {
+async fn poll(
+    client: &WalletClient,
+    out: Output,
+    interval: Duration,
+    stop: impl Future<Output = std::io::Result<()>>,
+) -> Result<(), Failure> {
     let filter = HistoryFilter::default();
     let mark = client.watch_mark(&filter).await?;
     let mut events = client.watch_from(filter, interval, mark);
@@ -143,9 +152,10 @@ async fn poll(client: &WalletClient, out: Output, interval: Duration) -> Result<
         "watching payments (polling every {} s); Ctrl-C stops",
         interval.as_secs()
     ));
+    let mut stop = std::pin::pin!(stop);
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            _ = &mut stop => return Ok(()),
             next = events.next() => match next {
                 Some(Ok(event)) => print(out, &event)?,
                 Some(Err(error)) => match error.kind() {
@@ -166,6 +176,7 @@ async fn receive(
     out: Output,
     addr: std::net::SocketAddr,
     public_url: Option<String>,
+    stop: impl Future<Output = std::io::Result<()>>,
 ) -> Result<(), Failure> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -180,6 +191,24 @@ async fn receive(
         client.delete_hook(&old.hook_id).await?;
     }
     let hook = client.register_hook(&url, HookTxnType::Both).await?;
+    let served = serve_hook(client, out, listener, &url, &path, &hook, stop).await;
+    if let Err(error) = client.delete_hook(&hook.hook_id).await {
+        notice(&format!("qiwi: the webhook stays registered: {error}"));
+    }
+    served
+}
+
+/// Receives the notifications of `hook` until stopped; any failure here still leaves the caller
+/// to delete the hook.
+async fn serve_hook(
+    client: &WalletClient,
+    out: Output,
+    listener: tokio::net::TcpListener,
+    url: &str,
+    path: &str,
+    hook: &Hook,
+    stop: impl Future<Output = std::io::Result<()>>,
+) -> Result<(), Failure> {
     let key = client.hook_key(&hook.hook_id).await?;
     let verifier = WebhookVerifier::new(&key.key)
         .map_err(|e| Failure::Decode(format!("the webhook's key: {e}")))?;
@@ -199,12 +228,8 @@ async fn receive(
         "receiving payments on {url} (webhook {}); Ctrl-C stops and deletes it",
         hook.hook_id
     ));
-    let served = tokio::select! {
-        served = receiver.serve(listener, &path) => served.map_err(Failure::from),
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    };
-    if let Err(error) = client.delete_hook(&hook.hook_id).await {
-        notice(&format!("qiwi: the webhook stays registered: {error}"));
+    tokio::select! {
+        served = receiver.serve(listener, path) => served.map_err(Failure::from),
+        _ = stop => Ok(()),
     }
-    served
 }

@@ -437,6 +437,15 @@ async fn a_wrong_base_url_path_is_reported_with_the_servers_explanation() {
 }
 
 #[test]
+fn sandbox_serve_wants_two_webhook_retry_delays_in_milliseconds() {
+    for bad in ["200", "200,x", "1,2,3", " ,5"] {
+        let output = qiwi(&["sandbox", "serve", "--webhook-retry-ms", bad], &[]);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {}", stderr(&output));
+        assert!(stderr(&output).contains("--webhook-retry-ms"), "{bad}");
+    }
+}
+
+#[test]
 fn sandbox_serve_refuses_a_non_loopback_address_unless_allowed() {
     let output = qiwi(&["sandbox", "serve", "--listen", "0.0.0.0:0"], &[]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));

@@ -4,28 +4,10 @@
 
 use crate::program;
 
-use std::io::{Read, Write};
-
 use qiwi_types::WalletNumber;
 use qiwi_wallet::models::CardId;
 use qiwi_wallet::{SecretString, WalletClient};
 use serde_json::Value;
-
-/// The sandbox's settings for the program.
-fn settings(ready: &Value) -> Vec<(&'static str, String)> {
-    let text = |path: &str| {
-        ready
-            .pointer(path)
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_owned()
-    };
-    vec![
-        ("QIWI_BASE_URL", text("/base_url")),
-        ("QIWI_TOKEN", text("/qiwi/token")),
-        ("QIWI_WALLET", text("/qiwi/wallet")),
-    ]
-}
 
 /// `qiwi --json wallet cards ARGS`: the exit code and the document.
 async fn cards(env: &[(&'static str, String)], args: &[&str]) -> (i32, Value, String) {
@@ -40,18 +22,11 @@ async fn cards(env: &[(&'static str, String)], args: &[&str]) -> (i32, Value, St
     )
 }
 
-/// The request count of `route`, read from the served sandbox's admin endpoint.
-fn hits(base_url: &str, route: &str) -> u64 {
-    let address = base_url.trim_start_matches("http://").trim_end_matches('/');
-    let mut stream = std::net::TcpStream::connect(address).unwrap();
-    let request =
-        format!("GET /__sandbox/requests HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let body = answer.split("\r\n\r\n").nth(1).unwrap();
-    let counts: Value = serde_json::from_str(body).unwrap();
-    counts["routes"][route].as_u64().unwrap_or(0)
+/// The request count of `route` in the served sandbox.
+fn hits(served: &program::Served, route: &str) -> u64 {
+    served.admin("/__sandbox/requests", None)["routes"][route]
+        .as_u64()
+        .unwrap_or(0)
 }
 
 /// `qiwi wallet cards details ID` on a terminal (util-linux `script` gives it one).
@@ -76,8 +51,8 @@ async fn details_on_a_terminal(env: &[(&'static str, String)], id: &str) -> Stri
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_trips() {
-    let (_server, ready) = program::sandbox_serve();
-    let env = settings(&ready);
+    let served = program::Served::start(&[]);
+    let env = served.wallet_env();
 
     for n in 0..5 {
         let (code, order, stderr) = cards(&env, &["order", "prepaid"]).await;
@@ -161,8 +136,7 @@ async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_t
     assert_eq!(saved["content_type"], "application/pdf");
     assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
     std::fs::remove_file(&file).unwrap();
-    let base = &env[0].1;
-    assert_eq!(hits(base, "wallet.cards.statement"), 1);
+    assert_eq!(hits(&served, "wallet.cards.statement"), 1);
     let too_long = [
         "statement",
         &id,
@@ -177,5 +151,5 @@ async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_t
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("90 days"), "{stderr}");
     assert!(!file.exists());
-    assert_eq!(hits(base, "wallet.cards.statement"), 1, "never sent");
+    assert_eq!(hits(&served, "wallet.cards.statement"), 1, "never sent");
 }

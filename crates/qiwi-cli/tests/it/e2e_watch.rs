@@ -121,7 +121,7 @@ async fn webhook_commands_register_show_rekey_test_and_delete() {
     );
 }
 
-/// A running `qiwi --json wallet watch ARGS`, its stdout and stderr lines as they come.
+/// A running `qiwi wallet watch ARGS`, its stdout and stderr lines as they come.
 struct Watch {
     child: Child,
     stdout: mpsc::Receiver<String>,
@@ -133,9 +133,15 @@ impl Watch {
         Self::start_with(env(sandbox), args)
     }
 
+    /// `qiwi --json wallet watch ARGS`.
     fn start_with(env: Vec<(&'static str, String)>, args: &[&str]) -> Self {
+        Self::spawn(env, &[&["--json"], args].concat())
+    }
+
+    /// `qiwi wallet watch ARGS`.
+    fn spawn(env: Vec<(&'static str, String)>, args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-            .args(["--json", "wallet", "watch"])
+            .args(["wallet", "watch"])
             .args(args)
             .env_clear()
             .envs(env)
@@ -181,7 +187,7 @@ impl Watch {
     }
 
     /// The next stdout line, within `limit`.
-    async fn line(&mut self, limit: Duration) -> Value {
+    async fn text(&mut self, limit: Duration) -> String {
         let stdout = std::mem::replace(&mut self.stdout, mpsc::channel().1);
         let (stdout, line) = tokio::task::spawn_blocking(move || {
             let line = stdout.recv_timeout(limit);
@@ -190,7 +196,27 @@ impl Watch {
         .await
         .unwrap();
         self.stdout = stdout;
-        serde_json::from_str(&line.expect("a payment line in time")).unwrap()
+        line.expect("a payment line in time")
+    }
+
+    /// The next stdout line as JSON, within `limit`.
+    async fn line(&mut self, limit: Duration) -> Value {
+        serde_json::from_str(&self.text(limit).await).unwrap()
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits up to 10 s for the exit code.
+    async fn interrupt(mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(Instant::now() < deadline, "still running after SIGINT");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }
 
@@ -267,12 +293,7 @@ async fn watch_by_polling_prints_a_top_up_within_two_seconds() {
 #[tokio::test]
 async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook() {
     let sandbox = sandbox().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
+    let listen = free_address();
     let mut watch = Watch::start(&sandbox, &["--listen", &listen]);
     watch.ready("receiving payments").await;
     let started = Instant::now();
@@ -294,37 +315,14 @@ async fn watch_with_a_receiver_prints_a_top_up_within_a_second_through_its_hook(
 
 #[tokio::test]
 async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_up_in_time() {
-    let (_server, ready) = program::sandbox_serve();
-    let text = |path: &str| {
-        ready
-            .pointer(path)
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_owned()
-    };
-    let env = || {
-        vec![
-            ("QIWI_BASE_URL", text("/base_url")),
-            ("QIWI_TOKEN", text("/qiwi/token")),
-            ("QIWI_WALLET", text("/qiwi/wallet")),
-        ]
-    };
-    let mut polling = Watch::start_with(env(), &["--interval", "1"]);
-    polling.ready("watching payments").await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let mut receiving = Watch::start_with(env(), &["--listen", &listen]);
-    receiving.ready("receiving payments").await;
+    let served = program::Served::start(&[]);
+    let (mut polling, mut receiving) = both_ways(&served, &["--json"]).await;
 
     // Another program tops the wallet up and waits until the sandbox settles it.
     let options = qiwi_agent::ConfirmOptions::new()
         .interval(Duration::from_millis(20))
         .timeout(Duration::from_secs(10));
-    agent(&text("/agent/url"))
+    agent(&served.text("/agent/url"))
         .pay_and_confirm(&payout("20261207000000000003", "7.25"), &options)
         .await
         .unwrap();
@@ -335,4 +333,191 @@ async fn with_one_sandbox_serve_polling_and_a_receiver_each_show_a_settled_top_u
     check_line(&polled, "7.25", "polling");
     assert!(settled.elapsed() < Duration::from_secs(2));
     assert_eq!(pushed["txn_id"], polled["txn_id"]);
+}
+
+/// A loopback address with a port free a moment ago, for `--listen`.
+fn free_address() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// A polling watch and a receiving one on `served`, each ready, with `flags`.
+async fn both_ways(served: &program::Served, flags: &[&str]) -> (Watch, Watch) {
+    let mut polling = Watch::spawn(served.wallet_env(), &[flags, &["--interval", "1"]].concat());
+    polling.ready("watching payments").await;
+    let listen = free_address();
+    let receiving_args = [flags, &["--listen", &listen]].concat();
+    let mut receiving = Watch::spawn(served.wallet_env(), &receiving_args);
+    receiving.ready("receiving payments").await;
+    (polling, receiving)
+}
+
+/// A `qiwi sandbox serve` whose payments settle in 50 ms.
+fn served() -> program::Served {
+    program::Served::start(&["--processing-ms", "50"])
+}
+
+/// The demo wallet pays 1.25 RUB to the second one with `qiwi wallet pay`, a process of its
+/// own; its result document.
+async fn pay_from_another_process(served: &program::Served) -> Value {
+    let args = [
+        "--json",
+        "wallet",
+        "pay",
+        "wallet",
+        demo::QIWI_SECOND_WALLET,
+        "--amount",
+        "1.25",
+        "--yes",
+    ];
+    let output = program::qiwi_async(&args, &served.wallet_env()).await;
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let paid: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(paid["outcome"], "paid", "{paid}");
+    paid
+}
+
+/// A `--json` stream line as docs/cli.md describes it: one compact object with snake_case keys,
+/// exact amounts as strings, currencies as `{code, numeric}`, an RFC 3339 time with its offset,
+/// and `sandbox`.
+fn stream_line(text: &str) -> Value {
+    fn snake_case_keys(value: &Value) {
+        match value {
+            Value::Object(map) => map.iter().for_each(|(key, value)| {
+                let snake = key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                assert!(snake, "{key}");
+                snake_case_keys(value);
+            }),
+            Value::Array(items) => items.iter().for_each(snake_case_keys),
+            _ => {}
+        }
+    }
+    let line: Value = serde_json::from_str(text).unwrap();
+    assert!(line.is_object(), "{text}");
+    assert_eq!(serde_json::to_string(&line).unwrap(), text, "compact");
+    snake_case_keys(&line);
+    for money in ["sum", "total"] {
+        assert!(line[money]["amount"].is_string(), "{text}");
+        assert!(line[money]["currency"]["code"].is_string(), "{text}");
+        assert!(line[money]["currency"]["numeric"].is_u64(), "{text}");
+    }
+    let date = line["date"].as_str().unwrap();
+    assert!(date.parse::<jiff::Timestamp>().is_ok(), "{date}");
+    assert!(line["sandbox"].is_boolean(), "{text}");
+    line
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wallet_payment_from_another_process_shows_within_two_seconds_polling_and_one_listening()
+{
+    let served = served();
+    let (mut polling, mut receiving) = both_ways(&served, &["--json"]).await;
+
+    let paid = pay_from_another_process(&served).await;
+    let made = Instant::now();
+    let pushed = stream_line(&receiving.text(Duration::from_secs(1)).await);
+    assert!(made.elapsed() < Duration::from_secs(1));
+    let polled = stream_line(&polling.text(Duration::from_secs(2)).await);
+    assert!(made.elapsed() < Duration::from_secs(2));
+    for (line, source) in [(&pushed, "webhook"), (&polled, "polling")] {
+        assert_eq!(line["txn_id"], paid["transaction"], "{line}");
+        assert_eq!(line["type"], "OUT", "{line}");
+        assert_eq!(line["sum"]["amount"], "1.25", "{line}");
+        assert_eq!(line["origin"]["source"], source, "{line}");
+    }
+    assert_eq!(pushed["status"], "SUCCESS", "notified once settled");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_json_each_payment_is_one_table_line_saying_how_it_came() {
+    let served = served();
+    let (mut polling, mut receiving) = both_ways(&served, &[]).await;
+
+    let paid = pay_from_another_process(&served).await;
+    let txn = paid["transaction"].as_str().unwrap();
+    for (watch, via) in [
+        (&mut receiving, "[webhook, signed]"),
+        (&mut polling, "[polling]"),
+    ] {
+        let line = watch.text(Duration::from_secs(2)).await;
+        let columns: Vec<&str> = line.split("  ").map(str::trim).collect();
+        assert_eq!(columns.get(1..3), Some(&["OUT", txn][..]), "{line}");
+        assert!(columns[0].parse::<jiff::Timestamp>().is_ok(), "{line}");
+        assert!(line.ends_with(via), "{line}");
+        assert!(line.contains(demo::QIWI_SECOND_WALLET), "{line}");
+        assert!(!line.starts_with('{'), "{line}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_ends_a_watch_with_0_and_a_listening_one_deletes_its_webhook() {
+    // The key (E52) comes slowly once: a Ctrl-C can arrive while the watch still sets itself up.
+    let slow_key = r#"{"route":"wallet.webhooks.key","fault":"latency","ms":300,"times":1}"#;
+    let served = program::Served::start(&["--processing-ms", "50", "--fault", slow_key]);
+    let wallet = served.wallet_env();
+    let hook = || async {
+        let output = program::qiwi_async(&["--json", "wallet", "webhook", "show"], &wallet).await;
+        assert!(output.status.success(), "{}", program::stderr(&output));
+        serde_json::from_slice::<Value>(&output.stdout).unwrap()["hook"].clone()
+    };
+
+    // Interrupted as soon as its hook exists, while it waits for the key.
+    let starting = Watch::start_with(served.wallet_env(), &["--listen", &free_address()]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while served.admin("/__sandbox/webhooks", None)["hook"].is_null() {
+        assert!(Instant::now() < deadline, "no hook registered");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert_eq!(starting.interrupt().await, Some(0));
+    assert_eq!(hook().await, Value::Null, "E54 finds no hook");
+
+    // Interrupted while receiving.
+    let mut receiving = Watch::start_with(served.wallet_env(), &["--listen", &free_address()]);
+    receiving.ready("receiving payments").await;
+    assert_ne!(hook().await, Value::Null);
+    assert_eq!(receiving.interrupt().await, Some(0));
+    assert_eq!(hook().await, Value::Null, "E54 finds no hook");
+
+    let mut polling = Watch::start_with(served.wallet_env(), &["--interval", "1"]);
+    polling.ready("watching payments").await;
+    assert_eq!(polling.interrupt().await, Some(0));
+
+    // A failure after the hook was registered (its key refused) deletes it too.
+    let refused = r#"{"route":"wallet.webhooks.key","fault":"status","status":403,"times":1}"#;
+    served.admin("/__sandbox/faults", Some(refused));
+    let args = ["--json", "wallet", "watch", "--listen", &free_address()];
+    let failed = program::qiwi_async(&args, &wallet).await;
+    assert_eq!(
+        failed.status.code(),
+        Some(4),
+        "{}",
+        program::stderr(&failed)
+    );
+    assert_eq!(hook().await, Value::Null, "E54 finds no hook");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_token_ends_the_watch_with_the_error_object_on_stderr() {
+    let served = served();
+    let mut env = served.wallet_env();
+    env.retain(|(name, _)| *name != "QIWI_TOKEN");
+    env.push(("QIWI_TOKEN", "not-the-demo-token-0000".into()));
+    let listen = free_address();
+    for way in [&["--interval", "1"][..], &["--listen", &listen]] {
+        let args = [&["--json", "wallet", "watch"][..], way].concat();
+        let output = program::qiwi_async(&args, &env).await;
+        assert_eq!(
+            output.status.code(),
+            Some(3),
+            "{}",
+            program::stderr(&output)
+        );
+        assert!(output.stdout.is_empty());
+        let stderr = program::stderr(&output);
+        let error: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+        assert_eq!(error["kind"], "authentication", "{error}");
+        assert_eq!(error["exit_code"], 3, "{error}");
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::program;
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use std::collections::BTreeMap;
 
@@ -337,30 +337,9 @@ fn treezor_balances_and_history() {
 
 #[test]
 fn sandbox_serve() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qiwi"))
-        .args(["--json", "sandbox", "serve", "--listen", "127.0.0.1:0"])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut text = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        text.push_str(&line);
-        if line == "}" {
-            break;
-        }
-    }
-    let stopped = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success() && child.wait().unwrap().success());
-    let document: Value = serde_json::from_str(&text).unwrap();
+    let served = crate::program::Served::start(&[]);
+    let document = served.ready.clone();
+    assert!(served.terminate());
     assert_json_snapshot!("sandbox_serve", document, {
         ".base_url" => "[url]",
         ".agent.url" => "[url]",

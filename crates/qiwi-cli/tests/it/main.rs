@@ -11,6 +11,7 @@ mod e2e_treezor;
 mod e2e_wallet;
 mod e2e_wallet_pay;
 mod e2e_watch;
+mod e2e_webhook;
 mod exactly_once;
 mod json_contract;
 mod one_match;

@@ -77,8 +77,7 @@ macro_rules! numeric_id {
         impl<'de> Deserialize<'de> for $name {
             /// Reads a JSON number (REST) or a string of digits (webhooks).
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let text = crate::lenient::string_or_number(d)?;
-                parse_id(&text, $what)
+                crate::lenient::with_text(d, |text| parse_id(text, $what))?
                     .map(Self)
                     .map_err(serde::de::Error::custom)
             }

@@ -13,6 +13,7 @@ mod agent_text;
 mod date;
 mod excerpt;
 mod invalid;
+mod lenient;
 mod money;
 mod open_enum;
 mod time;

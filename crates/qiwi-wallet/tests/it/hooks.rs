@@ -174,3 +174,94 @@ async fn replace_stops_at_the_first_failing_step_and_names_it() {
         ]
     );
 }
+
+/// An error body quoting `secrets` as a reflecting server or proxy would: raw and JSON-escaped.
+fn echoing(status: u16, secrets: &[&str]) -> ResponseTemplate {
+    let echo: Vec<String> = secrets
+        .iter()
+        .map(|s| qiwi_transport::test_util::echo::json_escaped(s))
+        .collect();
+    json(
+        status,
+        format!(
+            r#"{{"serviceName":"payment-notifier","errorCode":"{e}","description":"{e}","userMessage":"bad key {e}"}}"#,
+            e = echo.join(" ")
+        ),
+    )
+}
+
+#[tokio::test]
+async fn a_hook_key_received_never_shows_in_a_later_error_that_echoes_it() {
+    use qiwi_transport::test_util::echo::{leaks, shown};
+
+    const ID: &str = "5e2027d1-f5f3-4ad1-b409-058b8b8a8c22";
+    const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+    const NEW: &str = "n3w/Key+With/Slashes+And+Plus/0123456789ab=";
+    let server = MockServer::start().await;
+    let key_path = format!("{HOOKS}/{ID}/key");
+    Mock::given(method("GET"))
+        .and(path(key_path.as_str()))
+        .respond_with(json(201, format!(r#"{{"key":"{KEY}"}}"#)))
+        .mount(&server)
+        .await;
+    let new_key_path = format!("{HOOKS}/{ID}/newkey");
+    Mock::given(method("POST"))
+        .and(path(new_key_path.as_str()))
+        .respond_with(json(201, format!(r#"{{"key":"{NEW}"}}"#)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{HOOKS}/test")))
+        .respond_with(echoing(500, &[KEY, NEW]))
+        .mount(&server)
+        .await;
+    // A proxy's plain-text page quoting the key as it was.
+    Mock::given(method("DELETE"))
+        .and(path(format!("{HOOKS}/{ID}")))
+        .respond_with(ResponseTemplate::new(502).set_body_string(format!("upstream said {KEY}")))
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let key = client.hook_key(ID).await.unwrap();
+    assert_eq!(qiwi_transport::ExposeSecret::expose_secret(&key.key), KEY);
+    for error in [
+        client.test_hook().await.unwrap_err(),
+        client.delete_hook(ID).await.unwrap_err(),
+    ] {
+        let shown = shown(&error);
+        assert!(leaks(&shown, &[KEY]).is_empty(), "{shown}");
+        assert!(shown.contains("[REDACTED]"), "{shown}");
+    }
+
+    // A new key joins the old one: an echo of either is cut out.
+    client.new_hook_key(ID).await.unwrap();
+    let shown = shown(&client.test_hook().await.unwrap_err());
+    assert!(leaks(&shown, &[KEY, NEW]).is_empty(), "{shown}");
+}
+
+/// A key answer this client cannot read is not kept in the error: it may quote the key in a
+/// shape the decoder does not know, or cut off.
+#[tokio::test]
+async fn a_key_answer_that_cannot_be_decoded_never_shows_the_key() {
+    use qiwi_transport::test_util::echo::{leaks, shown};
+
+    const ID: &str = "5e2027d1-f5f3-4ad1-b409-058b8b8a8c22";
+    const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+    for body in [
+        format!(r#"{{"data":{{"key":"{KEY}"}}}}"#),
+        format!(r#"{{"key":"{KEY}","#),
+        format!(r#"{{"key":["{KEY}"]}}"#),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("{HOOKS}/{ID}/key")))
+            .respond_with(json(201, &body))
+            .mount(&server)
+            .await;
+        let error = client(&server).hook_key(ID).await.unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{error:?}");
+        let shown = shown(&error);
+        assert!(leaks(&shown, &[KEY]).is_empty(), "{body}: {shown}");
+    }
+}

@@ -1,11 +1,12 @@
-//! The receiver over loopback: what each delivery is answered and how often the handler runs.
+//! `Receiver::serve` over loopback with real HTTP: what each delivery is answered and how often
+//! the handler runs.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use qiwi_wallet::SecretString;
+use qiwi_wallet::transport::time::{Sleep, SystemTimeSource, TimeSource, TokioSleep};
 use qiwi_webhook_receiver::webhook::{Verified, WebhookVerifier};
 use qiwi_webhook_receiver::{Acknowledge, HandlerError, Receiver, ReceiverBuilder};
 
@@ -33,9 +34,12 @@ enum Behaviour {
     Succeed,
     Fail,
     NeverFinish,
+    /// Succeeds after this long.
+    Slowly(Duration),
 }
 
-/// A receiver on a free loopback port, its URL and the number of handler runs.
+/// A receiver served with `Receiver::serve` on a free loopback port, its URL and the number of
+/// handler runs.
 async fn serve(
     behaviour: Behaviour,
     configure: impl FnOnce(ReceiverBuilder) -> ReceiverBuilder,
@@ -45,25 +49,27 @@ async fn serve(
     let handler = move |_: Verified| {
         let counter = counter.clone();
         async move {
-            counter.fetch_add(1, Ordering::SeqCst);
             match behaviour {
-                Behaviour::Succeed => Ok(()),
-                Behaviour::Fail => Err(HandlerError::from("database down")),
-                Behaviour::NeverFinish => std::future::pending().await,
+                Behaviour::Succeed => {}
+                Behaviour::Fail => {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    return Err(HandlerError::from("database down"));
+                }
+                Behaviour::NeverFinish => {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                    std::future::pending::<()>().await;
+                }
+                Behaviour::Slowly(delay) => TokioSleep.sleep(delay).await,
             }
+            // Counted once done: a 200 seen by the sender must find it counted.
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok(())
         }
     };
     let receiver = configure(Receiver::builder(verifier(), handler)).build();
-    let app = receiver.router(PATH);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    tokio::spawn(async move { receiver.serve(listener, PATH).await });
     (format!("http://{address}{PATH}"), runs)
 }
 
@@ -186,4 +192,49 @@ async fn the_source_check_admits_only_the_documented_ranges_through_a_trusted_pr
         200
     );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn the_200_comes_only_once_the_handler_has_finished() {
+    let delay = Duration::from_millis(150);
+    let (url, runs) = serve(Behaviour::Slowly(delay), |b| b).await;
+    let started = SystemTimeSource.now();
+    assert_eq!(post(&url, notification("m-1", "1"), None).await, 200);
+    assert!(SystemTimeSource.now().duration_since(started) >= delay);
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "handled before the answer");
+}
+
+#[tokio::test]
+async fn serve_answers_only_a_post_on_its_path() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b).await;
+    let client = reqwest::Client::new();
+    let get = client.get(&url).send().await.unwrap();
+    assert_eq!(get.status().as_u16(), 405);
+    let elsewhere = url.replace(PATH, "/other");
+    assert_eq!(post(&elsewhere, notification("m-1", "1"), None).await, 404);
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn the_default_body_cap_refuses_a_body_one_byte_over_it() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b).await;
+    let over = vec![b' '; qiwi_webhook_receiver::DEFAULT_BODY_LIMIT + 1];
+    assert_eq!(post(&url, over, None).await, 413);
+    // Whitespace after the object keeps a signed notification valid JSON, at the cap exactly.
+    let mut at_cap = notification("m-1", "1").into_bytes();
+    at_cap.resize(qiwi_webhook_receiver::DEFAULT_BODY_LIMIT, b' ');
+    assert_eq!(post(&url, at_cap, None).await, 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_slow_handler_past_the_default_deadline_gets_a_non_200_within_the_services_two_seconds() {
+    let (url, _) = serve(Behaviour::NeverFinish, |b| b).await;
+    let started = SystemTimeSource.now();
+    assert_eq!(post(&url, notification("m-1", "1"), None).await, 503);
+    let took = SystemTimeSource.now().duration_since(started);
+    assert!(
+        took >= qiwi_webhook_receiver::DEFAULT_HANDLER_DEADLINE && took < Duration::from_secs(2),
+        "{took:?}"
+    );
 }

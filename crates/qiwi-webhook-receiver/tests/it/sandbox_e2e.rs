@@ -2,7 +2,6 @@
 //! verified with the hook's key (E52), handled exactly once even when the sandbox sends it
 //! twice and when the first delivery is refused.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -89,14 +88,7 @@ async fn each_top_up_is_handled_once_verified_despite_duplicates_and_a_refused_d
         }
     })
     .build();
-    let app = receiver.router("/qiwi");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    tokio::spawn(async move { receiver.serve(listener, "/qiwi").await });
     let agent = |body: String| client.post(sandbox.agent_url()).body(body).send();
 
     // Sent twice by the sandbox: handled once.
