@@ -111,8 +111,12 @@ impl CardsState {
         id
     }
 
-    fn card_mut(&mut self, id: &str) -> Option<&mut Card> {
-        self.cards.iter_mut().find(|c| c.id.to_string() == id)
+    /// The card whose `qvx.id` is `id`, or the 404 answer.
+    fn card_mut(&mut self, id: &str) -> Result<&mut Card, Response> {
+        self.cards
+            .iter_mut()
+            .find(|c| c.id.to_string() == id)
+            .ok_or_else(|| card_not_found(id))
     }
 
     /// Checks a payment to the package (E40) or a card order (E43) by `payer`.
@@ -375,10 +379,7 @@ pub(crate) async fn statement(
         return Err(bad_request(route, "from and till are required"));
     };
     let (from, till, offset) = window(("from", from), ("till", till), route)?;
-    let card = state
-        .cards
-        .card_mut(&id)
-        .ok_or_else(|| card_not_found(&id))?;
+    let card = state.cards.card_mut(&id)?;
     let pan = card.pan();
     let lines = [
         "QIWI Master card statement".to_owned(),
@@ -404,10 +405,7 @@ pub(crate) async fn block(
     let route = "wallet.cards.block";
     let now = shared.now();
     let mut state = demo_state(&shared, &headers, Some(&wallet), route)?;
-    let card = state
-        .cards
-        .card_mut(&id)
-        .ok_or_else(|| card_not_found(&id))?;
+    let card = state.cards.card_mut(&id)?;
     if card.blocked.is_none() {
         card.blocked = Some((now, clock::now()));
     }
@@ -424,10 +422,7 @@ pub(crate) async fn unblock(
     let route = "wallet.cards.unblock";
     let now = shared.now();
     let mut state = demo_state(&shared, &headers, Some(&wallet), route)?;
-    let card = state
-        .cards
-        .card_mut(&id)
-        .ok_or_else(|| card_not_found(&id))?;
+    let card = state.cards.card_mut(&id)?;
     let status = match card.blocked {
         Some((at, _)) if now.saturating_duration_since(at) <= UNBLOCK_WINDOW => {
             card.blocked = None;
@@ -458,10 +453,7 @@ pub(crate) async fn details(
     {
         return Err(bad_request(route, "operationId (a UUID) is required"));
     }
-    let card = state
-        .cards
-        .card_mut(&id)
-        .ok_or_else(|| card_not_found(&id))?;
+    let card = state.cards.card_mut(&id)?;
     let answer = if card.blocked.is_some() {
         json!({"status": "FAIL", "cvv": null, "pan": null, "errorCode": "CARD_BLOCKED"})
     } else {
@@ -480,10 +472,7 @@ pub(crate) async fn rename(
     let route = "wallet.cards.alias";
     let mut state = demo_state(&shared, &headers, None, route)?;
     let body = json_body(&headers, &body, route)?;
-    let card = state
-        .cards
-        .card_mut(&id)
-        .ok_or_else(|| card_not_found(&id))?;
+    let card = state.cards.card_mut(&id)?;
     let answer = match body.get("alias").and_then(Value::as_str).map(str::trim) {
         Some(alias) if !alias.is_empty() && alias.chars().count() <= 64 => {
             card.name = alias.to_owned();

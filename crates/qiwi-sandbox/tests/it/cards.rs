@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::common::{admin_post, sandbox_with, wallet_get, wallet_request, wallet_send};
-use super::wallet_payments::pay;
+use super::wallet_payments::{pay, rub_balance};
 
 const WALLET: &str = demo::QIWI_WALLET;
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
@@ -52,19 +52,8 @@ async fn order_and_submit(sb: &Sandbox, alias: &str) -> Value {
     r.json().await.unwrap()
 }
 
-async fn rub_balance(sb: &Sandbox) -> String {
-    let (_, accounts) = wallet_get(
-        sb,
-        &format!("/funding-sources/v2/persons/{WALLET}/accounts"),
-    )
-    .await;
-    accounts["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["alias"] == "qw_wallet_rub")
-        .map(|a| a["balance"]["amount"].to_string())
-        .unwrap()
+async fn balance(sb: &Sandbox) -> String {
+    rub_balance(sb, demo::QIWI_TOKEN, WALLET).await
 }
 
 async fn cards(sb: &Sandbox) -> Vec<Value> {
@@ -114,7 +103,7 @@ async fn five_cards_are_free_and_the_sixth_is_issued_once_paid() {
     .await
     .unwrap();
     assert_eq!(status, 400, "{refused}");
-    assert_eq!(rub_balance(&sb).await, "5000");
+    assert_eq!(balance(&sb).await, "5000");
     let (status, paid) = pay(
         &sb,
         demo::QIWI_TOKEN,
@@ -125,7 +114,7 @@ async fn five_cards_are_free_and_the_sixth_is_issued_once_paid() {
     .unwrap();
     assert_eq!(status, 200, "{paid}");
     assert_eq!(paid["terms"], "32064");
-    assert_eq!(rub_balance(&sb).await, "4901");
+    assert_eq!(balance(&sb).await, "4901");
     let listed = cards(&sb).await;
     assert_eq!(listed.len(), 6);
     assert_eq!(listed[5]["info"]["alias"], "qvc-cpa-debit");
@@ -157,12 +146,12 @@ async fn the_package_is_a_payment_bought_once() {
     .await
     .unwrap();
     assert_eq!(status, 200, "{paid}");
-    assert_eq!(rub_balance(&sb).await, "2001");
+    assert_eq!(balance(&sb).await, "2001");
     let (status, _) = pay(&sb, demo::QIWI_TOKEN, 28004, &payment("11", fields, "2999"))
         .await
         .unwrap();
     assert_eq!(status, 400, "bought already");
-    assert_eq!(rub_balance(&sb).await, "2001");
+    assert_eq!(balance(&sb).await, "2001");
 }
 
 #[tokio::test]

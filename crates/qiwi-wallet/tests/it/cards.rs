@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::{client, expected, model_fixture, received};
 use http::Method;
+use qiwi_transport::test_util::expect::ExpectedRequest;
 use qiwi_types::wallet::{
     CardAlias, CardId, CardOperationStatus, CardOrderId, CardOrderStatus, CardStatus, HistoryWindow,
 };
@@ -35,6 +36,13 @@ async fn answering(answer: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(answer).mount(&server).await;
     server
+}
+
+/// The server received one request, this one.
+async fn assert_one(server: &MockServer, expected: ExpectedRequest) {
+    let requests = received(server).await;
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    common::assert_sent(&requests[0], &expected);
 }
 
 fn card() -> CardId {
@@ -80,21 +88,12 @@ async fn e40_the_package_is_a_payment_to_28004_sent_once() {
         panic!("{outcome:?}");
     };
     assert_eq!(info.transaction.id, "11155897071");
-    let requests = received(&server).await;
-    assert_eq!(requests.len(), 1);
     let body: Value = serde_json::from_str(&model_fixture(
         "e40_payment_request/field_table_request.json",
     ))
     .unwrap();
-    common::assert_sent(
-        &requests[0],
-        &expected(
-            Method::POST,
-            "/sinap/api/v2/terms/28004/payments",
-            None,
-            Some(body),
-        ),
-    );
+    let path = "/sinap/api/v2/terms/28004/payments";
+    assert_one(&server, expected(Method::POST, path, None, Some(body))).await;
 }
 
 #[tokio::test]
@@ -170,17 +169,16 @@ async fn e41_orders_a_card_as_a_draft() {
     assert_eq!(order.status, CardOrderStatus::Draft);
     assert_eq!(order.id.as_str(), ORDER);
     assert_eq!((order.price, order.card_id), (None, None));
-    let requests = received(&server).await;
-    assert_eq!(requests.len(), 1);
-    common::assert_sent(
-        &requests[0],
-        &expected(
+    assert_one(
+        &server,
+        expected(
             Method::POST,
             &format!("/cards/v2/persons/{WALLET}/orders"),
             None,
             Some(json!({"cardAlias": "qvc-cpa"})),
         ),
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -199,8 +197,7 @@ async fn e42_a_free_order_is_issued_and_a_sixth_asks_for_payment() {
         }
         other => panic!("{other:?}"),
     }
-    let requests = received(&free).await;
-    common::assert_sent(&requests[0], &expected(Method::PUT, &submit, None, None));
+    assert_one(&free, expected(Method::PUT, &submit, None, None)).await;
 
     let paid = answering(json_answer(
         200,
@@ -242,16 +239,16 @@ async fn e44_lists_cards_keeping_the_long_card_id_exactly() {
         cards[0].info.price.as_ref().unwrap().amount.to_string(),
         "99.0000"
     );
-    let requests = received(&server).await;
-    common::assert_sent(
-        &requests[0],
-        &expected(
+    assert_one(
+        &server,
+        expected(
             Method::GET,
             "/cards/v1/cards",
             Some("vas-alias=qvc-master"),
             None,
         ),
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -268,16 +265,16 @@ async fn e45_the_statement_is_bytes_never_decoded() {
         .unwrap();
     assert_eq!(statement.bytes.as_ref(), pdf.as_slice());
     assert_eq!(statement.content_type.as_deref(), Some("application/json"));
-    let requests = received(&server).await;
-    common::assert_sent(
-        &requests[0],
-        &expected(
+    assert_one(
+        &server,
+        expected(
             Method::GET,
             &format!("/payment-history/v1/persons/{WALLET}/cards/{CARD}/statement"),
             Some("from=2020-01-01T00%3A00%3A00%2B03%3A00&till=2020-03-31T00%3A00%3A00%2B03%3A00"),
             None,
         ),
-    );
+    )
+    .await;
     // A window over 90 days cannot be built, so it is never sent.
     assert!(
         HistoryWindow::parse("2020-01-01T00:00:00+03:00", "2020-04-01T00:00:01+03:00").is_err()
@@ -288,17 +285,16 @@ async fn e45_the_statement_is_bytes_never_decoded() {
 async fn e46_block_is_answered_202_without_a_body() {
     let server = answering(ResponseTemplate::new(202)).await;
     client(&server).block_card(&card()).await.unwrap();
-    let requests = received(&server).await;
-    assert_eq!(requests.len(), 1);
-    common::assert_sent(
-        &requests[0],
-        &expected(
+    assert_one(
+        &server,
+        expected(
             Method::PUT,
             &format!("/cards/v2/persons/{WALLET}/cards/{CARD}/block"),
             None,
             None,
         ),
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -327,16 +323,16 @@ async fn e47_unblock_reads_its_four_statuses() {
         let server = answering(json_answer(200, answer)).await;
         let operation = client(&server).unblock_card(&card()).await.unwrap();
         assert_eq!(operation.status, status, "{file}");
-        let requests = received(&server).await;
-        common::assert_sent(
-            &requests[0],
-            &expected(
+        assert_one(
+            &server,
+            expected(
                 Method::PUT,
                 &format!("/cards/v2/persons/{WALLET}/cards/{CARD}/unblock"),
                 None,
                 None,
             ),
-        );
+        )
+        .await;
     }
 }
 
@@ -362,14 +358,11 @@ async fn e48_details_send_a_fresh_operation_uuid_and_keep_the_numbers_secret() {
     let requests = received(&server).await;
     let mut ids = Vec::new();
     for request in &requests {
-        let expected = qiwi_transport::test_util::expect::ExpectedRequest::new(
-            Method::PUT,
-            format!("/cards/v1/cards/{CARD}/details"),
-        )
-        .header("accept", "application/json")
-        .header("authorization", format!("Bearer {}", common::TOKEN))
-        .header("content-type", "application/json")
-        .any_body();
+        let expected = ExpectedRequest::new(Method::PUT, format!("/cards/v1/cards/{CARD}/details"))
+            .header("accept", "application/json")
+            .header("authorization", format!("Bearer {}", common::TOKEN))
+            .header("content-type", "application/json")
+            .any_body();
         common::assert_sent(request, &expected);
         let body: Value = serde_json::from_slice(&request.body).unwrap();
         let object = body.as_object().unwrap();
@@ -420,17 +413,16 @@ async fn e49_renames_a_card_and_refuses_a_bad_name_before_sending() {
             "{bad:?}: {error}"
         );
     }
-    let requests = received(&server).await;
-    assert_eq!(requests.len(), 1);
-    common::assert_sent(
-        &requests[0],
-        &expected(
+    assert_one(
+        &server,
+        expected(
             Method::PUT,
             &format!("/cards/v1/cards/{CARD}/alias"),
             None,
             Some(json!({"alias": "Покупки"})),
         ),
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
