@@ -1,6 +1,6 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
 //! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18),
-//! payments (E19 to E35) and webhooks (E50 to E56).
+//! payments (E19 to E35), QIWI Master virtual cards (E40 to E49) and webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
