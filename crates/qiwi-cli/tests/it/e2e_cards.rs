@@ -1,7 +1,9 @@
 //! `qiwi wallet cards` against one `qiwi sandbox serve`: five free cards and a sixth that asks
 //! for payment; block, unblock and rename round trips; the card's number and CVV in clear only
-//! on a terminal; a statement written as bytes, and a window over 90 days never sent.
+//! on a terminal; a statement written as bytes, and a window over 90 days never sent; the
+//! `--json` documents of the card commands, snapshotted.
 
+use crate::json_contract::plain;
 use crate::program;
 
 use qiwi_types::WalletNumber;
@@ -152,4 +154,43 @@ async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_t
     assert!(stderr.contains("90 days"), "{stderr}");
     assert!(!file.exists());
     assert_eq!(hits(&served, "wallet.cards.statement"), 1, "never sent");
+}
+
+/// A time the sandbox wrote, as a placeholder.
+fn time() -> insta::internals::Redaction {
+    insta::dynamic_redaction(|value, _| {
+        let text = value.as_str().unwrap_or_default();
+        assert!(text.parse::<jiff::Timestamp>().is_ok(), "{text}");
+        "[time]"
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn card_documents_follow_the_json_contract() {
+    let served = program::Served::start(&[]);
+    let env = served.wallet_env();
+    let (_, order, _) = cards(&env, &["order", "prepaid"]).await;
+    insta::assert_json_snapshot!("cards_order", plain(&order), { ".id" => "[order id]" });
+    let (_, list, _) = cards(&env, &["list"]).await;
+    insta::assert_json_snapshot!("cards_list", plain(&list), {
+        ".cards[].qvx.activated" => time(),
+        ".cards[].qvx.card_expire" => time(),
+        ".cards[].qvx.card_expire_month" => "[month]",
+        ".cards[].qvx.card_expire_year" => "[year]",
+    });
+    let (_, details, _) = cards(&env, &["details", "133789472"]).await;
+    insta::assert_json_snapshot!("cards_details", plain(&details));
+    let (_, blocked, _) = cards(&env, &["block", "133789472"]).await;
+    insta::assert_json_snapshot!("cards_block", plain(&blocked));
+    let (_, renamed, _) = cards(&env, &["rename", "133789472", "Покупки"]).await;
+    insta::assert_json_snapshot!("cards_rename", plain(&renamed));
+    let (_, unblocked, _) = cards(&env, &["unblock", "133789472"]).await;
+    insta::assert_json_snapshot!("cards_unblock", plain(&unblocked));
+    // Unblocked already: the service answers FAIL, a refusal (exit 4).
+    let again =
+        program::qiwi_async(&["--json", "wallet", "cards", "unblock", "133789472"], &env).await;
+    assert_eq!(again.status.code(), Some(4));
+    let error = program::stderr(&again);
+    let error: Value = serde_json::from_str(error.lines().last().unwrap()).unwrap();
+    insta::assert_json_snapshot!("cards_unblock_fail", plain(&error));
 }
