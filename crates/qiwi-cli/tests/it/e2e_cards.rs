@@ -194,3 +194,84 @@ async fn card_documents_follow_the_json_contract() {
     let error: Value = serde_json::from_str(error.lines().last().unwrap()).unwrap();
     insta::assert_json_snapshot!("cards_unblock_fail", plain(&error));
 }
+
+/// The client against the sandbox: a paid sixth card and the package are payments sent once
+/// through `pay`, each debiting the wallet by its price; the paid card is then listed.
+#[tokio::test]
+async fn the_client_pays_for_a_sixth_card_and_the_package_through_pay() {
+    use qiwi_sandbox::{Amount, DemoData, SandboxConfig, demo};
+    use qiwi_wallet::models::CardAlias;
+    use qiwi_wallet::payment::{Payment, PaymentId, PayoutAmount, Recipient};
+    use qiwi_wallet::{PaymentOutcome, SubmittedOrder};
+
+    let mut data = DemoData::default();
+    for limit in &mut data.qiwi.limits {
+        limit.spent = Amount::new(0, 0);
+    }
+    for account in &mut data.qiwi.accounts {
+        if account.alias == "qw_wallet_rub" {
+            account.balance = Some(Amount::new(5_000, 0));
+        }
+    }
+    let sandbox = qiwi_sandbox::start(SandboxConfig::default().with_data(data))
+        .await
+        .unwrap();
+    let wallet = WalletNumber::parse(demo::QIWI_WALLET).unwrap();
+    let client = WalletClient::builder()
+        .token(SecretString::from(demo::QIWI_TOKEN))
+        .wallet(wallet.clone())
+        .base_url(sandbox.base_url())
+        .allow_http(true)
+        .build()
+        .unwrap();
+    let rub = || async {
+        let accounts = client.list_accounts().await.unwrap();
+        let balance = &accounts.get("qw_wallet_rub").unwrap().balance;
+        balance.money().unwrap().amount.to_string()
+    };
+    let mut submitted = Vec::new();
+    for _ in 0..6 {
+        let order = client.order_card(CardAlias::Prepaid).await.unwrap();
+        submitted.push(client.submit_card_order(&order.id).await.unwrap());
+    }
+    assert!(
+        submitted[..5]
+            .iter()
+            .all(|s| matches!(s, SubmittedOrder::Issued(_)))
+    );
+    let SubmittedOrder::PaymentRequired(order) = &submitted[5] else {
+        panic!("{:?}", submitted[5]);
+    };
+    let price = order.price.as_ref().unwrap().amount.to_string();
+    assert_eq!(price, "99");
+    let pay = |recipient: Recipient, amount: &str| {
+        Payment::new(
+            PaymentId::next(),
+            recipient,
+            PayoutAmount::parse(amount).unwrap(),
+        )
+        .unwrap()
+    };
+    let card = pay(
+        Recipient::CardOrder {
+            wallet: wallet.clone(),
+            order: order.id.clone(),
+        },
+        &price,
+    );
+    let outcome = client.pay(&card).await;
+    assert!(
+        matches!(outcome, PaymentOutcome::Accepted(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(rub().await, "4901");
+    assert_eq!(client.cards().await.unwrap().len(), 6);
+    let package = pay(Recipient::QiwiMasterPackage { wallet }, "2999");
+    let outcome = client.pay(&package).await;
+    assert!(
+        matches!(outcome, PaymentOutcome::Accepted(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(rub().await, "1902");
+    assert_eq!(sandbox.hits("wallet.pay"), 2, "each payment sent once");
+}
