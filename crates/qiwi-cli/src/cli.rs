@@ -73,15 +73,17 @@ fn with_hidden_globals(command: clap::Command, globals: &[clap::Arg]) -> clap::C
 /// Exit codes, shown at the end of `--help`.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for `agent pay`: paid)
+  0  success (for `agent pay`, `wallet pay`, `wallet convert`: paid)
   1  a local failure: a port in use, a full disk, a file that cannot be read or written
   2  usage or configuration error (a flag or variable is missing or invalid)
   3  authentication failed (wrong or expired token, password or client secret)
   4  the service answered with an error (permission, not found, rate limit, validation, server)
   5  network failure (could not connect, timed out, connection dropped)
   6  the service's answer could not be understood
-  7  `agent pay`: the payment was not made, no money reached the recipient
-  8  `agent pay`: the payment's fate is unknown or it is still pending: check it before paying again
+  7  `agent pay`, `wallet pay`, `wallet convert`: the payment was not made, no money reached
+     the recipient
+  8  `agent pay`, `wallet pay`, `wallet convert`: the payment's fate is unknown or it is still
+     pending (with --no-confirm: accepted, not final): check it before paying again
   9  partial failure: `qiwi balances` showed some sources, at least one failed";
 
 /// Where and how to reach each API; every flag falls back to an environment variable. Help never
@@ -222,7 +224,8 @@ impl Command {
     pub fn moves_money(&self) -> bool {
         matches!(
             self,
-            Command::Agent(AgentCommand::Pay(_)) | Command::Wallet(WalletCommand::Pay(_))
+            Command::Agent(AgentCommand::Pay(_))
+                | Command::Wallet(WalletCommand::Pay(_) | WalletCommand::Convert(_))
         )
     }
 }
@@ -266,9 +269,16 @@ pub enum WalletCommand {
         amount: String,
     },
     /// Pays from the wallet, once, after showing the commission and asking on a terminal
-    /// (exit 0 paid, 7 not paid, 8 unknown or pending).
+    /// and follows it to its final status (exit 0 paid, 7 not paid, 8 unknown or pending;
+    /// with --no-confirm, accepted and not followed).
     #[command(subcommand)]
     Pay(PayCommand),
+    /// Converts roubles into a currency account of the wallet (e.g. `--to USD --amount 10`),
+    /// once, after showing the cross rate and the commission; exits as `pay` does.
+    Convert(ConvertArgs),
+    /// Payment providers.
+    #[command(subcommand)]
+    Providers(ProvidersCommand),
     /// Payment history: one page, or every page with --all (e.g. `--all --format csv`).
     History(HistoryArgs),
     /// Incoming and outgoing totals per currency for a date window (--from and --to).
@@ -293,19 +303,40 @@ pub enum WalletCommand {
 pub enum PayCommand {
     /// A transfer to another QIWI wallet, e.g. `wallet 79991234568 --amount 10.50`.
     Wallet(WalletPayArgs),
+    /// A mobile phone top-up, e.g. `mobile 9161112233 --amount 100`; the operator is found
+    /// from the number unless --provider gives it.
+    Mobile(MobilePayArgs),
+    /// A transfer to a bank card, e.g. `card 4256123412341231 --amount 1000`; the card's
+    /// provider is found from the number unless --provider gives it.
+    Card(CardPayArgs),
+    /// A bank transfer by card number (--card) or by account or contract number (--account,
+    /// --contract), e.g. `bank --bank 464 --card 4256123412341231 --expiry 0427`.
+    Bank(Box<BankPayArgs>),
+    /// A payment to a company by its bank requisites.
+    Requisites(Box<RequisitesPayArgs>),
+    /// A service that needs one account field (a provider found by `providers search`), e.g.
+    /// `service 674 111000 --amount 100`.
+    Service(ServicePayArgs),
 }
 
-/// `qiwi wallet pay wallet`.
+/// `qiwi wallet pay service`.
 #[derive(Debug, Args)]
-pub struct WalletPayArgs {
-    /// The recipient's wallet number, digits only.
-    pub number: String,
-    /// The amount the recipient gets, in roubles, at most 2 decimals.
+pub struct ServicePayArgs {
+    /// The provider id.
+    pub provider: u32,
+    /// The user's identifier at the provider.
+    pub account: String,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// What every payment command takes: the amount, the id, the prompt and the following.
+#[derive(Debug, Args)]
+pub struct PayOptions {
+    /// The amount the recipient gets, at most 2 decimals: roubles (`convert`: the --to
+    /// currency; `card --kazakhstan`: tenge).
     #[arg(long)]
     pub amount: String,
-    /// A comment the recipient sees.
-    #[arg(long)]
-    pub comment: Option<String>,
     /// The payment's id (digits, at most 20); sending the same id again is the same payment.
     /// Default: a new id, unique on this host.
     #[arg(long)]
@@ -313,9 +344,184 @@ pub struct WalletPayArgs {
     /// Pay without being asked (required when stdin is not a terminal).
     #[arg(long)]
     pub yes: bool,
-    /// Follow the payment to its final status (progress on stderr).
+    /// Return once the payment is accepted, without following it to its final status: it
+    /// is not final yet, so the command exits 8.
     #[arg(long)]
-    pub confirm: bool,
+    pub no_confirm: bool,
+    /// How long to follow the payment to a final status, in seconds (default 300).
+    #[arg(long, conflicts_with = "no_confirm")]
+    pub wait: Option<u64>,
+    /// Seconds between status checks while following the payment (default 5).
+    #[arg(long, conflicts_with = "no_confirm", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub interval: Option<u64>,
+}
+
+/// `qiwi wallet pay wallet`.
+#[derive(Debug, Args)]
+pub struct WalletPayArgs {
+    /// The recipient's wallet number, digits only.
+    pub number: String,
+    /// A comment the recipient sees.
+    #[arg(long)]
+    pub comment: Option<String>,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `qiwi wallet pay mobile`.
+#[derive(Debug, Args)]
+pub struct MobilePayArgs {
+    /// The phone number: 10 digits (`9161112233`), or 11 starting with 7 or 8, or +7....
+    pub phone: String,
+    /// The operator's provider id (default: looked up from the number).
+    #[arg(long)]
+    pub provider: Option<u32>,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `qiwi wallet pay card`.
+#[derive(Debug, Args)]
+pub struct CardPayArgs {
+    /// The card number, 13 to 19 digits, no spaces.
+    pub number: String,
+    /// The provider id: 1963 Visa, 21013 Mastercard, 31652 MIR, 22351 QIWI Virtual Card
+    /// (default: looked up from the number).
+    #[arg(long)]
+    pub provider: Option<u32>,
+    /// A card of a Kazakhstan bank: prepared first, then paid in tenge (--amount in KZT).
+    #[arg(long, conflicts_with = "provider")]
+    pub kazakhstan: bool,
+    /// A comment (Kazakhstan cards only).
+    #[arg(long, requires = "kazakhstan")]
+    pub comment: Option<String>,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `qiwi wallet pay bank`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("to").required(true).args(["card", "account", "contract"])))]
+pub struct BankPayArgs {
+    /// The bank's provider id, e.g. 464 Alfa-Bank, 870 Sberbank, 816 VTB.
+    #[arg(long)]
+    pub bank: u32,
+    /// The recipient's card number.
+    #[arg(long)]
+    pub card: Option<String>,
+    /// The recipient's account number (20 digits).
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The recipient's contract number.
+    #[arg(long)]
+    pub contract: Option<String>,
+    /// The card's expiry, MMYY (required by 464 and 821).
+    #[arg(long, requires = "card")]
+    pub expiry: Option<String>,
+    /// The recipient bank's BIK, 9 digits (required with --account or --contract).
+    #[arg(long)]
+    pub bik: Option<String>,
+    /// The recipient's last name (required with --account or --contract).
+    #[arg(long)]
+    pub last_name: Option<String>,
+    /// The recipient's first name (required with --account or --contract).
+    #[arg(long)]
+    pub first_name: Option<String>,
+    /// The recipient's middle name.
+    #[arg(long)]
+    pub middle_name: Option<String>,
+    /// The contract number Home Credit (313) asks for besides the account (`agrnum`).
+    #[arg(long)]
+    pub agreement: Option<String>,
+    /// Urgent transfer through the Central Bank (09:00 to 19:30, within an hour, extra
+    /// commission); account and contract transfers only.
+    #[arg(long, conflicts_with = "card")]
+    pub urgent: bool,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `qiwi wallet pay requisites`.
+#[derive(Debug, Args)]
+pub struct RequisitesPayArgs {
+    /// The recipient bank's name.
+    #[arg(long)]
+    pub bank_name: String,
+    /// The recipient bank's BIK, 9 digits.
+    #[arg(long)]
+    pub bik: String,
+    /// The recipient bank's city.
+    #[arg(long)]
+    pub city: String,
+    /// The company's name.
+    #[arg(long)]
+    pub company: String,
+    /// The company's INN, 10 digits (12 for a sole trader).
+    #[arg(long)]
+    pub inn: String,
+    /// The company's KPP, 9 digits.
+    #[arg(long)]
+    pub kpp: String,
+    /// The company's account, 20 digits.
+    #[arg(long)]
+    pub account: String,
+    /// The VAT statement.
+    #[arg(long, value_enum)]
+    pub vat: VatArg,
+    /// The purpose of the payment.
+    #[arg(long)]
+    pub purpose: String,
+    /// The payer's last name.
+    #[arg(long)]
+    pub payer_last_name: String,
+    /// The payer's first name.
+    #[arg(long)]
+    pub payer_first_name: String,
+    /// The payer's middle name.
+    #[arg(long)]
+    pub payer_middle_name: Option<String>,
+    /// Urgent transfer (weekdays 09:00 to 20:30 Moscow time, 25 RUB more).
+    #[arg(long)]
+    pub urgent: bool,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `--vat` of `qiwi wallet pay requisites`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VatArg {
+    /// No VAT.
+    None,
+    /// VAT included.
+    Included,
+}
+
+/// `qiwi wallet convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The currency converted from: the rouble account (RUB) is the only source.
+    #[arg(long, default_value = "RUB")]
+    pub from: String,
+    /// The currency converted to: USD, EUR or KZT.
+    #[arg(long)]
+    pub to: String,
+    /// A comment.
+    #[arg(long)]
+    pub comment: Option<String>,
+    #[command(flatten)]
+    pub pay: PayOptions,
+}
+
+/// `qiwi wallet providers ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProvidersCommand {
+    /// The providers whose name has every word, e.g. `search onlime`: their ids pay with
+    /// `qiwi wallet pay`.
+    Search {
+        /// Words to search for.
+        #[arg(required = true)]
+        words: Vec<String>,
+    },
 }
 
 /// `qiwi wallet webhook ...`.

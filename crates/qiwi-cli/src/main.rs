@@ -49,9 +49,17 @@ fn parse_error(e: &clap::Error) -> ExitCode {
         .take_while(|arg| arg != "--")
         .any(|arg| arg == "--json");
     if json {
+        // Every line before the usage summary: the first one alone may end in a colon,
+        // with what is missing on the lines after it.
         let text = e.to_string();
-        let first = text.lines().next().unwrap_or_default();
-        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let lines: Vec<&str> = text
+            .lines()
+            .take_while(|line| !line.starts_with("Usage:"))
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .collect();
+        let joined = lines.join(" ");
+        let message = joined.strip_prefix("error: ").unwrap_or(&joined);
         let out = Output {
             json,
             sandbox: false,

@@ -616,6 +616,11 @@ impl Default for AgentDemo {
                     to: 643,
                     rate: Amount::new(100, 0),
                 },
+                Rate {
+                    from: 398,
+                    to: 643,
+                    rate: Amount::new(0, 18),
+                },
             ],
             min_amount: Amount::new(1, 0),
             max_amount: Amount::new(600_000, 0),

@@ -189,6 +189,12 @@ pub const ROUTES: &[Route] = &[
         path: "/sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers",
         accepts: &["application/vnd.qiwi.v1+json", "application/json"],
     },
+    Route {
+        name: "wallet.kz-card-prepare",
+        method: "POST",
+        path: "/sinap/api/refs/a42ebc79-0584-4271-b8a0-15cb4ea8b340/containers",
+        accepts: &["application/vnd.qiwi.v1+json", "application/json"],
+    },
     r("wallet.providers.search", "GET", "/search/v1/search"),
     r(
         "wallet.providers.mobile",
@@ -404,6 +410,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(p("wallet.rates"), get(wallet_pay::cross_rates))
         .route(p("wallet.nickname"), get(wallet_pay::nickname))
         .route(p("wallet.card-provider"), post(wallet_pay::card_provider))
+        .route(
+            p("wallet.kz-card-prepare"),
+            post(wallet_pay::prepare_kz_card),
+        )
         .route(p("wallet.providers.search"), get(wallet_pay::search))
         .route(
             p("wallet.providers.mobile"),

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::clock;
 use crate::money::{Amount, parse_minor};
 use crate::respond;
-use crate::sinap::{MOBILE_PROVIDERS, PayRequest, Refusal, SERVICES};
+use crate::sinap::{MOBILE_PROVIDERS, PayRequest, Refusal, SERVICES, is_card, mask};
 use crate::state::Shared;
 use crate::wallet_api::{bad_request, json_body, token_wallet, wallet_not_found};
 
@@ -319,10 +319,7 @@ pub(crate) async fn card_provider(
         Some(b'2') => 31652,
         _ => 0,
     };
-    if provider == 0
-        || !(13..=19).contains(&digits.len())
-        || !digits.bytes().all(|b| b.is_ascii_digit())
-    {
+    if provider == 0 || !is_card(&digits) {
         return Err(refusal(&Refusal {
             code: 522,
             message: "Неверный номер карты",
@@ -331,5 +328,32 @@ pub(crate) async fn card_provider(
     Ok(respond::json(
         StatusCode::OK,
         &json!({"elements": [{"type": "field", "name": "termsId", "value": provider.to_string()}]}),
+    ))
+}
+
+/// E28 POST /sinap/api/refs/a42ebc79-0584-4271-b8a0-15cb4ea8b340/containers: the preparation of
+/// a Kazakhstan card transfer, `account` (the card masked) and an opaque `ev_account1` that E29
+/// sends back.
+pub(crate) async fn prepare_kz_card(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Outcome {
+    let route = "wallet.kz-card-prepare";
+    token_wallet(&shared.state(), &headers, route)?;
+    let body = json_body(&headers, &body, route)?;
+    let card = text(body.get("cardNumber")).unwrap_or_default();
+    if !is_card(&card) {
+        return Err(refusal(&Refusal {
+            code: 522,
+            message: "Неверный номер карты",
+        }));
+    }
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({"elements": [
+            {"type": "field", "name": "account", "value": mask(&card)},
+            {"type": "field", "name": "ev_account1", "value": format!("sandbox-ev-{}", card.len())},
+        ]}),
     ))
 }

@@ -22,7 +22,7 @@ pub mod wallet;
 pub mod wallet_number;
 
 pub use amount::PayoutAmount;
-pub use card::CardNumber;
+pub use card::{CardNumber, mask_card};
 pub use currency::Currency;
 pub use date::CalendarDate;
 pub use invalid::InvalidValue;

@@ -9,7 +9,7 @@
 use std::time::{Duration, SystemTime};
 
 use jiff::{SignedDuration, Timestamp};
-use qiwi_transport::Response;
+use qiwi_transport::{RefusalKind, Response};
 use qiwi_types::wallet::{
     HistoryCursor, HistoryOperation, PaymentHistoryItem, PaymentInfo, PaymentRejection,
     Transaction, TransactionId, TransactionStatus, TransactionType,
@@ -224,7 +224,9 @@ impl WalletClient {
 
     /// Sends `payment` as [`pay_with`](Self::pay_with) does, then follows its transaction
     /// (E16) until `SUCCESS` or `ERROR`, a request every `options.interval`, for at most
-    /// `options.timeout`; waits use the client's injected sleep and time source.
+    /// `options.timeout`; waits use the client's injected sleep and time source. A status
+    /// read refused for the token (authentication, permission: no history scope) ends it at
+    /// once as [`Confirmed::Pending`]: the payment was accepted, its end is not known here.
     pub async fn pay_and_confirm(&self, payment: &Payment, options: ConfirmOptions) -> Confirmed {
         let accepted = match self.pay_with(payment, options.lookup).await {
             PaymentOutcome::Accepted(accepted) => accepted,
@@ -241,13 +243,23 @@ impl WalletClient {
         let started = time.now();
         let mut last = None;
         loop {
-            // An error reading the status is waited out like a pending status.
-            if let Ok(transaction) = self.transaction(&id, Some(&TransactionType::Out)).await {
-                match transaction.item.status {
+            // An error reading the status is waited out like a pending status, unless waiting
+            // cannot help: a token that may pay but not read the history.
+            match self.transaction(&id, Some(&TransactionType::Out)).await {
+                Ok(transaction) => match transaction.item.status {
                     TransactionStatus::Success => return Confirmed::Success(Box::new(transaction)),
                     TransactionStatus::Error => return Confirmed::Error(Box::new(transaction)),
                     _ => last = Some(Box::new(transaction)),
+                },
+                Err(error)
+                    if matches!(
+                        error.kind(),
+                        Some(RefusalKind::Authentication | RefusalKind::Permission { .. })
+                    ) =>
+                {
+                    return Confirmed::Pending { accepted, last };
                 }
+                Err(_) => {}
             }
             let elapsed = time.now().saturating_duration_since(started);
             if elapsed.saturating_add(options.interval) > options.timeout {

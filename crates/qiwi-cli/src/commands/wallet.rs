@@ -4,9 +4,9 @@ use qiwi_wallet::{
     AccountAlias, Accounts, Balance, LimitType, ProfileSections, WalletClient, WalletNumber,
 };
 
-use qiwi_wallet::payment::{InvalidValue, Payment, PaymentId, PayoutAmount, Recipient};
+use qiwi_wallet::payment::{Payment, PaymentId, Recipient};
 
-use crate::cli::{PayCommand, WalletCommand};
+use crate::cli::{ProvidersCommand, WalletCommand};
 use crate::context::{Context, required, required_secret, url_setting};
 use crate::failure::Failure;
 use crate::fields;
@@ -136,7 +136,10 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             })
         }
         WalletCommand::Commission { wallet, amount } => {
-            let payment = wallet_transfer(&wallet, &amount, None, None)?;
+            let recipient = Recipient::wallet(super::wallet_pay::wallet_number(&wallet)?, None);
+            let amount = super::wallet_pay::amount(&amount)?;
+            let payment = Payment::new(PaymentId::next(), recipient, amount)
+                .map_err(super::wallet_pay::usage("payment"))?;
             let quote = client.commission(&payment).await?;
             out.emit("commission", &quote, || {
                 let mut t = Table::new(&[
@@ -154,8 +157,10 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
                 t
             })
         }
-        WalletCommand::Pay(PayCommand::Wallet(args)) => {
-            super::wallet_pay::wallet(&client, out, args).await
+        WalletCommand::Pay(command) => super::wallet_pay::pay(&client, out, command).await,
+        WalletCommand::Convert(args) => super::wallet_pay::convert(&client, out, args).await,
+        WalletCommand::Providers(ProvidersCommand::Search { words }) => {
+            super::wallet_pay::search_providers(&client, out, &words).await
         }
         WalletCommand::History(args) => super::wallet_history::history(&client, out, args).await,
         WalletCommand::Totals(args) => super::wallet_history::totals(&client, out, args).await,
@@ -183,24 +188,6 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             })
         }
     }
-}
-
-/// A transfer of `amount` roubles to the QIWI wallet `number`, under `id` (default: a new one),
-/// checked before anything is sent.
-pub fn wallet_transfer(
-    number: &str,
-    amount: &str,
-    comment: Option<&str>,
-    id: Option<&str>,
-) -> Result<Payment, Failure> {
-    let usage = |what: &str, e: InvalidValue| Failure::Usage(format!("{what}: {}", e.reason()));
-    let number = WalletNumber::parse(number).map_err(|e| usage("wallet number", e))?;
-    let amount = PayoutAmount::parse(amount).map_err(|e| usage("--amount", e))?;
-    let id = match id {
-        Some(text) => PaymentId::parse(text).map_err(|e| usage("--id", e))?,
-        None => PaymentId::next(),
-    };
-    Payment::new(id, Recipient::wallet(number, comment), amount).map_err(|e| usage("payment", e))
 }
 
 fn parse_alias(alias: &str) -> Result<AccountAlias, Failure> {

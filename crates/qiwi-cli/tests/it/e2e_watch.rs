@@ -369,6 +369,8 @@ async fn pay_from_another_process(served: &program::Served) -> Value {
         "--amount",
         "1.25",
         "--yes",
+        "--interval",
+        "1",
     ];
     let output = program::qiwi_async(&args, &served.wallet_env()).await;
     assert!(output.status.success(), "{}", program::stderr(&output));

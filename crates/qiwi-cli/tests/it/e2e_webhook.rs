@@ -105,6 +105,8 @@ async fn a_payment_and_a_top_up_are_each_handled_once_verified_despite_a_duplica
             "--amount",
             "1.25",
             "--yes",
+            "--interval",
+            "1",
         ],
         &wallet,
     )

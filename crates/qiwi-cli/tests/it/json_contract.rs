@@ -493,6 +493,8 @@ fn wallet_pay_paid_and_not_paid() {
             "--id",
             id,
             "--yes",
+            "--interval",
+            "1",
         ];
         let mut all = vec!["--sandbox", "--json"];
         all.extend_from_slice(&pay);

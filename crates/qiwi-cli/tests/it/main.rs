@@ -7,6 +7,7 @@ mod e2e_agent;
 mod e2e_agent_signed;
 mod e2e_cards;
 mod e2e_history;
+mod e2e_pay_kinds;
 mod e2e_treezor;
 mod e2e_wallet;
 mod e2e_wallet_pay;

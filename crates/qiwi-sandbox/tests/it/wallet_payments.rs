@@ -442,3 +442,208 @@ async fn the_history_lists_payments_made_and_received_with_their_ids() {
     assert_eq!(received["account"], demo::QIWI_SECOND_WALLET);
     assert_eq!(received["sum"]["amount"].to_string(), "3");
 }
+
+const CARD: &str = "4256123412341231";
+
+/// A payment body of `provider`'s kind: `fields` and, for E29, tenge.
+fn body_with(id: &str, amount: &str, currency: &str, fields: Value) -> Value {
+    json!({
+        "id": id,
+        "sum": {"amount": serde_json::from_str::<Value>(amount).unwrap(), "currency": currency},
+        "paymentMethod": {"type": "Account", "accountId": currency},
+        "fields": fields,
+    })
+}
+
+/// E19's `withdrawSum` for `amount` of `currency` to `provider`, as text.
+async fn quoted_withdraw(
+    sb: &Sandbox,
+    token: &str,
+    provider: u32,
+    amount: &str,
+    currency: &str,
+) -> String {
+    let quote = request(
+        sb,
+        token,
+        Method::POST,
+        &format!("/sinap/providers/{provider}/onlineCommission"),
+    )
+    .header("Content-Type", "application/json")
+    .body(
+        json!({"account": "1", "paymentMethod": {"type": "Account", "accountId": "643"},
+               "purchaseTotals": {"total": {"amount": serde_json::from_str::<Value>(amount).unwrap(),
+                                            "currency": currency}}})
+        .to_string(),
+    )
+    .send()
+    .await
+    .unwrap();
+    let quote: Value = serde_json::from_str(&quote.text().await.unwrap()).unwrap();
+    quote["withdrawSum"]["amount"].to_string()
+}
+
+/// Minor units of a decimal text (`4989.5` is 498950).
+fn minor(text: &str) -> i64 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let fraction = format!("{fraction:0<2}");
+    whole.parse::<i64>().unwrap() * 100 + fraction[..2].parse::<i64>().unwrap()
+}
+
+#[tokio::test]
+async fn every_kind_of_payment_takes_its_quoted_sum_once_and_never_echoes_a_card() {
+    let sb = sandbox_waiting(DemoData::default()).await;
+    let token = demo::QIWI_SECOND_TOKEN;
+    let kz_fields = json!({"cardNumber": "4400123412341234", "account": "440012******1234",
+        "ev_account1": "opaque", "transferSum": "100", "accept": "1", "version": "2", "info": "ok"});
+    let kinds: [(&str, u32, &str, &str, Value); 9] = [
+        (
+            "mobile (E25)",
+            1,
+            "100",
+            "643",
+            json!({"account": "9161112233"}),
+        ),
+        ("card (E26)", 1963, "1000", "643", json!({"account": CARD})),
+        ("Kazakhstan card (E29)", 27292, "1000", "398", kz_fields),
+        (
+            "bank card (E30)",
+            464,
+            "10",
+            "643",
+            json!({"account": CARD, "account_type": "1", "exp_date": "0427"}),
+        ),
+        (
+            "bank account (E31)",
+            870,
+            "20",
+            "643",
+            json!({"account": "40817810099910004312", "account_type": "2", "urgent": "1",
+                "mfo": "044525225", "lname": "Ivanov", "fname": "Ivan"}),
+        ),
+        (
+            "service (E32)",
+            674,
+            "5",
+            "643",
+            json!({"account": "111000"}),
+        ),
+        (
+            "requisites (E33)",
+            1717,
+            "30",
+            "643",
+            json!({"name": "Bank", "to_bik": "044525225", "extra_to_bik": "044525225",
+                "city": "Moscow", "to_name": "Company", "to_inn": "7707083893",
+                "to_kpp": "773601001", "account": "40702810938000000001", "goal": "Invoice",
+                "nds": "НДС не облагается", "urgent": "0"}),
+        ),
+        (
+            "conversion (E23)",
+            1099,
+            "1.50",
+            "840",
+            json!({"account": format!("+{}", demo::QIWI_SECOND_WALLET)}),
+        ),
+        (
+            "wallet (E22)",
+            99,
+            "7",
+            "643",
+            json!({"account": "+79181234567"}),
+        ),
+    ];
+    for (i, (what, provider, amount, currency, fields)) in kinds.into_iter().enumerate() {
+        let before = minor(&rub_balance(&sb, token, demo::QIWI_SECOND_WALLET).await);
+        let withdraw = minor(&quoted_withdraw(&sb, token, provider, amount, currency).await);
+        let mut body = body_with(&format!("70{i}"), amount, currency, fields);
+        if provider == 1099 {
+            body["paymentMethod"]["accountId"] = json!("643");
+        }
+        let path = if provider == 27292 {
+            "/sinap/api/terms/27292/payments".to_owned()
+        } else {
+            format!("/sinap/api/v2/terms/{provider}/payments")
+        };
+        let answer = request(&sb, token, Method::POST, &path)
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let answer = answer.text().await.unwrap();
+        assert_eq!(status, 200, "{what}: {answer}");
+        assert!(
+            !answer.contains(CARD) && !answer.contains("4400123412341234"),
+            "{what}: {answer}"
+        );
+        let after = minor(&rub_balance(&sb, token, demo::QIWI_SECOND_WALLET).await);
+        assert_eq!(
+            before - after,
+            withdraw,
+            "{what}: sum plus commission, once"
+        );
+    }
+    // 1000 KZT at the E24 rate of 0.18 RUB, and the 50 RUB minimum commission.
+    assert_eq!(
+        quoted_withdraw(&sb, token, 27292, "1000", "398").await,
+        "230"
+    );
+    sb.advance_clock(HOUR);
+    let listed = payments_of(&sb, demo::QIWI_SECOND_WALLET).await;
+    assert!(
+        listed.iter().all(|p| p["status"] == "SUCCESS"),
+        "{listed:?}"
+    );
+    let history = format!(
+        "/payment-history/v2/persons/{}/payments?rows=50&operation=OUT",
+        demo::QIWI_SECOND_WALLET
+    );
+    let history = get_json(&sb, token, &history).await.to_string();
+    let admin = serde_json::to_string(&listed).unwrap();
+    for text in [&history, &admin] {
+        assert!(
+            !text.contains(CARD) && !text.contains("4400123412341234"),
+            "{text}"
+        );
+    }
+    assert!(history.contains("4256********1231"), "{history}");
+}
+
+#[tokio::test]
+async fn the_kazakhstan_card_preparation_answers_the_card_masked_and_an_opaque_value() {
+    let sb = sandbox_with(SandboxConfig::default()).await;
+    let prepare = |card: &'static str| {
+        request(
+            &sb,
+            demo::QIWI_SECOND_TOKEN,
+            Method::POST,
+            "/sinap/api/refs/a42ebc79-0584-4271-b8a0-15cb4ea8b340/containers",
+        )
+        .header("Accept", "application/vnd.qiwi.v1+json")
+        .header("Content-Type", "application/json")
+        .body(
+            json!({"cardNumber": card, "version": "2", "transferSum": "100", "src": "sinap"})
+                .to_string(),
+        )
+        .send()
+    };
+    let answer = prepare("4400123412341234").await.unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let text = answer.text().await.unwrap();
+    assert!(!text.contains("4400123412341234"), "{text}");
+    let answer: Value = serde_json::from_str(&text).unwrap();
+    let field = |name: &str| {
+        answer["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .map(|e| e["value"].clone())
+    };
+    assert_eq!(field("account"), Some(json!("4400********1234")));
+    assert!(field("ev_account1").is_some_and(|v| v.is_string()));
+    let refused = prepare("44001234").await.unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+}

@@ -278,3 +278,31 @@ async fn pay_and_confirm_stops_waiting_when_the_time_runs_out() {
         "{reads} status reads in 50 ms at 20 ms"
     );
 }
+
+/// A token that may pay but not read the history: following the payment stops at the first
+/// refused read, as pending, instead of asking again until the time runs out.
+#[tokio::test]
+async fn pay_and_confirm_stops_at_once_when_the_token_may_not_read_the_status() {
+    let server = MockServer::start().await;
+    let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+    answer_payment(&server, json_answer(200, info)).await;
+    Mock::given(path("/payment-history/v2/transactions/11155897070"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+    let options = ConfirmOptions {
+        interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(30),
+        lookup: quick(),
+    };
+    let confirmed = client(&server).pay_and_confirm(&transfer(), options).await;
+    let Confirmed::Pending { last, .. } = confirmed else {
+        panic!("{confirmed:?}");
+    };
+    assert!(last.is_none());
+    assert_eq!(
+        received(&server).await.len(),
+        2,
+        "the payment, then one status read"
+    );
+}
