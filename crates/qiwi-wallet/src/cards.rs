@@ -25,7 +25,8 @@ use crate::{Error, Receipt, WalletClient};
 /// The `vas-alias` of the cards list: QIWI Master cards.
 const VAS_ALIAS: &str = "qvc-master";
 
-/// The most characters a card's name (E49) may have.
+/// The most characters a card's name (E49) may have: the reference documents no limit, so
+/// this bound is the client's own (the sandbox applies the same one).
 pub const MAX_CARD_NAME_CHARS: usize = 64;
 
 /// A submitted card order (E42), by what it asks of the owner.
