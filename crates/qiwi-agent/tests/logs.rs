@@ -9,73 +9,20 @@
 )]
 mod support;
 
-use std::fmt::{self, Write as _};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-
 use qiwi_agent::{
     ConfirmOptions, FundsSource, Payout, PayoutAmount, Recipient, StatusQuery, TransactionNumber,
 };
 use qiwi_transport::TransportErrorKind;
 use qiwi_transport::test_util::Reply;
+use qiwi_transport::test_util::traces::Traces;
 use support::{scripted_client_with, xml};
-use tracing::field::{Field, Visit};
-use tracing::span;
 
 const SECRET: &str = "Tr0ub4dor&3-very-secret";
 
-/// Records every span field and event field as text.
-struct Capture {
-    out: Arc<Mutex<String>>,
-    next_id: AtomicU64,
-}
-
-struct Fields<'a>(&'a mut String);
-
-impl Visit for Fields<'_> {
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        let _ = write!(self.0, "{}={:?} ", field.name(), value);
-    }
-}
-
-impl tracing::Subscriber for Capture {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, attributes: &span::Attributes<'_>) -> span::Id {
-        let mut out = self.out.lock().unwrap();
-        let _ = write!(out, "\nspan {} ", attributes.metadata().name());
-        attributes.record(&mut Fields(&mut out));
-        span::Id::from_u64(self.next_id.fetch_add(1, Ordering::Relaxed))
-    }
-
-    fn record(&self, _: &span::Id, values: &span::Record<'_>) {
-        let mut out = self.out.lock().unwrap();
-        out.push_str("\nrecord ");
-        values.record(&mut Fields(&mut out));
-    }
-
-    fn record_follows_from(&self, _: &span::Id, _: &span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
-        let mut out = self.out.lock().unwrap();
-        let _ = write!(out, "\nevent {} ", event.metadata().target());
-        event.record(&mut Fields(&mut out));
-    }
-
-    fn enter(&self, _: &span::Id) {}
-
-    fn exit(&self, _: &span::Id) {}
-}
-
 #[tokio::test]
 async fn logs_never_carry_the_password() {
-    let out = Arc::new(Mutex::new(String::new()));
-    let _guard = tracing::subscriber::set_default(Capture {
-        out: out.clone(),
-        next_id: AtomicU64::new(1),
-    });
+    let traces = Traces::default();
+    let _guard = traces.capture();
     let pay_ok = "<response><result-code fatal='false'>0</result-code><payment status='60' txn_id='1' transaction-number='12345678' final-status='true'/></response>";
     let (client, _, _) = scripted_client_with(
         123,
@@ -107,7 +54,7 @@ async fn logs_never_carry_the_password() {
         StatusQuery::new(TransactionNumber::parse("12345678").unwrap(), "79181234567").unwrap();
     client.status(&query).await.unwrap();
 
-    let logged = out.lock().unwrap().clone();
+    let logged = traces.text();
     // The capture works: the executor's spans and the client's events are there.
     assert!(logged.contains("span http.request"), "{logged}");
     assert!(

@@ -291,6 +291,9 @@ pub enum WalletCommand {
     Transaction(TransactionArgs),
     /// A transaction's receipt: to a file (--out, PDF or JPEG) or by e-mail (--email).
     Receipt(ReceiptArgs),
+    /// QIWI Master virtual cards: list (the default), order, block, unblock, details, rename,
+    /// statement.
+    Cards(crate::cards_cli::CardsArgs),
     /// The wallet's webhook: register, show, delete, its signing key, a test notification.
     #[command(subcommand)]
     Webhook(WebhookCommand),

@@ -4,6 +4,7 @@
 // (shared with the man page generator, `cargo xtask man`) and makes the examples in the
 // workspace `README.md` compile as doctests against every client crate.
 
+pub mod cards_cli;
 pub mod cli;
 pub mod history_cli;
 

@@ -6,6 +6,7 @@ mod admin;
 mod agent_api;
 mod agent_auth;
 mod agent_lookup;
+mod cards;
 mod clock;
 mod conn;
 pub mod demo;

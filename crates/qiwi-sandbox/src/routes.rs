@@ -9,7 +9,7 @@ use axum::routing::{delete, get, patch, post, put};
 use crate::faults::{ACCOUNTS_LIST_ROUTE, Fault, FaultRule};
 use crate::state::Shared;
 use crate::{
-    admin, agent_api, agent_lookup, gate, invoices, treezor_api, wallet_api, wallet_history,
+    admin, agent_api, agent_lookup, cards, gate, invoices, treezor_api, wallet_api, wallet_history,
     wallet_pay, webhook_api,
 };
 
@@ -222,6 +222,42 @@ pub const ROUTES: &[Route] = &[
         "/checkout-api/api/bill/reject",
     ),
     r(
+        "wallet.cards.order",
+        "POST",
+        "/cards/v2/persons/{wallet}/orders",
+    ),
+    r(
+        "wallet.cards.submit",
+        "PUT",
+        "/cards/v2/persons/{wallet}/orders/{orderId}/submit",
+    ),
+    r("wallet.cards.list", "GET", "/cards/v1/cards"),
+    r(
+        "wallet.cards.statement",
+        "GET",
+        "/payment-history/v1/persons/{wallet}/cards/{cardId}/statement",
+    ),
+    r(
+        "wallet.cards.block",
+        "PUT",
+        "/cards/v2/persons/{wallet}/cards/{cardId}/block",
+    ),
+    r(
+        "wallet.cards.unblock",
+        "PUT",
+        "/cards/v2/persons/{wallet}/cards/{cardId}/unblock",
+    ),
+    r(
+        "wallet.cards.details",
+        "PUT",
+        "/cards/v1/cards/{cardId}/details",
+    ),
+    r(
+        "wallet.cards.alias",
+        "PUT",
+        "/cards/v1/cards/{cardId}/alias",
+    ),
+    r(
         "wallet.webhooks.register",
         "PUT",
         "/payment-notifier/v1/hooks",
@@ -407,6 +443,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route(p("wallet.invoices.search"), get(invoices::search))
         .route(p("wallet.invoices.pay"), post(invoices::pay))
         .route(p("wallet.invoices.reject"), post(invoices::reject))
+        .route(p("wallet.cards.order"), post(cards::order))
+        .route(p("wallet.cards.submit"), put(cards::submit))
+        .route(p("wallet.cards.list"), get(cards::list))
+        .route(p("wallet.cards.statement"), get(cards::statement))
+        .route(p("wallet.cards.block"), put(cards::block))
+        .route(p("wallet.cards.unblock"), put(cards::unblock))
+        .route(p("wallet.cards.details"), put(cards::details))
+        .route(p("wallet.cards.alias"), put(cards::rename))
         .route(p("wallet.webhooks.register"), put(webhook_api::register))
         .route(p("wallet.webhooks.delete"), delete(webhook_api::delete))
         .route(p("wallet.webhooks.key"), get(webhook_api::key))

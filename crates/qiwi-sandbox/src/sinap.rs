@@ -286,6 +286,7 @@ impl State {
                 None => Ok(None),
             },
             p if SERVICES.iter().any(|(id, _, _)| *id == p) => Ok(None),
+            p if crate::cards::is_card_payment(p) => Ok(None),
             _ => Err(refuse(131, "Провайдер недоступен")),
         }
     }
@@ -316,6 +317,9 @@ impl State {
             };
         }
         let credit_wallet = self.recipient(req)?;
+        if crate::cards::is_card_payment(req.provider) {
+            self.cards.check_payment(&self.qiwi.wallet, payer, req)?;
+        }
         let quote = self.quote(req.provider, req.amount, req.currency)?;
         // The account the request must name, whichever the money comes from.
         let named = if req.provider == KZ_CARD {
@@ -378,6 +382,7 @@ impl State {
             .entry(payer.to_owned())
             .or_default()
             .push(txn);
+        self.cards.paid(req, wall);
         Ok(answer)
     }
 
@@ -388,6 +393,7 @@ impl State {
         } else if provider == CONVERSION
             || MOBILE_PROVIDERS.iter().any(|(id, _)| *id == provider)
             || SERVICES.iter().any(|(id, _, _)| *id == provider)
+            || crate::cards::is_card_payment(provider)
         {
             &["TURNOVER"]
         } else {

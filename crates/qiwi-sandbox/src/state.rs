@@ -145,6 +145,8 @@ pub(crate) struct State {
     pub webhooks: Webhooks,
     /// The demo wallet's unpaid invoices and the P2P keys issued (E36-E39).
     pub invoices: crate::invoices::Invoices,
+    /// The demo wallet's QIWI Master orders and cards (E40-E49).
+    pub cards: crate::cards::CardsState,
 }
 
 /// An identification downgrade operation (E04-E06).
@@ -366,6 +368,7 @@ impl State {
             history: HistoryLog::generate(&q.history, &q.wallet, wall),
             webhooks: Webhooks::default(),
             invoices: crate::invoices::Invoices::generate(wall),
+            cards: crate::cards::CardsState::default(),
         }
     }
 

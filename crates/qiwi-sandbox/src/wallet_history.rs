@@ -59,13 +59,13 @@ fn admitted<'a>(
 }
 
 /// A time as the history writes it: `2017-01-21T11:41:07+03:00`.
-fn write_time(at: Timestamp, offset: Offset) -> String {
+pub(crate) fn write_time(at: Timestamp, offset: Offset) -> String {
     at.to_zoned_datetime(offset.to_time_zone())
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
 
-fn moscow_offset(at: Timestamp) -> Offset {
+pub(crate) fn moscow_offset(at: Timestamp) -> Offset {
     clock::in_moscow(at).offset()
 }
 
@@ -125,7 +125,9 @@ impl Filter {
         let end = respond::last_value(pairs, "endDate");
         let window = match (start, end) {
             (None, None) => None,
-            (Some(start), Some(end)) => Some(window(start, end, route)?),
+            (Some(start), Some(end)) => {
+                Some(window(("startDate", start), ("endDate", end), route)?)
+            }
             _ => {
                 return Err(bad_request(
                     route,
@@ -149,7 +151,12 @@ impl Filter {
     }
 }
 
-fn window(start: &str, end: &str, route: &str) -> Result<(Timestamp, Timestamp, Offset), Response> {
+/// The window of two named query values: both in one offset, at most 90 days.
+pub(crate) fn window(
+    (start_name, start): (&str, &str),
+    (end_name, end): (&str, &str),
+    route: &str,
+) -> Result<(Timestamp, Timestamp, Offset), Response> {
     let read = |text: &str, name: &str| {
         read_time(text).ok_or_else(|| {
             bad_request(
@@ -158,18 +165,18 @@ fn window(start: &str, end: &str, route: &str) -> Result<(Timestamp, Timestamp, 
             )
         })
     };
-    let (start, start_offset) = read(start, "startDate")?;
-    let (end, end_offset) = read(end, "endDate")?;
+    let (start, start_offset) = read(start, start_name)?;
+    let (end, end_offset) = read(end, end_name)?;
     if start_offset != end_offset {
         return Err(bad_request(
             route,
-            "startDate and endDate must be written in the same offset",
+            &format!("{start_name} and {end_name} must be written in the same offset"),
         ));
     }
     if end < start || end.duration_since(start) > MAX_WINDOW {
         return Err(bad_request(
             route,
-            "the period from startDate to endDate must be at most 90 days",
+            &format!("the period from {start_name} to {end_name} must be at most 90 days"),
         ));
     }
     Ok((start, end, start_offset))

@@ -1,12 +1,13 @@
 //! Test doubles: a scripted transport that records what it was sent and checks it against the
 //! requests it expects ([`expect`]), a recording wrapper for any transport, a transport that
 //! never answers, and a time source and sleep that the test drives; in [`echo`], what a server
-//! that reflects the request shows; and in [`settings`], the test of the settings every client
-//! shares.
+//! that reflects the request shows; in [`settings`], the test of the settings every client
+//! shares; and in [`traces`], a subscriber that keeps what was traced as text.
 
 pub mod echo;
 pub mod expect;
 pub mod settings;
+pub mod traces;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

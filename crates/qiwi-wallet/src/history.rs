@@ -93,7 +93,8 @@ impl HistoryFilter {
     }
 }
 
-/// A receipt file (E17): its bytes and the content type the service gave.
+/// A file the service answers with, a receipt (E17) or a card statement (E45): its bytes and
+/// the content type the service gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     /// The `Content-Type` of the answer, when it had one.

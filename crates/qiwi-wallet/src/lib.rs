@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod balances;
+mod cards;
 mod client;
 mod error;
 mod error_body;
@@ -19,6 +20,7 @@ mod sinap;
 mod watch;
 pub mod webhook;
 
+pub use cards::{MAX_CARD_NAME_CHARS, SubmittedOrder};
 pub use client::{
     BALANCE_REFRESH_TIMEOUT, DEFAULT_BALANCE_REFRESH_ATTEMPTS, DEFAULT_BASE_URL, WalletClient,
     WalletClientBuilder,

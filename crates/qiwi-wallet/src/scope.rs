@@ -105,13 +105,23 @@ const SEC_FETCH: &[(&str, &str)] = &[
     ("sec-fetch-dest", "empty"),
 ];
 
+/// What every QIWI Master call needs: card management, and the profile, history and
+/// payments permissions with it (reference §9.2).
+const CARD_SCOPES: &[TokenScope] = &[
+    TokenScope::VirtualCards,
+    TokenScope::ProfileInfo,
+    TokenScope::PaymentHistory,
+    TokenScope::PaymentsWithoutSms,
+];
+
 /// The payment history's calls: the service allows 100 a minute per wallet, together.
 pub(crate) const HISTORY_GROUP: &str = "history";
 
-/// Every endpoint of this client, one line each (reference §E01 to §E39, §E50 to §E55).
+/// Every endpoint of this client, one line each (reference §E01 to §E55; E21 is a link, E56 an
+/// inbound notification).
 #[rustfmt::skip]
 mod table {
-    use super::{Endpoint, Method, read, write, lookup, AnswerBody, HISTORY_GROUP, QIWI_V1, QIWI_V2, SEC_FETCH};
+    use super::{Endpoint, Method, read, write, lookup, AnswerBody, HISTORY_GROUP, QIWI_V1, QIWI_V2, SEC_FETCH, CARD_SCOPES};
     use super::TokenScope::{Balance, PaymentHistory, PaymentsWithoutSms, ProfileInfo};
 
     pub(crate) static PROFILE: Endpoint = read("E01", "/person-profile/v1/profile/current", &[ProfileInfo]);
@@ -148,6 +158,17 @@ mod table {
     /// Paying an invoice: a payment, never resent.
     pub(crate) static INVOICE_PAY: Endpoint = write("E38", Method::POST, "/checkout-api/invoice/pay/wallet", &[PaymentsWithoutSms]);
     pub(crate) static INVOICE_REJECT: Endpoint = write("E39", Method::POST, "/checkout-api/api/bill/reject", &[PaymentsWithoutSms]).answers(&[200], AnswerBody::None);
+    /// The QIWI Master package and a paid card: payments, on the payments' route, never resent.
+    pub(crate) static CARD_PACKAGE_PAYMENT: Endpoint = write("E40", Method::POST, "/sinap/api/v2/terms/{id}/payments", CARD_SCOPES);
+    pub(crate) static CARD_ORDER: Endpoint = write("E41", Method::POST, "/cards/v2/persons/{wallet}/orders", CARD_SCOPES);
+    pub(crate) static CARD_ORDER_SUBMIT: Endpoint = write("E42", Method::PUT, "/cards/v2/persons/{wallet}/orders/{orderId}/submit", CARD_SCOPES);
+    pub(crate) static CARD_ORDER_PAYMENT: Endpoint = write("E43", Method::POST, "/sinap/api/v2/terms/{id}/payments", CARD_SCOPES);
+    pub(crate) static CARDS: Endpoint = read("E44", "/cards/v1/cards", CARD_SCOPES);
+    pub(crate) static CARD_STATEMENT: Endpoint = Endpoint::get("E45", "/payment-history/v1/persons/{wallet}/cards/{cardId}/statement").scopes(CARD_SCOPES).answers(&[200], AnswerBody::Bytes).rate_limit_group(HISTORY_GROUP);
+    pub(crate) static CARD_BLOCK: Endpoint = write("E46", Method::PUT, "/cards/v2/persons/{wallet}/cards/{cardId}/block", CARD_SCOPES).answers(&[202], AnswerBody::None);
+    pub(crate) static CARD_UNBLOCK: Endpoint = write("E47", Method::PUT, "/cards/v2/persons/{wallet}/cards/{cardId}/unblock", CARD_SCOPES);
+    pub(crate) static CARD_DETAILS: Endpoint = write("E48", Method::PUT, "/cards/v1/cards/{cardId}/details", CARD_SCOPES);
+    pub(crate) static CARD_RENAME: Endpoint = write("E49", Method::PUT, "/cards/v1/cards/{cardId}/alias", CARD_SCOPES);
     pub(crate) static HOOK_REGISTER: Endpoint = write("E50", Method::PUT, "/payment-notifier/v1/hooks", &[PaymentsWithoutSms]);
     pub(crate) static HOOK_DELETE: Endpoint = write("E51", Method::DELETE, "/payment-notifier/v1/hooks/{hookId}", &[PaymentsWithoutSms]);
     pub(crate) static HOOK_KEY: Endpoint = read("E52", "/payment-notifier/v1/hooks/{hookId}/key", &[PaymentsWithoutSms]).answers(&[201], AnswerBody::Json);

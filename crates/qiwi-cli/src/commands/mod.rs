@@ -7,6 +7,7 @@ pub mod sandbox;
 pub mod stop;
 pub mod treezor;
 pub mod wallet;
+pub mod wallet_cards;
 pub mod wallet_history;
 pub mod wallet_hooks;
 pub mod wallet_invoices;

@@ -168,6 +168,7 @@ pub async fn run(ctx: &Context, out: Output, command: WalletCommand) -> Result<(
             super::wallet_history::transaction(&client, out, args).await
         }
         WalletCommand::Receipt(args) => super::wallet_history::receipt(&client, out, args).await,
+        WalletCommand::Cards(args) => super::wallet_cards::run(&client, out, args).await,
         WalletCommand::Webhook(command) => {
             super::wallet_hooks::webhook(&client, out, command).await
         }

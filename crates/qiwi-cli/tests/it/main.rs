@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod e2e_agent;
 mod e2e_agent_signed;
+mod e2e_cards;
 mod e2e_history;
 mod e2e_invoices;
 mod e2e_pay_kinds;

@@ -3,6 +3,7 @@
 mod abuse;
 mod admin;
 mod agent_api;
+mod cards;
 mod common;
 mod faithfulness;
 mod faults;

@@ -57,7 +57,7 @@ pub fn payment(id: &str, amount: &str, currency: &str, account: &str) -> Value {
 }
 
 /// The RUB balance E10 shows for a wallet, as text.
-async fn rub_balance(sb: &Sandbox, token: &str, wallet: &str) -> String {
+pub async fn rub_balance(sb: &Sandbox, token: &str, wallet: &str) -> String {
     let path = format!("/funding-sources/v2/persons/{wallet}/accounts");
     get_json(sb, token, &path).await["accounts"]
         .as_array()

@@ -1,6 +1,7 @@
 //! Models of the QIWI Wallet personal API (`edge.qiwi.com`): profile, identification, limits and
 //! balances (endpoints E01 to E13 of the reference), the payment history (E14 to E18),
-//! payments (E19 to E35), invoices and P2P keys (E36 to E39) and webhooks (E50 to E56).
+//! payments (E19 to E35), invoices and P2P keys (E36 to E39), QIWI Master virtual cards (E40 to
+//! E49) and webhooks (E50 to E56).
 //!
 //! Field names follow the wire (`camelCase`); every type reads what the real servers send and
 //! writes back the same shape. Nullability follows the reference field by field:
@@ -20,6 +21,7 @@
 //! section; each type's documentation names the ones that concern it.
 
 pub mod account;
+pub mod card;
 pub mod history;
 pub mod identification;
 pub mod invoice;
@@ -33,6 +35,11 @@ pub use crate::CalendarDate;
 pub use account::{
     Account, AccountAlias, AccountOffer, AccountOffers, AccountType, AccountTypeId, Accounts,
     Balance, CreateAccountRequest, SetDefaultAccountRequest,
+};
+pub use card::{
+    Card, CardAlias, CardDetails, CardDetailsRequest, CardId, CardInfo, CardLimit, CardOperation,
+    CardOperationStatus, CardOrder, CardOrderId, CardOrderRequest, CardOrderStatus, CardQvx,
+    CardRenameRequest, CardRenameResult, CardStatus, CardTariffDetails, Requisite,
 };
 pub use history::{
     ErrorCode, HistoryCursor, HistoryOperation, HistoryPage, HistorySource, HistoryTotals,

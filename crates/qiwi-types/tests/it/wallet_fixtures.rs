@@ -12,6 +12,10 @@ use qiwi_types::wallet::{
     PaymentRejection, PaymentRequest, Profile, ProviderSearch, RefElements, RejectInvoiceRequest,
     Restriction, SendReceiptRequest, SetDefaultAccountRequest, Transaction,
 };
+use qiwi_types::wallet::{
+    Card, CardDetails, CardDetailsRequest, CardOperation, CardOrder, CardOrderRequest,
+    CardRenameRequest, CardRenameResult,
+};
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -173,6 +177,30 @@ fn every_wallet_fixture_decodes_and_matches_its_snapshot() {
                 insta::assert_debug_snapshot!(key);
             }
             "e56_notification" => snapshot!(Notification, path, &text),
+            "e41_card_order_request" => {
+                assert_round_trip::<CardOrderRequest>(path, &text);
+                snapshot!(CardOrderRequest, path, &text)
+            }
+            "e41_card_order" | "e42_card_order" => snapshot!(CardOrder, path, &text),
+            "e44_cards" => snapshot!(Vec<Card>, path, &text),
+            "e47_card_operation" => snapshot!(CardOperation, path, &text),
+            "e48_card_details_request" => {
+                assert_round_trip::<CardDetailsRequest>(path, &text);
+                snapshot!(CardDetailsRequest, path, &text)
+            }
+            "e48_card_details" => {
+                // The numbers are read whole and written masked: the snapshot is the masked form.
+                let details: CardDetails = decode(path, &text);
+                let wire: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let (pan, cvv) = details.expose();
+                assert_eq!((pan, cvv), (wire["pan"].as_str(), wire["cvv"].as_str()));
+                snapshot!(CardDetails, path, &text)
+            }
+            "e49_card_rename_request" => {
+                assert_round_trip::<CardRenameRequest>(path, &text);
+                snapshot!(CardRenameRequest, path, &text)
+            }
+            "e49_card_rename" => snapshot!(CardRenameResult, path, &text),
             other => panic!("no model for fixture folder {other:?} ({})", path.display()),
         }
     });
@@ -204,6 +232,20 @@ fn every_json_endpoint_e01_to_e35_and_e50_to_e56_has_fixtures() {
     }
     let files = walk(&root);
     assert!(files >= 85, "only {files} fixture files");
+}
+
+/// The QIWI Master calls with a JSON body: E45 answers with a PDF and E46 with `202` alone.
+#[test]
+fn every_json_card_endpoint_e40_to_e49_has_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wallet");
+    for id in [40, 41, 42, 43, 44, 47, 48, 49] {
+        let prefix = format!("e{id}_");
+        let found = std::fs::read_dir(&root)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(&prefix) && walk(&e.path()) > 0);
+        assert!(found, "no fixtures for E{id}");
+    }
 }
 
 fn walk(dir: &Path) -> usize {

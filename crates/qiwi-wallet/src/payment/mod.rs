@@ -33,7 +33,9 @@ pub use recipient::{CompanyRequisites, PersonName, Recipient};
 
 use qiwi_types::Currency;
 
-use crate::scope::{COMMISSION, Endpoint, KZ_CARD_PAYMENT, PAYMENT};
+use crate::scope::{
+    CARD_ORDER_PAYMENT, CARD_PACKAGE_PAYMENT, COMMISSION, Endpoint, KZ_CARD_PAYMENT, PAYMENT,
+};
 use qiwi_types::wallet::{
     CommissionRequest, PaymentMethod, PaymentRequest, PaymentSum, PurchaseTotals,
 };
@@ -100,6 +102,8 @@ impl Payment {
     pub(crate) fn endpoint(&self) -> &'static Endpoint {
         match self.recipient {
             Recipient::KzCard { .. } => &KZ_CARD_PAYMENT,
+            Recipient::QiwiMasterPackage { .. } => &CARD_PACKAGE_PAYMENT,
+            Recipient::CardOrder { .. } => &CARD_ORDER_PAYMENT,
             _ => &PAYMENT,
         }
     }

@@ -1,7 +1,7 @@
 //! Who a payment goes to, one variant per kind of payment, and the `fields` each one writes.
 
 use qiwi_types::invalid::check_digits;
-use qiwi_types::wallet::PaymentFields;
+use qiwi_types::wallet::{CardOrderId, PaymentFields};
 use qiwi_types::{CardNumber, Currency, InvalidValue, WalletNumber};
 
 use super::providers::{AccountKind, BankId, CardProvider, Urgency, Vat};
@@ -148,6 +148,20 @@ pub enum Recipient {
     },
     /// A company, by its bank requisites, provider 1717 (E33).
     Company(Box<CompanyRequisites>),
+    /// The QIWI Master package for a wallet, provider 28004 (E40; 2999 roubles in the
+    /// reference's example).
+    QiwiMasterPackage {
+        /// The wallet that gets the package (one's own).
+        wallet: WalletNumber,
+    },
+    /// A card ordered beyond the free ones, provider 32064 (E43), for the price its submission
+    /// (E42) answered.
+    CardOrder {
+        /// The wallet that ordered it (one's own).
+        wallet: WalletNumber,
+        /// The order (E41).
+        order: CardOrderId,
+    },
 }
 
 impl Recipient {
@@ -163,6 +177,8 @@ impl Recipient {
     pub(crate) fn validate(&self) -> Result<(), InvalidValue> {
         match self {
             Self::Wallet { comment, .. } => check_comment(comment.as_deref()),
+            // Both are checked by their types.
+            Self::QiwiMasterPackage { .. } | Self::CardOrder { .. } => Ok(()),
             Self::Conversion { to, comment, .. } => {
                 if ![Currency::USD, Currency::EUR, Currency::KZT].contains(to) {
                     return Err(InvalidValue::new(
@@ -277,6 +293,8 @@ impl Recipient {
             Self::KzCard { .. } => 27292,
             Self::BankCard { bank, .. } | Self::BankAccount { bank, .. } => bank.id(),
             Self::Company(_) => 1717,
+            Self::QiwiMasterPackage { .. } => 28004,
+            Self::CardOrder { .. } => 32064,
         }
     }
 
@@ -370,6 +388,15 @@ impl Recipient {
                 }
             }
             Self::Service { account, .. } => put("account", account),
+            // The wallet as the card paths write it: digits, no `+`.
+            Self::QiwiMasterPackage { wallet } => {
+                put("account", wallet.as_str());
+                put("vas_alias", "qvc-master");
+            }
+            Self::CardOrder { wallet, order } => {
+                put("account", wallet.as_str());
+                put("order_id", order.as_str());
+            }
             Self::Company(req) => {
                 put("name", &req.bank_name);
                 put("extra_to_bik", &req.bik);

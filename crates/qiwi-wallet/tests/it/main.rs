@@ -1,6 +1,7 @@
 //! The integration tests of `qiwi-wallet`, one module per area, linked as one binary.
 
 mod balance_refresh;
+mod cards;
 mod common;
 mod endpoints;
 mod errors;

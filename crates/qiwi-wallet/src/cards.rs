@@ -1,0 +1,253 @@
+//! QIWI Master virtual cards: E41, E42 and E44 to E49. The package (E40) and a paid card
+//! (E43) are payments: [`Recipient::QiwiMasterPackage`](crate::payment::Recipient) and
+//! [`Recipient::CardOrder`](crate::payment::Recipient) through [`WalletClient::pay`].
+//!
+//! The card calls take the card's id in their path. Which id the service means there is not
+//! stated (reference §14 item 48); [`Card::id`] is `qvx.id`, the form of the reference's
+//! example URLs. That choice is not verified against the live service: `qvx.cardId` stays in
+//! [`CardQvx::card_id`](qiwi_types::wallet::CardQvx) for a caller who needs it.
+
+use qiwi_transport::scrub::REDACTED;
+use qiwi_transport::{Bytes, header};
+use qiwi_types::UniqueNumber;
+use qiwi_types::wallet::{
+    Card, CardAlias, CardDetails, CardDetailsRequest, CardId, CardOperation, CardOrder,
+    CardOrderId, CardOrderRequest, CardOrderStatus, CardRenameRequest, CardRenameResult,
+    HistoryWindow,
+};
+
+use crate::scope::{
+    CARD_BLOCK, CARD_DETAILS, CARD_ORDER, CARD_ORDER_SUBMIT, CARD_RENAME, CARD_STATEMENT,
+    CARD_UNBLOCK, CARDS,
+};
+use crate::{Error, Receipt, WalletClient};
+
+/// The `vas-alias` of the cards list: QIWI Master cards.
+const VAS_ALIAS: &str = "qvc-master";
+
+/// The most characters a card's name (E49) may have: the reference documents no limit, so
+/// this bound is the client's own (the sandbox applies the same one).
+pub const MAX_CARD_NAME_CHARS: usize = 64;
+
+/// A submitted card order (E42), by what it asks of the owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SubmittedOrder {
+    /// `COMPLETED`: the card was free and is issued; `card_id` names it.
+    Issued(CardOrder),
+    /// `PAYMENT_REQUIRED`: beyond the free cards. Pay `price` with
+    /// [`Recipient::CardOrder`](crate::payment::Recipient) (E43); the card then appears in the
+    /// cards list.
+    PaymentRequired(CardOrder),
+    /// Another status.
+    Other(CardOrder),
+}
+
+impl SubmittedOrder {
+    /// The order as answered.
+    pub fn order(&self) -> &CardOrder {
+        match self {
+            Self::Issued(order) | Self::PaymentRequired(order) | Self::Other(order) => order,
+        }
+    }
+}
+
+impl From<CardOrder> for SubmittedOrder {
+    fn from(order: CardOrder) -> Self {
+        match order.status {
+            CardOrderStatus::Completed => Self::Issued(order),
+            CardOrderStatus::PaymentRequired => Self::PaymentRequired(order),
+            _ => Self::Other(order),
+        }
+    }
+}
+
+impl WalletClient {
+    /// Orders a card of kind `alias` (E41): a `DRAFT` order to submit with
+    /// [`submit_card_order`](Self::submit_card_order). Never resent.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn order_card(&self, alias: CardAlias) -> Result<CardOrder, Error> {
+        let request = self.request(&CARD_ORDER, &[self.wallet().as_str()])?;
+        let body = CardOrderRequest { card_alias: alias };
+        self.send_json(Self::with_json(request, &body)?, &CARD_ORDER)
+            .await
+    }
+
+    /// Submits a card order (E42): issued at once when free, or waiting for its payment
+    /// beyond the free cards. Never resent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// use qiwi_wallet::SubmittedOrder;
+    /// use qiwi_wallet::models::CardAlias;
+    ///
+    /// let order = client.order_card(CardAlias::Prepaid).await?;
+    /// match client.submit_card_order(&order.id).await? {
+    ///     SubmittedOrder::Issued(order) => println!("card {:?}", order.card_id),
+    ///     SubmittedOrder::PaymentRequired(order) => println!("pay {:?} first", order.price),
+    ///     other => println!("{:?}", other.order().status),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn submit_card_order(&self, order: &CardOrderId) -> Result<SubmittedOrder, Error> {
+        let params = [self.wallet().as_str(), order.as_str()];
+        let request = self.request(&CARD_ORDER_SUBMIT, &params)?;
+        let order: CardOrder = self.send_json(request, &CARD_ORDER_SUBMIT).await?;
+        Ok(order.into())
+    }
+
+    /// The wallet's QIWI Master cards with their balances and tariffs (E44).
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn cards(&self) -> Result<Vec<Card>, Error> {
+        let mut request = self.request(&CARDS, &[])?;
+        request
+            .url
+            .query_pairs_mut()
+            .append_pair("vas-alias", VAS_ALIAS);
+        self.send_json(request, &CARDS).await
+    }
+
+    /// A card's statement for `window` (E45, at most 90 days, which [`HistoryWindow`]
+    /// guarantees): the PDF's bytes, as the service sent them. A history call: it waits for
+    /// the history limiter.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn card_statement(
+        &self,
+        card: &CardId,
+        window: &HistoryWindow,
+    ) -> Result<Receipt, Error> {
+        let params = [self.wallet().as_str(), card.as_str()];
+        let mut request = self.request(&CARD_STATEMENT, &params)?;
+        request
+            .url
+            .query_pairs_mut()
+            .append_pair("from", &window.start_text())
+            .append_pair("till", &window.end_text());
+        let response = self.send(request, &CARD_STATEMENT).await?;
+        Ok(Receipt {
+            content_type: response.header_str(header::CONTENT_TYPE).map(str::to_owned),
+            bytes: response.body,
+        })
+    }
+
+    /// Blocks a card (E46, answered `202 Accepted`). It can be unblocked through the API for
+    /// 90 days.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn block_card(&self, card: &CardId) -> Result<(), Error> {
+        let params = [self.wallet().as_str(), card.as_str()];
+        let request = self.request(&CARD_BLOCK, &params)?;
+        self.send(request, &CARD_BLOCK).await.map(drop)
+    }
+
+    /// Unblocks a card blocked through the API within the last 90 days (E47): its
+    /// [`status`](CardOperation::status) says `OK`, `FAIL`, `CONFIRMATION_REQUIRED` or
+    /// `CONFIRMATION_LIMIT_EXCEED`.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn unblock_card(&self, card: &CardId) -> Result<CardOperation, Error> {
+        let params = [self.wallet().as_str(), card.as_str()];
+        let request = self.request(&CARD_UNBLOCK, &params)?;
+        self.send_json(request, &CARD_UNBLOCK).await
+    }
+
+    /// The card's number and CVV (E48), as secrets (see [`CardDetails::expose`]).
+    ///
+    /// An answer that is not understood may hold them: its body and the decoder's message
+    /// are withheld from the error, which keeps the status and the failing field's path.
+    ///
+    /// # Errors
+    /// Any [`Error`] of the call.
+    pub async fn card_details(&self, card: &CardId) -> Result<CardDetails, Error> {
+        let request = self.request(&CARD_DETAILS, &[card.as_str()])?;
+        let body = CardDetailsRequest {
+            operation_id: operation_uuid(),
+        };
+        self.send_json(Self::with_json(request, &body)?, &CARD_DETAILS)
+            .await
+            .map_err(withhold_card_data)
+    }
+
+    /// Renames a card (E49): `name` is what the owner sees (`qvx.cardAlias`), 1 to
+    /// [`MAX_CARD_NAME_CHARS`] characters.
+    ///
+    /// # Errors
+    /// [`Error::NotSent`] for an empty, over-long or control-character name; otherwise any
+    /// [`Error`] of the call.
+    pub async fn rename_card(&self, card: &CardId, name: &str) -> Result<CardRenameResult, Error> {
+        let chars = name.chars().count();
+        if name.trim().is_empty() || chars > MAX_CARD_NAME_CHARS {
+            return Err(Error::invalid_input(format!(
+                "a card's name has 1 to {MAX_CARD_NAME_CHARS} characters; this one has {chars}"
+            )));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(Error::invalid_input(
+                "a card's name cannot hold a control character",
+            ));
+        }
+        let request = self.request(&CARD_RENAME, &[card.as_str()])?;
+        let body = CardRenameRequest {
+            alias: name.to_owned(),
+        };
+        self.send_json(Self::with_json(request, &body)?, &CARD_RENAME)
+            .await
+    }
+}
+
+/// A fresh UUID-shaped id (E48's `operationId` takes any UUID): a number unique on this host.
+fn operation_uuid() -> String {
+    let hex = format!("{:032x}", UniqueNumber::next().get());
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// The body and the decoder's message of a failed E48 answer, which may hold the card's
+/// number and CVV, replaced by [`REDACTED`].
+fn withhold_card_data(error: Error) -> Error {
+    let withheld = || Bytes::from_static(REDACTED.as_bytes());
+    match error {
+        Error::Decode(mut e) => {
+            e.body = withheld();
+            e.message = REDACTED.to_owned();
+            Error::Decode(e)
+        }
+        Error::Service(mut refusal) => {
+            refusal.answer.body = withheld();
+            Error::Service(refusal)
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_are_uuid_shaped_and_distinct() {
+        let (a, b) = (operation_uuid(), operation_uuid());
+        assert_ne!(a, b);
+        let groups: Vec<usize> = a.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12], "{a}");
+        assert!(a.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit()));
+    }
+}
