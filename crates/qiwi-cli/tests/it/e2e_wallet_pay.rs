@@ -97,6 +97,28 @@ async fn printed_rub(env: &[(&'static str, String)]) -> Decimal {
     decimal(&rub["balance"]["amount"])
 }
 
+/// The payment with the transaction id `txn` among the newest that
+/// `qiwi --json wallet history` prints with `env`.
+async fn listed(env: &[(&'static str, String)], txn: &Value) -> Value {
+    let output = program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], env).await;
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let history = report(&output);
+    let payments = history["payments"].as_array().unwrap();
+    let found = payments.iter().find(|p| &p["txn_id"] == txn);
+    found.cloned().unwrap_or_else(|| panic!("{txn}: {history}"))
+}
+
+/// The report of a command that must have exited with `code`.
+fn exited(output: &Output, code: i32) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}",
+        program::stderr(output)
+    );
+    report(output)
+}
+
 /// As a user runs it, against one `qiwi sandbox serve` with its printed credentials: the demo
 /// wallet pays 10.50 RUB to the second one (exit 0), then more than it holds (exit 7), then
 /// a payment whose answer is lost and whose history cannot be read (exit 8).
@@ -115,13 +137,7 @@ async fn with_one_sandbox_serve_the_demo_wallet_pays_the_second_and_exits_0_7_an
     let follow = ["--yes", "--interval", "1"];
 
     let output = pay(demo::QIWI_SECOND_WALLET, "10.50", &follow, payer.clone()).await;
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        program::stderr(&output)
-    );
-    let paid = report(&output);
+    let paid = exited(&output, 0);
     assert_eq!(
         (paid["outcome"].as_str(), paid["result"].as_str()),
         (Some("paid"), Some("success")),
@@ -135,15 +151,7 @@ async fn with_one_sandbox_serve_the_demo_wallet_pays_the_second_and_exits_0_7_an
     assert_eq!(payer_before - payer_after, withdraw);
     assert_eq!(printed_rub(&payee).await - payee_before, amount);
 
-    let output = program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], &payer).await;
-    assert!(output.status.success(), "{}", program::stderr(&output));
-    let history = report(&output);
-    let debit = history["payments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["txn_id"] == paid["transaction"])
-        .unwrap_or_else(|| panic!("{}: {history}", paid["transaction"]));
+    let debit = listed(&payer, &paid["transaction"]).await;
     assert_eq!(debit["type"], "OUT");
     assert_eq!(debit["status"], "SUCCESS");
     assert_eq!(debit["trm_txn_id"], paid["payment_id"]);
@@ -151,13 +159,7 @@ async fn with_one_sandbox_serve_the_demo_wallet_pays_the_second_and_exits_0_7_an
 
     // More than the wallet holds: refused, nothing moved.
     let output = pay(demo::QIWI_SECOND_WALLET, "5000", &follow, payer.clone()).await;
-    assert_eq!(
-        output.status.code(),
-        Some(7),
-        "{}",
-        program::stderr(&output)
-    );
-    let refused = report(&output);
+    let refused = exited(&output, 7);
     assert_eq!(
         (refused["outcome"].as_str(), &refused["money_moved"]),
         (Some("not_paid"), &Value::Bool(false)),
@@ -171,13 +173,7 @@ async fn with_one_sandbox_serve_the_demo_wallet_pays_the_second_and_exits_0_7_an
         {"route":"wallet.history.payments","fault":"status","status":403}]"#;
     served.admin("/__sandbox/faults", Some(faults));
     let output = pay(demo::QIWI_SECOND_WALLET, "1.25", &follow, payer.clone()).await;
-    assert_eq!(
-        output.status.code(),
-        Some(8),
-        "{}",
-        program::stderr(&output)
-    );
-    let unknown = report(&output);
+    let unknown = exited(&output, 8);
     assert_eq!(
         (unknown["outcome"].as_str(), &unknown["money_moved"]),
         (Some("unknown"), &Value::Null),
@@ -224,16 +220,7 @@ async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in
     assert_eq!(payee_after - payee_before, decimal(&report["amount"]));
 
     // The second wallet's token serves balances and payments only: the payee's history shows it.
-    let output =
-        program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], &first(&sb)).await;
-    assert!(output.status.success(), "{}", program::stderr(&output));
-    let history: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let credit = history["payments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["txn_id"] == report["transaction"])
-        .unwrap_or_else(|| panic!("{}: {history}", report["transaction"]));
+    let credit = listed(&first(&sb), &report["transaction"]).await;
     assert_eq!(credit["type"], "IN");
     assert_eq!(
         decimal(&credit["sum"]["amount"]),
