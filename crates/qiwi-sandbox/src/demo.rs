@@ -294,7 +294,7 @@ impl Default for QiwiDemo {
                 },
                 QiwiAccount {
                     default_account: true,
-                    ..QiwiAccount::wallet("qw_wallet_rub", 643, Amount::new(8, 74))
+                    ..QiwiAccount::wallet("qw_wallet_rub", 643, Amount::new(1_008, 74))
                 },
                 QiwiAccount::wallet("qw_wallet_usd", 840, Amount::new(10, 50)),
             ],

@@ -41,7 +41,7 @@ fn balances_json_is_stable_and_amounts_are_exact_strings() {
         .iter()
         .find(|b| b["account"] == "qw_wallet_rub")
         .unwrap();
-    assert_eq!(rub["balance"], "8.74");
+    assert_eq!(rub["balance"], "1008.74");
     assert_eq!(
         rub["currency"],
         serde_json::json!({"code": "RUB", "numeric": 643})

@@ -289,9 +289,9 @@ async fn a_card_payment_exits_0_paid_7_not_moved_and_8_unknown() {
     let sb = settling().await;
     paid_from_second(&sb, &["card", CARD, "--amount", "100"]).await;
 
-    // 100 RUB and its commission from a wallet of 8.74 RUB: refused, nothing moved.
+    // 2000 RUB and its commission from a wallet of 1008.74 RUB: refused, nothing moved.
     let refused = wallet(
-        &["pay", "card", CARD, "--amount", "100", "--yes"],
+        &["pay", "card", CARD, "--amount", "2000", "--yes"],
         first(&sb),
     )
     .await;
@@ -302,7 +302,7 @@ async fn a_card_payment_exits_0_paid_7_not_moved_and_8_unknown() {
     assert_eq!(refused_report["result"], "refused");
     assert_eq!(
         rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET).await,
-        Decimal::new(874, 2)
+        Decimal::new(100_874, 2)
     );
 
     // The answer is lost after the payment was made and the history cannot be read: unknown,

@@ -37,7 +37,7 @@ async fn lists_accounts_with_exact_balances() {
     let accounts = client(&sandbox).list_accounts().await.unwrap();
     let rub = accounts.get("qw_wallet_rub").unwrap();
     assert!(rub.is_default());
-    assert_eq!(rub.balance.money().unwrap().amount.to_string(), "8.74");
+    assert_eq!(rub.balance.money().unwrap().amount.to_string(), "1008.74");
     assert_eq!(
         accounts.get("mc_beeline_rub").unwrap().balance,
         Balance::NotApplicable

@@ -1,5 +1,6 @@
-//! `qiwi wallet pay wallet` against one sandbox over loopback: the balances, the history and
-//! the exit code agree on what became of each payment.
+//! `qiwi wallet pay wallet` against one sandbox over loopback (in process, or one
+//! `qiwi sandbox serve`): the balances, the history and the exit code agree on what became of
+//! each payment.
 
 use crate::common;
 use crate::program;
@@ -15,21 +16,25 @@ pub(crate) async fn sandbox() -> Sandbox {
     qiwi_sandbox::start(SandboxConfig::default()).await.unwrap()
 }
 
-/// The settings of a wallet of the sandbox.
-pub(crate) fn env(sandbox: &Sandbox, token: &str, wallet: &str) -> Vec<(&'static str, String)> {
+/// The settings of a wallet of the sandbox at `base_url`.
+fn env(base_url: String, token: &str, wallet: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("QIWI_BASE_URL", sandbox.base_url()),
+        ("QIWI_BASE_URL", base_url),
         ("QIWI_TOKEN", token.into()),
         ("QIWI_WALLET", wallet.into()),
     ]
 }
 
 pub(crate) fn first(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
-    env(sandbox, demo::QIWI_TOKEN, demo::QIWI_WALLET)
+    env(sandbox.base_url(), demo::QIWI_TOKEN, demo::QIWI_WALLET)
 }
 
 pub(crate) fn second(sandbox: &Sandbox) -> Vec<(&'static str, String)> {
-    env(sandbox, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET)
+    env(
+        sandbox.base_url(),
+        demo::QIWI_SECOND_TOKEN,
+        demo::QIWI_SECOND_WALLET,
+    )
 }
 
 /// `qiwi --json wallet pay wallet TO --amount AMOUNT --yes ...` with `env`.
@@ -78,6 +83,110 @@ pub(crate) async fn balance(
     Some(account.balance.money().unwrap().amount)
 }
 
+/// A wallet's RUB balance, as `qiwi --json wallet accounts` prints it with `env`.
+async fn printed_rub(env: &[(&'static str, String)]) -> Decimal {
+    let output = program::qiwi_async(&["--json", "wallet", "accounts"], env).await;
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let accounts = report(&output);
+    let rub = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alias"] == "qw_wallet_rub")
+        .unwrap_or_else(|| panic!("a rouble account: {accounts}"));
+    decimal(&rub["balance"]["amount"])
+}
+
+/// The payment with the transaction id `txn` among the newest that
+/// `qiwi --json wallet history` prints with `env`.
+async fn listed(env: &[(&'static str, String)], txn: &Value) -> Value {
+    let output = program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], env).await;
+    assert!(output.status.success(), "{}", program::stderr(&output));
+    let history = report(&output);
+    let payments = history["payments"].as_array().unwrap();
+    let found = payments.iter().find(|p| &p["txn_id"] == txn);
+    found.cloned().unwrap_or_else(|| panic!("{txn}: {history}"))
+}
+
+/// The report of a command that must have exited with `code`.
+fn exited(output: &Output, code: i32) -> Value {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}",
+        program::stderr(output)
+    );
+    report(output)
+}
+
+/// As a user runs it, against one `qiwi sandbox serve` with its printed credentials: the demo
+/// wallet pays 10.50 RUB to the second one (exit 0), then more than it holds (exit 7), then
+/// a payment whose answer is lost and whose history cannot be read (exit 8).
+#[tokio::test(flavor = "multi_thread")]
+async fn with_one_sandbox_serve_the_demo_wallet_pays_the_second_and_exits_0_7_and_8() {
+    let served = program::Served::start(&[]);
+    let payer = served.wallet_env();
+    assert_eq!(payer[2].1, demo::QIWI_WALLET, "the printed wallet pays");
+    let payee = env(
+        served.text("/base_url"),
+        demo::QIWI_SECOND_TOKEN,
+        demo::QIWI_SECOND_WALLET,
+    );
+    let payer_before = printed_rub(&payer).await;
+    let payee_before = printed_rub(&payee).await;
+    let follow = ["--yes", "--interval", "1"];
+
+    let output = pay(demo::QIWI_SECOND_WALLET, "10.50", &follow, payer.clone()).await;
+    let paid = exited(&output, 0);
+    assert_eq!(
+        (paid["outcome"].as_str(), paid["result"].as_str()),
+        (Some("paid"), Some("success")),
+        "{paid}"
+    );
+    assert_eq!(paid["money_moved"], true);
+    let (amount, withdraw) = (decimal(&paid["amount"]), decimal(&paid["withdraw"]));
+    assert_eq!(amount, Decimal::new(1050, 2));
+    assert_eq!(withdraw, amount + decimal(&paid["commission"]));
+    let payer_after = printed_rub(&payer).await;
+    assert_eq!(payer_before - payer_after, withdraw);
+    assert_eq!(printed_rub(&payee).await - payee_before, amount);
+
+    let debit = listed(&payer, &paid["transaction"]).await;
+    assert_eq!(debit["type"], "OUT");
+    assert_eq!(debit["status"], "SUCCESS");
+    assert_eq!(debit["trm_txn_id"], paid["payment_id"]);
+    assert_eq!(decimal(&debit["sum"]["amount"]), amount);
+
+    // More than the wallet holds: refused, nothing moved.
+    let output = pay(demo::QIWI_SECOND_WALLET, "5000", &follow, payer.clone()).await;
+    let refused = exited(&output, 7);
+    assert_eq!(
+        (refused["outcome"].as_str(), &refused["money_moved"]),
+        (Some("not_paid"), &Value::Bool(false)),
+        "{refused}"
+    );
+    assert_eq!(printed_rub(&payer).await, payer_after);
+
+    // The answer is lost after the payment was made and the history cannot be read: unknown,
+    // never "not paid"; the wallet was debited once.
+    let faults = r#"[{"route":"wallet.pay","fault":"dropAnswer","times":1},
+        {"route":"wallet.history.payments","fault":"status","status":403}]"#;
+    served.admin("/__sandbox/faults", Some(faults));
+    let output = pay(demo::QIWI_SECOND_WALLET, "1.25", &follow, payer.clone()).await;
+    let unknown = exited(&output, 8);
+    assert_eq!(
+        (unknown["outcome"].as_str(), &unknown["money_moved"]),
+        (Some("unknown"), &Value::Null),
+        "{unknown}"
+    );
+    assert_eq!(
+        payer_after - printed_rub(&payer).await,
+        decimal(&unknown["withdraw"])
+    );
+    let hits = served.admin("/__sandbox/requests", None);
+    assert_eq!(hits["routes"]["wallet.pay"], 3, "each payment sent once");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in_the_history() {
     let sb = sandbox().await;
@@ -111,16 +220,7 @@ async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in
     assert_eq!(payee_after - payee_before, decimal(&report["amount"]));
 
     // The second wallet's token serves balances and payments only: the payee's history shows it.
-    let output =
-        program::qiwi_async(&["--json", "wallet", "history", "--rows", "5"], &first(&sb)).await;
-    assert!(output.status.success(), "{}", program::stderr(&output));
-    let history: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let credit = history["payments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["txn_id"] == report["transaction"])
-        .unwrap_or_else(|| panic!("{}: {history}", report["transaction"]));
+    let credit = listed(&first(&sb), &report["transaction"]).await;
     assert_eq!(credit["type"], "IN");
     assert_eq!(
         decimal(&credit["sum"]["amount"]),
@@ -131,7 +231,8 @@ async fn paying_from_the_second_wallet_moves_exactly_the_amounts_shown_and_is_in
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_payment_exits_7_and_says_no_money_moved() {
     let sb = sandbox().await;
-    let output = pay(demo::QIWI_SECOND_WALLET, "100.00", &["--yes"], first(&sb)).await;
+    // More than the demo wallet's 1008.74 RUB.
+    let output = pay(demo::QIWI_SECOND_WALLET, "2000.00", &["--yes"], first(&sb)).await;
     assert_eq!(
         output.status.code(),
         Some(7),
@@ -146,7 +247,7 @@ async fn a_refused_payment_exits_7_and_says_no_money_moved() {
         rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET)
             .await
             .to_string(),
-        "8.74"
+        "1008.74"
     );
 }
 
@@ -182,7 +283,7 @@ async fn a_lost_answer_is_found_in_the_history_and_never_said_not_paid() {
         rub(&sb, demo::QIWI_TOKEN, demo::QIWI_WALLET)
             .await
             .to_string(),
-        "7.49"
+        "1007.49"
     );
 }
 

@@ -33,7 +33,7 @@ fn wallet_client(sb: &Sandbox, token: &str, wallet: &str) -> WalletClient {
         .unwrap()
 }
 
-/// The demo wallet's client (8.74 RUB), which may read its history.
+/// The demo wallet's client (1008.74 RUB), which may read its history.
 fn payer(sb: &Sandbox) -> WalletClient {
     wallet_client(sb, demo::QIWI_TOKEN, demo::QIWI_WALLET)
 }
@@ -78,7 +78,7 @@ async fn an_answer_lost_after_the_payment_is_found_and_the_money_moved_once() {
     };
     assert_eq!(item.trm_txn_id.as_deref(), Some("5001"));
     assert_eq!(sb.hits("wallet.pay"), 1, "never sent again");
-    assert_eq!(rub(&client).await, "7.49", "one debit of 1.25");
+    assert_eq!(rub(&client).await, "1007.49", "one debit of 1.25");
     sb.advance_clock(PROCESSING);
     assert_eq!(rub(&second).await, "5001.25", "one credit of 1.25");
 }
@@ -94,7 +94,7 @@ async fn a_request_lost_before_the_payment_is_not_found_and_the_resend_pays_once
         matches!(outcome, PaymentOutcome::NotMoved(NotMoved::NotFound { .. })),
         "{outcome:?}"
     );
-    assert_eq!(rub(&client).await, "8.74", "nothing moved");
+    assert_eq!(rub(&client).await, "1008.74", "nothing moved");
     for _ in 0..2 {
         let again = client.pay_with(&payment, quick()).await;
         assert!(
@@ -103,7 +103,7 @@ async fn a_request_lost_before_the_payment_is_not_found_and_the_resend_pays_once
         );
     }
     assert_eq!(sb.hits("wallet.pay"), 3);
-    assert_eq!(rub(&client).await, "7.49", "the same id paid once");
+    assert_eq!(rub(&client).await, "1007.49", "the same id paid once");
 }
 
 #[tokio::test]

@@ -503,7 +503,8 @@ fn wallet_pay_paid_and_not_paid() {
     assert_json_snapshot!("wallet_pay", document(&pay("1.25", "900003"), true), {
         ".transaction" => "[txn id]",
     });
-    let refused = pay("100.00", "900004");
+    // More than the demo wallet's 1008.74 RUB.
+    let refused = pay("2000.00", "900004");
     assert_eq!(refused.status.code(), Some(7));
     assert_json_snapshot!("wallet_pay_not_paid", document(&refused, false), {
         ".message" => trace_id(),

@@ -178,7 +178,7 @@ async fn top_up_moves_balances_and_completes_after_the_delay() {
     );
     assert_eq!(
         sb.qiwi_balance("qw_wallet_rub"),
-        Some(Amount::new(8, 74)),
+        Some(Amount::new(1_008, 74)),
         "not credited yet"
     );
 
@@ -214,7 +214,7 @@ async fn top_up_moves_balances_and_completes_after_the_delay() {
     .await;
     assert_eq!(
         list["accounts"][0]["balance"]["amount"].to_string(),
-        "1123.74"
+        "2123.74"
     );
     assert_eq!(sb.agent_balance(643), Some(Amount::new(198_885, 26)));
 }

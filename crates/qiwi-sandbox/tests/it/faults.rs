@@ -187,7 +187,7 @@ async fn null_balance_first_then_the_real_value() {
     let (_, third) = wallet_get(&sb, &retry).await;
     assert_eq!(
         third["accounts"][0]["balance"]["amount"].to_string(),
-        "8.74",
+        "1008.74",
         "{third}"
     );
     assert_eq!(sb.hits("wallet.accounts.list"), 3);

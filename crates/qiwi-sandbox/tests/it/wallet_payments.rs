@@ -91,7 +91,7 @@ async fn payments_of(sb: &Sandbox, wallet: &str) -> Vec<Value> {
 async fn a_transfer_debits_the_payer_and_credits_the_second_wallet_when_it_succeeds() {
     let sb = sandbox_waiting(DemoData::default()).await;
     let (first, second) = (demo::QIWI_TOKEN, demo::QIWI_SECOND_TOKEN);
-    assert_eq!(rub_balance(&sb, first, demo::QIWI_WALLET).await, "8.74");
+    assert_eq!(rub_balance(&sb, first, demo::QIWI_WALLET).await, "1008.74");
     assert_eq!(
         rub_balance(&sb, second, demo::QIWI_SECOND_WALLET).await,
         "5000"
@@ -120,7 +120,7 @@ async fn a_transfer_debits_the_payer_and_credits_the_second_wallet_when_it_succe
     );
     assert_eq!(
         rub_balance(&sb, first, demo::QIWI_WALLET).await,
-        "8.74",
+        "1008.74",
         "not yet credited"
     );
     assert_eq!(
@@ -129,7 +129,7 @@ async fn a_transfer_debits_the_payer_and_credits_the_second_wallet_when_it_succe
     );
 
     sb.advance_clock(HOUR);
-    assert_eq!(rub_balance(&sb, first, demo::QIWI_WALLET).await, "19.24");
+    assert_eq!(rub_balance(&sb, first, demo::QIWI_WALLET).await, "1019.24");
     let out = payments_of(&sb, demo::QIWI_SECOND_WALLET).await;
     assert_eq!(out.len(), 1);
     assert_eq!(out[0]["status"], "SUCCESS");
@@ -238,12 +238,16 @@ async fn refusals_move_no_money() {
         );
     }
     assert_eq!(rub_balance(&sb, token, demo::QIWI_WALLET).await, "100000");
+    // More than the demo wallet's 1008.74 RUB.
     let poor = sandbox_with(SandboxConfig::default()).await;
-    let (status, answer) = pay(&poor, token, 1, &payment("6", "10", "643", "9161112233"))
+    let (status, answer) = pay(&poor, token, 1, &payment("6", "2000", "643", "9161112233"))
         .await
         .unwrap();
     assert_eq!((status, answer["code"].as_str()), (400, Some("QWPRC-220")));
-    assert_eq!(rub_balance(&poor, token, demo::QIWI_WALLET).await, "8.74");
+    assert_eq!(
+        rub_balance(&poor, token, demo::QIWI_WALLET).await,
+        "1008.74"
+    );
 }
 
 #[tokio::test]
