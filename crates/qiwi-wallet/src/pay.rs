@@ -224,7 +224,8 @@ impl WalletClient {
 
     /// Sends `payment` as [`pay_with`](Self::pay_with) does, then follows its transaction
     /// (E16) until `SUCCESS` or `ERROR`, a request every `options.interval`, for at most
-    /// `options.timeout`; waits use the client's injected sleep and time source. A status
+    /// `options.timeout` in all (a status read still running then is dropped, so a zero
+    /// timeout reads no status); waits use the client's injected sleep and time source. A status
     /// read refused for the token (authentication, permission: no history scope) ends it at
     /// once as [`Confirmed::Pending`]: the payment was accepted, its end is not known here.
     pub async fn pay_and_confirm(&self, payment: &Payment, options: ConfirmOptions) -> Confirmed {
@@ -243,9 +244,18 @@ impl WalletClient {
         let started = time.now();
         let mut last = None;
         loop {
+            // A read gets what remains of the wait and no more: a slow answer, or a long
+            // `Retry-After` held by the history limiter, ends the following on time.
+            let remaining = options
+                .timeout
+                .saturating_sub(time.now().saturating_duration_since(started));
+            let read = self.transaction(&id, Some(&TransactionType::Out));
+            let Ok(read) = qiwi_transport::time::timeout(sleep, remaining, read).await else {
+                return Confirmed::Pending { accepted, last };
+            };
             // An error reading the status is waited out like a pending status, unless waiting
             // cannot help: a token that may pay but not read the history.
-            match self.transaction(&id, Some(&TransactionType::Out)).await {
+            match read {
                 Ok(transaction) => match transaction.item.status {
                     TransactionStatus::Success => return Confirmed::Success(Box::new(transaction)),
                     TransactionStatus::Error => return Confirmed::Error(Box::new(transaction)),
