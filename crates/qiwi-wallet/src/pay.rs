@@ -104,8 +104,12 @@ pub struct FateUnknown {
     /// Why the answer did not tell.
     pub cause: Error,
     /// Why the history did not tell: its error, or `None` when the pages allowed ran out
-    /// before the time the payment was sent.
+    /// before the time the payment was sent or the id names another payment
+    /// ([`other`](Self::other)).
     pub lookup: Option<Error>,
+    /// The payment the history lists under this id with another amount: the id was used
+    /// before, and that payment says nothing of this one.
+    pub other: Option<Box<PaymentHistoryItem>>,
 }
 
 /// A payment followed to its final status by [`WalletClient::pay_and_confirm`].
@@ -173,7 +177,8 @@ impl WalletClient {
     /// [fate table](crate::payment::fate): an accepted payment, a refusal (the money did not
     /// move), or, when the answer does not tell (timeout or reset after sending, 5xx, 423, an
     /// unreadable answer), the payment's id looked up in the recent outgoing history, through
-    /// the history limiter, as `lookup` bounds it.
+    /// the history limiter, as `lookup` bounds it. A payment listed under the id with another
+    /// amount is an earlier use of the id, not this payment: the fate stays unknown.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
@@ -208,17 +213,27 @@ impl WalletClient {
             });
         }
         self.time().1.sleep(lookup.wait).await;
+        let unknown = |cause, lookup, other| {
+            PaymentOutcome::Unknown(FateUnknown {
+                cause,
+                lookup,
+                other,
+            })
+        };
         match self.find_payment(payment.id(), sent_at, lookup).await {
+            // An id reused with another amount finds the earlier payment, not this one.
+            Ok(HistoryLookup::Found(item))
+                if item
+                    .sum
+                    .as_ref()
+                    .is_some_and(|sum| sum.amount != payment.amount().value()) =>
+            {
+                unknown(cause, None, Some(item))
+            }
             Ok(HistoryLookup::Found(item)) => PaymentOutcome::Accepted(Accepted::History(item)),
             Ok(HistoryLookup::NotFound) => PaymentOutcome::NotMoved(NotMoved::NotFound { cause }),
-            Ok(HistoryLookup::PagesRanOut) => PaymentOutcome::Unknown(FateUnknown {
-                cause,
-                lookup: None,
-            }),
-            Err(error) => PaymentOutcome::Unknown(FateUnknown {
-                cause,
-                lookup: Some(error),
-            }),
+            Ok(HistoryLookup::PagesRanOut) => unknown(cause, None, None),
+            Err(error) => unknown(cause, Some(error), None),
         }
     }
 

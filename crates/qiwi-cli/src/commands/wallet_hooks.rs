@@ -187,8 +187,12 @@ async fn receive(
         .map_err(|e| Failure::Usage(format!("--public-url: {e}")))?
         .path()
         .to_owned();
-    if let Some(old) = client.active_hook().await? {
-        client.delete_hook(&old.hook_id).await?;
+    // The wallet has one webhook: replacing it would silently cut off whoever receives on it.
+    if let Some(active) = client.active_hook().await? {
+        return Err(Failure::Usage(format!(
+            "a webhook is already registered ({}, {}): delete it first with `qiwi wallet webhook delete`, or watch by polling (without --listen)",
+            active.hook_parameters.url, active.hook_id
+        )));
     }
     let hook = client.register_hook(&url, HookTxnType::Both).await?;
     let served = serve_hook(client, out, listener, &url, &path, &hook, stop).await;

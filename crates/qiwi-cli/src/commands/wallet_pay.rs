@@ -651,9 +651,17 @@ fn not_moved_ending(why: NotMoved) -> Ending {
 }
 
 fn unknown_ending(why: &FateUnknown) -> Ending {
-    let lookup = match &why.lookup {
-        Some(error) => format!("the history could not be read: {error}"),
-        None => "the history pages allowed ran out".into(),
+    let lookup = match (&why.lookup, &why.other) {
+        (Some(error), _) => format!("the history could not be read: {error}"),
+        (None, Some(other)) => format!(
+            "the history lists this id for another payment (transaction {}, {}): the id was used before",
+            other.txn_id,
+            other
+                .sum
+                .as_ref()
+                .map_or_else(|| "no sum".into(), |sum| sum.amount.to_string())
+        ),
+        (None, None) => "the history pages allowed ran out".into(),
     };
     Ending {
         fate: Fate::Unknown,
