@@ -545,3 +545,16 @@ async fn watch_with_a_receiver_leaves_an_existing_webhook_alone() {
     let shown = document(&qiwi(&sandbox, &["wallet", "webhook", "show"]).await);
     assert_eq!(shown["hook"], registered);
 }
+
+/// A watch whose webhook cannot be deleted when it stops (the token refused by then) says so
+/// with the refusal's exit code, not 0: the webhook stays registered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_left_registered_at_the_end_of_a_watch_is_not_exit_0() {
+    let served = served();
+    let mut receiving = Watch::start_with(served.wallet_env(), &["--listen", &free_address()]);
+    receiving.ready("receiving payments").await;
+    let revoked = r#"{"route":"wallet.webhooks.delete","fault":"status","status":401,"times":1}"#;
+    served.admin("/__sandbox/faults", Some(revoked));
+    assert_eq!(receiving.interrupt().await, Some(3));
+    assert!(!served.admin("/__sandbox/webhooks", None)["hook"].is_null());
+}
