@@ -222,3 +222,17 @@ fn a_repeated_key_never_reports_a_value_the_signature_does_not_cover() {
         }
     }
 }
+
+/// A `signFields` far too long is refused by its count: the refusal, which a receiver logs,
+/// does not carry the list an unauthenticated sender wrote.
+#[test]
+fn a_huge_signfields_is_refused_with_a_short_reason() {
+    let huge = format!("{},txnId", "sum.amount,".repeat(10_000));
+    let body = spec_vector().replace(
+        r#""signFields":"sum.currency,sum.amount,type,account,txnId""#,
+        &format!(r#""signFields":"{huge}""#),
+    );
+    let refusal = verify(KEY, &body).unwrap_err();
+    assert!(matches!(refusal, Refusal::Malformed(_)), "{refusal:?}");
+    assert!(refusal.to_string().len() < 200, "{} bytes", refusal.to_string().len());
+}
