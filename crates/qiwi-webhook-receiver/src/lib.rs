@@ -287,7 +287,12 @@ async fn handle(receiver: Receiver, notification: Verified, message_id: Option<S
             Handled::TooSlow
         }
     };
-    finish(this, message_id.as_deref(), matches!(handled, Handled::Done)).await;
+    finish(
+        this,
+        message_id.as_deref(),
+        matches!(handled, Handled::Done),
+    )
+    .await;
     handled
 }
 

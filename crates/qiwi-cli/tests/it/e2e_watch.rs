@@ -538,7 +538,10 @@ async fn watch_with_a_receiver_leaves_an_existing_webhook_alone() {
         if let Some(status) = watch.child.try_wait().unwrap() {
             break status.code();
         }
-        assert!(Instant::now() < deadline, "still running: it replaced the webhook");
+        assert!(
+            Instant::now() < deadline,
+            "still running: it replaced the webhook"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     };
     assert_eq!(code, Some(2));

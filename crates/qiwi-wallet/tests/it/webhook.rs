@@ -210,9 +210,27 @@ proptest! {
 fn a_repeated_key_never_reports_a_value_the_signature_does_not_cover() {
     let vector = spec_vector();
     let cases = [
-        ("amount", vector.replace(r#""sum":{"amount":1,"#, r#""sum":{"amount":100,"amount":1,"#)),
-        ("sum", vector.replace(r#""sum":{"#, r#""sum":{"amount":100,"currency":643},"sum":{"#)),
-        ("txnId", vector.replace(r#""txnId":"13353941550""#, r#""txnId":"1","txnId":"13353941550""#)),
+        (
+            "amount",
+            vector.replace(
+                r#""sum":{"amount":1,"#,
+                r#""sum":{"amount":100,"amount":1,"#,
+            ),
+        ),
+        (
+            "sum",
+            vector.replace(
+                r#""sum":{"#,
+                r#""sum":{"amount":100,"currency":643},"sum":{"#,
+            ),
+        ),
+        (
+            "txnId",
+            vector.replace(
+                r#""txnId":"13353941550""#,
+                r#""txnId":"1","txnId":"13353941550""#,
+            ),
+        ),
     ];
     for (case, body) in cases {
         assert_ne!(body, vector, "{case}: the fixture changed");
@@ -234,5 +252,9 @@ fn a_huge_signfields_is_refused_with_a_short_reason() {
     );
     let refusal = verify(KEY, &body).unwrap_err();
     assert!(matches!(refusal, Refusal::Malformed(_)), "{refusal:?}");
-    assert!(refusal.to_string().len() < 200, "{} bytes", refusal.to_string().len());
+    assert!(
+        refusal.to_string().len() < 200,
+        "{} bytes",
+        refusal.to_string().len()
+    );
 }
