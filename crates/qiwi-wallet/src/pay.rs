@@ -178,7 +178,8 @@ impl WalletClient {
     /// move), or, when the answer does not tell (timeout or reset after sending, 5xx, 423, an
     /// unreadable answer), the payment's id looked up in the recent outgoing history, through
     /// the history limiter, as `lookup` bounds it. A payment listed under the id with another
-    /// amount is an earlier use of the id, not this payment: the fate stays unknown.
+    /// amount in the same currency is an earlier use of the id, not this payment: the fate
+    /// stays unknown.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
@@ -221,12 +222,12 @@ impl WalletClient {
             })
         };
         match self.find_payment(payment.id(), sent_at, lookup).await {
-            // An id reused with another amount finds the earlier payment, not this one.
+            // An id reused with another amount finds the earlier payment, not this one. A sum
+            // in another currency (a conversion listed in roubles, say) cannot be compared.
             Ok(HistoryLookup::Found(item))
-                if item
-                    .sum
-                    .as_ref()
-                    .is_some_and(|sum| sum.amount != payment.amount().value()) =>
+                if item.sum.as_ref().is_some_and(|sum| {
+                    sum.currency == payment.currency() && sum.amount != payment.amount().value()
+                }) =>
             {
                 unknown(cause, None, Some(item))
             }
