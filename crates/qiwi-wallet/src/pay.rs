@@ -304,7 +304,8 @@ impl WalletClient {
         self.decode_json(&response)
     }
 
-    /// Looks the outgoing payment with client id `id` (`trmTxnId`), sent no earlier than
+    /// Looks the outgoing payment with client id `id` (`trmTxnId`, compared as a number:
+    /// leading zeros aside), sent no earlier than
     /// `sent_at`, up in the recent history (the service's default window, the last day),
     /// newest first, through the history limiter, reading at most `lookup.pages` pages.
     ///
@@ -327,7 +328,11 @@ impl WalletClient {
                 .history_page(MAX_HISTORY_ROWS, &filter, cursor.as_ref())
                 .await?;
             for item in &page.data {
-                if item.trm_txn_id.as_deref() == Some(id.as_str()) {
+                if item
+                    .trm_txn_id
+                    .as_deref()
+                    .is_some_and(|listed| same_number(listed, id.as_str()))
+                {
                     return Ok(HistoryLookup::Found(Box::new(item.clone())));
                 }
                 let before = item
@@ -346,6 +351,12 @@ impl WalletClient {
         }
         Ok(HistoryLookup::PagesRanOut)
     }
+}
+
+/// Whether two ids are the same number: the reference documents the id as a number, so the
+/// history may list it without the leading zeros it was sent with.
+fn same_number(a: &str, b: &str) -> bool {
+    a.trim_start_matches('0') == b.trim_start_matches('0')
 }
 
 /// The fate of a payment whose answer was an error, and the rejection it carried.

@@ -342,3 +342,26 @@ async fn pay_and_confirm_ends_within_the_wait_whatever_the_status_reads_do() {
         assert!(took < Duration::from_secs(2), "{name}: {took:?}");
     }
 }
+
+/// The reference documents the id as a number: a history that lists it as one, without the
+/// leading zeros it was sent with, still lists this payment (never "not moved").
+#[tokio::test]
+async fn a_lost_answer_is_found_under_the_id_written_as_a_number() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(502)).await;
+    let mut listed = record(11155897070, ID, "WAITING", &now_text());
+    listed["trmTxnId"] = json!(150217833198900_u64);
+    let page = json!({"data": [listed]});
+    answer_history(&server, json_answer(200, page.to_string())).await;
+    let zero_led = Payment::new(
+        PaymentId::parse(&format!("00{ID}")).unwrap(),
+        Recipient::wallet("79121238345".parse().unwrap(), Some("My comment")),
+        PayoutAmount::parse("100").unwrap(),
+    )
+    .unwrap();
+    let outcome = client(&server).pay_with(&zero_led, quick()).await;
+    assert!(
+        matches!(outcome, PaymentOutcome::Accepted(Accepted::History(_))),
+        "{outcome:?}"
+    );
+}
