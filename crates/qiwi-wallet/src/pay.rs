@@ -104,8 +104,12 @@ pub struct FateUnknown {
     /// Why the answer did not tell.
     pub cause: Error,
     /// Why the history did not tell: its error, or `None` when the pages allowed ran out
-    /// before the time the payment was sent.
+    /// before the time the payment was sent or the id names another payment
+    /// ([`other`](Self::other)).
     pub lookup: Option<Error>,
+    /// The payment the history lists under this id with another amount: the id was used
+    /// before, and that payment says nothing of this one.
+    pub other: Option<Box<PaymentHistoryItem>>,
 }
 
 /// A payment followed to its final status by [`WalletClient::pay_and_confirm`].
@@ -173,7 +177,9 @@ impl WalletClient {
     /// [fate table](crate::payment::fate): an accepted payment, a refusal (the money did not
     /// move), or, when the answer does not tell (timeout or reset after sending, 5xx, 423, an
     /// unreadable answer), the payment's id looked up in the recent outgoing history, through
-    /// the history limiter, as `lookup` bounds it.
+    /// the history limiter, as `lookup` bounds it. A payment listed under the id with another
+    /// amount in the same currency is an earlier use of the id, not this payment: the fate
+    /// stays unknown.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
@@ -208,23 +214,34 @@ impl WalletClient {
             });
         }
         self.time().1.sleep(lookup.wait).await;
+        let unknown = |cause, lookup, other| {
+            PaymentOutcome::Unknown(FateUnknown {
+                cause,
+                lookup,
+                other,
+            })
+        };
         match self.find_payment(payment.id(), sent_at, lookup).await {
+            // An id reused with another amount finds the earlier payment, not this one. A sum
+            // in another currency (a conversion listed in roubles, say) cannot be compared.
+            Ok(HistoryLookup::Found(item))
+                if item.sum.as_ref().is_some_and(|sum| {
+                    sum.currency == payment.currency() && sum.amount != payment.amount().value()
+                }) =>
+            {
+                unknown(cause, None, Some(item))
+            }
             Ok(HistoryLookup::Found(item)) => PaymentOutcome::Accepted(Accepted::History(item)),
             Ok(HistoryLookup::NotFound) => PaymentOutcome::NotMoved(NotMoved::NotFound { cause }),
-            Ok(HistoryLookup::PagesRanOut) => PaymentOutcome::Unknown(FateUnknown {
-                cause,
-                lookup: None,
-            }),
-            Err(error) => PaymentOutcome::Unknown(FateUnknown {
-                cause,
-                lookup: Some(error),
-            }),
+            Ok(HistoryLookup::PagesRanOut) => unknown(cause, None, None),
+            Err(error) => unknown(cause, Some(error), None),
         }
     }
 
     /// Sends `payment` as [`pay_with`](Self::pay_with) does, then follows its transaction
     /// (E16) until `SUCCESS` or `ERROR`, a request every `options.interval`, for at most
-    /// `options.timeout`; waits use the client's injected sleep and time source. A status
+    /// `options.timeout` in all (a status read still running then is dropped, so a zero
+    /// timeout reads no status); waits use the client's injected sleep and time source. A status
     /// read refused for the token (authentication, permission: no history scope) ends it at
     /// once as [`Confirmed::Pending`]: the payment was accepted, its end is not known here.
     pub async fn pay_and_confirm(&self, payment: &Payment, options: ConfirmOptions) -> Confirmed {
@@ -243,9 +260,18 @@ impl WalletClient {
         let started = time.now();
         let mut last = None;
         loop {
+            // A read gets what remains of the wait and no more: a slow answer, or a long
+            // `Retry-After` held by the history limiter, ends the following on time.
+            let remaining = options
+                .timeout
+                .saturating_sub(time.now().saturating_duration_since(started));
+            let read = self.transaction(&id, Some(&TransactionType::Out));
+            let Ok(read) = qiwi_transport::time::timeout(sleep, remaining, read).await else {
+                return Confirmed::Pending { accepted, last };
+            };
             // An error reading the status is waited out like a pending status, unless waiting
             // cannot help: a token that may pay but not read the history.
-            match self.transaction(&id, Some(&TransactionType::Out)).await {
+            match read {
                 Ok(transaction) => match transaction.item.status {
                     TransactionStatus::Success => return Confirmed::Success(Box::new(transaction)),
                     TransactionStatus::Error => return Confirmed::Error(Box::new(transaction)),
@@ -278,7 +304,8 @@ impl WalletClient {
         self.decode_json(&response)
     }
 
-    /// Looks the outgoing payment with client id `id` (`trmTxnId`), sent no earlier than
+    /// Looks the outgoing payment with client id `id` (`trmTxnId`, compared as a number:
+    /// leading zeros aside), sent no earlier than
     /// `sent_at`, up in the recent history (the service's default window, the last day),
     /// newest first, through the history limiter, reading at most `lookup.pages` pages.
     ///
@@ -301,7 +328,11 @@ impl WalletClient {
                 .history_page(MAX_HISTORY_ROWS, &filter, cursor.as_ref())
                 .await?;
             for item in &page.data {
-                if item.trm_txn_id.as_deref() == Some(id.as_str()) {
+                if item
+                    .trm_txn_id
+                    .as_deref()
+                    .is_some_and(|listed| same_number(listed, id.as_str()))
+                {
                     return Ok(HistoryLookup::Found(Box::new(item.clone())));
                 }
                 let before = item
@@ -320,6 +351,12 @@ impl WalletClient {
         }
         Ok(HistoryLookup::PagesRanOut)
     }
+}
+
+/// Whether two ids are the same number: the reference documents the id as a number, so the
+/// history may list it without the leading zeros it was sent with.
+fn same_number(a: &str, b: &str) -> bool {
+    a.trim_start_matches('0') == b.trim_start_matches('0')
 }
 
 /// The fate of a payment whose answer was an error, and the rejection it carried.

@@ -78,10 +78,11 @@ pub enum Refusal {
     /// The signature does not match: not sent by the service, altered, or signed with another
     /// key (after E53 the old key no longer verifies).
     BadSignature,
-    /// The body is not a notification (not JSON, a field missing or of the wrong type).
+    /// The body is not a notification (not JSON, a field missing or of the wrong type, a
+    /// `signFields` of more than 32 entries).
     Malformed(String),
     /// An entry of `signFields` names nothing signable inside `payment` (missing, an object,
-    /// a list, a boolean or `null`), or the list is too long.
+    /// a list, a boolean or `null`).
     UnknownSignField(String),
     /// `signFields` leaves out fields that identify the payment.
     InsufficientSignFields {
@@ -301,10 +302,15 @@ fn sign_fields(payment: &Object<'_>) -> Result<Vec<String>, Refusal> {
         .ok_or_else(|| Refusal::Malformed("no payment.signFields".into()))?;
     let list: String = serde_json::from_str(raw.get())
         .map_err(|_| Refusal::Malformed("payment.signFields is not a string".into()))?;
-    let fields: Vec<String> = list.split(',').map(|f| f.trim().to_owned()).collect();
-    if fields.len() > MAX_SIGN_FIELDS {
-        return Err(Refusal::UnknownSignField(list));
+    // Counted before anything is kept: the refusal (often logged) names the count, not the
+    // list an unauthenticated sender chose.
+    let count = list.split(',').count();
+    if count > MAX_SIGN_FIELDS {
+        return Err(Refusal::Malformed(format!(
+            "payment.signFields has {count} entries; at most {MAX_SIGN_FIELDS} are read"
+        )));
     }
+    let fields: Vec<String> = list.split(',').map(|f| f.trim().to_owned()).collect();
     let missing: Vec<&'static str> = REQUIRED_SIGN_FIELDS
         .into_iter()
         .filter(|required| !fields.iter().any(|f| f == required))

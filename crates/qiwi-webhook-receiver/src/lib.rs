@@ -140,9 +140,10 @@ impl ReceiverBuilder {
 /// | handled within the deadline, or a repeat of a handled `messageId` | 200 |
 /// | refused signature or malformed body | 400 |
 /// | source address outside the ranges | 403 |
+/// | the body not received within the handler deadline | 408 |
 /// | the same `messageId` being handled right now | 409 |
 /// | body over the limit | 413 |
-/// | the handler failed | 500 |
+/// | the handler failed or panicked | 500 |
 /// | the handler ran past the deadline (it is stopped) | 503 |
 #[derive(Debug, Clone)]
 pub struct Receiver {
@@ -204,8 +205,17 @@ async fn receive(State(receiver): State<Receiver>, request: Request) -> Response
             return answer(StatusCode::FORBIDDEN, "source address not allowed");
         }
     }
-    let Ok(body) = to_bytes(request.into_body(), this.body_limit).await else {
-        return answer(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
+    // A body trickled in (or never sent) would hold the connection open: it gets the
+    // handler's deadline too.
+    let body = match tokio::time::timeout(
+        this.deadline,
+        to_bytes(request.into_body(), this.body_limit),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return answer(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
+        Err(_) => return answer(StatusCode::REQUEST_TIMEOUT, "body too slow"),
     };
     let notification = match this.verifier.verify(&body) {
         Ok(notification) => notification,
@@ -222,36 +232,68 @@ async fn receive(State(receiver): State<Receiver>, request: Request) -> Response
             Claim::InProgress => return answer(StatusCode::CONFLICT, "being handled"),
         }
     }
+    // The handling runs in a task of its own, which records its end in the store whatever
+    // becomes of this request: a sender that hangs up, or a handler that panics, must not
+    // leave the `messageId` taken for ever.
+    let handling = tokio::spawn(handle(receiver.clone(), notification, message_id));
     match this.acknowledge {
-        Acknowledge::First => {
-            let receiver = receiver.clone();
-            tokio::spawn(async move {
-                let this = &receiver.inner;
-                let handled = this.handler.handle(notification).await;
-                if let Err(error) = &handled {
+        Acknowledge::First => answer(StatusCode::OK, "accepted"),
+        Acknowledge::AfterHandling => match handling.await {
+            Ok(Handled::Done) => answer(StatusCode::OK, "handled"),
+            Ok(Handled::Failed) => answer(StatusCode::INTERNAL_SERVER_ERROR, "handler failed"),
+            Ok(Handled::TooSlow) => answer(StatusCode::SERVICE_UNAVAILABLE, "handler too slow"),
+            Err(_) => answer(StatusCode::INTERNAL_SERVER_ERROR, "handler failed"),
+        },
+    }
+}
+
+/// How a handling ended.
+enum Handled {
+    Done,
+    Failed,
+    TooSlow,
+}
+
+/// Runs the handler (within the deadline, unless acknowledged first) and records its end.
+async fn handle(receiver: Receiver, notification: Verified, message_id: Option<String>) -> Handled {
+    let this = &receiver.inner;
+    let handler = this.handler.clone();
+    // A panic in the handler ends this inner task only, and counts as a failure.
+    let mut run = tokio::spawn(async move { handler.handle(notification).await });
+    let outcome = match this.acknowledge {
+        Acknowledge::First => Ok((&mut run).await),
+        Acknowledge::AfterHandling => tokio::time::timeout(this.deadline, &mut run).await,
+    };
+    let handled = match outcome {
+        Ok(Ok(Ok(()))) => Handled::Done,
+        Ok(Ok(Err(error))) => {
+            match this.acknowledge {
+                Acknowledge::First => {
                     tracing::error!(%error, "notification acknowledged, then not handled: lost");
                 }
-                finish(this, message_id.as_deref(), handled.is_ok()).await;
-            });
-            answer(StatusCode::OK, "accepted")
-        }
-        Acknowledge::AfterHandling => {
-            let outcome = tokio::time::timeout(this.deadline, this.handler.handle(notification));
-            let (handled, status, text) = match outcome.await {
-                Ok(Ok(())) => (true, StatusCode::OK, "handled"),
-                Ok(Err(error)) => {
+                Acknowledge::AfterHandling => {
                     tracing::warn!(%error, "notification not handled; the service will resend it");
-                    (false, StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
                 }
-                Err(_) => {
-                    tracing::warn!("notification handler ran past its deadline; stopped");
-                    (false, StatusCode::SERVICE_UNAVAILABLE, "handler too slow")
-                }
-            };
-            finish(this, message_id.as_deref(), handled).await;
-            answer(status, text)
+            }
+            Handled::Failed
         }
-    }
+        Ok(Err(_)) => {
+            tracing::error!("notification handler panicked");
+            Handled::Failed
+        }
+        Err(_) => {
+            run.abort();
+            tracing::warn!("notification handler ran past its deadline; stopped");
+            Handled::TooSlow
+        }
+    };
+    finish(
+        this,
+        message_id.as_deref(),
+        matches!(handled, Handled::Done),
+    )
+    .await;
+    handled
 }
 
 async fn finish(this: &ReceiverBuilder, message_id: Option<&str>, handled: bool) {

@@ -187,15 +187,28 @@ async fn receive(
         .map_err(|e| Failure::Usage(format!("--public-url: {e}")))?
         .path()
         .to_owned();
-    if let Some(old) = client.active_hook().await? {
-        client.delete_hook(&old.hook_id).await?;
+    // The wallet has one webhook: replacing it would silently cut off whoever receives on it.
+    if let Some(active) = client.active_hook().await? {
+        return Err(Failure::Usage(format!(
+            "a webhook is already registered ({}, {}): delete it first with `qiwi wallet webhook delete`, or watch by polling (without --listen)",
+            active.hook_parameters.url, active.hook_id
+        )));
     }
     let hook = client.register_hook(&url, HookTxnType::Both).await?;
     let served = serve_hook(client, out, listener, &url, &path, &hook, stop).await;
-    if let Err(error) = client.delete_hook(&hook.hook_id).await {
-        notice(&format!("qiwi: the webhook stays registered: {error}"));
+    match client.delete_hook(&hook.hook_id).await {
+        // Gone already (the service was reset, say): nothing is left registered.
+        Err(error) if matches!(error.kind(), Some(RefusalKind::NotFound)) => served,
+        // A webhook left behind is a failure of its own, unless the watch failed first.
+        Err(error) => {
+            notice(&format!(
+                "qiwi: the webhook {} stays registered: delete it with `qiwi wallet webhook delete`",
+                hook.hook_id
+            ));
+            served.and(Err(error.into()))
+        }
+        Ok(_) => served,
     }
-    served
 }
 
 /// Receives the notifications of `hook` until stopped; any failure here still leaves the caller

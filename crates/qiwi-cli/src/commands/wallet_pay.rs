@@ -153,9 +153,11 @@ impl Draft {
         Ok(Self { id, amount })
     }
 
-    /// The payment to `recipient`, checked against what its provider needs.
-    fn payment(self, recipient: Recipient) -> Result<Payment, Failure> {
-        Payment::new(self.id, recipient, self.amount).map_err(usage("payment"))
+    /// The payment to `recipient`, checked against what its provider needs; the refusal
+    /// names the requisite.
+    fn payment(&self, recipient: Recipient) -> Result<Payment, Failure> {
+        Payment::new(self.id.clone(), recipient, self.amount)
+            .map_err(|e| Failure::Usage(e.to_string()))
     }
 
     /// A payment not made because a lookup it needs failed: nothing was sent.
@@ -462,6 +464,13 @@ pub async fn convert(client: &WalletClient, out: Output, args: ConvertArgs) -> R
     }
     let to = Currency::parse(&args.to);
     let draft = Draft::read(&args.pay)?;
+    let wallet = client.wallet().clone();
+    // Checked before the rates are read: a currency no conversion goes to is a usage error.
+    let payment = draft.payment(Recipient::Conversion {
+        wallet: wallet.clone(),
+        to: to.clone(),
+        comment: args.comment,
+    })?;
     let rates = client
         .cross_rates()
         .await
@@ -481,17 +490,11 @@ pub async fn convert(client: &WalletClient, out: Output, args: ConvertArgs) -> R
                 format!("no rate between {from} and {to} is listed"),
             )
         })?;
-    let wallet = client.wallet().clone();
     let shown = Shown {
         kind: "conversion",
         recipient: format!("{to} account of wallet {wallet}"),
         rate: Some(rate),
     };
-    let payment = draft.payment(Recipient::Conversion {
-        wallet,
-        to,
-        comment: args.comment,
-    })?;
     execute(client, out, &args.pay, &payment, shown).await
 }
 
@@ -651,9 +654,17 @@ fn not_moved_ending(why: NotMoved) -> Ending {
 }
 
 fn unknown_ending(why: &FateUnknown) -> Ending {
-    let lookup = match &why.lookup {
-        Some(error) => format!("the history could not be read: {error}"),
-        None => "the history pages allowed ran out".into(),
+    let lookup = match (&why.lookup, &why.other) {
+        (Some(error), _) => format!("the history could not be read: {error}"),
+        (None, Some(other)) => format!(
+            "the history lists this id for another payment (transaction {}, {}): the id was used before",
+            other.txn_id,
+            other
+                .sum
+                .as_ref()
+                .map_or_else(|| "no sum".into(), |sum| sum.amount.to_string())
+        ),
+        (None, None) => "the history pages allowed ran out".into(),
     };
     Ending {
         fate: Fate::Unknown,

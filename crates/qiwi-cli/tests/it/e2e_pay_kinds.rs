@@ -398,7 +398,17 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         "--amount",
         "1",
     ];
-    let cases: [(&str, &[&str], &str); 10] = [
+    let cases: [(&str, &[&str], &str); 12] = [
+        (
+            "a conversion to a currency the wallet has no account in",
+            &["convert", "--to", "GBP", "--amount", "1"],
+            "GBP",
+        ),
+        (
+            "a service account with a line break",
+            &["pay", "service", "674", "12345\n678", "--amount", "1"],
+            "account",
+        ),
         (
             "a 3-decimal amount",
             &["pay", "card", CARD, "--amount", "10.005"],

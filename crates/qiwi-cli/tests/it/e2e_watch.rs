@@ -523,3 +523,41 @@ async fn a_refused_token_ends_the_watch_with_the_error_object_on_stderr() {
         assert_eq!(error["exit_code"], 3, "{error}");
     }
 }
+
+/// The wallet's webhook belongs to whoever registered it: a watch through a receiver refuses
+/// to replace it (exit 2) and leaves it registered.
+#[tokio::test]
+async fn watch_with_a_receiver_leaves_an_existing_webhook_alone() {
+    let sandbox = sandbox().await;
+    let url = "http://127.0.0.1:9/theirs";
+    let registered =
+        document(&qiwi(&sandbox, &["wallet", "webhook", "register", url]).await)["hook"].clone();
+    let mut watch = Watch::start(&sandbox, &["--listen", "127.0.0.1:0"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = watch.child.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running: it replaced the webhook"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert_eq!(code, Some(2));
+    let shown = document(&qiwi(&sandbox, &["wallet", "webhook", "show"]).await);
+    assert_eq!(shown["hook"], registered);
+}
+
+/// A watch whose webhook cannot be deleted when it stops (the token refused by then) says so
+/// with the refusal's exit code, not 0: the webhook stays registered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_webhook_left_registered_at_the_end_of_a_watch_is_not_exit_0() {
+    let served = served();
+    let mut receiving = Watch::start_with(served.wallet_env(), &["--listen", &free_address()]);
+    receiving.ready("receiving payments").await;
+    let revoked = r#"{"route":"wallet.webhooks.delete","fault":"status","status":401,"times":1}"#;
+    served.admin("/__sandbox/faults", Some(revoked));
+    assert_eq!(receiving.interrupt().await, Some(3));
+    assert!(!served.admin("/__sandbox/webhooks", None)["hook"].is_null());
+}

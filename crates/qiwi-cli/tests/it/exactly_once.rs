@@ -123,3 +123,29 @@ async fn pay_and_confirm_after_a_lost_answer_ends_in_success() {
     let second = wallet_client(&sb, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET);
     assert_eq!(rub(&second).await, "5001.25");
 }
+
+/// An id used before for another amount: the sandbox refuses the new payment, its answer is
+/// lost, and the history lists the earlier payment under the id. That one is not this payment:
+/// it is neither reported accepted nor made twice.
+#[tokio::test]
+async fn a_reused_id_whose_answer_is_lost_is_not_taken_for_the_earlier_payment() {
+    let sb = sandbox().await;
+    let client = wallet_client(&sb, demo::QIWI_SECOND_TOKEN, demo::QIWI_SECOND_WALLET);
+    let to = || Recipient::wallet(demo::QIWI_WALLET.parse().unwrap(), None);
+    let id = || PaymentId::parse("5009").unwrap();
+    let earlier = Payment::new(id(), to(), PayoutAmount::parse("1.25").unwrap()).unwrap();
+    let first = client.pay_with(&earlier, quick()).await;
+    assert!(matches!(first, PaymentOutcome::Accepted(_)), "{first:?}");
+    let after_first = rub(&client).await;
+
+    sb.add_fault(FaultRule::new("wallet.pay", Fault::DropAnswer).times(1));
+    let other = Payment::new(id(), to(), PayoutAmount::parse("2.50").unwrap()).unwrap();
+    let outcome = client.pay_with(&other, quick()).await;
+    let PaymentOutcome::Unknown(unknown) = outcome else {
+        panic!("{outcome:?}");
+    };
+    let listed = unknown.other.expect("the earlier payment is named");
+    assert_eq!(listed.trm_txn_id.as_deref(), Some("5009"));
+    assert_eq!(rub(&client).await, after_first, "nothing more moved");
+    assert_eq!(sb.hits("wallet.pay"), 2);
+}

@@ -306,3 +306,62 @@ async fn pay_and_confirm_stops_at_once_when_the_token_may_not_read_the_status() 
         "the payment, then one status read"
     );
 }
+
+/// The wait bounds the whole following: a status read that is slow, or refused with a
+/// `Retry-After` far longer than the wait, ends it as pending when the wait runs out, not
+/// when the read (and the history limiter) would.
+#[tokio::test]
+async fn pay_and_confirm_ends_within_the_wait_whatever_the_status_reads_do() {
+    let slow = ResponseTemplate::new(200).set_delay(Duration::from_secs(60));
+    let throttled = ResponseTemplate::new(429).insert_header("Retry-After", "99999999");
+    for (name, answer) in [("slow", slow), ("throttled", throttled)] {
+        let server = MockServer::start().await;
+        let info = model_fixture("e22_payment_info/spec_9_0_payment_info.json");
+        answer_payment(&server, json_answer(200, info)).await;
+        Mock::given(path("/payment-history/v2/transactions/11155897070"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let options = ConfirmOptions {
+            interval: Duration::from_millis(100),
+            timeout: Duration::from_millis(500),
+            lookup: quick(),
+        };
+        let started = SystemTimeSource.now();
+        let confirmed = tokio::time::timeout(
+            Duration::from_secs(10),
+            client(&server).pay_and_confirm(&transfer(), options),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{name}: still following after 10 s"));
+        let took = SystemTimeSource.now().duration_since(started);
+        assert!(
+            matches!(confirmed, Confirmed::Pending { .. }),
+            "{name}: {confirmed:?}"
+        );
+        assert!(took < Duration::from_secs(2), "{name}: {took:?}");
+    }
+}
+
+/// The reference documents the id as a number: a history that lists it as one, without the
+/// leading zeros it was sent with, still lists this payment (never "not moved").
+#[tokio::test]
+async fn a_lost_answer_is_found_under_the_id_written_as_a_number() {
+    let server = MockServer::start().await;
+    answer_payment(&server, ResponseTemplate::new(502)).await;
+    let mut listed = record(11155897070, ID, "WAITING", &now_text());
+    listed["trmTxnId"] = json!(150217833198900_u64);
+    let page = json!({"data": [listed]});
+    answer_history(&server, json_answer(200, page.to_string())).await;
+    let zero_led = Payment::new(
+        PaymentId::parse(&format!("00{ID}")).unwrap(),
+        Recipient::wallet("79121238345".parse().unwrap(), Some("My comment")),
+        PayoutAmount::parse("100").unwrap(),
+    )
+    .unwrap();
+    let outcome = client(&server).pay_with(&zero_led, quick()).await;
+    assert!(
+        matches!(outcome, PaymentOutcome::Accepted(Accepted::History(_))),
+        "{outcome:?}"
+    );
+}

@@ -203,3 +203,58 @@ proptest! {
         }
     }
 }
+
+/// A repeated key puts two values under one name: the signature must not cover one value
+/// while the notification reports the other.
+#[test]
+fn a_repeated_key_never_reports_a_value_the_signature_does_not_cover() {
+    let vector = spec_vector();
+    let cases = [
+        (
+            "amount",
+            vector.replace(
+                r#""sum":{"amount":1,"#,
+                r#""sum":{"amount":100,"amount":1,"#,
+            ),
+        ),
+        (
+            "sum",
+            vector.replace(
+                r#""sum":{"#,
+                r#""sum":{"amount":100,"currency":643},"sum":{"#,
+            ),
+        ),
+        (
+            "txnId",
+            vector.replace(
+                r#""txnId":"13353941550""#,
+                r#""txnId":"1","txnId":"13353941550""#,
+            ),
+        ),
+    ];
+    for (case, body) in cases {
+        assert_ne!(body, vector, "{case}: the fixture changed");
+        if let Ok(Verified::Payment(verified)) = verify(KEY, &body) {
+            assert_eq!(verified.payment.sum.amount.to_string(), "1", "{case}");
+            assert_eq!(verified.payment.txn_id.as_str(), "13353941550", "{case}");
+        }
+    }
+}
+
+/// A `signFields` far too long is refused by its count: the refusal, which a receiver logs,
+/// does not carry the list an unauthenticated sender wrote.
+#[test]
+fn a_huge_signfields_is_refused_with_a_short_reason() {
+    let huge = format!("{},txnId", "sum.amount,".repeat(10_000));
+    let body = spec_vector().replace(
+        r#""signFields":"sum.currency,sum.amount,type,account,txnId""#,
+        &format!(r#""signFields":"{huge}""#),
+    );
+    let refusal = verify(KEY, &body).unwrap_err();
+    assert!(matches!(refusal, Refusal::Malformed(_)), "{refusal:?}");
+    assert!(
+        refusal.to_string().len() < 200,
+        "{} bytes",
+        refusal.to_string().len()
+    );
+}

@@ -238,3 +238,93 @@ async fn a_slow_handler_past_the_default_deadline_gets_a_non_200_within_the_serv
         "{took:?}"
     );
 }
+
+/// A sender that gives up while the handler runs (its connection closed) must not leave the
+/// `messageId` taken: the handling goes on, and the resend finds it handled.
+#[tokio::test]
+async fn a_sender_that_hangs_up_mid_handling_leaves_the_notification_handled_once() {
+    let delay = Duration::from_millis(300);
+    let (url, runs) = serve(Behaviour::Slowly(delay), |b| b).await;
+    let body = notification("m-1", "1");
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let hung_up = impatient
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await;
+    assert!(hung_up.is_err(), "the sender gave up first");
+    TokioSleep.sleep(delay * 2).await;
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "the handling went on");
+    assert_eq!(
+        post(&url, body, None).await,
+        200,
+        "the resend is acknowledged, not refused as being handled"
+    );
+    assert_eq!(runs.load(Ordering::SeqCst), 1, "and not handled twice");
+}
+
+/// A handler that panics is a failed handling: a non-200, and the resend runs it again
+/// instead of being refused as "being handled" forever.
+#[tokio::test]
+async fn a_panicking_handler_gets_a_non_200_and_the_resend_runs_it_again() {
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counter = runs.clone();
+    let handler = move |_: Verified| {
+        let counter = counter.clone();
+        async move {
+            if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+                panic!("the handler's own bug");
+            }
+            Ok::<(), HandlerError>(())
+        }
+    };
+    let receiver = Receiver::builder(verifier(), handler).build();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
+    tokio::spawn(async move { receiver.serve(listener, PATH).await });
+    let body = notification("m-1", "1");
+    let first = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await;
+    assert!(
+        first.is_err() || first.is_ok_and(|r| r.status() != 200),
+        "a panic is no acknowledgement"
+    );
+    assert_eq!(post(&url, body, None).await, 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+/// A sender that announces a body and sends it slowly (or never) is answered within the
+/// handler deadline instead of holding the connection open.
+#[tokio::test]
+async fn a_body_that_never_arrives_is_answered_within_the_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (url, runs) = serve(Behaviour::Succeed, |b| {
+        b.handler_deadline(Duration::from_millis(200))
+    })
+    .await;
+    let address = url
+        .trim_start_matches("http://")
+        .trim_end_matches(PATH)
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!(
+        "POST {PATH} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 256];
+    let read = tokio::time::timeout(Duration::from_secs(3), stream.read(&mut answer))
+        .await
+        .expect("answered before the sender finished")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
