@@ -686,9 +686,12 @@ fn report(payment: &Payment, shown: Shown, quote: &Commission, ending: Ending) -
             "payment {id}: accepted and still pending when the wait ran out ({why}); follow it with `qiwi wallet history`, never pay it again under a new id"
         ),
         (Fate::Paid, _) => format!("payment {id} to {to} is paid: {why}"),
-        (Fate::NotPaid, _) => {
+        // Only a payment the history does not list may be sent again under its id: a refusal
+        // may be of the id itself (reused with other details).
+        (Fate::NotPaid, "not_found") => {
             format!("payment {id} was not made: {why}; sending it again with --id {id} is safe")
         }
+        (Fate::NotPaid, _) => format!("payment {id} was not made, no money moved: {why}"),
         (Fate::Unknown, _) => format!(
             "payment {id}: its fate is unknown: {why}; before paying again, look for it in `qiwi wallet history` or run this command again with --id {id} (the same payment, never a second one)"
         ),
