@@ -136,7 +136,8 @@ pub enum Confirmed {
 /// How [`WalletClient::pay_and_confirm`] waits for a final status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConfirmOptions {
-    /// The wait between two status requests (E16).
+    /// The wait between two status requests (E16). Zero asks as often as the client's
+    /// history limiter allows (E16 is a history call); without a limiter, back to back.
     pub interval: Duration,
     /// How long to follow the payment, from its acceptance.
     pub timeout: Duration,

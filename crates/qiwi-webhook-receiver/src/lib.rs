@@ -176,7 +176,11 @@ impl Receiver {
 
     /// Serves `POST path` on `listener` until the task is dropped or the listener fails, with
     /// each connection's peer address known (for [`ReceiverBuilder::check_source`]): for a
-    /// program that needs nothing but the receiver.
+    /// program that needs nothing but the receiver. It is `axum::serve`: a body is read within
+    /// the handler's deadline, but request headers have no time limit and connections no cap,
+    /// so on an address the internet reaches, put it behind a reverse proxy that has them (and
+    /// name the proxy in [`ReceiverBuilder::check_source`]), or mount [`router`](Self::router)
+    /// in a server configured with them.
     ///
     /// # Errors
     /// An I/O error of the listener.
