@@ -1,19 +1,5 @@
 //! Paying an invoice from the wallet (E38), once, and telling paid, not paid and unknown
 //! apart.
-//!
-//! The request is never resent by the client. What came back decides:
-//!
-//! | what came back | outcome |
-//! |---|---|
-//! | `200` with `PAID_STATUS` | paid |
-//! | the request was never sent; `400`, `401`, `403`, `404` (no such unpaid invoice), a `QWPRC-` refusal | not paid |
-//! | `200` with another status, the invoice still listed unpaid | not paid |
-//! | `5xx`, `423`, another status, no answer after sending, an unreadable answer | looked up: unknown |
-//!
-//! The lookup reads the unpaid invoices (E37), and the fate stays unknown whatever it finds:
-//! an invoice no longer listed was paid, rejected or expired meanwhile; one still listed may
-//! yet be paid by a request the service is still working on, though paying it again cannot
-//! pay it twice (a paid invoice leaves the list and is refused).
 
 use qiwi_types::Currency;
 use qiwi_types::wallet::{InvoiceId, InvoicePayment, PayInvoiceRequest};
@@ -96,7 +82,21 @@ impl WalletClient {
     /// Pays the invoice `id` in `currency` (its `sum.currency`) from the wallet (E38),
     /// sending `Content-Type: application/json;charset=UTF-8`, once; an answer that does not
     /// say paid or refused is looked up in the unpaid invoices as `lookup` bounds it (its
-    /// `wait`, then at most `pages` pages of 50; see the [module's table](self)).
+    /// `wait`, then at most `pages` pages of 50).
+    ///
+    /// The request is never resent by the client. What came back decides:
+    ///
+    /// | what came back | outcome |
+    /// |---|---|
+    /// | `200` with `PAID_STATUS` | paid |
+    /// | the request was never sent; `400`, `401`, `403`, `404` (no such unpaid invoice), a `QWPRC-` refusal | not paid |
+    /// | `200` with another status | looked up: not paid while the invoice is still listed unpaid, unknown otherwise |
+    /// | `5xx`, `423`, another error status, no answer after sending, an unreadable answer | looked up: unknown |
+    ///
+    /// The lookup reads the unpaid invoices (E37), and the fate stays unknown whatever it finds:
+    /// an invoice no longer listed was paid, rejected or expired meanwhile; one still listed may
+    /// yet be paid by a request the service is still working on, though paying it again cannot
+    /// pay it twice (a paid invoice leaves the list and is refused).
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
