@@ -392,6 +392,22 @@ async fn e48_numbers_never_reach_an_error() {
 }
 
 #[tokio::test]
+async fn e48_numbers_echoed_in_a_json_error_body_never_reach_an_error() {
+    // The service's own error shapes, whose message the client otherwise quotes.
+    let edge = json!({"serviceName": "cards", "errorCode": "card.details",
+        "userMessage": format!("card {PAN}"), "description": format!("cvv {CVV}")});
+    let rejected = json!({"code": "QWPRC-1", "message": format!("{PAN}/{CVV}")});
+    for (status, body) in [(500, edge), (400, rejected)] {
+        let server = answering(json_answer(status, body.to_string())).await;
+        let error = client(&server).card_details(&card()).await.unwrap_err();
+        assert!(error.refusal().is_some(), "{error:?}");
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains(PAN) && !shown.contains(CVV), "{shown}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn e49_renames_a_card_and_refuses_a_bad_name_before_sending() {
     let server = answering(json_answer(
         200,

@@ -235,6 +235,40 @@ async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() 
     assert_eq!(received(&server).await.len(), 3);
 }
 
+#[tokio::test]
+async fn e37_a_cursor_that_cycles_ends_the_stream_with_each_invoice_once() {
+    // A hostile search: from 8 it lists 8 and 9 again, from 9 it lists 9 and 8 again; each
+    // page moves the cursor, never forward.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param_is_missing("next_id"))
+        .respond_with(page(&[bill(9, 9_000), bill(8, 8_000)]))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param("next_id", "8"))
+        .respond_with(page(&[bill(8, 8_000), bill(9, 9_000)]))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param("next_id", "9"))
+        .respond_with(page(&[bill(9, 9_000), bill(8, 8_000)]))
+        .mount(&server)
+        .await;
+    let stream = client(&server)
+        .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(2))
+        .map(|bill| bill.unwrap().id.get())
+        .collect::<Vec<u64>>();
+    let ids = tokio::time::timeout(Duration::from_secs(10), stream)
+        .await
+        .expect("the stream ends");
+    assert_eq!(ids, [9, 8]);
+    assert_eq!(received(&server).await.len(), 2);
+}
+
 /// A search that lists `ids` (newest first, created at `id` ms) as the reference says: `rows`
 /// to a page, from the cursor's invoice included.
 async fn listing(ids: &'static [u64]) -> MockServer {
