@@ -157,6 +157,27 @@ async fn paying_an_invoice_debits_the_wallet_and_records_it_in_the_history() {
 }
 
 #[tokio::test]
+async fn two_concurrent_payments_of_one_invoice_debit_it_once() {
+    let sb = sandbox().await;
+    let before = rub_balance(&sb).await;
+    let invoice = bills(&sb, "").await[0].clone();
+    let amount = invoice["sum"]["amount"].as_f64().unwrap();
+    let body = json!({"invoice_uid": invoice["id"].to_string(), "currency": "643"});
+    let (a, b) = tokio::join!(
+        post(&sb, PAY, Some("application/json"), body.clone()),
+        post(&sb, PAY, Some("application/json"), body),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 404], "{a:?} {b:?}");
+    let after = rub_balance(&sb).await;
+    assert!(
+        (before - after - amount).abs() < 1e-9,
+        "{before} - {amount} != {after}"
+    );
+}
+
+#[tokio::test]
 async fn an_invoice_beyond_the_balance_is_refused_and_nothing_moves() {
     let sb = sandbox().await;
     let before = rub_balance(&sb).await;
