@@ -252,6 +252,25 @@ async fn e44_lists_cards_keeping_the_long_card_id_exactly() {
 }
 
 #[tokio::test]
+async fn e44_a_card_number_in_an_undecodable_list_never_reaches_an_error() {
+    // `fullPan` holds a number, and a later field cannot be read.
+    let list = json!([{
+        "qvx": {"id": CARD, "status": "ACTIVE", "fullPan": PAN, "maskedPan": "****3333"},
+        "balance": null,
+        "info": {"alias": ["qvc-cpa"]}
+    }]);
+    let server = answering(json_answer(200, list.to_string())).await;
+    let error = client(&server).cards().await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("not a decode error: {error:?}");
+    };
+    assert!(decode.path.contains("info"), "{decode:?}");
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains(PAN), "{shown}");
+    }
+}
+
+#[tokio::test]
 async fn e45_the_statement_is_bytes_never_decoded() {
     // Not valid UTF-8, let alone JSON, under a JSON content type: the bytes come back as sent.
     let pdf: Vec<u8> = b"%PDF-1.4\n\xff\xfe\x00binary\n%%EOF\n".to_vec();
