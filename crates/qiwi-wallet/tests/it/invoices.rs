@@ -354,6 +354,21 @@ async fn e37_to_e39_carry_the_p2p_secret_key_when_the_caller_gives_one() {
 }
 
 #[tokio::test]
+async fn e38_paid_stays_paid_whatever_type_is_sms_confirm_has() {
+    for flag in ["0", "1", r#"{"x": 1}"#, "[]", r#""maybe""#] {
+        let server = MockServer::start().await;
+        let answer = format!(r#"{{"invoice_status": "PAID_STATUS", "is_sms_confirm": {flag}}}"#);
+        mount(&server, "POST", PAY, json(200, answer)).await;
+        let outcome = pay(&server, 1_063_702_405).await;
+        let InvoicePayOutcome::Paid(payment) = &outcome else {
+            panic!("{flag}: {outcome:?}");
+        };
+        assert_eq!(payment.is_sms_confirm, None, "{flag}");
+        assert_eq!(received(&server).await.len(), 1, "{flag}: no lookup");
+    }
+}
+
+#[tokio::test]
 async fn e38_pays_once_with_the_charset_content_type() {
     let server = MockServer::start().await;
     mount(
