@@ -230,6 +230,21 @@ async fn a_p2p_secret_key_opens_the_invoice_calls() {
     };
     assert_eq!(search(secret.to_owned()).await.unwrap().status(), 200);
     assert_eq!(search("sk-unknown".to_owned()).await.unwrap().status(), 401);
+    // Keys created in a loop: the newest hundred are kept, the first no longer opens them.
+    let mut newest = String::new();
+    for _ in 0..100 {
+        let (_, text) = post(
+            &sb,
+            KEYS,
+            Some("application/json"),
+            json!({"keysPairName": "x"}),
+        )
+        .await;
+        let pair: Value = serde_json::from_str(&text).unwrap();
+        newest = pair["SecretKey"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(search(secret.to_owned()).await.unwrap().status(), 401);
+    assert_eq!(search(newest).await.unwrap().status(), 200);
     for body in [
         json!({}),
         json!({"keysPairName": "x", "serverNotificationsUrl": "ftp://x"}),
