@@ -44,7 +44,7 @@ pub(crate) struct Bill {
 
 /// The most P2P secret keys kept: beyond it the oldest stops opening the invoice calls, so a
 /// client creating keys in a loop cannot grow the sandbox without bound.
-pub(crate) const MAX_SECRET_KEYS: usize = 100;
+const MAX_SECRET_KEYS: usize = 100;
 
 /// The demo wallet's unpaid invoices, newest first, and the P2P secret keys issued, oldest
 /// first, at most [`MAX_SECRET_KEYS`].
