@@ -27,9 +27,11 @@ impl Table {
         }
     }
 
-    /// Adds a row; missing cells are blank.
+    /// Adds a row; missing cells are blank. A control character in a cell is shown escaped
+    /// (see [`printable`]).
     pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
+        self.rows
+            .push(cells.into_iter().map(|cell| printable(&cell)).collect());
     }
 
     /// The table as text, columns separated by two spaces, no trailing spaces.
@@ -67,6 +69,20 @@ impl Table {
         }
         out
     }
+}
+
+/// `text` with each control character escaped (`\r`, `\u{1b}`): a server's text (a comment,
+/// a merchant's name) cannot move the cursor or rewrite what the terminal shows.
+pub fn printable(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 #[cfg(test)]

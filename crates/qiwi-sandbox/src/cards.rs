@@ -474,12 +474,16 @@ pub(crate) async fn rename(
     let body = json_body(&headers, &body, route)?;
     let card = state.cards.card_mut(&id)?;
     let answer = match body.get("alias").and_then(Value::as_str).map(str::trim) {
-        Some(alias) if !alias.is_empty() && alias.chars().count() <= 64 => {
+        Some(alias)
+            if !alias.is_empty()
+                && alias.chars().count() <= 64
+                && !alias.chars().any(char::is_control) =>
+        {
             card.name = alias.to_owned();
             json!({"status": "OK", "error": "OK", "errorCode": "OK"})
         }
         _ => {
-            json!({"status": "FAIL", "error": "alias must be 1 to 64 characters", "errorCode": "INVALID_ALIAS"})
+            json!({"status": "FAIL", "error": "alias must be 1 to 64 characters, none a control character", "errorCode": "INVALID_ALIAS"})
         }
     };
     Ok(respond::json(StatusCode::OK, &answer))

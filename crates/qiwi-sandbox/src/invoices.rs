@@ -5,6 +5,7 @@
 //! Times are Unix milliseconds, in the answers and in the search's bounds; a bound below
 //! [`MIN_MILLIS`] reads as seconds and is refused (the reference leaves the unit open).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -41,11 +42,16 @@ pub(crate) struct Bill {
     pub comment: String,
 }
 
-/// The demo wallet's unpaid invoices, newest first, and the P2P secret keys issued.
+/// The most P2P secret keys kept: beyond it the oldest stops opening the invoice calls, so a
+/// client creating keys in a loop cannot grow the sandbox without bound.
+const MAX_SECRET_KEYS: usize = 100;
+
+/// The demo wallet's unpaid invoices, newest first, and the P2P secret keys issued, oldest
+/// first, at most [`MAX_SECRET_KEYS`].
 #[derive(Debug, Default)]
 pub(crate) struct Invoices {
     pub bills: Vec<Bill>,
-    pub secret_keys: Vec<String>,
+    pub secret_keys: VecDeque<String>,
 }
 
 /// The merchants of the demo invoices.
@@ -89,7 +95,7 @@ impl Invoices {
             .collect();
         Self {
             bills,
-            secret_keys: Vec::new(),
+            secret_keys: VecDeque::new(),
         }
     }
 
@@ -192,7 +198,13 @@ pub(crate) async fn create_keys(
         format!("pk-{}", ids::token()),
         format!("sk-{}", ids::token()),
     );
-    shared.state().invoices.secret_keys.push(secret.clone());
+    {
+        let keys = &mut shared.state().invoices.secret_keys;
+        if keys.len() >= MAX_SECRET_KEYS {
+            keys.pop_front();
+        }
+        keys.push_back(secret.clone());
+    }
     Ok(respond::json(
         StatusCode::OK,
         &json!({"PublicKey": public, "SecretKey": secret}),

@@ -104,6 +104,10 @@ impl WalletClient {
 
     /// The wallet's QIWI Master cards with their balances and tariffs (E44).
     ///
+    /// A list that cannot be decoded may hold a card number (`qvx.fullPan`): its body is
+    /// withheld from the error, which keeps the status, the decoder's message and the failing
+    /// field's path.
+    ///
     /// # Errors
     /// Any [`Error`] of the call.
     pub async fn cards(&self) -> Result<Vec<Card>, Error> {
@@ -112,7 +116,15 @@ impl WalletClient {
             .url
             .query_pairs_mut()
             .append_pair("vas-alias", VAS_ALIAS);
-        self.send_json(request, &CARDS).await
+        self.send_json(request, &CARDS)
+            .await
+            .map_err(|error| match error {
+                Error::Decode(mut e) => {
+                    e.body = withheld();
+                    Error::Decode(e)
+                }
+                other => other,
+            })
     }
 
     /// A card's statement for `window` (E45, at most 90 days, which [`HistoryWindow`]
@@ -165,8 +177,9 @@ impl WalletClient {
 
     /// The card's number and CVV (E48), as secrets (see [`CardDetails::expose`]).
     ///
-    /// An answer that is not understood may hold them: its body and the decoder's message
-    /// are withheld from the error, which keeps the status and the failing field's path.
+    /// An answer that is not understood or refused may hold them: its body, the decoder's
+    /// message and the service's code and message are withheld from the error, which keeps
+    /// the status, the trace id and the failing field's path.
     ///
     /// # Errors
     /// Any [`Error`] of the call.
@@ -220,10 +233,15 @@ fn operation_uuid() -> String {
     )
 }
 
-/// The body and the decoder's message of a failed E48 answer, which may hold the card's
-/// number and CVV, replaced by [`REDACTED`].
+/// What stands for a body withheld from an error.
+fn withheld() -> Bytes {
+    Bytes::from_static(REDACTED.as_bytes())
+}
+
+/// The body of a failed E48 answer, and the decoder's message or the service's code and
+/// message read from it, which may hold the card's number and CVV, replaced by [`REDACTED`].
 fn withhold_card_data(error: Error) -> Error {
-    let withheld = || Bytes::from_static(REDACTED.as_bytes());
+    let withheld_text = |text: Option<String>| text.map(|_| REDACTED.to_owned());
     match error {
         Error::Decode(mut e) => {
             e.body = withheld();
@@ -231,7 +249,10 @@ fn withhold_card_data(error: Error) -> Error {
             Error::Decode(e)
         }
         Error::Service(mut refusal) => {
-            refusal.answer.body = withheld();
+            let answer = &mut refusal.answer;
+            answer.body = withheld();
+            answer.code = withheld_text(answer.code.take());
+            answer.message = withheld_text(answer.message.take());
             Error::Service(refusal)
         }
         other => other,

@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::commands::wallet_pay::{Fate, confirmed_on_terminal};
 use crate::failure::Failure;
 use crate::output::{Output, notice};
-use crate::table::{Align, Table};
+use crate::table::{Align, Table, printable};
 
 /// One invoice as the list prints it.
 #[derive(Debug, Serialize)]
@@ -162,11 +162,11 @@ pub async fn pay(client: &WalletClient, out: Output, id: &str, yes: bool) -> Res
     notice(&format!(
         "paying invoice {id}: {} to {}{}",
         invoice.sum,
-        merchant.as_deref().unwrap_or("the merchant"),
+        printable(merchant.as_deref().unwrap_or("the merchant")),
         invoice
             .comment
             .as_deref()
-            .map(|c| format!(" ({c})"))
+            .map(|c| format!(" ({})", printable(c)))
             .unwrap_or_default()
     ));
     if !yes && !confirmed_on_terminal()? {

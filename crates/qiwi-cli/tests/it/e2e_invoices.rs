@@ -228,3 +228,51 @@ fn a_p2p_secret_key_is_printed_only_where_asked_and_never_logged() {
         program::stdout(&shown)
     );
 }
+
+#[tokio::test]
+async fn an_invoice_cannot_rewrite_the_line_shown_before_paying_it() {
+    // A merchant whose comment returns to the start of the line and clears it, then shows a
+    // smaller amount.
+    let disguise = "\r\u{1b}[2Kpaying invoice 7: 0.01 RUB to Shop";
+    let server = wiremock::MockServer::start().await;
+    let bill = serde_json::json!({
+        "id": 7, "creation_datetime": 1_700_000_000_000_i64,
+        "sum": {"currency": 643, "amount": 120}, "status": "READY_FOR_PAY", "type": "MERCHANT",
+        "provider": {"id": 1, "short_name": "Shop\u{1b}[8m"}, "comment": disguise
+    });
+    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"bills": [bill]})),
+        )
+        .mount(&server)
+        .await;
+    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/invoice/pay/wallet"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"invoice_status": "PAID_STATUS"})),
+        )
+        .mount(&server)
+        .await;
+    let env = vec![
+        ("QIWI_BASE_URL", server.uri()),
+        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
+        ("QIWI_WALLET", "79111234567".to_owned()),
+    ];
+    let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
+    let stderr = program::stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains(['\r', '\u{1b}']),
+        "a control character reached the terminal: {stderr:?}"
+    );
+    assert!(stderr.contains("120"), "{stderr}");
+    // Nor can it in the list the owner chooses from.
+    let listed = program::qiwi_async(&["wallet", "invoices"], &env).await;
+    let stdout = program::stdout(&listed);
+    assert!(listed.status.success(), "{}", program::stderr(&listed));
+    assert!(
+        stdout.contains("0.01 RUB") && !stdout.contains(['\r', '\u{1b}']),
+        "{stdout:?}"
+    );
+}

@@ -195,6 +195,10 @@ async fn block_unblock_details_rename_and_statement_keep_the_cards_state() {
     assert_eq!(cards(&sb).await[0]["qvx"]["cardAlias"], "Покупки");
     let (_, refused) = send_json(&sb, Method::PUT, &alias, json!({"alias": " "})).await;
     assert_eq!(refused["status"], "FAIL");
+    // A control character is refused as the client refuses it, and the name stays.
+    let (_, refused) = send_json(&sb, Method::PUT, &alias, json!({"alias": "a\u{1b}[2J"})).await;
+    assert_eq!(refused["status"], "FAIL");
+    assert_eq!(cards(&sb).await[0]["qvx"]["cardAlias"], "Покупки");
 
     // 90 days after a block the card can no longer be unblocked through the API.
     put(&sb, &format!("{card_path}/block")).await;

@@ -157,6 +157,26 @@ async fn paying_an_invoice_debits_the_wallet_and_records_it_in_the_history() {
 }
 
 #[tokio::test]
+async fn two_concurrent_payments_of_one_invoice_debit_it_once() {
+    // The balance one payment leaves, on a sandbox of its own.
+    let once = sandbox().await;
+    let invoice = bills(&once, "").await[0].clone();
+    let body = json!({"invoice_uid": invoice["id"].to_string(), "currency": "643"});
+    let (paid, _) = post(&once, PAY, Some("application/json"), body.clone()).await;
+    assert_eq!(paid, 200);
+
+    let sb = sandbox().await;
+    let (a, b) = tokio::join!(
+        post(&sb, PAY, Some("application/json"), body.clone()),
+        post(&sb, PAY, Some("application/json"), body),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 404], "{a:?} {b:?}");
+    assert_eq!(rub_balance(&sb).await, rub_balance(&once).await);
+}
+
+#[tokio::test]
 async fn an_invoice_beyond_the_balance_is_refused_and_nothing_moves() {
     let sb = sandbox().await;
     let before = rub_balance(&sb).await;
@@ -210,6 +230,21 @@ async fn a_p2p_secret_key_opens_the_invoice_calls() {
     };
     assert_eq!(search(secret.to_owned()).await.unwrap().status(), 200);
     assert_eq!(search("sk-unknown".to_owned()).await.unwrap().status(), 401);
+    // Keys created in a loop: the newest hundred are kept, the first no longer opens them.
+    let mut newest = String::new();
+    for _ in 0..100 {
+        let (_, text) = post(
+            &sb,
+            KEYS,
+            Some("application/json"),
+            json!({"keysPairName": "x"}),
+        )
+        .await;
+        let pair: Value = serde_json::from_str(&text).unwrap();
+        newest = pair["SecretKey"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(search(secret.to_owned()).await.unwrap().status(), 401);
+    assert_eq!(search(newest).await.unwrap().status(), 200);
     for body in [
         json!({}),
         json!({"keysPairName": "x", "serverNotificationsUrl": "ftp://x"}),

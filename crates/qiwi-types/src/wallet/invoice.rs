@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use jiff::Timestamp;
 use secrecy::SecretString;
-use serde::de::{self, Visitor};
+use serde::de;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::{InvalidValue, Money};
@@ -267,7 +267,7 @@ pub struct InvoicePayment {
     /// [`InvoicePaymentStatus::Paid`] when paid; anything else is a failure.
     pub invoice_status: InvoicePaymentStatus,
     /// Whether an SMS confirmation was asked: documented as a string, shown as a boolean
-    /// (reference §14 item 43); either is read, any other text is `None`.
+    /// (reference §14 item 43); either is read, anything else is `None`.
     #[serde(default, deserialize_with = "bool_or_text")]
     pub is_sms_confirm: Option<bool>,
     /// Undocumented; kept as sent.
@@ -293,39 +293,18 @@ pub struct RejectInvoiceRequest {
     pub id: InvoiceId,
 }
 
-/// `true`, `false`, `"true"`, `"false"` (any case) or `null`; other text is `None`.
+/// `true`, `false`, `"true"`, `"false"` (any case); anything else (`null`, other text, a number,
+/// an object) is `None`, so that this flag never fails an answer that says paid.
 fn bool_or_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    struct BoolOrText;
-
-    impl Visitor<'_> for BoolOrText {
-        type Value = Option<bool>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a boolean, a string or null")
-        }
-
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(match v.trim().to_ascii_lowercase().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            })
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-    }
-
-    d.deserialize_any(BoolOrText)
+    Ok(match JsonValue::deserialize(d)? {
+        JsonValue::Bool(flag) => Some(flag),
+        JsonValue::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::scope::INVOICE_PAY;
 use crate::{Error, FateLookup, WalletClient};
 
 /// The content type of E38, as the reference's examples send it.
-pub(crate) const PAY_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+const PAY_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
 /// What became of an invoice payment ([`WalletClient::pay_invoice`]).
 #[derive(Debug)]

@@ -19,18 +19,19 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<InvoicePage, Error>> + Send
 ///
 /// One page is fetched at a time, when the one before is read, with at least 2 invoices to a
 /// page (a `rows` of 1 is read as 2: every page after the first repeats the cursor's invoice,
-/// so a page of one could never move on). The stream ends, without an
-/// error, on a page shorter than the query's `rows` or on a cursor that does not move; the
-/// invoice a page starts with when it repeats the last of the page before (the service lists
-/// invoices up to the cursor's id included) is yielded once. An error ends the stream after it
-/// is yielded.
+/// so a page of one could never move on). Each invoice is yielded once, the first time a page
+/// lists it (the service lists invoices up to the cursor's id included, so a page starts with
+/// the last of the page before). The stream ends, without an error, on a page shorter than the
+/// query's `rows`, on a cursor that does not move, or on a page that lists no invoice not seen
+/// before (a cursor that goes back would loop for ever). An error ends the stream after it is
+/// yielded.
 pub struct InvoiceStream {
     client: WalletClient,
     auth: InvoiceAuth,
     query: InvoiceQuery,
     items: std::vec::IntoIter<Invoice>,
-    /// The ids of the page read last.
-    page_ids: HashSet<InvoiceId>,
+    /// The ids of every invoice yielded or about to be.
+    seen: HashSet<InvoiceId>,
     /// The cursor the page read last was asked with.
     cursor: Option<InvoiceCursor>,
     pending: Option<PageFuture>,
@@ -58,7 +59,7 @@ impl InvoiceStream {
             auth,
             query,
             items: Vec::new().into_iter(),
-            page_ids: HashSet::new(),
+            seen: HashSet::new(),
             cursor: None,
             pending: None,
         };
@@ -77,12 +78,11 @@ impl InvoiceStream {
         let next = page
             .cursor(self.query.rows)
             .filter(|next| Some(next) != self.cursor.as_ref());
-        let ids = page.bills.iter().map(|bill| bill.id).collect();
         let mut bills = page.bills;
-        bills.retain(|bill| !self.page_ids.contains(&bill.id));
-        self.page_ids = ids;
+        bills.retain(|bill| self.seen.insert(bill.id));
+        let moved_on = !bills.is_empty();
         self.items = bills.into_iter();
-        if let Some(next) = next {
+        if let Some(next) = next.filter(|_| moved_on) {
             self.cursor = Some(next);
             self.fetch(Some(next));
         }

@@ -252,6 +252,25 @@ async fn e44_lists_cards_keeping_the_long_card_id_exactly() {
 }
 
 #[tokio::test]
+async fn e44_a_card_number_in_an_undecodable_list_never_reaches_an_error() {
+    // `fullPan` holds a number, and a later field cannot be read.
+    let list = json!([{
+        "qvx": {"id": CARD, "status": "ACTIVE", "fullPan": PAN, "maskedPan": "****3333"},
+        "balance": null,
+        "info": {"alias": ["qvc-cpa"]}
+    }]);
+    let server = answering(json_answer(200, list.to_string())).await;
+    let error = client(&server).cards().await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("not a decode error: {error:?}");
+    };
+    assert!(decode.path.contains("info"), "{decode:?}");
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains(PAN), "{shown}");
+    }
+}
+
+#[tokio::test]
 async fn e45_the_statement_is_bytes_never_decoded() {
     // Not valid UTF-8, let alone JSON, under a JSON content type: the bytes come back as sent.
     let pdf: Vec<u8> = b"%PDF-1.4\n\xff\xfe\x00binary\n%%EOF\n".to_vec();
@@ -385,6 +404,22 @@ async fn e48_numbers_never_reach_an_error() {
     ] {
         let server = answering(answer).await;
         let error = client(&server).card_details(&card()).await.unwrap_err();
+        for shown in [error.to_string(), format!("{error:?}")] {
+            assert!(!shown.contains(PAN) && !shown.contains(CVV), "{shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn e48_numbers_echoed_in_a_json_error_body_never_reach_an_error() {
+    // The service's own error shapes, whose message the client otherwise quotes.
+    let edge = json!({"serviceName": "cards", "errorCode": "card.details",
+        "userMessage": format!("card {PAN}"), "description": format!("cvv {CVV}")});
+    let rejected = json!({"code": "QWPRC-1", "message": format!("{PAN}/{CVV}")});
+    for (status, body) in [(500, edge), (400, rejected)] {
+        let server = answering(json_answer(status, body.to_string())).await;
+        let error = client(&server).card_details(&card()).await.unwrap_err();
+        assert!(error.refusal().is_some(), "{error:?}");
         for shown in [error.to_string(), format!("{error:?}")] {
             assert!(!shown.contains(PAN) && !shown.contains(CVV), "{shown}");
         }

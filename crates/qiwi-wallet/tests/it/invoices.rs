@@ -235,6 +235,33 @@ async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() 
     assert_eq!(received(&server).await.len(), 3);
 }
 
+#[tokio::test]
+async fn e37_a_cursor_that_cycles_ends_the_stream_with_each_invoice_once() {
+    // A hostile search: from 8 it lists 8 and 9 again, otherwise 9 and 8; each page moves the
+    // cursor, never forward.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .respond_with(|r: &wiremock::Request| {
+            let from = r.url.query_pairs().find(|(k, _)| k == "next_id");
+            match from.map(|(_, id)| id.into_owned()).as_deref() {
+                Some("8") => page(&[bill(8, 8_000), bill(9, 9_000)]),
+                _ => page(&[bill(9, 9_000), bill(8, 8_000)]),
+            }
+        })
+        .mount(&server)
+        .await;
+    let stream = client(&server)
+        .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(2))
+        .map(|bill| bill.unwrap().id.get())
+        .collect::<Vec<u64>>();
+    let ids = tokio::time::timeout(Duration::from_secs(10), stream)
+        .await
+        .expect("the stream ends");
+    assert_eq!(ids, [9, 8]);
+    assert_eq!(received(&server).await.len(), 2);
+}
+
 /// A search that lists `ids` (newest first, created at `id` ms) as the reference says: `rows`
 /// to a page, from the cursor's invoice included.
 async fn listing(ids: &'static [u64]) -> MockServer {
@@ -316,6 +343,21 @@ async fn e37_to_e39_carry_the_p2p_secret_key_when_the_caller_gives_one() {
         let values: Vec<_> = request.headers.get_all("authorization").iter().collect();
         assert_eq!(values.len(), 1, "{}", request.url);
         assert_eq!(values[0].to_str().unwrap(), format!("Bearer {P2P_KEY}"));
+    }
+}
+
+#[tokio::test]
+async fn e38_paid_stays_paid_whatever_type_is_sms_confirm_has() {
+    for flag in ["0", "1", r#"{"x": 1}"#, "[]", r#""maybe""#] {
+        let server = MockServer::start().await;
+        let answer = format!(r#"{{"invoice_status": "PAID_STATUS", "is_sms_confirm": {flag}}}"#);
+        mount(&server, "POST", PAY, json(200, answer)).await;
+        let outcome = pay(&server, 1_063_702_405).await;
+        let InvoicePayOutcome::Paid(payment) = &outcome else {
+            panic!("{flag}: {outcome:?}");
+        };
+        assert_eq!(payment.is_sms_confirm, None, "{flag}");
+        assert_eq!(received(&server).await.len(), 1, "{flag}: no lookup");
     }
 }
 
