@@ -361,6 +361,23 @@ pub enum PayCommand {
     /// A service that needs one account field (a provider found by `providers search`), e.g.
     /// `service 674 111000 --amount 100`.
     Service(ServicePayArgs),
+    /// A QIWI Master card ordered beyond the free ones: its order (`wallet cards order`
+    /// prints it) paid at its price, e.g. `card-order 3355c267-... --amount 99`.
+    CardOrder(CardOrderPayArgs),
+    /// The QIWI Master package for this wallet, e.g. `qiwi-master --amount 2999`.
+    QiwiMaster {
+        #[command(flatten)]
+        pay: PayOptions,
+    },
+}
+
+/// `qiwi wallet pay card-order`.
+#[derive(Debug, Args)]
+pub struct CardOrderPayArgs {
+    /// The order's id.
+    pub order: String,
+    #[command(flatten)]
+    pub pay: PayOptions,
 }
 
 /// `qiwi wallet pay service`.

@@ -113,8 +113,8 @@ async fn order(client: &WalletClient, out: Output, kind: CardKindArg) -> Result<
             .as_ref()
             .map_or_else(|| "its price".to_owned(), ToString::to_string);
         notice(&format!(
-            "qiwi: the free cards are used up: order {} waits for a payment of {price} (provider 32064) before the card is issued",
-            order.id
+            "qiwi: the free cards are used up: order {} waits for a payment of {price} before the card is issued: `qiwi wallet pay card-order {} --amount AMOUNT`",
+            order.id, order.id
         ));
     }
     let order: &CardOrder = submitted.order();

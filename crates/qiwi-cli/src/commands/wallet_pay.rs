@@ -8,7 +8,7 @@ use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use qiwi_types::mask_card;
-use qiwi_wallet::models::Commission;
+use qiwi_wallet::models::{CardOrderId, Commission};
 use qiwi_wallet::payment::{
     AccountKind, BankId, CardNumber, CardProvider, CompanyRequisites, InvalidValue, Payment,
     PaymentId, PayoutAmount, PersonName, Recipient, Urgency, Vat,
@@ -20,7 +20,7 @@ use qiwi_wallet::{
 use serde::Serialize;
 
 use crate::cli::{
-    BankPayArgs, CardPayArgs, ConvertArgs, MobilePayArgs, PayCommand, PayOptions,
+    BankPayArgs, CardOrderPayArgs, CardPayArgs, ConvertArgs, MobilePayArgs, PayCommand, PayOptions,
     RequisitesPayArgs, ServicePayArgs, VatArg, WalletPayArgs,
 };
 use crate::failure::Failure;
@@ -79,7 +79,8 @@ struct RateShown {
 
 /// Who a payment goes to, as every output shows it: a card number masked.
 struct Shown {
-    /// `wallet`, `mobile`, `card`, `bank`, `requisites`, `service` or `conversion`.
+    /// `wallet`, `mobile`, `card`, `bank`, `requisites`, `service`, `card-order`, `qiwi-master`
+    /// or `conversion`.
     kind: &'static str,
     recipient: String,
     rate: Option<RateShown>,
@@ -193,7 +194,30 @@ pub async fn pay(client: &WalletClient, out: Output, command: PayCommand) -> Res
         PayCommand::Bank(args) => bank(client, out, *args).await,
         PayCommand::Requisites(args) => requisites(client, out, *args).await,
         PayCommand::Service(args) => service(client, out, args).await,
+        PayCommand::CardOrder(args) => card_order(client, out, args).await,
+        PayCommand::QiwiMaster { pay } => {
+            let draft = Draft::read(&pay)?;
+            let wallet = client.wallet().clone();
+            let shown = Shown::new("qiwi-master", wallet.to_string());
+            let payment = draft.payment(Recipient::QiwiMasterPackage { wallet })?;
+            execute(client, out, &pay, &payment, shown).await
+        }
     }
+}
+
+async fn card_order(
+    client: &WalletClient,
+    out: Output,
+    args: CardOrderPayArgs,
+) -> Result<(), Failure> {
+    let draft = Draft::read(&args.pay)?;
+    let order = CardOrderId::new(args.order).map_err(usage("order id"))?;
+    let shown = Shown::new("card-order", order.to_string());
+    let payment = draft.payment(Recipient::CardOrder {
+        wallet: client.wallet().clone(),
+        order,
+    })?;
+    execute(client, out, &args.pay, &payment, shown).await
 }
 
 async fn wallet(client: &WalletClient, out: Output, args: WalletPayArgs) -> Result<(), Failure> {

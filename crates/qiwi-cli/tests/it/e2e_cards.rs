@@ -6,7 +6,7 @@
 use crate::json_contract::plain;
 use crate::program;
 
-use qiwi_types::WalletNumber;
+use qiwi_types::{Decimal, WalletNumber};
 use qiwi_wallet::models::CardId;
 use qiwi_wallet::{SecretString, WalletClient};
 use serde_json::Value;
@@ -72,8 +72,49 @@ async fn with_one_sandbox_serve_a_sixth_card_asks_for_payment_and_a_card_round_t
 
     let (code, list, _) = cards(&env, &[]).await;
     assert_eq!(code, 0);
+    assert_eq!(
+        list["cards"].as_array().unwrap().len(),
+        5,
+        "no card before payment"
+    );
+
+    // The program pays the order through the one payment path, and the card is issued.
+    let order = sixth["id"].as_str().unwrap();
+    assert!(
+        stderr.contains(&format!("qiwi wallet pay card-order {order}")),
+        "{stderr}"
+    );
+    let rub = || crate::e2e_pay_kinds::shown_balance(env.clone(), "qw_wallet_rub");
+    let before = rub().await;
+    let args = [
+        "--json",
+        "wallet",
+        "pay",
+        "card-order",
+        order,
+        "--amount",
+        "99",
+        "--yes",
+    ];
+    let paid = program::qiwi_async(&[&args[..], &["--interval", "1"]].concat(), &env).await;
+    assert_eq!(paid.status.code(), Some(0), "{}", program::stderr(&paid));
+    let paid: Value = serde_json::from_slice(&paid.stdout).unwrap();
+    assert_eq!(
+        (&paid["outcome"], &paid["kind"]),
+        (&Value::from("paid"), &Value::from("card-order"))
+    );
+    assert_eq!(
+        before - rub().await,
+        paid["withdraw"]
+            .as_str()
+            .unwrap()
+            .parse::<Decimal>()
+            .unwrap()
+    );
+    let (code, list, _) = cards(&env, &[]).await;
+    assert_eq!(code, 0);
     let listed = list["cards"].as_array().unwrap();
-    assert_eq!(listed.len(), 5, "the unpaid order has no card yet");
+    assert_eq!(listed.len(), 6, "the paid order's card is issued");
     let id = listed[0]["qvx"]["id"].as_str().unwrap().to_owned();
     let first = |list: &Value| list["cards"][0]["qvx"].clone();
 

@@ -512,7 +512,7 @@ async fn a_lookup_that_fails_before_paying_exits_7_and_sends_no_payment() {
 }
 
 /// A wallet's balance on `alias` as `qiwi --json wallet accounts` shows it.
-async fn shown_balance(env: Vec<(&'static str, String)>, alias: &str) -> Decimal {
+pub(crate) async fn shown_balance(env: Vec<(&'static str, String)>, alias: &str) -> Decimal {
     let output = wallet(&["accounts"], env).await;
     assert!(output.status.success(), "{}", text(&output));
     let accounts = report(&output);
