@@ -9,11 +9,7 @@ use std::time::{Duration, Instant};
 use balances_core::{AccessToken, BalanceHistory, Balances};
 use qiwi_transport::codec::json;
 use qiwi_transport::{Bytes, StatusCode};
-use qiwi_types::wallet::{
-    AccountOffers, Accounts, ActualLimits, CreateAccountRequest, DowngradeOperationCreated,
-    DowngradeOperationResponse, DowngradeRequest, Identification, IdentificationRequest,
-    P2pPaymentCount, Profile, Restriction, SetDefaultAccountRequest,
-};
+use qiwi_types::wallet as w;
 use serde::de::DeserializeOwned;
 
 use crate::families::{Family, count_xml_elements};
@@ -175,21 +171,55 @@ fn typed<T: DeserializeOwned>() -> (Decoder, Option<Reader>) {
 /// The model of each QIWI Wallet fixture folder (as `qiwi-types/tests/it/wallet_fixtures.rs`).
 fn wallet_model(folder: &str) -> Option<(Decoder, Option<Reader>)> {
     Some(match folder {
-        "e01_profile" => typed::<Profile>(),
-        "e02_identification_request" => typed::<IdentificationRequest>(),
-        "e02_identification" | "e03_identification" => typed::<Identification>(),
-        "e04_downgrade_request" => typed::<DowngradeRequest>(),
-        "e04_downgrade_created" => typed::<DowngradeOperationCreated>(),
+        "e01_profile" => typed::<w::Profile>(),
+        "e02_identification_request" => typed::<w::IdentificationRequest>(),
+        "e02_identification" | "e03_identification" => typed::<w::Identification>(),
+        "e04_downgrade_request" => typed::<w::DowngradeRequest>(),
+        "e04_downgrade_created" => typed::<w::DowngradeOperationCreated>(),
         "e05_downgrade_operation" | "e06_downgrade_operation" => {
-            typed::<DowngradeOperationResponse>()
+            typed::<w::DowngradeOperationResponse>()
         }
-        "e07_actual_limits" => typed::<ActualLimits>(),
-        "e08_p2p_payment_count" => typed::<P2pPaymentCount>(),
-        "e09_restrictions" => typed::<Vec<Restriction>>(),
-        "e10_accounts" => typed::<Accounts>(),
-        "e11_create_account_request" => typed::<CreateAccountRequest>(),
-        "e12_account_offers" => typed::<AccountOffers>(),
-        "e13_set_default_account_request" => typed::<SetDefaultAccountRequest>(),
+        "e07_actual_limits" => typed::<w::ActualLimits>(),
+        "e08_p2p_payment_count" => typed::<w::P2pPaymentCount>(),
+        "e09_restrictions" => typed::<Vec<w::Restriction>>(),
+        "e10_accounts" => typed::<w::Accounts>(),
+        "e11_create_account_request" => typed::<w::CreateAccountRequest>(),
+        "e12_account_offers" => typed::<w::AccountOffers>(),
+        "e13_set_default_account_request" => typed::<w::SetDefaultAccountRequest>(),
+        "e14_history_page" => typed::<w::HistoryPage>(),
+        "e15_totals" => typed::<w::HistoryTotals>(),
+        "e16_transaction" => typed::<w::Transaction>(),
+        "e18_send_receipt_request" => typed::<w::SendReceiptRequest>(),
+        "e19_commission_request" => typed::<w::CommissionRequest>(),
+        "e19_commission" => typed::<w::Commission>(),
+        "e20_nickname" => typed::<w::Nickname>(),
+        "e24_cross_rates" => typed::<w::CrossRates>(),
+        "e27_card_provider_request" => typed::<w::CardProviderRequest>(),
+        "e28_kz_card_request" => typed::<w::KzCardRequest>(),
+        "e27_card_provider" | "e28_kz_card" => typed::<w::RefElements>(),
+        "e34_provider_search" => typed::<w::ProviderSearch>(),
+        "e35_mobile_providers" => typed::<w::MobileProviders>(),
+        "e36_p2p_keys_request" => typed::<w::P2pKeysRequest>(),
+        "e36_p2p_keys" => typed::<w::P2pKeyPair>(),
+        "e37_invoices" => typed::<w::InvoicePage>(),
+        "e38_pay_invoice_request" => typed::<w::PayInvoiceRequest>(),
+        "e38_invoice_payment" => typed::<w::InvoicePayment>(),
+        "e39_reject_invoice_request" => typed::<w::RejectInvoiceRequest>(),
+        "qwprc_rejection" => typed::<w::PaymentRejection>(),
+        payment if payment.ends_with("_payment_request") => typed::<w::PaymentRequest>(),
+        payment if payment.ends_with("_payment_info") => typed::<w::PaymentInfo>(),
+        "e41_card_order_request" => typed::<w::CardOrderRequest>(),
+        "e41_card_order" | "e42_card_order" => typed::<w::CardOrder>(),
+        "e44_cards" => typed::<Vec<w::Card>>(),
+        "e47_card_operation" => typed::<w::CardOperation>(),
+        "e48_card_details_request" => typed::<w::CardDetailsRequest>(),
+        "e48_card_details" => typed::<w::CardDetails>(),
+        "e49_card_rename_request" => typed::<w::CardRenameRequest>(),
+        "e49_card_rename" => typed::<w::CardRenameResult>(),
+        "e50_hook" | "e54_hook" => typed::<w::Hook>(),
+        "e51_hook_response" | "e55_hook_response" => typed::<w::HookResponse>(),
+        "e52_hook_key" | "e53_hook_key" => typed::<w::HookKey>(),
+        "e56_notification" => typed::<w::Notification>(),
         _ => return None,
     })
 }
@@ -478,4 +508,20 @@ pub fn measure(
         });
     }
     Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new fixture folder without a model stops `cargo xtask bench`: caught here instead.
+    #[test]
+    fn every_wallet_fixture_has_a_model_that_reads_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let wallet = wallet_fixtures(&root).unwrap();
+        assert!(wallet.fixtures.len() > 100, "{}", wallet.fixtures.len());
+        for fixture in &wallet.fixtures {
+            (fixture.sdk)(&fixture.bytes).unwrap_or_else(|e| panic!("{}: {e}", fixture.path));
+        }
+    }
 }
