@@ -77,7 +77,8 @@ impl ConfirmOptions {
     }
 
     /// How long to follow the payment before returning [`Outcome::Pending`], measured from
-    /// the first request.
+    /// the first request; a request still running then is given up (its answer would not
+    /// settle the payment's fate in time).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -558,14 +559,27 @@ impl AgentClient {
         // refusal of the credentials means that nothing was paid.
         let mut reached = false;
         let mut next: Option<NextStep> = None;
+        // A request gets what remains of the time limit and no more: a slow answer ends the
+        // run on time, as pending (the payment's fate is then unknown, never failed).
+        let sleep = self.executor().sleep_impl().clone();
         loop {
+            let remaining = options.timeout.saturating_sub(run.elapsed());
+            let pending = |run: &Run<'_>, last: Option<Payment>, balances| {
+                let last_state = last.as_ref().map(Payment::state);
+                done(run, Outcome::Pending { last_state }, last, balances)
+            };
             let observation = match next {
                 None | Some(NextStep::Resend) => {
                     run.report(ProgressEvent::Sending {
                         resend: next.is_some(),
                     });
                     run.requests += 1;
-                    match self.send_pay(payout, body.clone()).await {
+                    let sent = self.send_pay(payout, body.clone());
+                    let Ok(sent) = qiwi_transport::time::timeout(&*sleep, remaining, sent).await
+                    else {
+                        return pending(&run, last, balances);
+                    };
+                    match sent {
                         Ok(response) => {
                             if response.balances.is_some() {
                                 balances = response.balances;
@@ -598,7 +612,12 @@ impl AgentClient {
                 Some(NextStep::CheckStatus) => {
                     run.report(ProgressEvent::CheckingStatus);
                     run.requests += 1;
-                    match self.status(&query).await {
+                    let read =
+                        qiwi_transport::time::timeout(&*sleep, remaining, self.status(&query));
+                    let Ok(read) = read.await else {
+                        return pending(&run, last, balances);
+                    };
+                    match read {
                         Ok(response) => {
                             if response.balances.is_some() {
                                 balances = response.balances.clone();
@@ -677,8 +696,7 @@ impl AgentClient {
             };
 
             if run.elapsed().saturating_add(options.interval) > options.timeout {
-                let last_state = last.as_ref().map(Payment::state);
-                return done(&run, Outcome::Pending { last_state }, last, balances);
+                return pending(&run, last, balances);
             }
             run.report(ProgressEvent::Waiting {
                 wait: options.interval,

@@ -386,3 +386,52 @@ fn the_builder_refuses_what_cannot_work() {
             .is_ok()
     );
 }
+
+/// A status answer slower than the time left ends the run on time, as pending: the wait is
+/// the caller's limit, never the limit plus one slow request.
+#[tokio::test]
+async fn a_slow_status_answer_ends_the_confirmation_within_its_time_limit() {
+    use qiwi_agent::{ConfirmOptions, Outcome, PaymentState};
+    use wiremock::matchers::body_string_contains;
+
+    let server = MockServer::start().await;
+    let in_progress = "<response><result-code fatal='false'>0</result-code><payment transaction-number='12345678' status='50' txn_id='9' result-code='0' final-status='false' fatal-error='false'/></response>";
+    Mock::given(method("POST"))
+        .and(body_string_contains("<auth>"))
+        .respond_with(xml_response(200, in_progress))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("<status>"))
+        .respond_with(xml_response(200, in_progress).set_delay(Duration::from_secs(10)))
+        .mount(&server)
+        .await;
+    let client = client_for(&server, "***", RetryPolicy::default());
+    let payout = Payout::new(
+        TransactionNumber::parse("12345678").unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
+        PayoutAmount::parse("1115").unwrap(),
+    )
+    .unwrap();
+    let options = ConfirmOptions::new()
+        .interval(Duration::from_millis(100))
+        .timeout(Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let confirmation = client.pay_and_confirm(&payout, &options).await.unwrap();
+    let took = started.elapsed();
+    assert!(
+        matches!(
+            confirmation.outcome,
+            Outcome::Pending {
+                last_state: Some(PaymentState::InProgress)
+            }
+        ),
+        "{:?}",
+        confirmation.outcome
+    );
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
