@@ -30,28 +30,27 @@ pub fn render(points: &[(i64, Decimal)], currency: &str, columns: usize) -> Opti
     if dots < MIN_DOTS {
         return None;
     }
-    // Plot coordinates only: a chart needs floats, the table above it shows the exact amounts.
-    let coords: Vec<(f32, f32)> = points
-        .iter()
-        .map(|(at, y)| (days_between(first, *at), as_f32(*y)))
-        .collect();
     // A flat line still needs a range to be drawn in.
     let top = if high > low {
         high
     } else {
         low.saturating_add(Decimal::ONE)
     };
-    let (y_low, y_high) = (as_f32(low), as_f32(top));
-    let middle = midpoint(y_low, y_high);
+    // The chart needs floats: it is given each point's height between the two ends (0 to 1),
+    // worked out exactly; no amount is ever a float, the labels are the exact ends.
+    let coords: Vec<(f32, f32)> = points
+        .iter()
+        .map(|(at, y)| (days_between(first, *at), height(*y, low, top)))
+        .collect();
     let shape = Shape::Lines(&coords);
     let width = u32::try_from(dots).unwrap_or(u32::MAX);
     let end = days_between(first, last);
-    let mut chart = Chart::new_with_y_range(width, HEIGHT, 0.0, end, y_low, y_high);
+    let mut chart = Chart::new_with_y_range(width, HEIGHT, 0.0, end, 0.0, 1.0);
     let chart = chart
         .lineplot(&shape)
         .y_label_format(LabelFormat::Custom(Box::new(move |y| {
             // Called for the two ends only: their exact amounts.
-            if y >= middle {
+            if y >= 0.5 {
                 high_label.clone()
             } else {
                 low_label.clone()
@@ -79,15 +78,16 @@ pub fn terminal_columns() -> usize {
     80
 }
 
-/// A point's height on the chart: display only. Every amount the program prints, the axis
-/// labels included, is written from the `Decimal` itself.
-fn as_f32(amount: Decimal) -> f32 {
-    amount.to_string().parse().unwrap_or_default()
-}
-
-#[allow(clippy::float_arithmetic, reason = "chart coordinates, never amounts")]
-fn midpoint(low: f32, high: f32) -> f32 {
-    low + (high - low) / 2.0
+/// Where `amount` stands between `low` and `top` (`low < top`), from 0 to 1: a ratio, computed
+/// in decimals, made a float only to be plotted.
+fn height(amount: Decimal, low: Decimal, top: Decimal) -> f32 {
+    // Extreme amounts (the span beyond `Decimal`'s range) draw at the bottom, never panic.
+    let ratio = amount
+        .checked_sub(low)
+        .zip(top.checked_sub(low))
+        .and_then(|(above, span)| above.checked_div(span))
+        .unwrap_or_default();
+    ratio.round_dp(4).to_string().parse().unwrap_or_default()
 }
 
 #[allow(clippy::float_arithmetic, reason = "chart coordinates, never amounts")]
@@ -134,5 +134,21 @@ mod tests {
         assert!(render(&[], "EUR", 80).is_none());
         let flat = [(0, Decimal::ONE), (86_400, Decimal::ONE)];
         assert!(render(&flat, "EUR", 40).is_some());
+    }
+
+    #[test]
+    fn extreme_amounts_are_drawn_and_labelled_exactly() {
+        let extremes = [
+            (0, Decimal::MIN),
+            (86_400, Decimal::MAX),
+            (172_800, Decimal::ZERO),
+        ];
+        let text = render(&extremes, "EUR", 80).unwrap();
+        assert!(text.contains(&format!("{} EUR", Decimal::MAX)), "{text}");
+        assert!(text.contains(&format!("{} EUR", Decimal::MIN)), "{text}");
+        assert_eq!(
+            height(Decimal::new(75, 0), Decimal::ZERO, Decimal::new(100, 0)),
+            0.75
+        );
     }
 }

@@ -51,6 +51,20 @@ fn assert_protocol_request(request: &Request, expected_path: &str) {
     }
 }
 
+/// The reference's wallet top-up: 1115 RUB to 79181234567 under number 12345678.
+fn wallet_payout() -> Payout {
+    Payout::new(
+        TransactionNumber::parse("12345678").unwrap(),
+        Recipient::Wallet {
+            wallet: "79181234567".parse().unwrap(),
+            funds: FundsSource::NonCash,
+            comment: None,
+        },
+        PayoutAmount::parse("1115").unwrap(),
+    )
+    .unwrap()
+}
+
 fn body_text(request: &Request) -> String {
     String::from_utf8(request.body.clone()).unwrap()
 }
@@ -113,16 +127,7 @@ async fn pay_and_status_bodies_are_pinned_and_pay_is_retried_as_idempotent() {
         ..RetryPolicy::default()
     };
     let client = client_for(&server, "***", quick);
-    let payout: Payout = Payout::new(
-        TransactionNumber::parse("12345678").unwrap(),
-        Recipient::Wallet {
-            wallet: "79181234567".parse().unwrap(),
-            funds: FundsSource::NonCash,
-            comment: None,
-        },
-        PayoutAmount::parse("1115").unwrap(),
-    )
-    .unwrap();
+    let payout = wallet_payout();
     let response = client.pay(&payout).await.unwrap();
     assert!(response.payment.unwrap().state().is_final());
 
@@ -408,16 +413,7 @@ async fn a_slow_status_answer_ends_the_confirmation_within_its_time_limit() {
         .mount(&server)
         .await;
     let client = client_for(&server, "***", RetryPolicy::default());
-    let payout = Payout::new(
-        TransactionNumber::parse("12345678").unwrap(),
-        Recipient::Wallet {
-            wallet: "79181234567".parse().unwrap(),
-            funds: FundsSource::NonCash,
-            comment: None,
-        },
-        PayoutAmount::parse("1115").unwrap(),
-    )
-    .unwrap();
+    let payout = wallet_payout();
     let options = ConfirmOptions::new()
         .interval(Duration::from_millis(100))
         .timeout(Duration::from_secs(1));
