@@ -612,6 +612,16 @@ impl Scrub for ServiceError {
     }
 }
 
+impl DecodeError {
+    /// Replaces the body and the decoder's message (which may quote a value of it) by
+    /// [`REDACTED`](crate::scrub::REDACTED), keeping the status and the failing field's path:
+    /// for an answer that may carry a secret the client could not read, so cannot cut out.
+    pub fn withhold(&mut self) {
+        self.body = Bytes::from_static(crate::scrub::REDACTED.as_bytes());
+        crate::scrub::REDACTED.clone_into(&mut self.message);
+    }
+}
+
 impl Scrub for DecodeError {
     fn scrub(&mut self, scrubber: &Scrubber) {
         self.path.scrub(scrubber);

@@ -105,8 +105,8 @@ impl WalletClient {
     /// The wallet's QIWI Master cards with their balances and tariffs (E44).
     ///
     /// A list that cannot be decoded may hold a card number (`qvx.fullPan`): its body is
-    /// withheld from the error, which keeps the status, the decoder's message and the failing
-    /// field's path.
+    /// withheld from the error with the decoder's message, which keeps the status and the
+    /// failing field's path.
     ///
     /// # Errors
     /// Any [`Error`] of the call.
@@ -116,15 +116,12 @@ impl WalletClient {
             .url
             .query_pairs_mut()
             .append_pair("vas-alias", VAS_ALIAS);
-        self.send_json(request, &CARDS)
-            .await
-            .map_err(|error| match error {
-                Error::Decode(mut e) => {
-                    e.body = withheld();
-                    Error::Decode(e)
-                }
-                other => other,
-            })
+        self.send_json(request, &CARDS).await.map_err(|mut error| {
+            if let Error::Decode(e) = &mut error {
+                e.withhold();
+            }
+            error
+        })
     }
 
     /// A card's statement for `window` (E45, at most 90 days, which [`HistoryWindow`]
@@ -233,24 +230,18 @@ fn operation_uuid() -> String {
     )
 }
 
-/// What stands for a body withheld from an error.
-fn withheld() -> Bytes {
-    Bytes::from_static(REDACTED.as_bytes())
-}
-
 /// The body of a failed E48 answer, and the decoder's message or the service's code and
 /// message read from it, which may hold the card's number and CVV, replaced by [`REDACTED`].
 fn withhold_card_data(error: Error) -> Error {
     let withheld_text = |text: Option<String>| text.map(|_| REDACTED.to_owned());
     match error {
         Error::Decode(mut e) => {
-            e.body = withheld();
-            e.message = REDACTED.to_owned();
+            e.withhold();
             Error::Decode(e)
         }
         Error::Service(mut refusal) => {
             let answer = &mut refusal.answer;
-            answer.body = withheld();
+            answer.body = Bytes::from_static(REDACTED.as_bytes());
             answer.code = withheld_text(answer.code.take());
             answer.message = withheld_text(answer.message.take());
             Error::Service(refusal)

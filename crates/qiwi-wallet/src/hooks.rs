@@ -1,6 +1,6 @@
 //! Webhook management: E50 to E55.
 
-use qiwi_transport::{Bytes, RefusalKind, StatusCode};
+use qiwi_transport::{RefusalKind, StatusCode};
 use qiwi_types::wallet::{Hook, HookKey, HookResponse, HookTxnType};
 
 use crate::scope::{
@@ -126,7 +126,7 @@ impl WalletClient {
         }
         self.decode_json(&response).map_err(|mut error| {
             if let Error::Decode(decode) = &mut error {
-                decode.body = Bytes::new();
+                decode.withhold();
             }
             error
         })

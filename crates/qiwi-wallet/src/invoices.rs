@@ -10,8 +10,8 @@ mod stream;
 use jiff::Timestamp;
 use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
-use qiwi_transport::{DecodeError, Request, Scrub, Scrubber, SecretString, header};
 use qiwi_transport::{ExposeSecret, Response};
+use qiwi_transport::{Request, Scrub, Scrubber, SecretString, header};
 use qiwi_types::wallet::{
     InvoiceCursor, InvoiceId, InvoicePage, P2pKeyPair, P2pKeysRequest, RejectInvoiceRequest,
     UnixMillis,
@@ -173,11 +173,12 @@ impl WalletClient {
                 self.secrets().rotate(pair.secret_key.expose_secret());
                 Ok(pair)
             }
-            Err(error) => Err(Error::Decode(DecodeError {
-                message: "the key pair answer is not {\"PublicKey\", \"SecretKey\"} strings".into(),
-                body: bytes::Bytes::new(),
-                ..error
-            })),
+            Err(mut error) => {
+                error.withhold();
+                error.message =
+                    "the key pair answer is not {\"PublicKey\", \"SecretKey\"} strings".into();
+                Err(Error::Decode(error))
+            }
         }
     }
 
