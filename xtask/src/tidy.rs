@@ -24,7 +24,8 @@ const OWNERS: &[(&str, &[&str])] = &[
     // The benchmark compares the SDK with bare reqwest, so it needs reqwest itself.
     ("reqwest", &["qiwi-transport", "qiwi-bench"]),
     ("axum", &["qiwi-sandbox", "qiwi-webhook-receiver"]),
-    ("hyper", &["qiwi-sandbox"]),
+    // The two servers: their accept loops bound request heads and connections.
+    ("hyper", &["qiwi-sandbox", "qiwi-webhook-receiver"]),
     ("clap", &["qiwi-cli", "qiwi-bench", "xtask"]),
 ];
 

@@ -15,7 +15,14 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use axum::serve::Listener;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use qiwi_wallet::webhook::{Verified, WebhookVerifier};
+use tokio::sync::Semaphore;
+use tower_service::Service;
 
 pub use qiwi_wallet::webhook;
 pub use source::QIWI_SOURCE_RANGES;
@@ -49,6 +56,11 @@ pub const DEFAULT_HANDLER_DEADLINE: Duration = Duration::from_millis(1500);
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
 /// How many `messageId`s the default store remembers.
 pub const DEFAULT_REMEMBERED: usize = 10_000;
+/// How long [`Receiver::serve`] waits for a request head (an idle keep-alive connection
+/// included) before it closes the connection.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many connections [`Receiver::serve`] keeps open at once; more are closed on accept.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// When the service gets its `200`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,6 +85,8 @@ pub struct ReceiverBuilder {
     body_limit: usize,
     acknowledge: Acknowledge,
     trusted_proxies: Option<Vec<IpAddr>>,
+    header_timeout: Duration,
+    max_connections: usize,
 }
 
 impl std::fmt::Debug for ReceiverBuilder {
@@ -83,6 +97,8 @@ impl std::fmt::Debug for ReceiverBuilder {
             .field("body_limit", &self.body_limit)
             .field("acknowledge", &self.acknowledge)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("header_timeout", &self.header_timeout)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }
@@ -121,6 +137,20 @@ impl ReceiverBuilder {
     /// peer address every notification is refused.
     pub fn check_source(mut self, trusted_proxies: impl IntoIterator<Item = IpAddr>) -> Self {
         self.trusted_proxies = Some(trusted_proxies.into_iter().collect());
+        self
+    }
+
+    /// How long [`Receiver::serve`] waits for each request head, an idle keep-alive
+    /// connection included, before closing the connection ([`DEFAULT_HEADER_TIMEOUT`]).
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// How many connections [`Receiver::serve`] keeps open at once
+    /// ([`DEFAULT_MAX_CONNECTIONS`]); one more is closed as soon as it is accepted.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
         self
     }
 
@@ -164,6 +194,8 @@ impl Receiver {
             body_limit: DEFAULT_BODY_LIMIT,
             acknowledge: Acknowledge::default(),
             trusted_proxies: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 
@@ -174,27 +206,46 @@ impl Receiver {
             .with_state(self.clone())
     }
 
-    /// Serves `POST path` on `listener` until the task is dropped or the listener fails, with
-    /// each connection's peer address known (for [`ReceiverBuilder::check_source`]): for a
-    /// program that needs nothing but the receiver. It is `axum::serve`: a body is read within
-    /// the handler's deadline, but request headers have no time limit and connections no cap,
-    /// so on an address the internet reaches, put it behind a reverse proxy that has them (and
-    /// name the proxy in [`ReceiverBuilder::check_source`]), or mount [`router`](Self::router)
-    /// in a server configured with them.
+    /// Serves `POST path` on `listener` until the task is dropped, with each connection's peer
+    /// address known (for [`ReceiverBuilder::check_source`]): for a program that needs nothing
+    /// but the receiver. A body is read within the handler's deadline, a request head within
+    /// [`ReceiverBuilder::header_timeout`], and at most
+    /// [`ReceiverBuilder::max_connections`] connections are open at once, so that a peer that
+    /// sends slowly or opens many connections cannot hold the receiver. A server of the
+    /// application's own can mount [`router`](Self::router) instead.
     ///
     /// # Errors
-    /// An I/O error of the listener.
+    /// None so far: an accept that fails (too many open files, say) is retried after a pause.
     pub async fn serve(
         &self,
-        listener: tokio::net::TcpListener,
+        mut listener: tokio::net::TcpListener,
         path: &str,
     ) -> std::io::Result<()> {
         let app = self.router(path);
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
+        let slots = Arc::new(Semaphore::new(self.inner.max_connections));
+        let mut http = http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(self.inner.header_timeout);
+        loop {
+            let (stream, peer) = Listener::accept(&mut listener).await;
+            // Beyond the cap the socket is dropped, which closes it.
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                tracing::warn!(%peer, "webhook connection closed: too many open connections");
+                continue;
+            };
+            let app = app.clone();
+            let service = service_fn(move |mut request: axum::http::Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().call(request)
+            });
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            tokio::spawn(async move {
+                if let Err(error) = connection.await {
+                    tracing::debug!(%peer, %error, "webhook connection ended");
+                }
+                drop(slot);
+            });
+        }
     }
 }
 

@@ -328,3 +328,91 @@ async fn a_body_that_never_arrives_is_answered_within_the_deadline() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert_eq!(runs.load(Ordering::SeqCst), 0);
 }
+
+/// The `host:port` of a receiver URL.
+fn address_of(url: &str) -> String {
+    url.trim_start_matches("http://")
+        .trim_end_matches(PATH)
+        .to_owned()
+}
+
+/// Reads until the server closes the connection (or resets it); panics past `limit`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(limit, async {
+        let mut buffer = [0u8; 256];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    });
+    read.await.expect("the server kept the connection open");
+    received
+}
+
+/// A peer that starts a request head and never finishes it is disconnected at the header
+/// timeout, not kept for ever (one connection at a time would otherwise starve the receiver).
+#[tokio::test]
+async fn a_request_head_never_finished_is_disconnected_at_the_header_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let timeout = Duration::from_millis(300);
+    let (url, runs) = serve(Behaviour::Succeed, |b| b.header_timeout(timeout)).await;
+    let address = address_of(&url);
+    let time = SystemTimeSource;
+    let started = time.now();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = format!("POST {PATH} HTTP/1.1\r\nhost: {address}\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    closed_within(&mut stream, Duration::from_secs(5)).await;
+    assert!(time.now().saturating_duration_since(started) >= timeout);
+    // An idle connection is closed alike, and the receiver still answers a whole request.
+    let mut idle = tokio::net::TcpStream::connect(&address).await.unwrap();
+    closed_within(&mut idle, Duration::from_secs(5)).await;
+    assert_eq!(post(&url, notification("m-1", "1"), None).await, 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+/// Connections beyond the cap are closed on accept without an answer; once one closes, its
+/// slot serves again.
+#[tokio::test]
+async fn a_connection_beyond_the_cap_is_closed_and_a_freed_slot_serves_again() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| b.max_connections(2)).await;
+    let address = address_of(&url);
+    let first = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut third = tokio::net::TcpStream::connect(&address).await.unwrap();
+    assert!(
+        closed_within(&mut third, Duration::from_secs(5))
+            .await
+            .is_empty()
+    );
+    drop(first);
+    // The server notices the close on its own time: try until the freed slot is taken.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let time = SystemTimeSource;
+    let started = time.now();
+    loop {
+        let sent = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(notification("m-1", "1"))
+            .send()
+            .await;
+        if let Ok(response) = sent {
+            assert_eq!(response.status().as_u16(), 200);
+            break;
+        }
+        assert!(
+            time.now().saturating_duration_since(started) < Duration::from_secs(5),
+            "the freed slot was never served"
+        );
+        TokioSleep.sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
