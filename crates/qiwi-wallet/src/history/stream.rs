@@ -8,9 +8,12 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
+use jiff::Timestamp;
+use qiwi_transport::DecodeError;
 use qiwi_types::wallet::{
     HistoryCursor, HistoryPage, PaymentHistoryItem, TransactionId, TransactionType,
 };
+use qiwi_types::{ApiTime, Moscow};
 use serde::{Deserialize, Serialize};
 
 use super::HistoryFilter;
@@ -37,9 +40,13 @@ pub struct HistoryCheckpoint {
 ///
 /// The stream asks for the next page while the current one is read (one page ahead at most,
 /// so memory stays bounded by two pages however long the history is) and ends, without an
-/// error, on a page without a cursor, on an empty page, or when the service answers that no
-/// payment matches (404). A payment the service repeats at a page boundary is yielded once
-/// (keyed on `txnId` and `type`). An error ends the stream after it is yielded; a `423`
+/// error, on a page without a cursor, on an empty page, on a cursor that does not move, or when
+/// the service answers that no payment matches (404). A payment the service repeats at a page
+/// boundary is yielded once (keyed on `txnId` and `type`). A history that cannot be followed
+/// ends with an [`Error::Decode`] at `nextTxnDate` once the page's payments are yielded: a
+/// cursor newer than the one before, one already followed, a `nextTxnDate` that is no time, a
+/// page of nothing but payments of the page before, or more than 1024 pages of one instant.
+/// An error ends the stream after it is yielded; a `423`
 /// comes as a [`RefusalKind::RateLimited`](qiwi_transport::RefusalKind::RateLimited) refusal at once, and the client's [`HistoryLimiter`] then holds
 /// this wallet's history calls for the announced wait.
 ///
@@ -54,6 +61,9 @@ pub struct HistoryStream {
     page_keys: HashSet<Key>,
     /// The cursor the current page was asked with.
     page_cursor: Option<HistoryCursor>,
+    /// The instant of the last cursor followed, and the ids of every cursor followed at that
+    /// instant.
+    followed: Option<(Timestamp, HashSet<TransactionId>)>,
     /// The last payment yielded.
     last: Option<Key>,
     /// On resumption: the first page's payments up to this one were yielded before.
@@ -89,6 +99,7 @@ impl HistoryStream {
             items: Vec::new().into_iter(),
             page_keys: checkpoint.after.iter().cloned().collect(),
             page_cursor: None,
+            followed: None,
             last: checkpoint.after.clone(),
             skip_through: checkpoint.after,
             pending: None,
@@ -126,14 +137,68 @@ impl HistoryStream {
                 data.drain(..=at);
             }
         }
+        let listed = data.len();
         data.retain(|item| !self.page_keys.contains(&key(item)));
+        let repeats_only = listed > 0 && data.is_empty();
         self.page_keys = keys;
         self.page_cursor = cursor;
         self.items = data.into_iter();
-        if let Some(next) = next {
-            self.fetch(Some(next));
+        let Some(next) = next else { return };
+        let followed = if repeats_only {
+            Err("the page lists nothing but payments of the page before".to_owned())
+        } else {
+            self.follow(&next)
+        };
+        match followed {
+            Ok(()) => self.fetch(Some(next)),
+            // Yielded after the page's payments.
+            Err(message) => self.ahead = Some((None, Err(unfollowable(message)))),
         }
     }
+
+    /// Records `next` as followed, unless it goes back or cannot be read: a history is newest
+    /// first, so each cursor is at the instant of the one before or older.
+    fn follow(&mut self, next: &HistoryCursor) -> Result<(), String> {
+        let date = &next.next_txn_date;
+        let Some(instant) = ApiTime::<Moscow>::parse(date).timestamp() else {
+            return Err(format!("{date:?} is no time"));
+        };
+        match &mut self.followed {
+            Some((last, cursors)) if instant == *last => {
+                if cursors.len() >= MAX_PAGES_AT_ONE_INSTANT {
+                    return Err(format!(
+                        "more than {MAX_PAGES_AT_ONE_INSTANT} pages at {date:?}"
+                    ));
+                }
+                if !cursors.insert(next.next_txn_id.clone()) {
+                    return Err(format!(
+                        "the cursor {} at {date:?} was followed before",
+                        next.next_txn_id
+                    ));
+                }
+            }
+            Some((last, _)) if instant > *last => {
+                return Err(format!("{date:?} is newer than the page before's cursor"));
+            }
+            _ => self.followed = Some((instant, HashSet::from([next.next_txn_id.clone()]))),
+        }
+        Ok(())
+    }
+}
+
+/// The most pages a stream follows at one instant of `nextTxnDate`: far more than a wallet's
+/// payments in one second, and a bound on what a cursor stuck at one instant costs.
+const MAX_PAGES_AT_ONE_INSTANT: usize = 1024;
+
+/// The error that ends a history that cannot be followed.
+fn unfollowable(message: String) -> Error {
+    Error::Decode(DecodeError {
+        status: http::StatusCode::OK,
+        format: "JSON",
+        path: "nextTxnDate".into(),
+        message: format!("the history cannot be followed further: {message}"),
+        body: Default::default(),
+    })
 }
 
 fn key(item: &PaymentHistoryItem) -> Key {

@@ -238,3 +238,94 @@ async fn a_stream_runs_in_a_task_of_its_own() {
     let collected = tokio::spawn(keys(stream)).await.unwrap();
     assert_eq!(collected, ALL);
 }
+
+/// What a stream over a hostile history yields, its items as keys and an error as `error`,
+/// read to its end but never past 50 entries or 5 seconds (a stream that loops fails here).
+async fn ending(stream: HistoryStream) -> Vec<String> {
+    let read = stream
+        .take(50)
+        .map(|item| match item {
+            Ok(item) => format!("{} {}", item.txn_id, item.kind),
+            Err(Error::Decode(e)) => {
+                assert_eq!(e.path, "nextTxnDate", "{e}");
+                "error".to_owned()
+            }
+            Err(other) => panic!("{other}"),
+        })
+        .collect::<Vec<_>>();
+    tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .expect("the stream ends")
+}
+
+/// A history whose page after `nextTxnId` is `pages(nextTxnId)`.
+async fn history_of(pages: fn(Option<u64>) -> Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(PAYMENTS))
+        .respond_with(move |request: &wiremock::Request| {
+            let cursor = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "nextTxnId")
+                .map(|(_, v)| v.parse().unwrap());
+            ResponseTemplate::new(200).set_body_json(pages(cursor))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+fn at(items: Vec<Value>, next: u64, date: &str) -> Value {
+    json!({"data": items, "nextTxnId": next, "nextTxnDate": date})
+}
+
+const NOON: &str = "2024-01-05T12:00:00+03:00";
+
+#[tokio::test]
+async fn a_cursor_that_goes_back_or_cannot_be_read_ends_the_stream_with_an_error() {
+    let cases: [(fn(Option<u64>) -> Value, &[&str]); 3] = [
+        // The second page's cursor is newer than the first's.
+        (
+            |cursor| match cursor {
+                None => at(vec![item(5, "IN"), item(4, "IN")], 4, NOON),
+                _ => at(vec![item(3, "IN"), item(2, "IN")], 2, "2024-01-09T12:00:00+03:00"),
+            },
+            &["5 IN", "4 IN", "3 IN", "2 IN", "error"],
+        ),
+        // Two pages of one instant point at each other.
+        (
+            |cursor| match cursor {
+                None | Some(6) => at(vec![item(9, "IN"), item(8, "IN")], 8, NOON),
+                _ => at(vec![item(7, "IN"), item(6, "IN")], 6, NOON),
+            },
+            &["9 IN", "8 IN", "7 IN", "6 IN", "9 IN", "8 IN", "error"],
+        ),
+        // A date that is no time: whether the cursor moves back cannot be told.
+        (
+            |_| at(vec![item(5, "IN"), item(4, "IN")], 4, "yesterday"),
+            &["5 IN", "4 IN", "error"],
+        ),
+    ];
+    for (pages, expected) in cases {
+        let server = history_of(pages).await;
+        let stream = client(&server).history(2, HistoryFilter::default());
+        assert_eq!(ending(stream).await, expected);
+    }
+}
+
+#[tokio::test]
+async fn the_same_page_under_a_moving_cursor_ends_the_stream_with_an_error() {
+    // Every answer is the same two payments; only the cursor's id moves.
+    let server = history_of(|cursor| {
+        at(
+            vec![item(5, "IN"), item(4, "IN")],
+            cursor.unwrap_or(100) + 1,
+            NOON,
+        )
+    })
+    .await;
+    let stream = client(&server).history(2, HistoryFilter::default());
+    assert_eq!(ending(stream).await, ["5 IN", "4 IN", "error"]);
+    assert_eq!(received(&server).await.len(), 2);
+}
