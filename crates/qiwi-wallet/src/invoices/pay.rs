@@ -1,6 +1,7 @@
 //! Paying an invoice from the wallet (E38), once, and telling paid, not paid and unknown
 //! apart.
 
+use http::StatusCode;
 use qiwi_types::Currency;
 use qiwi_types::wallet::{InvoiceId, InvoicePayment, PayInvoiceRequest};
 
@@ -43,8 +44,8 @@ pub enum InvoiceNotPaid {
     /// Refused before sending or by the service (`400`, `401`, `403`, `404`, a `QWPRC-`
     /// refusal).
     Refused(Error),
-    /// The service answered with a status other than `PAID_STATUS`, and the invoice is still
-    /// listed unpaid.
+    /// The service answered `200` with a status other than `PAID_STATUS`, and the invoice is
+    /// still listed unpaid.
     Status(InvoicePayment),
 }
 
@@ -91,6 +92,7 @@ impl WalletClient {
     /// | `200` with `PAID_STATUS` | paid |
     /// | the request was never sent; `400`, `401`, `403`, `404` (no such unpaid invoice), a `QWPRC-` refusal | not paid |
     /// | `200` with another status | looked up: not paid while the invoice is still listed unpaid, unknown otherwise |
+    /// | another `2xx` with another status | looked up: unknown |
     /// | `5xx`, `423`, another error status, no answer after sending, an unreadable answer | looked up: unknown |
     ///
     /// The lookup reads the unpaid invoices (E37), and the fate stays unknown whatever it finds:
@@ -120,20 +122,22 @@ impl WalletClient {
         currency: Currency,
         lookup: FateLookup,
     ) -> InvoicePayOutcome {
-        let cause = match self.send_invoice_payment(auth, id, &currency).await {
-            Ok(payment) if payment.is_paid() => return InvoicePayOutcome::Paid(payment),
-            Ok(payment) => Ok(payment),
+        let (cause, documented) = match self.send_invoice_payment(auth, id, &currency).await {
+            Ok((_, payment)) if payment.is_paid() => return InvoicePayOutcome::Paid(payment),
+            // Only `200` is documented: another success status (`202 Accepted`) may still be
+            // at work on the payment, whatever status its body names.
+            Ok((status, payment)) => (Ok(payment), status == StatusCode::OK),
             Err(error) if invoice_fate(&error) == PaymentFate::NotMoved => {
                 return InvoicePayOutcome::NotPaid(InvoiceNotPaid::Refused(error));
             }
-            Err(error) => Err(error),
+            Err(error) => (Err(error), false),
         };
         self.time().1.sleep(lookup.wait).await;
         match (self.still_unpaid(auth, id, lookup.pages).await, cause) {
-            (Listed::Yes, Ok(payment)) => {
+            (Listed::Yes, Ok(payment)) if documented => {
                 InvoicePayOutcome::NotPaid(InvoiceNotPaid::Status(payment))
             }
-            (Listed::Yes, cause @ Err(_)) => InvoicePayOutcome::Unknown(InvoiceFateUnknown {
+            (Listed::Yes, cause) => InvoicePayOutcome::Unknown(InvoiceFateUnknown {
                 cause,
                 lookup: InvoiceLookup::StillUnpaid,
             }),
@@ -148,7 +152,7 @@ impl WalletClient {
         auth: &InvoiceAuth,
         id: InvoiceId,
         currency: &Currency,
-    ) -> Result<InvoicePayment, Error> {
+    ) -> Result<(StatusCode, InvoicePayment), Error> {
         let Some(numeric) = currency.numeric() else {
             return Err(Error::invalid_input(format!(
                 "the invoice's currency {currency} has no numeric code"
@@ -163,7 +167,7 @@ impl WalletClient {
             qiwi_transport::codec::json::encode(&body)?,
         );
         let response = self.send_invoice(request, &INVOICE_PAY, auth).await?;
-        self.decode_invoice(&response, auth)
+        Ok((response.status, self.decode_invoice(&response, auth)?))
     }
 
     /// Reads the unpaid invoices, at most `pages` pages, for `id`.

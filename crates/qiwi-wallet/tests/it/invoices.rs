@@ -418,6 +418,23 @@ async fn e38_another_status_is_not_paid_while_the_invoice_is_still_unpaid() {
 }
 
 #[tokio::test]
+async fn e38_another_status_under_an_undocumented_success_status_is_unknown() {
+    // Only `200` is documented: a `202 Accepted` may still be at work on the payment.
+    let other = model_fixture("e38_invoice_payment/tolerance_other_status.json");
+    for status in [201, 202, 203] {
+        let server = MockServer::start().await;
+        mount(&server, "POST", PAY, json(status, &other)).await;
+        mount(&server, "GET", SEARCH, page(&[bill(1_063_702_405, 1)])).await;
+        let outcome = pay(&server, 1_063_702_405).await;
+        let InvoicePayOutcome::Unknown(why) = &outcome else {
+            panic!("{status}: {outcome:?}");
+        };
+        assert!(why.cause.is_ok(), "{status}: {why:?}");
+        assert!(matches!(why.lookup, InvoiceLookup::StillUnpaid), "{why:?}");
+    }
+}
+
+#[tokio::test]
 async fn e38_a_refusal_is_not_paid_without_a_lookup() {
     for status in [400, 401, 403, 404] {
         let server = MockServer::start().await;
