@@ -1,7 +1,7 @@
 //! Webhook management: E50 to E55.
 
-use qiwi_transport::{RefusalKind, StatusCode};
-use qiwi_types::wallet::{Hook, HookKey, HookResponse, HookTxnType};
+use qiwi_transport::{DecodeError, RefusalKind, StatusCode, Url};
+use qiwi_types::wallet::{Hook, HookKey, HookKind, HookResponse, HookTxnType};
 
 use crate::scope::{
     Endpoint, HOOK_ACTIVE, HOOK_DELETE, HOOK_KEY, HOOK_NEW_KEY, HOOK_REGISTER, HOOK_TEST,
@@ -22,7 +22,9 @@ impl WalletClient {
     ///
     /// # Errors
     /// [`Error::NotSent`] when the URL is empty or longer than [`MAX_HOOK_URL_CHARS`]
-    /// characters, or `txn_type` is unknown; otherwise any [`Error`] of the call.
+    /// characters, or `txn_type` is unknown; an [`Error::Decode`] naming the hook (registered,
+    /// to delete) when the answer's hook has another URL, payments or type than asked;
+    /// otherwise any [`Error`] of the call.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), qiwi_wallet::Error> {
@@ -58,6 +60,7 @@ impl WalletClient {
                 refusal.kind = RefusalKind::Conflict;
                 Err(Error::Service(refusal))
             }
+            Ok(hook) => registered_as_asked(hook, url, &txn_type),
             other => other,
         }
     }
@@ -179,6 +182,35 @@ impl WalletClient {
         self.test_hook().await?;
         Ok((hook, key))
     }
+}
+
+/// The hook E50 answered, when it is the one asked for: notifications sent elsewhere, or of
+/// other payments, would be lost or unexpected. A URL is compared as parsed, so that the
+/// service may write its host in another case.
+fn registered_as_asked(hook: Hook, url: &str, txn_type: &HookTxnType) -> Result<Hook, Error> {
+    let same_url = |answered: &str| match (Url::parse(answered), Url::parse(url)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => answered == url,
+    };
+    let (path, answered, asked) = if !same_url(&hook.hook_parameters.url) {
+        ("hookParameters.url", hook.hook_parameters.url.as_str(), url)
+    } else if hook.txn_type != *txn_type {
+        ("txnType", hook.txn_type.as_str(), txn_type.as_str())
+    } else if hook.hook_type != HookKind::Web {
+        ("hookType", hook.hook_type.as_str(), HookKind::Web.as_str())
+    } else {
+        return Ok(hook);
+    };
+    Err(Error::Decode(DecodeError {
+        status: StatusCode::OK,
+        format: "JSON",
+        path: path.into(),
+        message: format!(
+            "the hook registered ({}) has {answered:?}, not the {asked:?} asked: delete it",
+            hook.hook_id
+        ),
+        body: Default::default(),
+    }))
 }
 
 /// A hook id read from an answer goes into a path: it must not be empty.

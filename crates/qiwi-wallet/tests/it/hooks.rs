@@ -78,13 +78,20 @@ async fn e50_a_422_without_an_active_hook_is_a_validation_refusal() {
     }
 }
 
+/// The answer of E50 for a hook of `url` reporting `txn` payments.
+fn hook(url: &str, kind: &str, txn: &str) -> ResponseTemplate {
+    let hook = serde_json::json!({
+        "hookId": "d63a8729-f5c8-486f-907d-9fb8758afcfc",
+        "hookParameters": {"url": url}, "hookType": kind, "txnType": txn
+    });
+    json(200, hook.to_string())
+}
+
 #[tokio::test]
 async fn e50_a_url_over_100_characters_or_empty_is_not_sent() {
-    let server = server_with(
-        json(200, model_fixture("e50_hook/spec_e50.json")),
-        json(404, ""),
-    )
-    .await;
+    // The limit counts characters before encoding, not bytes: 100 Cyrillic letters pass.
+    let cyrillic = format!("https://пример.рф/{}", "ж".repeat(MAX_HOOK_URL_CHARS - 18));
+    let server = server_with(hook(&cyrillic, "WEB", "BOTH"), json(404, "")).await;
     let client = client(&server);
     let long = format!(
         "https://example.com/{}",
@@ -111,8 +118,6 @@ async fn e50_a_url_over_100_characters_or_empty_is_not_sent() {
         "{error}"
     );
     assert!(received(&server).await.is_empty());
-    // The limit counts characters before encoding, not bytes: 100 Cyrillic letters pass.
-    let cyrillic = format!("https://пример.рф/{}", "ж".repeat(MAX_HOOK_URL_CHARS - 18));
     assert_eq!(cyrillic.chars().count(), MAX_HOOK_URL_CHARS);
     client
         .register_hook(&cyrillic, HookTxnType::Both)
@@ -264,4 +269,38 @@ async fn a_key_answer_that_cannot_be_decoded_never_shows_the_key() {
         let shown = shown(&error);
         assert!(leaks(&shown, &[KEY]).is_empty(), "{body}: {shown}");
     }
+}
+
+#[tokio::test]
+async fn e50_an_answer_naming_another_url_or_payments_is_an_error_that_names_the_hook() {
+    let asked = "https://example.com/qiwi";
+    for (answer, field) in [
+        (hook("https://evil.example/qiwi", "WEB", "BOTH"), "hookParameters.url"),
+        (hook(asked, "WEB", "IN"), "txnType"),
+        (hook(asked, "MAIL", "BOTH"), "hookType"),
+    ] {
+        let server = server_with(answer, json(404, "{}")).await;
+        let error = client(&server)
+            .register_hook(asked, HookTxnType::Both)
+            .await
+            .unwrap_err();
+        let Error::Decode(decode) = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(decode.path, field, "{error}");
+        assert!(
+            error
+                .to_string()
+                .contains("d63a8729-f5c8-486f-907d-9fb8758afcfc"),
+            "the hook to delete is named: {error}"
+        );
+        assert_eq!(received(&server).await.len(), 1, "never resent");
+    }
+    // The same URL written with another case of host is the same hook.
+    let server = server_with(hook("https://EXAMPLE.com/qiwi", "WEB", "BOTH"), json(404, "{}")).await;
+    let registered = client(&server)
+        .register_hook(asked, HookTxnType::Both)
+        .await
+        .unwrap();
+    assert_eq!(registered.hook_parameters.url, "https://EXAMPLE.com/qiwi");
 }

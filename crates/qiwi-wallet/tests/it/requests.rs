@@ -48,6 +48,16 @@ fn answer(status: u16, body: impl Into<String>) -> Reply {
     Reply::status(status, body.into()).with_header("content-type", "application/json")
 }
 
+/// The answer of E50 for the hook of `url` reporting `txn` payments, as the service echoes
+/// what was registered.
+fn hook(url: &str, txn: &str) -> String {
+    json!({
+        "hookId": "d63a8729-f5c8-486f-907d-9fb8758afcfc",
+        "hookParameters": {"url": url}, "hookType": "WEB", "txnType": txn
+    })
+    .to_string()
+}
+
 /// A request body from the models crate's fixtures.
 fn body(fixture: &str) -> Value {
     serde_json::from_str(&model_fixture(fixture)).unwrap()
@@ -372,7 +382,7 @@ fn rows() -> Vec<Row> {
                     ),
                     None,
                 ),
-                answer(200, model_fixture("e50_hook/spec_e50.json")),
+                answer(200, hook("http://example.com/callbacks/?a=1 b", "BOTH")),
             )],
             returns: "d63a8729-f5c8-486f-907d-9fb8758afcfc BOTH",
         },
@@ -387,8 +397,8 @@ fn rows() -> Vec<Row> {
                     Ok("registered".into())
                 })
             },
-            exchanges: ["0", "1"]
-                .map(|txn| {
+            exchanges: [("0", "IN"), ("1", "OUT")]
+                .map(|(txn, named)| {
                     (
                         expected(
                             Method::PUT,
@@ -398,7 +408,7 @@ fn rows() -> Vec<Row> {
                             )),
                             None,
                         ),
-                        answer(200, model_fixture("e50_hook/spec_e50.json")),
+                        answer(200, hook("https://example.com/", named)),
                     )
                 })
                 .into(),
@@ -499,7 +509,7 @@ fn rows() -> Vec<Row> {
                         Some("hookType=1&param=http%3A%2F%2Fexample.com%2Fcallbacks%2F&txnType=0"),
                         None,
                     ),
-                    answer(200, model_fixture("e50_hook/spec_e50.json")),
+                    answer(200, hook("http://example.com/callbacks/", "IN")),
                 ),
                 (
                     expected(Method::GET, &format!("{HOOKS}/{HOOK_ID}/key"), None, None),
@@ -510,7 +520,7 @@ fn rows() -> Vec<Row> {
                     answer(200, model_fixture("e55_hook_response/spec_e55.json")),
                 ),
             ],
-            returns: "BOTH L8UVF3JkLVUr6r70LiE0A9/5WoGGwWKG2pI/e+l/9fs=",
+            returns: "IN L8UVF3JkLVUr6r70LiE0A9/5WoGGwWKG2pI/e+l/9fs=",
         },
     ]
 }
