@@ -213,8 +213,9 @@ impl Card {
 pub struct CardQvx {
     /// `id`: the short id, used in the card calls by default.
     pub id: CardId,
-    /// The masked card number (`****9078`).
-    #[serde(default)]
+    /// The masked card number (`****9078`); one sent with more than four digits is masked
+    /// here, as a full number would otherwise be shown wherever the list is.
+    #[serde(default, deserialize_with = "masked_pan_opt")]
     pub masked_pan: Option<String>,
     /// The card's state.
     pub status: CardStatus,
@@ -466,6 +467,20 @@ fn serialize_masked_pan<S: Serializer>(
         .as_ref()
         .map(|pan| mask_pan(pan.expose_secret()))
         .serialize(s)
+}
+
+/// `maskedPan` as sent when it shows at most four digits, else masked by [`mask_pan`] from
+/// its digits.
+fn masked_pan_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text: Option<String> = crate::lenient::text_opt::deserialize(d)?;
+    Ok(text.map(|text| {
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() > 4 {
+            mask_pan(&digits)
+        } else {
+            text
+        }
+    }))
 }
 
 /// A string or number read straight into a secret; `null` gives `None`.

@@ -271,6 +271,32 @@ async fn e44_a_card_number_in_an_undecodable_list_never_reaches_an_error() {
 }
 
 #[tokio::test]
+async fn e44_a_full_card_number_in_masked_pan_is_masked() {
+    // The number where the masked one belongs, plain or spaced.
+    let spaced = PAN
+        .as_bytes()
+        .chunks(4)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join(" ");
+    for written in [PAN.to_owned(), spaced] {
+        let list = json!([{
+            "qvx": {"id": CARD, "status": "ACTIVE", "maskedPan": written},
+            "balance": null,
+            "info": {"alias": "qvc-cpa"}
+        }]);
+        let server = answering(json_answer(200, list.to_string())).await;
+        let cards = client(&server).cards().await.unwrap();
+        let last4 = &PAN[PAN.len() - 4..];
+        assert_eq!(cards[0].qvx.masked_pan.as_deref(), Some(format!("****{last4}").as_str()));
+        let shown = [format!("{cards:?}"), serde_json::to_string(&cards).unwrap()];
+        for shown in shown {
+            assert!(!shown.contains(&PAN[..8]), "{shown}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn e45_the_statement_is_bytes_never_decoded() {
     // Not valid UTF-8, let alone JSON, under a JSON content type: the bytes come back as sent.
     let pdf: Vec<u8> = b"%PDF-1.4\n\xff\xfe\x00binary\n%%EOF\n".to_vec();
