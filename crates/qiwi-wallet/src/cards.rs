@@ -7,9 +7,12 @@
 //! example URLs. That choice is not verified against the live service: `qvx.cardId` stays in
 //! [`CardQvx::card_id`](qiwi_types::wallet::CardQvx) for a caller who needs it.
 
+use std::borrow::Cow;
+
 use qiwi_transport::scrub::REDACTED;
 use qiwi_transport::{Bytes, header};
 use qiwi_types::UniqueNumber;
+use qiwi_types::wallet::card::mask_pan;
 use qiwi_types::wallet::{
     Card, CardAlias, CardDetails, CardDetailsRequest, CardId, CardOperation, CardOrder,
     CardOrderId, CardOrderRequest, CardOrderStatus, CardRenameRequest, CardRenameResult,
@@ -73,6 +76,7 @@ impl WalletClient {
         let body = CardOrderRequest { card_alias: alias };
         self.send_json(Self::with_json(request, &body)?, &CARD_ORDER)
             .await
+            .map_err(without_card_numbers)
     }
 
     /// Submits a card order (E42): issued at once when free, or waiting for its payment
@@ -98,7 +102,10 @@ impl WalletClient {
     pub async fn submit_card_order(&self, order: &CardOrderId) -> Result<SubmittedOrder, Error> {
         let params = [self.wallet().as_str(), order.as_str()];
         let request = self.request(&CARD_ORDER_SUBMIT, &params)?;
-        let order: CardOrder = self.send_json(request, &CARD_ORDER_SUBMIT).await?;
+        let order: CardOrder = self
+            .send_json(request, &CARD_ORDER_SUBMIT)
+            .await
+            .map_err(without_card_numbers)?;
         Ok(order.into())
     }
 
@@ -120,7 +127,7 @@ impl WalletClient {
             if let Error::Decode(e) = &mut error {
                 e.withhold();
             }
-            error
+            without_card_numbers(error)
         })
     }
 
@@ -142,7 +149,10 @@ impl WalletClient {
             .query_pairs_mut()
             .append_pair("from", &window.start_text())
             .append_pair("till", &window.end_text());
-        let response = self.send(request, &CARD_STATEMENT).await?;
+        let response = self
+            .send(request, &CARD_STATEMENT)
+            .await
+            .map_err(without_card_numbers)?;
         Ok(Receipt {
             content_type: response.header_str(header::CONTENT_TYPE).map(str::to_owned),
             bytes: response.body,
@@ -157,7 +167,10 @@ impl WalletClient {
     pub async fn block_card(&self, card: &CardId) -> Result<(), Error> {
         let params = [self.wallet().as_str(), card.as_str()];
         let request = self.request(&CARD_BLOCK, &params)?;
-        self.send(request, &CARD_BLOCK).await.map(drop)
+        self.send(request, &CARD_BLOCK)
+            .await
+            .map(drop)
+            .map_err(without_card_numbers)
     }
 
     /// Unblocks a card blocked through the API within the last 90 days (E47): its
@@ -169,7 +182,9 @@ impl WalletClient {
     pub async fn unblock_card(&self, card: &CardId) -> Result<CardOperation, Error> {
         let params = [self.wallet().as_str(), card.as_str()];
         let request = self.request(&CARD_UNBLOCK, &params)?;
-        self.send_json(request, &CARD_UNBLOCK).await
+        self.send_json(request, &CARD_UNBLOCK)
+            .await
+            .map_err(without_card_numbers)
     }
 
     /// The card's number and CVV (E48), as secrets (see [`CardDetails::expose`]).
@@ -214,6 +229,7 @@ impl WalletClient {
         };
         self.send_json(Self::with_json(request, &body)?, &CARD_RENAME)
             .await
+            .map_err(without_card_numbers)
     }
 }
 
@@ -228,6 +244,92 @@ fn operation_uuid() -> String {
         &hex[16..20],
         &hex[20..]
     )
+}
+
+/// An error of a card call with every card-number-shaped run of digits in what it shows
+/// masked (the body, the service's code and message, the decoder's message): a server that
+/// echoes a card in an answer it refuses or garbles must not put it in a message or a log.
+fn without_card_numbers(mut error: Error) -> Error {
+    let mask_text = |text: &mut String| {
+        if let Cow::Owned(masked) = mask_card_numbers(text) {
+            *text = masked;
+        }
+    };
+    let mask_body = |body: &mut Bytes| {
+        if let Cow::Owned(masked) = mask_card_numbers(&String::from_utf8_lossy(body)) {
+            *body = Bytes::from(masked);
+        }
+    };
+    match &mut error {
+        Error::Service(refusal) => {
+            let answer = &mut refusal.answer;
+            mask_body(&mut answer.body);
+            answer.code.iter_mut().for_each(mask_text);
+            answer.message.iter_mut().for_each(mask_text);
+        }
+        Error::Decode(e) => {
+            mask_body(&mut e.body);
+            mask_text(&mut e.message);
+        }
+        _ => {}
+    }
+    error
+}
+
+/// The fewest and most digits of a card number.
+const PAN_DIGITS: std::ops::RangeInclusive<usize> = 13..=19;
+
+/// `text` with each run of 13 to 19 digits, alone or in groups joined by one space or dash,
+/// replaced by [`mask_pan`] of its digits.
+fn mask_card_numbers(text: &str) -> Cow<'_, str> {
+    let grouped = mask_runs(text, true);
+    // A number next to another (`4444111122223333 2024-01-05`) joins it into one long run.
+    if let Cow::Owned(masked) = mask_runs(&grouped, false) {
+        return Cow::Owned(masked);
+    }
+    grouped
+}
+
+/// `text` with each run of 13 to 19 digits masked; `grouped`: a space or a dash between two
+/// digits continues a run.
+fn mask_runs(text: &str, grouped: bool) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        if !bytes[at].is_ascii_digit() {
+            at += 1;
+            continue;
+        }
+        // The run: digits, and a separator only between two digits.
+        let start = at;
+        let mut end = at;
+        while end < bytes.len() {
+            if bytes[end].is_ascii_digit() {
+                end += 1;
+            } else if grouped
+                && matches!(bytes[end], b' ' | b'-')
+                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+            {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        let run = &text[start..end];
+        let digits: String = run.chars().filter(char::is_ascii_digit).collect();
+        if PAN_DIGITS.contains(&digits.len()) {
+            out.push_str(&text[copied..start]);
+            out.push_str(&mask_pan(&digits));
+            copied = end;
+        }
+        at = end;
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// The body of a failed E48 answer, and the decoder's message or the service's code and
@@ -253,6 +355,21 @@ fn withhold_card_data(error: Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_runs_of_13_to_19_digits_are_masked() {
+        for (text, masked) in [
+            ("card 4444111122223333 blocked", "card ****3333 blocked"),
+            ("4444 1111 2222 3333-1", "****3331"),
+            ("4444111122223333 2024-01-05", "****3333 2024-01-05"),
+            ("****3333, id 133789472, wallet 79111234567", ""),
+            ("12345678901234567890 2024-01-05 10:00", ""),
+            ("", ""),
+        ] {
+            let expected = if masked.is_empty() { text } else { masked };
+            assert_eq!(mask_card_numbers(text), expected, "{text}");
+        }
+    }
 
     #[test]
     fn operation_ids_are_uuid_shaped_and_distinct() {

@@ -501,3 +501,41 @@ async fn a_403_on_a_card_call_names_the_card_management_permission() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_card_number_echoed_in_the_error_of_another_card_call_never_reaches_it() {
+    // A server that echoes the card, whole or in groups, in a refusal or an unreadable answer.
+    let grouped = format!("{} {} {} {}", &PAN[..4], &PAN[4..8], &PAN[8..12], &PAN[12..]);
+    let dashed = grouped.replace(' ', "-");
+    let edge = json!({"serviceName": "cards", "errorCode": "card.blocked",
+        "userMessage": format!("card {grouped} is blocked"), "description": format!("{dashed}")});
+    let listed = json!([{"qvx": {"id": CARD, "fullPan": PAN}}]);
+    for (status, body) in [
+        (500, listed.to_string()),
+        (400, edge.to_string()),
+        (200, format!("<html>{PAN}")),
+    ] {
+        let server = answering(json_answer(status, body)).await;
+        let client = client(&server);
+        let mut errors = vec![
+            client.cards().await.unwrap_err(),
+            client.unblock_card(&card()).await.unwrap_err(),
+            client.rename_card(&card(), "Покупки").await.unwrap_err(),
+            client.order_card(CardAlias::Prepaid).await.unwrap_err(),
+            client
+                .submit_card_order(&CardOrderId::new(ORDER).unwrap())
+                .await
+                .unwrap_err(),
+        ];
+        if status != 200 {
+            errors.push(client.block_card(&card()).await.unwrap_err());
+        }
+        for error in errors {
+            for shown in [error.to_string(), format!("{error:?}")] {
+                for form in [PAN, grouped.as_str(), dashed.as_str()] {
+                    assert!(!shown.contains(form), "{status}: {shown}");
+                }
+            }
+        }
+    }
+}
