@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use qiwi_transport::{Detail, Error, RefusalKind};
 
+use crate::table::printable;
+
 /// Why a command failed, by what the user can do about it.
 #[derive(Debug)]
 pub enum Failure {
@@ -100,8 +102,9 @@ impl fmt::Display for Failure {
         | Failure::Other(m)
         | Failure::NotPaid(m)
         | Failure::PaymentUnknown(m)) = self;
-        // One line, whatever the service put in its message.
-        f.write_str(&m.replace(['\n', '\r'], " "))
+        // One line, whatever the service put in its message, and no control character that
+        // could rewrite what the terminal shows.
+        f.write_str(&printable(&m.replace(['\n', '\r'], " ")))
     }
 }
 

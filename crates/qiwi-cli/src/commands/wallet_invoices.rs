@@ -9,7 +9,7 @@ use std::io::IsTerminal;
 use futures_util::StreamExt;
 use qiwi_cli::cli::P2pKeysCommand;
 use qiwi_transport::ExposeSecret;
-use qiwi_types::{ApiTime, Moscow};
+use qiwi_types::{ApiTime, Decimal, Moscow};
 use qiwi_wallet::models::{Invoice, InvoiceId, UnixMillis};
 use qiwi_wallet::{
     Currency, FateLookup, InvoiceAuth, InvoiceLookup, InvoiceNotPaid, InvoicePayOutcome,
@@ -157,11 +157,22 @@ pub async fn pay(client: &WalletClient, out: Output, id: &str, yes: bool) -> Res
                 Failure::from(e)
             ))
         })?
-        .ok_or_else(|| not_paid("no unpaid invoice has this id (nothing was sent)".into()))?;
+        .ok_or_else(|| {
+            not_paid(format!(
+                "no unpaid invoice has this id among the first {MAX_INVOICES_SEARCHED} listed (nothing was sent)"
+            ))
+        })?;
+    // An amount to pay is positive: a list that says otherwise is not one to pay from.
+    if invoice.sum.amount <= Decimal::ZERO {
+        return Err(not_paid(format!(
+            "the list gives it the amount {}, which is not positive (nothing was sent)",
+            printable(&invoice.sum.to_string())
+        )));
+    }
     let merchant = merchant(&invoice);
     notice(&format!(
         "paying invoice {id}: {} to {}{}",
-        invoice.sum,
+        printable(&invoice.sum.to_string()),
         printable(merchant.as_deref().unwrap_or("the merchant")),
         invoice
             .comment
@@ -201,9 +212,16 @@ pub async fn pay(client: &WalletClient, out: Output, id: &str, yes: bool) -> Res
     report.outcome.end(report.message)
 }
 
-/// The unpaid invoice `id`, read through every page of the list.
+/// The most unpaid invoices `pay-invoice` reads looking for the one to pay: a list that never
+/// ends must not keep it from ending.
+const MAX_INVOICES_SEARCHED: usize = 5_000;
+
+/// The unpaid invoice `id`, read through the pages of the list, at most
+/// [`MAX_INVOICES_SEARCHED`] invoices.
 async fn find(client: &WalletClient, id: InvoiceId) -> Result<Option<Invoice>, qiwi_wallet::Error> {
-    let mut invoices = client.invoices(InvoiceAuth::WalletToken, InvoiceQuery::default());
+    let mut invoices = client
+        .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default())
+        .take(MAX_INVOICES_SEARCHED);
     while let Some(invoice) = invoices.next().await {
         let invoice = invoice?;
         if invoice.id == id {

@@ -276,3 +276,101 @@ async fn an_invoice_cannot_rewrite_the_line_shown_before_paying_it() {
         "{stdout:?}"
     );
 }
+
+/// Runs `pay-invoice 7 --yes` against a list of the one invoice `sum` and no payment route;
+/// returns the exit code, stderr, and whether anything but the list was asked.
+async fn pay_listed(sum: serde_json::Value) -> (Option<i32>, String, bool) {
+    let server = wiremock::MockServer::start().await;
+    let bill = serde_json::json!({
+        "id": 7, "creation_datetime": 1_700_000_000_000_i64,
+        "sum": sum, "status": "READY_FOR_PAY", "type": "MERCHANT"
+    });
+    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": [bill]})),
+        )
+        .mount(&server)
+        .await;
+    let env = vec![
+        ("QIWI_BASE_URL", server.uri()),
+        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
+        ("QIWI_WALLET", "79111234567".to_owned()),
+    ];
+    let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
+    let requests = server.received_requests().await.unwrap();
+    let sent = requests.iter().any(|r| r.method.as_str() != "GET");
+    (output.status.code(), program::stderr(&output), sent)
+}
+
+#[tokio::test]
+async fn an_invoice_listed_with_an_amount_that_is_not_positive_is_not_paid() {
+    for amount in ["-120", "0"] {
+        let (code, stderr, sent) =
+            pay_listed(serde_json::json!({"currency": 643, "amount": amount})).await;
+        assert_eq!(code, Some(7), "{amount}: {stderr}");
+        assert!(stderr.contains("nothing was sent"), "{stderr}");
+        assert!(!sent, "{amount}: a payment was sent");
+    }
+}
+
+#[tokio::test]
+async fn an_invoice_currency_cannot_rewrite_the_line_shown_before_paying_it() {
+    let disguise = "\r\u{1b}[2Kpaying invoice 7: 0.01 RUB";
+    let (code, stderr, sent) =
+        pay_listed(serde_json::json!({"currency": disguise, "amount": 120})).await;
+    // A currency without a numeric code cannot be paid in.
+    assert_eq!(code, Some(7), "{stderr}");
+    assert!(!sent);
+    assert!(
+        !stderr.contains(['\r', '\u{1b}']),
+        "a control character reached the terminal: {stderr:?}"
+    );
+}
+
+#[tokio::test]
+async fn pay_invoice_stops_searching_a_list_that_never_ends() {
+    // Every page is full and lists 50 invoices older than the cursor: the list never ends,
+    // and the invoice asked for is not in it. Past 200 pages the server fails, so that a
+    // search without an end fails this test rather than hangs it.
+    let server = wiremock::MockServer::start().await;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
+        .respond_with(move |request: &wiremock::Request| {
+            if pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 200 {
+                return wiremock::ResponseTemplate::new(400);
+            }
+            let below: u64 = request
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "next_id")
+                .map_or(u64::MAX / 2, |(_, v)| v.parse().unwrap());
+            let bills: Vec<Value> = (0..50)
+                .map(|n| {
+                    serde_json::json!({
+                        "id": below - n, "creation_datetime": 1_700_000_000_000_i64,
+                        "sum": {"currency": 643, "amount": 1}, "status": "READY_FOR_PAY",
+                        "type": "MERCHANT"
+                    })
+                })
+                .collect();
+            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": bills}))
+        })
+        .mount(&server)
+        .await;
+    let env = vec![
+        ("QIWI_BASE_URL", server.uri()),
+        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
+        ("QIWI_WALLET", "79111234567".to_owned()),
+    ];
+    let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
+    let stderr = program::stderr(&output);
+    assert_eq!(output.status.code(), Some(7), "{stderr}");
+    assert!(
+        stderr.contains("among the first 5000 listed (nothing was sent)"),
+        "{stderr}"
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(|r| r.method.as_str() == "GET"));
+    // 5000 invoices, 49 new to a page after the first (each repeats the cursor's).
+    assert!(requests.len() <= 103, "{} pages read", requests.len());
+}
