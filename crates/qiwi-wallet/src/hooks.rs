@@ -1,6 +1,6 @@
 //! Webhook management: E50 to E55.
 
-use qiwi_transport::{DecodeError, RefusalKind, StatusCode, Url};
+use qiwi_transport::{DecodeError, ExposeSecret, RefusalKind, Scrub, Scrubber, StatusCode, Url};
 use qiwi_types::wallet::{Hook, HookKey, HookKind, HookResponse, HookTxnType};
 
 use crate::scope::{
@@ -123,7 +123,10 @@ impl WalletClient {
     /// not read.
     async fn key_call(&self, endpoint: &Endpoint, hook_id: &str) -> Result<HookKey, Error> {
         let request = self.request(endpoint, &[check_hook_id(hook_id)?])?;
-        let response = self.send(request, endpoint).await?;
+        let response = self
+            .send(request, endpoint)
+            .await
+            .map_err(without_refused_key)?;
         if let Ok(HookKey { key }) = serde_json::from_slice(&response.body) {
             self.learn_secret(&key);
         }
@@ -211,6 +214,18 @@ fn registered_as_asked(hook: Hook, url: &str, txn_type: &HookTxnType) -> Result<
         ),
         body: Default::default(),
     }))
+}
+
+/// A refusal of E52 or E53 whose body holds a key anyway, with that key cut out: the
+/// answer was refused, so the key is not learnt (it would push out a key that is).
+fn without_refused_key(error: Error) -> Error {
+    let Error::Service(refusal) = &error else {
+        return error;
+    };
+    match serde_json::from_slice::<HookKey>(&refusal.answer.body) {
+        Ok(HookKey { key }) => error.scrubbed(&Scrubber::new([key.expose_secret()])),
+        Err(_) => error,
+    }
 }
 
 /// A hook id read from an answer goes into a path: it must not be empty.

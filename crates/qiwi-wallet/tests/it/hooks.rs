@@ -304,3 +304,34 @@ async fn e50_an_answer_naming_another_url_or_payments_is_an_error_that_names_the
         .unwrap();
     assert_eq!(registered.hook_parameters.url, "https://EXAMPLE.com/qiwi");
 }
+
+#[tokio::test]
+async fn e52_e53_a_key_in_a_refused_answer_never_reaches_the_error() {
+    use qiwi_transport::test_util::echo::{leaks, shown};
+
+    const ID: &str = "5e2027d1-f5f3-4ad1-b409-058b8b8a8c22";
+    const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+    // The key under a status the reference does not give it, alone or with an error's fields.
+    for (status, body) in [
+        (500, format!(r#"{{"key":"{KEY}"}}"#)),
+        (
+            422,
+            format!(r#"{{"errorCode":"hook.key","userMessage":"refused","key":"{KEY}"}}"#),
+        ),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(json(status, &body))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        for error in [
+            client.hook_key(ID).await.unwrap_err(),
+            client.new_hook_key(ID).await.unwrap_err(),
+        ] {
+            assert!(error.refusal().is_some(), "{error:?}");
+            let shown = shown(&error);
+            assert!(leaks(&shown, &[KEY]).is_empty(), "{status}: {shown}");
+        }
+    }
+}
