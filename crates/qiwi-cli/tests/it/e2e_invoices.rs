@@ -287,7 +287,8 @@ async fn pay_listed(sum: serde_json::Value) -> (Option<i32>, String, bool) {
     });
     wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
         .respond_with(
-            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": [bill]})),
+            wiremock::ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"bills": [bill]})),
         )
         .mount(&server)
         .await;

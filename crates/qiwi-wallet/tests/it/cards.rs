@@ -288,7 +288,10 @@ async fn e44_a_full_card_number_in_masked_pan_is_masked() {
         let server = answering(json_answer(200, list.to_string())).await;
         let cards = client(&server).cards().await.unwrap();
         let last4 = &PAN[PAN.len() - 4..];
-        assert_eq!(cards[0].qvx.masked_pan.as_deref(), Some(format!("****{last4}").as_str()));
+        assert_eq!(
+            cards[0].qvx.masked_pan.as_deref(),
+            Some(format!("****{last4}").as_str())
+        );
         let shown = [format!("{cards:?}"), serde_json::to_string(&cards).unwrap()];
         for shown in shown {
             assert!(!shown.contains(&PAN[..8]), "{shown}");
@@ -505,7 +508,13 @@ async fn a_403_on_a_card_call_names_the_card_management_permission() {
 #[tokio::test]
 async fn a_card_number_echoed_in_the_error_of_another_card_call_never_reaches_it() {
     // A server that echoes the card, whole or in groups, in a refusal or an unreadable answer.
-    let grouped = format!("{} {} {} {}", &PAN[..4], &PAN[4..8], &PAN[8..12], &PAN[12..]);
+    let grouped = format!(
+        "{} {} {} {}",
+        &PAN[..4],
+        &PAN[4..8],
+        &PAN[8..12],
+        &PAN[12..]
+    );
     let dashed = grouped.replace(' ', "-");
     let edge = json!({"serviceName": "cards", "errorCode": "card.blocked",
         "userMessage": format!("card {grouped} is blocked"), "description": format!("{dashed}")});

@@ -289,7 +289,11 @@ async fn a_cursor_that_goes_back_or_cannot_be_read_ends_the_stream_with_an_error
         (
             |cursor| match cursor {
                 None => at(vec![item(5, "IN"), item(4, "IN")], 4, NOON),
-                _ => at(vec![item(3, "IN"), item(2, "IN")], 2, "2024-01-09T12:00:00+03:00"),
+                _ => at(
+                    vec![item(3, "IN"), item(2, "IN")],
+                    2,
+                    "2024-01-09T12:00:00+03:00",
+                ),
             },
             &["5 IN", "4 IN", "3 IN", "2 IN", "error"],
         ),

@@ -275,7 +275,10 @@ async fn a_key_answer_that_cannot_be_decoded_never_shows_the_key() {
 async fn e50_an_answer_naming_another_url_or_payments_is_an_error_that_names_the_hook() {
     let asked = "https://example.com/qiwi";
     for (answer, field) in [
-        (hook("https://evil.example/qiwi", "WEB", "BOTH"), "hookParameters.url"),
+        (
+            hook("https://evil.example/qiwi", "WEB", "BOTH"),
+            "hookParameters.url",
+        ),
         (hook(asked, "WEB", "IN"), "txnType"),
         (hook(asked, "MAIL", "BOTH"), "hookType"),
     ] {
@@ -297,7 +300,11 @@ async fn e50_an_answer_naming_another_url_or_payments_is_an_error_that_names_the
         assert_eq!(received(&server).await.len(), 1, "never resent");
     }
     // The same URL written with another case of host is the same hook.
-    let server = server_with(hook("https://EXAMPLE.com/qiwi", "WEB", "BOTH"), json(404, "{}")).await;
+    let server = server_with(
+        hook("https://EXAMPLE.com/qiwi", "WEB", "BOTH"),
+        json(404, "{}"),
+    )
+    .await;
     let registered = client(&server)
         .register_hook(asked, HookTxnType::Both)
         .await
