@@ -304,17 +304,14 @@ fn mask_runs(text: &str, grouped: bool) -> Cow<'_, str> {
         // The run: digits, and a separator only between two digits.
         let start = at;
         let mut end = at;
-        while end < bytes.len() {
-            if bytes[end].is_ascii_digit() {
-                end += 1;
-            } else if grouped
-                && matches!(bytes[end], b' ' | b'-')
-                && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
-            {
-                end += 1;
-            } else {
-                break;
-            }
+        let continues = |at: usize| {
+            bytes[at].is_ascii_digit()
+                || (grouped
+                    && matches!(bytes[at], b' ' | b'-')
+                    && bytes.get(at + 1).is_some_and(u8::is_ascii_digit))
+        };
+        while end < bytes.len() && continues(end) {
+            end += 1;
         }
         let run = &text[start..end];
         let digits: String = run.chars().filter(char::is_ascii_digit).collect();

@@ -258,8 +258,11 @@ async fn ending(stream: HistoryStream) -> Vec<String> {
         .expect("the stream ends")
 }
 
+/// The page of a history after a `nextTxnId`, or the first.
+type Pages = fn(Option<u64>) -> Value;
+
 /// A history whose page after `nextTxnId` is `pages(nextTxnId)`.
-async fn history_of(pages: fn(Option<u64>) -> Value) -> MockServer {
+async fn history_of(pages: Pages) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(PAYMENTS))
@@ -284,7 +287,7 @@ const NOON: &str = "2024-01-05T12:00:00+03:00";
 
 #[tokio::test]
 async fn a_cursor_that_goes_back_or_cannot_be_read_ends_the_stream_with_an_error() {
-    let cases: [(fn(Option<u64>) -> Value, &[&str]); 3] = [
+    let cases: [(Pages, &[&str]); 3] = [
         // The second page's cursor is newer than the first's.
         (
             |cursor| match cursor {
