@@ -229,6 +229,23 @@ fn a_p2p_secret_key_is_printed_only_where_asked_and_never_logged() {
     );
 }
 
+/// The variables that point `qiwi` at `server` as the wallet's service.
+fn wallet_env(server: &wiremock::MockServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("QIWI_BASE_URL", server.uri()),
+        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
+        ("QIWI_WALLET", "79111234567".to_owned()),
+    ]
+}
+
+/// Serves the list of unpaid invoices (E37) at `server` with `answer`.
+async fn serve_list(server: &wiremock::MockServer, answer: impl wiremock::Respond + 'static) {
+    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
+        .respond_with(answer)
+        .mount(server)
+        .await;
+}
+
 #[tokio::test]
 async fn an_invoice_cannot_rewrite_the_line_shown_before_paying_it() {
     // A merchant whose comment returns to the start of the line and clears it, then shows a
@@ -240,13 +257,11 @@ async fn an_invoice_cannot_rewrite_the_line_shown_before_paying_it() {
         "sum": {"currency": 643, "amount": 120}, "status": "READY_FOR_PAY", "type": "MERCHANT",
         "provider": {"id": 1, "short_name": "Shop\u{1b}[8m"}, "comment": disguise
     });
-    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"bills": [bill]})),
-        )
-        .mount(&server)
-        .await;
+    serve_list(
+        &server,
+        wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": [bill]})),
+    )
+    .await;
     wiremock::Mock::given(wiremock::matchers::path("/checkout-api/invoice/pay/wallet"))
         .respond_with(
             wiremock::ResponseTemplate::new(200)
@@ -254,11 +269,7 @@ async fn an_invoice_cannot_rewrite_the_line_shown_before_paying_it() {
         )
         .mount(&server)
         .await;
-    let env = vec![
-        ("QIWI_BASE_URL", server.uri()),
-        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
-        ("QIWI_WALLET", "79111234567".to_owned()),
-    ];
+    let env = wallet_env(&server);
     let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
     let stderr = program::stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
@@ -285,18 +296,12 @@ async fn pay_listed(sum: serde_json::Value) -> (Option<i32>, String, bool) {
         "id": 7, "creation_datetime": 1_700_000_000_000_i64,
         "sum": sum, "status": "READY_FOR_PAY", "type": "MERCHANT"
     });
-    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
-        .respond_with(
-            wiremock::ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!({"bills": [bill]})),
-        )
-        .mount(&server)
-        .await;
-    let env = vec![
-        ("QIWI_BASE_URL", server.uri()),
-        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
-        ("QIWI_WALLET", "79111234567".to_owned()),
-    ];
+    serve_list(
+        &server,
+        wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": [bill]})),
+    )
+    .await;
+    let env = wallet_env(&server);
     let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
     let requests = server.received_requests().await.unwrap();
     let sent = requests.iter().any(|r| r.method.as_str() != "GET");
@@ -335,34 +340,28 @@ async fn pay_invoice_stops_searching_a_list_that_never_ends() {
     // search without an end fails this test rather than hangs it.
     let server = wiremock::MockServer::start().await;
     let pages = std::sync::atomic::AtomicUsize::new(0);
-    wiremock::Mock::given(wiremock::matchers::path("/checkout-api/api/bill/search"))
-        .respond_with(move |request: &wiremock::Request| {
-            if pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 200 {
-                return wiremock::ResponseTemplate::new(400);
-            }
-            let below: u64 = request
-                .url
-                .query_pairs()
-                .find(|(k, _)| k == "next_id")
-                .map_or(u64::MAX / 2, |(_, v)| v.parse().unwrap());
-            let bills: Vec<Value> = (0..50)
-                .map(|n| {
-                    serde_json::json!({
-                        "id": below - n, "creation_datetime": 1_700_000_000_000_i64,
-                        "sum": {"currency": 643, "amount": 1}, "status": "READY_FOR_PAY",
-                        "type": "MERCHANT"
-                    })
+    let answer = move |request: &wiremock::Request| {
+        if pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 200 {
+            return wiremock::ResponseTemplate::new(400);
+        }
+        let below: u64 = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "next_id")
+            .map_or(u64::MAX / 2, |(_, v)| v.parse().unwrap());
+        let bills: Vec<Value> = (0..50)
+            .map(|n| {
+                serde_json::json!({
+                    "id": below - n, "creation_datetime": 1_700_000_000_000_i64,
+                    "sum": {"currency": 643, "amount": 1}, "status": "READY_FOR_PAY",
+                    "type": "MERCHANT"
                 })
-                .collect();
-            wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": bills}))
-        })
-        .mount(&server)
-        .await;
-    let env = vec![
-        ("QIWI_BASE_URL", server.uri()),
-        ("QIWI_TOKEN", "t0ken-for-the-test".to_owned()),
-        ("QIWI_WALLET", "79111234567".to_owned()),
-    ];
+            })
+            .collect();
+        wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({"bills": bills}))
+    };
+    serve_list(&server, answer).await;
+    let env = wallet_env(&server);
     let output = program::qiwi_async(&["wallet", "pay-invoice", "7", "--yes"], &env).await;
     let stderr = program::stderr(&output);
     assert_eq!(output.status.code(), Some(7), "{stderr}");
