@@ -210,7 +210,8 @@ impl WalletClient {
     }
 
     /// Adds a secret the service handed out (a webhook's signing key) to those cut out of every
-    /// later error; the one learnt before it stays known too.
+    /// later error, with the others learnt before it (the newest
+    /// [`LEARNT_KEPT`](qiwi_transport::scrub::LEARNT_KEPT)).
     pub(crate) fn learn_secret(&self, secret: &SecretString) {
         self.inner.secrets.rotate(secret.expose_secret());
     }
