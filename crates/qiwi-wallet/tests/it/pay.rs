@@ -39,6 +39,15 @@ fn quick() -> FateLookup {
     }
 }
 
+/// A status read every 10 ms for at most 5 s, a lost answer looked up at once.
+fn following() -> ConfirmOptions {
+    ConfirmOptions {
+        interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(5),
+        lookup: quick(),
+    }
+}
+
 fn json_answer(status: u16, body: impl Into<String>) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into(), "application/json")
 }
@@ -239,12 +248,9 @@ async fn pay_and_confirm_follows_the_transaction_to_success() {
         .respond_with(json_answer(200, success.to_string()))
         .mount(&server)
         .await;
-    let options = ConfirmOptions {
-        interval: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        lookup: quick(),
-    };
-    let confirmed = client(&server).pay_and_confirm(&transfer(), options).await;
+    let confirmed = client(&server)
+        .pay_and_confirm(&transfer(), following())
+        .await;
     assert!(matches!(confirmed, Confirmed::Success(_)), "{confirmed:?}");
     let sent = received(&server).await;
     assert_eq!(sent.len(), 4, "the payment, then three status reads");
@@ -503,12 +509,9 @@ async fn pay_and_confirm_does_not_follow_another_payments_answer() {
         .respond_with(json_answer(200, success.to_string()))
         .mount(&server)
         .await;
-    let options = ConfirmOptions {
-        interval: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        lookup: quick(),
-    };
-    let confirmed = client(&server).pay_and_confirm(&transfer(), options).await;
+    let confirmed = client(&server)
+        .pay_and_confirm(&transfer(), following())
+        .await;
     assert!(
         matches!(confirmed, Confirmed::NotMoved(NotMoved::NotFound { .. })),
         "{confirmed:?}"
