@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, ExposeSecret, HeaderValue, NotSentError,
-    Request, Response, Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, DecodeError, Executor, ExposeSecret, HeaderValue,
+    NotSentError, Request, Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -218,7 +218,12 @@ impl WalletClient {
 
     /// Decodes a JSON answer; an answer that cannot be decoded is scrubbed of the token.
     pub(crate) fn decode_json<T: DeserializeOwned>(&self, response: &Response) -> Result<T, Error> {
-        json::decode(response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
+        json::decode(response).map_err(|e| self.undecodable(e))
+    }
+
+    /// An answer that cannot be understood, scrubbed of the token.
+    pub(crate) fn undecodable(&self, error: DecodeError) -> Error {
+        Error::Decode(error).scrubbed(&self.inner.secrets)
     }
 }
 

@@ -649,7 +649,7 @@ fn unfamiliar_ending() -> Ending {
 
 fn accepted_ending(accepted: &Accepted, result: &'static str) -> Ending {
     let why = match accepted {
-        Accepted::History(_) => "the answer was lost, the history lists the payment",
+        Accepted::History(_) => "the answer did not tell, the history lists the payment",
         _ => "the service accepted it",
     };
     Ending {
@@ -665,7 +665,7 @@ fn not_moved_ending(why: NotMoved) -> Ending {
         NotMoved::Refused { error, .. } => ("refused", Failure::from(error).to_string()),
         NotMoved::NotFound { cause } => (
             "not_found",
-            format!("the answer was lost ({cause}) and the history does not list it"),
+            format!("the answer did not tell ({cause}) and the history does not list it"),
         ),
         _ => ("refused", "the money did not move".into()),
     };
@@ -694,7 +694,7 @@ fn unknown_ending(why: &FateUnknown) -> Ending {
         fate: Fate::Unknown,
         result: "unknown",
         transaction: None,
-        why: format!("the answer was lost ({}) and {lookup}", why.cause),
+        why: format!("the answer did not tell ({}) and {lookup}", why.cause),
     }
 }
 
