@@ -18,9 +18,9 @@ pub const MAX_WINDOW: SignedDuration = SignedDuration::from_hours(90 * 24);
 ///
 /// The history writes it as a number and the webhooks as a string (reference §14 item 27);
 /// the text keeps every digit either way.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct TransactionId(String);
+pub struct TransactionId(#[serde(deserialize_with = "crate::lenient::string_or_number")] String);
 
 impl TransactionId {
     /// Checks a caller's transaction number: digits only, at most 20.
@@ -48,13 +48,6 @@ impl TransactionId {
 }
 
 crate::text_type::text_type!(TransactionId, from_str = Self::new);
-
-impl<'de> Deserialize<'de> for TransactionId {
-    /// Keeps the server's digits as written.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::lenient::string_or_number(d).map(Self)
-    }
-}
 
 crate::open_enum! {
     /// Which payments a history request asks for (`operation`; `ALL` when not sent).
