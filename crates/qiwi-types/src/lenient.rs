@@ -110,9 +110,9 @@ pub mod text_opt {
     }
 }
 
-/// Reads a string or an object's `member` as text, and `null` as `None`: QIWI writes a provider
-/// as its id in one place and as an object in another, an error code as a number, its text or
-/// `{"code": …}`.
+/// Reads a string, a number or an object's `member` as text, and `null` as `None`: QIWI writes
+/// a provider as its id in one place and as an object in another, an error code as a number,
+/// its text or `{"code": …}`.
 #[cfg(feature = "wallet")]
 pub(crate) fn text_or_member<'de, D: Deserializer<'de>>(
     d: D,
