@@ -67,84 +67,70 @@ async fn card_id(sandbox: &Sandbox) -> String {
     order["card_id"].as_str().unwrap().to_owned()
 }
 
-/// `qiwi wallet receipt ID --out FILE [--force]`.
-async fn receipt(sandbox: &Sandbox, id: &str, file: &Path, force: bool) -> Output {
-    let file = file.display().to_string();
-    let mut args = vec!["wallet", "receipt", id, "--out", &file];
-    if force {
-        args.push("--force");
-    }
-    program::qiwi_async(&args, &env(sandbox)).await
+/// A command that downloads a file to `--out`.
+enum Download {
+    /// `qiwi wallet receipt TXN --out FILE [--force]`.
+    Receipt(String),
+    /// `qiwi wallet cards statement CARD --from .. --to .. --out FILE [--force]`.
+    Statement(String),
 }
 
-/// `qiwi wallet cards statement ID --from .. --to .. --out FILE [--force]`.
-async fn statement(sandbox: &Sandbox, id: &str, file: &Path, force: bool) -> Output {
-    let file = file.display().to_string();
-    let mut args = vec![
-        "wallet",
-        "cards",
-        "statement",
-        id,
-        "--from",
-        "2024-01-01T00:00:00+03:00",
-        "--to",
-        "2024-03-31T00:00:00+03:00",
-        "--out",
-        &file,
-    ];
-    if force {
-        args.push("--force");
+impl Download {
+    /// Both commands, for a transaction and a card of the demo wallet.
+    async fn both(sandbox: &Sandbox) -> [Download; 2] {
+        [
+            Download::Receipt(transaction_id(sandbox).await),
+            Download::Statement(card_id(sandbox).await),
+        ]
     }
-    program::qiwi_async(&args, &env(sandbox)).await
-}
 
-/// Without `--force`: exit 2 naming the file and `--force`, the file untouched, nothing sent.
-fn assert_kept(output: &Output, file: &Path, sandbox: &Sandbox, sent_before: u64) {
-    let stderr = program::stderr(output);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(&file.display().to_string()) && stderr.contains("--force"),
-        "{stderr}"
-    );
-    assert_eq!(std::fs::read(file).unwrap(), MINE, "kept byte for byte");
-    assert_eq!(sent(sandbox), sent_before, "nothing asked of the service");
+    async fn run(&self, sandbox: &Sandbox, file: &Path, force: bool) -> Output {
+        let file = file.display().to_string();
+        let mut args = match self {
+            Download::Receipt(id) => vec!["wallet", "receipt", id],
+            Download::Statement(id) => vec![
+                "wallet",
+                "cards",
+                "statement",
+                id,
+                "--from",
+                "2024-01-01T00:00:00+03:00",
+                "--to",
+                "2024-03-31T00:00:00+03:00",
+            ],
+        };
+        args.extend(["--out", &file]);
+        if force {
+            args.push("--force");
+        }
+        program::qiwi_async(&args, &env(sandbox)).await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn receipt_out_keeps_an_existing_file_unless_force_replaces_it() {
+async fn an_existing_out_file_is_kept_unless_force_replaces_it() {
     let sandbox = qiwi_sandbox::start(SandboxConfig::default()).await.unwrap();
-    let id = transaction_id(&sandbox).await;
-    let dir = fresh_dir("receipt");
-    let file = dir.join("receipt.pdf");
-    std::fs::write(&file, MINE).unwrap();
+    let dir = fresh_dir("kept");
+    let file = dir.join("download.pdf");
+    for download in Download::both(&sandbox).await {
+        std::fs::write(&file, MINE).unwrap();
+        let before = sent(&sandbox);
+        let kept = download.run(&sandbox, &file, false).await;
+        let stderr = program::stderr(&kept);
+        assert_eq!(kept.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&file.display().to_string()) && stderr.contains("--force"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), MINE, "kept byte for byte");
+        assert_eq!(sent(&sandbox), before, "nothing asked of the service");
 
-    let before = sent(&sandbox);
-    let kept = receipt(&sandbox, &id, &file, false).await;
-    assert_kept(&kept, &file, &sandbox, before);
-
-    let forced = receipt(&sandbox, &id, &file, true).await;
-    assert!(forced.status.success(), "{}", program::stderr(&forced));
-    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
-    assert_eq!(names(&dir), ["receipt.pdf"], "no temporary file left");
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn statement_out_keeps_an_existing_file_unless_force_replaces_it() {
-    let sandbox = qiwi_sandbox::start(SandboxConfig::default()).await.unwrap();
-    let id = card_id(&sandbox).await;
-    let dir = fresh_dir("statement");
-    let file = dir.join("statement.pdf");
-    std::fs::write(&file, MINE).unwrap();
-
-    let before = sent(&sandbox);
-    let kept = statement(&sandbox, &id, &file, false).await;
-    assert_kept(&kept, &file, &sandbox, before);
-
-    let forced = statement(&sandbox, &id, &file, true).await;
-    assert!(forced.status.success(), "{}", program::stderr(&forced));
-    assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
-    assert_eq!(names(&dir), ["statement.pdf"], "no temporary file left");
+        let forced = download.run(&sandbox, &file, true).await;
+        assert!(forced.status.success(), "{}", program::stderr(&forced));
+        assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF-"));
+        assert_eq!(names(&dir), ["download.pdf"], "no temporary file left");
+    }
+    assert_eq!(sandbox.hits("wallet.history.cheque.file"), 1);
     assert_eq!(sandbox.hits("wallet.cards.statement"), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -152,8 +138,7 @@ async fn statement_out_keeps_an_existing_file_unless_force_replaces_it() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_download_leaves_no_file_and_no_temporary_file() {
     let sandbox = qiwi_sandbox::start(SandboxConfig::default()).await.unwrap();
-    let txn = transaction_id(&sandbox).await;
-    let card = card_id(&sandbox).await;
+    let downloads = Download::both(&sandbox).await;
     for route in ["wallet.history.cheque.file", "wallet.cards.statement"] {
         sandbox.add_fault(FaultRule::new(
             route,
@@ -166,11 +151,8 @@ async fn a_failed_download_leaves_no_file_and_no_temporary_file() {
     let dir = fresh_dir("failed");
     let file = dir.join("download.pdf");
     for force in [false, true] {
-        let failed = [
-            receipt(&sandbox, &txn, &file, force).await,
-            statement(&sandbox, &card, &file, force).await,
-        ];
-        for output in failed {
+        for download in &downloads {
+            let output = download.run(&sandbox, &file, force).await;
             let stderr = program::stderr(&output);
             assert_eq!(output.status.code(), Some(4), "{stderr}");
             assert!(names(&dir).is_empty(), "{:?}: {stderr}", names(&dir));
