@@ -73,9 +73,9 @@ pub async fn run(client: &WalletClient, out: Output, args: CardsArgs) -> Result<
             let id = card_id(&id)?;
             let window = HistoryWindow::parse(&from, &to)
                 .map_err(|e| Failure::Usage(format!("--from/--to: {}", e.reason())))?;
-            let file = OutFile::new(&path, force)?;
+            let target = OutFile::new(&path, force)?;
             let statement = client.card_statement(&id, &window).await?;
-            file.write(&statement.bytes)?;
+            target.write(&statement.bytes)?;
             let file = path.display().to_string();
             let value = serde_json::json!({
                 "result": "saved",

@@ -324,7 +324,7 @@ pub async fn transaction(
 pub async fn receipt(client: &WalletClient, out: Output, args: ReceiptArgs) -> Result<(), Failure> {
     let id = transaction_id(&args.id)?;
     // Checked first: nothing is asked of the service for a file that would not be written.
-    let file = args
+    let target = args
         .out
         .as_deref()
         .map(|path| OutFile::new(path, args.force))
@@ -333,7 +333,7 @@ pub async fn receipt(client: &WalletClient, out: Output, args: ReceiptArgs) -> R
         Some(arg) => kind(arg),
         None => client.transaction(&id, None).await?.item.kind,
     };
-    let (result, detail) = match (&args.email, file) {
+    let (result, detail) = match (&args.email, target) {
         (Some(email), _) => {
             client.send_receipt(&id, &kind, email).await?;
             (
@@ -341,19 +341,19 @@ pub async fn receipt(client: &WalletClient, out: Output, args: ReceiptArgs) -> R
                 serde_json::json!({ "result": "sent", "txn_id": id.as_str(), "email": email }),
             )
         }
-        (None, Some(file)) => {
+        (None, Some(target)) => {
             let format = match args.format {
                 ReceiptFormatArg::Pdf => ReceiptFormat::Pdf,
                 ReceiptFormatArg::Jpeg => ReceiptFormat::Jpeg,
             };
             let receipt = client.receipt(&id, &kind, format).await?;
-            file.write(&receipt.bytes)?;
+            target.write(&receipt.bytes)?;
             (
                 "saved",
                 serde_json::json!({
                     "result": "saved",
                     "txn_id": id.as_str(),
-                    "file": file.path().display().to_string(),
+                    "file": target.path().display().to_string(),
                     "bytes": receipt.bytes.len(),
                     "content_type": receipt.content_type,
                 }),
