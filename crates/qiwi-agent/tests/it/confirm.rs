@@ -559,7 +559,7 @@ async fn a_foreign_card_payout_outside_rub_usd_eur_is_not_sent() {
     let foreign = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
         Recipient::ForeignCard {
-            card: qiwi_agent::CardNumber::parse("4265111122334411").unwrap(),
+            card: qiwi_agent::CardNumber::parse("4265111122334417").unwrap(),
             holder: "B A".into(),
             sender,
             comment: None,

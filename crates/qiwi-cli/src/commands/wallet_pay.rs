@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
+use qiwi_types::invalid::check_digits;
 use qiwi_types::mask_card;
 use qiwi_wallet::models::{CardOrderId, Commission};
 use qiwi_wallet::payment::{
@@ -459,9 +460,9 @@ async fn requisites(
 
 async fn service(client: &WalletClient, out: Output, args: ServicePayArgs) -> Result<(), Failure> {
     let draft = Draft::read(&args.pay)?;
-    // An account that is a card number is shown as one.
-    let shown = CardNumber::parse(&args.account)
-        .map_or_else(|_| args.account.clone(), |card| mask_card(card.as_str()));
+    // An account shaped like a card number is shown masked, check digit right or not.
+    let shown = check_digits("account", &args.account, 13..=19)
+        .map_or_else(|_| args.account.clone(), |()| mask_card(&args.account));
     let payment = draft.payment(Recipient::Service {
         provider_id: args.provider,
         account: args.account,
