@@ -322,21 +322,11 @@ struct TokenAnswer {
 
 /// A token from `POST /oauth/token`: `{"token_type": "Bearer", "expires_in": 3600,
 /// "access_token": "..."}`.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct AccessToken {
     token: BearerToken,
     token_type: Option<String>,
     expires_in: Duration,
-}
-
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("token", &self.token)
-            .field("token_type", &self.token_type)
-            .field("expires_in", &self.expires_in)
-            .finish()
-    }
 }
 
 impl AccessToken {

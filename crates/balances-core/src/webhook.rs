@@ -21,7 +21,6 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 
 use crate::{Balance, Balances};
 
@@ -111,14 +110,11 @@ impl VerifiedWebhook {
         } else {
             raw.to_owned()
         };
-        json::decode_body(StatusCode::OK, &Bytes::from(text)).map_err(|e| WebhookError::Payload {
-            event: self.event.clone(),
-            path: e.path,
-            message: e.message,
-        })
+        json::decode_body(StatusCode::OK, &Bytes::from(text))
+            .map_err(|e| self.payload_error(e.path, e.message))
     }
 
-    fn payload_error(&self, path: &str, error: impl fmt::Display) -> WebhookError {
+    fn payload_error(&self, path: impl Into<String>, error: impl fmt::Display) -> WebhookError {
         WebhookError::Payload {
             event: self.event.clone(),
             path: path.into(),
@@ -202,9 +198,10 @@ impl WebhookVerifier {
         let given = STANDARD
             .decode(signature)
             .map_err(|_| WebhookError::InvalidSignature)?;
-        if !bool::from(expected.as_slice().ct_eq(given.as_slice())) {
-            return Err(WebhookError::InvalidSignature);
-        }
+        // Constant-time comparison, by the HMAC crate.
+        expected
+            .verify_slice(&given)
+            .map_err(|_| WebhookError::InvalidSignature)?;
         Ok(VerifiedWebhook {
             event: envelope.webhook,
             webhook_id: envelope.webhook_id,
@@ -265,15 +262,16 @@ impl WebhookVerifier {
     pub fn sign(&self, object_payload_json: &str) -> Result<String, WebhookError> {
         let raw: &RawValue = serde_json::from_str(object_payload_json)
             .map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        self.mac(raw.get()).map(|mac| STANDARD.encode(mac))
+        self.mac(raw.get())
+            .map(|mac| STANDARD.encode(mac.finalize().into_bytes()))
     }
 
-    fn mac(&self, raw_payload: &str) -> Result<Vec<u8>, WebhookError> {
+    fn mac(&self, raw_payload: &str) -> Result<Hmac<Sha256>, WebhookError> {
         let text = php_json(raw_payload).map_err(WebhookError::Malformed)?;
         let mut mac = Hmac::<Sha256>::new_from_slice(self.secret.expose_secret().as_bytes())
             .map_err(|_| WebhookError::Malformed("unusable webhook secret".into()))?;
         mac.update(text.as_bytes());
-        Ok(mac.finalize().into_bytes().to_vec())
+        Ok(mac)
     }
 }
 

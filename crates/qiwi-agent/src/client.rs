@@ -299,8 +299,9 @@ impl AgentClient {
     /// # Errors
     /// [`Error::NotSent`] for a payout that cannot be encoded (a currency this crate does
     /// not know) or a transaction number reused with other details; otherwise as
-    /// [`AgentClient::ping`]. [`Error::write_fate`] says whether the payment was not made or
-    /// its fate is unknown; it is never failed.
+    /// [`AgentClient::ping`], and [`Error::Decode`] for an answer whose payment names another
+    /// transaction number (another payment's answer). [`Error::write_fate`] says whether the
+    /// payment was not made or its fate is unknown; it is never failed.
     pub async fn pay(&self, payout: &Payout) -> Result<PayResponse, Error> {
         let body = self.pay_body(payout)?;
         self.send_pay(payout, body).await
@@ -325,8 +326,14 @@ impl AgentClient {
             service_id = payout.service_id().0,
             "sending pay/auth"
         );
-        self.post(&self.inner.endpoint, &endpoints::PAY, body, wire::pay)
-            .await
+        let number = payout.transaction_number();
+        self.post(
+            &self.inner.endpoint,
+            &endpoints::PAY,
+            body,
+            |status, body| wire::pay_of(number, status, body),
+        )
+        .await
     }
 
     /// The status of one payment (`pay` with `<status>`). A payment QIWI does not know is
@@ -410,7 +417,7 @@ impl AgentClient {
         url: &BaseUrl,
         endpoint: &Endpoint,
         body: impl Into<Bytes>,
-        decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
+        decode: impl FnOnce(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let request = self.inner.posts.post(url, endpoint, body)?;
         self.call(&request, decode).await
@@ -421,7 +428,7 @@ impl AgentClient {
     async fn call<T>(
         &self,
         request: &Request,
-        decode: fn(StatusCode, &Bytes) -> Result<T, Error>,
+        decode: impl FnOnce(StatusCode, &Bytes) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let result = match self.executor.send(request).await {
             Ok(response) => decode(response.status, &response.body),

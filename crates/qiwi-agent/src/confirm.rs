@@ -69,28 +69,19 @@ impl ConfirmOptions {
         Self::default()
     }
 
-    /// The wait between two requests. The protocol asks for at least 10 minutes between status
-    /// checks of one payment; a shorter interval is the caller's decision.
-    pub fn interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
-        self
-    }
-
-    /// How long to follow the payment before returning [`Outcome::Pending`], measured from
-    /// the first request; a request still running then is given up (its answer would not
-    /// settle the payment's fate in time).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// Runs `check-deposit-possible` before a wallet top-up (service 99), as the protocol's
-    /// algorithm starts; a "not possible" answer ends with [`Outcome::DepositNotPossible`]
-    /// and nothing is paid. Off by default: when resuming a payout that may already have been
-    /// paid, the check can answer "not possible" because of that very payment (limits).
-    pub fn check_deposit_first(mut self, check: bool) -> Self {
-        self.check_deposit_first = check;
-        self
+    qiwi_transport::setters! {
+        /// The wait between two requests. The protocol asks for at least 10 minutes between
+        /// status checks of one payment; a shorter interval is the caller's decision.
+        interval: Duration;
+        /// How long to follow the payment before returning [`Outcome::Pending`], measured from
+        /// the first request; a request still running then is given up (its answer would not
+        /// settle the payment's fate in time).
+        timeout: Duration;
+        /// Runs `check-deposit-possible` before a wallet top-up (service 99), as the protocol's
+        /// algorithm starts; a "not possible" answer ends with [`Outcome::DepositNotPossible`]
+        /// and nothing is paid. Off by default: when resuming a payout that may already have
+        /// been paid, the check can answer "not possible" because of that very payment (limits).
+        check_deposit_first: bool;
     }
 
     /// Called after every step (a command-line program prints it to stderr).

@@ -263,7 +263,7 @@ impl Payout {
     ///
     /// ```
     /// # use qiwi_agent::{Payout, PayoutAmount, Recipient, TransactionNumber};
-    /// let card = qiwi_agent::CardNumber::parse("4265111122334411")?;
+    /// let card = qiwi_agent::CardNumber::parse("4265111122334417")?;
     /// let payout = Payout::new(TransactionNumber::parse("12")?, Recipient::Card(card), PayoutAmount::parse("1")?)?;
     /// let query = payout.status_query();
     /// assert_eq!(query.transaction_number().as_str(), "12");
@@ -348,21 +348,21 @@ mod tests {
     }
 
     fn card() -> CardNumber {
-        CardNumber::parse("4265111122334411").unwrap()
+        CardNumber::parse("4265111122334417").unwrap()
     }
 
     #[test]
     fn card_numbers_are_masked_in_debug() {
-        assert_eq!(mask_card("4265111122334411"), "426511******4411");
+        assert_eq!(mask_card("4265111122334417"), "426511******4417");
         let debug = format!("{:?}", payout(Recipient::Card(card())).unwrap());
-        assert!(!debug.contains("4265111122334411"), "{debug}");
-        assert!(debug.contains("426511******4411"), "{debug}");
+        assert!(!debug.contains("4265111122334417"), "{debug}");
+        assert!(debug.contains("426511******4417"), "{debug}");
         let by_phone = payout(Recipient::CardByPhone {
             phone: "79991112233".parse().unwrap(),
             card: card(),
         })
         .unwrap();
-        assert!(!format!("{by_phone:?}").contains("4265111122334411"));
+        assert!(!format!("{by_phone:?}").contains("4265111122334417"));
     }
 
     #[test]

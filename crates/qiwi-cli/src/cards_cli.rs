@@ -54,9 +54,12 @@ pub enum CardsCommand {
         /// End of the window, in the same offset, at most 90 days after --from.
         #[arg(long)]
         to: String,
-        /// The file to write.
+        /// The file to write; an existing file is kept (exit 2) unless --force is given.
         #[arg(long)]
         out: std::path::PathBuf,
+        /// Replace the --out file if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 

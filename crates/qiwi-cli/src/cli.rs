@@ -350,11 +350,11 @@ pub enum PayCommand {
     /// A mobile phone top-up, e.g. `mobile 9161112233 --amount 100`; the operator is found
     /// from the number unless --provider gives it.
     Mobile(MobilePayArgs),
-    /// A transfer to a bank card, e.g. `card 4256123412341231 --amount 1000`; the card's
+    /// A transfer to a bank card, e.g. `card 4256123412341235 --amount 1000`; the card's
     /// provider is found from the number unless --provider gives it.
     Card(CardPayArgs),
     /// A bank transfer by card number (--card) or by account or contract number (--account,
-    /// --contract), e.g. `bank --bank 464 --card 4256123412341231 --expiry 0427`.
+    /// --contract), e.g. `bank --bank 464 --card 4256123412341235 --expiry 0427`.
     Bank(Box<BankPayArgs>),
     /// A payment to a company by its bank requisites.
     Requisites(Box<RequisitesPayArgs>),

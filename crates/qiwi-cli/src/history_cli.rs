@@ -72,9 +72,13 @@ pub struct ReceiptArgs {
     /// The file format.
     #[arg(long, value_enum, default_value_t = ReceiptFormatArg::Pdf)]
     pub format: ReceiptFormatArg,
-    /// Write the receipt to this file.
+    /// Write the receipt to this file; an existing file is kept (exit 2) unless --force is
+    /// given.
     #[arg(long, conflicts_with = "email")]
     pub out: Option<std::path::PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Have the service e-mail the receipt to this address instead.
     #[arg(long)]
     pub email: Option<String>,

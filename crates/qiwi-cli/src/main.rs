@@ -7,6 +7,7 @@ mod contract;
 mod failure;
 mod fields;
 mod logs;
+mod out_file;
 mod output;
 mod table;
 

@@ -276,7 +276,7 @@ fn is_card(s: &str) -> bool {
     (12..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `4111111111111123` becomes `4111********1123`.
+/// `4111111111111129` becomes `4111********1129`.
 fn mask_card(s: &str) -> String {
     if s.len() <= 8 {
         return s.to_owned();
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(parse_ccy("643"), Some(643));
         assert_eq!(parse_ccy("eur"), Some(978));
         assert_eq!(parse_ccy("XXX"), None);
-        assert_eq!(mask_card("4111111111111123"), "4111********1123");
+        assert_eq!(mask_card("4111111111111129"), "4111********1129");
     }
 
     #[test]

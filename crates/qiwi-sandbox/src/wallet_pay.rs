@@ -298,7 +298,7 @@ pub(crate) async fn nickname(
 }
 
 /// E27 POST /sinap/api/refs/bd6fb248-2bdf-49ed-bcb2-9b0a789cfde8/containers: the provider id of
-/// a card (`"1234 1234 1234 1234"`), by its first digit: 4 Visa (1963), 5 Mastercard (21013), 2
+/// a card (`"1234 1234 1234 1238"`), by its first digit: 4 Visa (1963), 5 Mastercard (21013), 2
 /// MIR (31652).
 pub(crate) async fn card_provider(
     State(shared): State<Arc<Shared>>,

@@ -58,10 +58,9 @@ impl Request {
         self
     }
 
-    /// Marks the request as safe (or not) to send more than once.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = idempotent;
-        self
+    crate::setters! {
+        /// Marks the request as safe (or not) to send more than once.
+        idempotent: bool;
     }
 }
 

@@ -102,45 +102,24 @@ impl Default for ReqwestTransportBuilder {
 }
 
 impl ReqwestTransportBuilder {
-    /// The limit for establishing a connection (TCP and TLS). Default 10 s.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// The largest body accepted; a larger one is an error, never truncated. Default 4 MiB.
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// The `User-Agent`, default `qiwi-transport/<version>`.
-    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
-        self
-    }
-
-    /// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL).
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy = Some(url.into());
-        self
-    }
-
-    /// Presents this client certificate (mutual TLS).
-    pub fn identity(mut self, identity: ClientIdentity) -> Self {
-        self.identity = Some(identity);
-        self
+    crate::setters! {
+        /// The limit for establishing a connection (TCP and TLS). Default 10 s.
+        connect_timeout: Duration;
+        /// The largest body accepted; a larger one is an error, never truncated. Default 4 MiB.
+        max_response_bytes: usize;
+        /// The `User-Agent`, default `qiwi-transport/<version>`.
+        user_agent: impl Into<String>;
+        /// Sends every request through this proxy (`http://`, `https://` or `socks5://` URL).
+        proxy: Option<impl Into<String>>;
+        /// Presents this client certificate (mutual TLS).
+        identity: Option<ClientIdentity>;
+        /// How long an idle pooled connection is kept. Default 90 s.
+        pool_idle_timeout: Duration;
     }
 
     /// Also trusts these certificates as roots (the built-in ones stay trusted).
     pub fn add_root_certificate(mut self, root: RootCertificate) -> Self {
         self.roots.push(root);
-        self
-    }
-
-    /// How long an idle pooled connection is kept. Default 90 s.
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
         self
     }
 

@@ -14,6 +14,7 @@
 //! whole.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -45,14 +46,19 @@ pub struct Scrubber {
     secrets: usize,
     /// The forms of the secrets given at construction.
     fixed: Arc<[Needle]>,
-    /// The forms of the current and the previous token obtained at run time.
-    tokens: Arc<RwLock<Tokens>>,
+    /// The forms of the secrets learnt at run time, newest last.
+    tokens: Arc<RwLock<VecDeque<Learnt>>>,
 }
 
-#[derive(Default)]
-struct Tokens {
-    current: Option<(SecretString, Vec<Needle>)>,
-    previous: Vec<Needle>,
+/// How many secrets learnt at run time stay known: enough for every key a program handles
+/// at once (webhook keys, P2P keys, renewed tokens), bounded so that a long-running client
+/// does not grow.
+pub const LEARNT_KEPT: usize = 32;
+
+/// A secret learnt at run time and its forms.
+struct Learnt {
+    secret: SecretString,
+    needles: Vec<Needle>,
 }
 
 /// One text to find: a secret or one of its Base64 forms, with `+` written as a space.
@@ -83,11 +89,9 @@ impl Needle {
 impl fmt::Debug for Scrubber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let tokens = self.tokens.read().unwrap_or_else(PoisonError::into_inner);
-        let known =
-            usize::from(tokens.current.is_some()) + usize::from(!tokens.previous.is_empty());
         f.debug_struct("Scrubber")
             .field("secrets", &self.secrets)
-            .field("tokens", &known)
+            .field("tokens", &tokens.len())
             .finish()
     }
 }
@@ -112,21 +116,27 @@ impl Scrubber {
     }
 
     /// Learns a token (or another secret, such as a signing key) obtained at run time. The
-    /// previous one stays known, for the errors of requests that were sent with it.
+    /// [`LEARNT_KEPT`] newest stay known, for the errors of requests that were sent with an
+    /// earlier one or of a server that echoes one later.
     pub fn rotate(&self, token: &str) {
         let mut tokens = self.tokens.write().unwrap_or_else(PoisonError::into_inner);
-        if tokens
-            .current
-            .as_ref()
-            .is_some_and(|(known, _)| known.expose_secret() == token)
+        if let Some(known) = tokens
+            .iter()
+            .position(|learnt| learnt.secret.expose_secret() == token)
         {
+            // Known already: it becomes the newest again.
+            if let Some(learnt) = tokens.remove(known) {
+                tokens.push_back(learnt);
+            }
             return;
         }
-        let needles = Needle::all(token).collect();
-        let fresh = (SecretString::from(token.to_owned()), needles);
-        if let Some((_, previous)) = tokens.current.replace(fresh) {
-            tokens.previous = previous;
+        if tokens.len() == LEARNT_KEPT {
+            tokens.pop_front();
         }
+        tokens.push_back(Learnt {
+            secret: SecretString::from(token.to_owned()),
+            needles: Needle::all(token).collect(),
+        });
     }
 
     /// `text` with every secret cut out; borrowed when it held none.
@@ -144,8 +154,7 @@ impl Scrubber {
         let needles: Vec<&Needle> = self
             .fixed
             .iter()
-            .chain(tokens.current.iter().flat_map(|(_, needles)| needles))
-            .chain(&tokens.previous)
+            .chain(tokens.iter().flat_map(|learnt| &learnt.needles))
             .collect();
         match scrub(bytes, &needles) {
             Some(clean) => Cow::Owned(clean),

@@ -106,29 +106,61 @@ pub mod text_opt {
 
     /// Reads a string, a number, or `null`.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_any(ScalarText {
-            blank_is_none: false,
-            accept_bool: false,
-        })
+        d.deserialize_any(ScalarText::PLAIN)
     }
+}
+
+/// Reads a string, a number or an object's `member` as text, and `null` as `None`: QIWI writes
+/// a provider as its id in one place and as an object in another, an error code as a number,
+/// its text or `{"code": …}`.
+#[cfg(feature = "wallet")]
+pub(crate) fn text_or_member<'de, D: Deserializer<'de>>(
+    d: D,
+    member: &'static str,
+) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(ScalarText {
+        member: Some(member),
+        ..ScalarText::PLAIN
+    })
 }
 
 /// Reads a string, a number or (when `accept_bool` is set) a boolean as text; `null` gives
 /// `None`, and so does an empty (or blank) string when `blank_is_none` is set. Numbers keep every
-/// digit (a `u64` would not hold a 20-digit agent transaction number).
+/// digit (a `u64` would not hold a 20-digit agent transaction number). With a `member`, an
+/// object is read as that member of it (`None` when it is absent).
+#[derive(Clone, Copy)]
 struct ScalarText {
     blank_is_none: bool,
     accept_bool: bool,
+    member: Option<&'static str>,
+}
+
+impl ScalarText {
+    const PLAIN: Self = Self {
+        blank_is_none: false,
+        accept_bool: false,
+        member: None,
+    };
+}
+
+impl<'de> de::DeserializeSeed<'de> for ScalarText {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
 impl<'de> Visitor<'de> for ScalarText {
     type Value = Option<String>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.accept_bool {
-            f.write_str("a string, a number, a boolean or null")
-        } else {
-            f.write_str("a string, a number or null")
+        match (self.accept_bool, self.member) {
+            (true, _) => f.write_str("a string, a number, a boolean or null"),
+            (false, Some(member)) => {
+                write!(f, "a string, a number, null or an object's `{member}`")
+            }
+            (false, None) => f.write_str("a string, a number or null"),
         }
     }
 
@@ -174,7 +206,21 @@ impl<'de> Visitor<'de> for ScalarText {
 
     /// `serde_json` with `arbitrary_precision` hands numbers over as a one-entry map.
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        json_number_text(&mut map, "a string, a number or null").map(Some)
+        let Some(member) = self.member else {
+            return json_number_text(&mut map, "a string, a number or null").map(Some);
+        };
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == JSON_NUMBER_KEY {
+                return map.next_value().map(Some);
+            }
+            if key == member {
+                found = map.next_value_seed(self)?;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -198,7 +244,7 @@ pub(crate) mod blank_text_opt {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         d.deserialize_any(ScalarText {
             blank_is_none: true,
-            accept_bool: false,
+            ..ScalarText::PLAIN
         })
     }
 }
@@ -207,23 +253,13 @@ pub(crate) mod blank_text_opt {
 /// string that may come as a string, a number, a boolean or `null`; kept as text.
 #[cfg(feature = "wallet")]
 pub(crate) mod scalar_text_opt {
+    pub(crate) use super::text_opt::serialize;
     use super::*;
-    use serde::Serializer;
-
-    pub(crate) fn serialize<S: Serializer>(
-        value: &Option<String>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.serialize_str(v),
-            None => s.serialize_none(),
-        }
-    }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
         d.deserialize_any(ScalarText {
-            blank_is_none: false,
             accept_bool: true,
+            ..ScalarText::PLAIN
         })
     }
 }

@@ -62,7 +62,6 @@ impl WalletNumber {
 impl<'de> Deserialize<'de> for WalletNumber {
     /// Reads a string or a JSON number (QIWI writes `contractId` as a number).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = crate::lenient::string_or_number(d)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
+        crate::lenient::with_text(d, Self::parse)?.map_err(serde::de::Error::custom)
     }
 }

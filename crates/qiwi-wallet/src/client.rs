@@ -7,8 +7,8 @@ use qiwi_transport::auth::BearerToken;
 use qiwi_transport::codec::json;
 use qiwi_transport::time::{Sleep, TimeSource};
 use qiwi_transport::{
-    BaseUrl, CallBudget, ClientSettings, Executor, ExposeSecret, HeaderValue, NotSentError,
-    Request, Response, Scrub, Scrubber, SecretString, header,
+    BaseUrl, CallBudget, ClientSettings, DecodeError, Executor, ExposeSecret, HeaderValue,
+    NotSentError, Request, Response, Scrub, Scrubber, SecretString, header,
 };
 use qiwi_types::WalletNumber;
 use serde::Serialize;
@@ -210,14 +210,20 @@ impl WalletClient {
     }
 
     /// Adds a secret the service handed out (a webhook's signing key) to those cut out of every
-    /// later error; the one learnt before it stays known too.
+    /// later error, with the others learnt before it (the newest
+    /// [`LEARNT_KEPT`](qiwi_transport::scrub::LEARNT_KEPT)).
     pub(crate) fn learn_secret(&self, secret: &SecretString) {
         self.inner.secrets.rotate(secret.expose_secret());
     }
 
     /// Decodes a JSON answer; an answer that cannot be decoded is scrubbed of the token.
     pub(crate) fn decode_json<T: DeserializeOwned>(&self, response: &Response) -> Result<T, Error> {
-        json::decode(response).map_err(|e| Error::Decode(e).scrubbed(&self.inner.secrets))
+        json::decode(response).map_err(|e| self.undecodable(e))
+    }
+
+    /// An answer that cannot be understood, scrubbed of the token.
+    pub(crate) fn undecodable(&self, error: DecodeError) -> Error {
+        Error::Decode(error).scrubbed(&self.inner.secrets)
     }
 }
 

@@ -45,21 +45,16 @@ pub struct HistoryFilter {
 }
 
 impl HistoryFilter {
-    /// Asks for one kind of operation.
-    pub fn operation(mut self, operation: HistoryOperation) -> Self {
-        self.operation = Some(operation);
-        self
+    qiwi_transport::setters! {
+        /// Asks for one kind of operation.
+        operation: Option<HistoryOperation>;
+        /// Asks for a date window.
+        window: Option<HistoryWindow>;
     }
 
     /// Adds a funding source.
     pub fn source(mut self, source: HistorySource) -> Self {
         self.sources.push(source);
-        self
-    }
-
-    /// Asks for a date window.
-    pub fn window(mut self, window: HistoryWindow) -> Self {
-        self.window = Some(window);
         self
     }
 

@@ -96,22 +96,13 @@ impl Default for InvoiceQuery {
 }
 
 impl InvoiceQuery {
-    /// Sets the page size.
-    pub fn rows(mut self, rows: u32) -> Self {
-        self.rows = rows;
-        self
-    }
-
-    /// Sets the lower creation-time bound.
-    pub fn created_from(mut self, at: Timestamp) -> Self {
-        self.created_from = Some(at);
-        self
-    }
-
-    /// Sets the upper creation-time bound.
-    pub fn created_to(mut self, at: Timestamp) -> Self {
-        self.created_to = Some(at);
-        self
+    qiwi_transport::setters! {
+        /// Sets the page size.
+        rows: u32;
+        /// Sets the lower creation-time bound.
+        created_from: Option<Timestamp>;
+        /// Sets the upper creation-time bound.
+        created_to: Option<Timestamp>;
     }
 
     fn check(&self) -> Result<(), Error> {

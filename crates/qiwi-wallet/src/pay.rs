@@ -4,12 +4,14 @@
 //! A payment is sent once and never again by the client. Its answer is read with
 //! [`payment_fate`]: accepted, not moved, or unknown; an unknown fate is looked up in the
 //! payment history by the payment's id (`trmTxnId`), so that a payment is never reported failed
-//! while its money may have moved.
+//! while its money may have moved. An answer is only taken for this payment's when it echoes
+//! its id and its `sum`: one that describes another payment (a misrouted or cached answer)
+//! says nothing of this one.
 
 use std::time::{Duration, SystemTime};
 
 use jiff::{SignedDuration, Timestamp};
-use qiwi_transport::{RefusalKind, Response};
+use qiwi_transport::{DecodeError, RefusalKind, Response};
 use qiwi_types::wallet::{
     HistoryCursor, HistoryOperation, PaymentHistoryItem, PaymentInfo, PaymentRejection,
     Transaction, TransactionId, TransactionStatus, TransactionType,
@@ -177,10 +179,16 @@ impl WalletClient {
     /// Sends `payment` once (the client never sends it again) and reads the answer with the
     /// [fate table](crate::payment::fate): an accepted payment, a refusal (the money did not
     /// move), or, when the answer does not tell (timeout or reset after sending, 5xx, 423, an
-    /// unreadable answer), the payment's id looked up in the recent outgoing history, through
-    /// the history limiter, as `lookup` bounds it. A payment listed under the id with another
-    /// amount in the same currency is an earlier use of the id, not this payment: the fate
-    /// stays unknown.
+    /// unreadable answer, a PaymentInfo of another payment), the payment's id looked up in the
+    /// recent outgoing history, through the history limiter, as `lookup` bounds it. A payment
+    /// listed under the id with another amount in the same currency is an earlier use of the
+    /// id, not this payment: the fate stays unknown.
+    ///
+    /// A PaymentInfo describes this payment when it echoes its id (as a number) and its `sum`
+    /// (the amount as a value, `10.5` for `10.50`, and the currency); one that does not is an
+    /// [`Error::Decode`] naming the field that differs (`id`, `sum.amount`, `sum.currency`) and
+    /// keeping the answer's body, in [`NotMoved::NotFound`] or [`FateUnknown`] as the history
+    /// decides, or dropped when the history lists the payment.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
@@ -296,13 +304,24 @@ impl WalletClient {
         }
     }
 
-    /// Sends the payment once; an answer that is not a PaymentInfo is an [`Error::Decode`].
+    /// Sends the payment once; an answer that is not a PaymentInfo of this payment is an
+    /// [`Error::Decode`].
     async fn send_payment(&self, payment: &Payment) -> Result<PaymentInfo, Error> {
         let endpoint = payment.endpoint();
         let provider = payment.provider_id().to_string();
         let request = Self::with_json(self.request(endpoint, &[&provider])?, &payment.body())?;
         let response: Response = self.send(request, endpoint).await?;
-        self.decode_json(&response)
+        let info: PaymentInfo = self.decode_json(&response)?;
+        match other_payment(payment, &info) {
+            None => Ok(info),
+            Some((path, differs)) => Err(self.undecodable(DecodeError {
+                status: response.status,
+                format: "JSON",
+                path: path.into(),
+                message: format!("the answer describes another payment: {differs}"),
+                body: response.body,
+            })),
+        }
     }
 
     /// Looks the outgoing payment with client id `id` (`trmTxnId`, compared as a number:
@@ -358,6 +377,28 @@ impl WalletClient {
 /// history may list it without the leading zeros it was sent with.
 fn same_number(a: &str, b: &str) -> bool {
     a.trim_start_matches('0') == b.trim_start_matches('0')
+}
+
+/// The field of `info` that shows it is the answer to another payment than `payment`, and
+/// what it says: the id (as a number) or the `sum` (the amount as a value, the currency as a
+/// code), which every PaymentInfo echoes. The requisites come back masked and `terms` is
+/// misstated in the reference's own examples, so neither tells.
+fn other_payment(payment: &Payment, info: &PaymentInfo) -> Option<(&'static str, String)> {
+    let sum = &info.sum;
+    let amount = payment.amount().value();
+    let currency = payment.currency();
+    if !same_number(info.id.as_str(), payment.id().as_str()) {
+        Some(("id", format!("id {}, not {}", info.id, payment.id())))
+    } else if sum.amount != amount {
+        Some(("sum.amount", format!("amount {}, not {amount}", sum.amount)))
+    } else if sum.currency != currency {
+        Some((
+            "sum.currency",
+            format!("currency {}, not {}", sum.currency.code(), currency.code()),
+        ))
+    } else {
+        None
+    }
 }
 
 /// The fate of a payment whose answer was an error, and the rejection it carried.

@@ -351,6 +351,33 @@ pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error
     Ok(response)
 }
 
+/// The answer to `pay` for the payment `number`. One whose payment names another transaction
+/// number is another payment's (a misrouted answer) and says nothing of this one: an
+/// [`Error::Decode`], whose fate is unknown. A payment without the number is not suspect.
+pub(crate) fn pay_of(
+    number: &TransactionNumber,
+    status: StatusCode,
+    body: &Bytes,
+) -> Result<PayResponse, Error> {
+    let response = pay(status, body)?;
+    match response
+        .payment
+        .as_ref()
+        .and_then(|p| p.transaction_number.as_ref())
+    {
+        Some(echoed) if echoed != number => Err(Error::Decode(DecodeError {
+            status,
+            format: "XML",
+            path: "response.payment@transaction-number".into(),
+            message: format!(
+                "the answer describes another payment: transaction number {echoed}, not {number}"
+            ),
+            body: body.clone(),
+        })),
+        _ => Ok(response),
+    }
+}
+
 pub(crate) fn payment_status(status: StatusCode, body: &Bytes) -> Result<StatusResponse, Error> {
     let envelope = envelope(status, body)?;
     check(&envelope, status, body)?;

@@ -25,7 +25,7 @@ use qiwi_types::agent::{
     Balances, DepositCheck, PayResponse, RequestResult, StatusResponse, UserCheck,
 };
 
-pub(crate) use decode::{deposit_check, pay, payment_status, ping, provider, user_check};
+pub(crate) use decode::{deposit_check, pay, pay_of, payment_status, ping, provider, user_check};
 
 fn ok(body: &[u8]) -> Bytes {
     Bytes::copy_from_slice(body)

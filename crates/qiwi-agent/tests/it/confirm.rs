@@ -13,7 +13,7 @@ use qiwi_agent::{
     TransactionNumber, wire,
 };
 use qiwi_transport::test_util::Reply;
-use qiwi_transport::{NotSentError, RefusalKind, TransportErrorKind};
+use qiwi_transport::{NotSentError, RefusalKind, TransportErrorKind, WriteFate};
 use qiwi_types::Currency;
 use support::{scripted_client, xml};
 
@@ -50,6 +50,13 @@ fn request_error(code: i32, fatal: Option<bool>) -> Reply {
     let fatal = fatal.map(|f| format!(" fatal='{f}'")).unwrap_or_default();
     xml(&format!(
         "<response><result-code{fatal} message='x'>{code}</result-code></response>"
+    ))
+}
+
+/// An answer holding one payment of another transaction number.
+fn other_payment(attributes: &str) -> Reply {
+    xml(&format!(
+        "<response><result-code fatal='false'>0</result-code><payment transaction-number='{TXN}9' {attributes}/></response>"
     ))
 }
 
@@ -289,6 +296,12 @@ async fn pay_and_confirm_table_for_the_first_answer() {
         ("151 auth error",            payment("status='151' txn_id='5' result-code='316' final-status='true'"), &["pay"], "failed(316)"),
         ("160 cancelled",             payment("status='160' txn_id='5' final-status='true'"), &["pay"], "failed()"),
         ("130 but final-status false", payment("status='130' txn_id='5' final-status='false'"), &["pay", "status"], "succeeded"),
+        // Another payment's answer (a misrouted one) says nothing of this one; an answer
+        // without the number is not suspect.
+        ("another number, 60 final",  other_payment("status='60' txn_id='5' final-status='true'"), &["pay", "status"], "succeeded"),
+        ("another number, 160 final", other_payment("status='160' txn_id='5' final-status='true'"), &["pay", "status"], "succeeded"),
+        ("another number, -1",        other_payment("status='-1' txn_id=''"), &["pay", "status"], "succeeded"),
+        ("no number, 160 final",      xml("<response><payment status='160' txn_id='5' final-status='true'/></response>"), &["pay"], "failed()"),
     ];
     for (name, first, expected_requests, expected_outcome) in table {
         let (confirmation, kinds, sleeps) = run(vec![first, success()], &options()).await;
@@ -350,6 +363,23 @@ async fn pay_and_confirm_table_for_status_answers() {
             "{name}: outcome"
         );
     }
+}
+
+/// `pay` does not return another payment's answer as this one's: its fate is unknown, and the
+/// answer is kept in the error.
+#[tokio::test]
+async fn pay_does_not_take_another_payments_answer_for_its_own() {
+    let answer = "<response><payment transaction-number='1' status='60' txn_id='5' final-status='true'/></response>";
+    let (client, transport, _) = scripted_client(vec![xml(answer)]);
+    let error = client.pay(&payout()).await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(decode.path, "response.payment@transaction-number");
+    assert_eq!(decode.body, answer.as_bytes());
+    assert!(error.to_string().contains("another payment"), "{error}");
+    assert_eq!(error.write_fate(), WriteFate::Unknown);
+    assert_eq!(transport.count(), 1);
 }
 
 #[tokio::test]
@@ -529,7 +559,7 @@ async fn a_foreign_card_payout_outside_rub_usd_eur_is_not_sent() {
     let foreign = Payout::new(
         TransactionNumber::parse(TXN).unwrap(),
         Recipient::ForeignCard {
-            card: qiwi_agent::CardNumber::parse("4265111122334411").unwrap(),
+            card: qiwi_agent::CardNumber::parse("4265111122334417").unwrap(),
             holder: "B A".into(),
             sender,
             comment: None,

@@ -16,8 +16,9 @@ const INJECTION: &str = "</extra><extra name=\"password\">stolen</extra><x a='1'
 #[tokio::test]
 async fn hostile_values_cannot_inject_elements_or_attributes() {
     let password = "pw</extra><terminal-id>1</terminal-id>&\"'";
+    let second = PAY_OK.replace("12345678", "12345679");
     let (client, transport, _) =
-        scripted_client_with(123, password, vec![xml(PAY_OK), xml(PAY_OK)]);
+        scripted_client_with(123, password, vec![xml(PAY_OK), xml(&second)]);
     let payout: Payout = Payout::new(
         TransactionNumber::parse("12345678").unwrap(),
         Recipient::Wallet {

@@ -272,7 +272,7 @@ fn wallet(text: &str) -> WalletNumber {
 }
 
 fn card() -> CardNumber {
-    CardNumber::parse("4265111122334411").unwrap()
+    CardNumber::parse("4265111122334417").unwrap()
 }
 
 const PAY_OK: &str = "<response><result-code fatal='false'>0</result-code><payment status='50' txn_id='1' transaction-number='12345678' final-status='false'/></response>";

@@ -10,6 +10,7 @@ use qiwi_wallet::{HistoryWindow, SubmittedOrder, WalletClient};
 use serde::Serialize;
 
 use crate::failure::Failure;
+use crate::out_file::OutFile;
 use crate::output::{Output, notice};
 use crate::table::{Align, Table};
 
@@ -67,13 +68,14 @@ pub async fn run(client: &WalletClient, out: Output, args: CardsArgs) -> Result<
             from,
             to,
             out: path,
+            force,
         } => {
             let id = card_id(&id)?;
             let window = HistoryWindow::parse(&from, &to)
                 .map_err(|e| Failure::Usage(format!("--from/--to: {}", e.reason())))?;
+            let target = OutFile::new(&path, force)?;
             let statement = client.card_statement(&id, &window).await?;
-            std::fs::write(&path, &statement.bytes)
-                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+            target.write(&statement.bytes)?;
             let file = path.display().to_string();
             let value = serde_json::json!({
                 "result": "saved",

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::contract;
 use crate::failure::Failure;
 use crate::fields;
+use crate::out_file::OutFile;
 use crate::output::Output;
 use crate::table::{Align, Table};
 
@@ -322,11 +323,17 @@ pub async fn transaction(
 /// `qiwi wallet receipt`.
 pub async fn receipt(client: &WalletClient, out: Output, args: ReceiptArgs) -> Result<(), Failure> {
     let id = transaction_id(&args.id)?;
+    // Checked first: nothing is asked of the service for a file that would not be written.
+    let target = args
+        .out
+        .as_deref()
+        .map(|path| OutFile::new(path, args.force))
+        .transpose()?;
     let kind = match args.kind {
         Some(arg) => kind(arg),
         None => client.transaction(&id, None).await?.item.kind,
     };
-    let (result, detail) = match (&args.email, &args.out) {
+    let (result, detail) = match (&args.email, target) {
         (Some(email), _) => {
             client.send_receipt(&id, &kind, email).await?;
             (
@@ -334,20 +341,19 @@ pub async fn receipt(client: &WalletClient, out: Output, args: ReceiptArgs) -> R
                 serde_json::json!({ "result": "sent", "txn_id": id.as_str(), "email": email }),
             )
         }
-        (None, Some(path)) => {
+        (None, Some(target)) => {
             let format = match args.format {
                 ReceiptFormatArg::Pdf => ReceiptFormat::Pdf,
                 ReceiptFormatArg::Jpeg => ReceiptFormat::Jpeg,
             };
             let receipt = client.receipt(&id, &kind, format).await?;
-            std::fs::write(path, &receipt.bytes)
-                .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+            target.write(&receipt.bytes)?;
             (
                 "saved",
                 serde_json::json!({
                     "result": "saved",
                     "txn_id": id.as_str(),
-                    "file": path.display().to_string(),
+                    "file": target.path().display().to_string(),
                     "bytes": receipt.bytes.len(),
                     "content_type": receipt.content_type,
                 }),

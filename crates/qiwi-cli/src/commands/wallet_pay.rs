@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
+use qiwi_types::invalid::check_digits;
 use qiwi_types::mask_card;
 use qiwi_wallet::models::{CardOrderId, Commission};
 use qiwi_wallet::payment::{
@@ -459,9 +460,9 @@ async fn requisites(
 
 async fn service(client: &WalletClient, out: Output, args: ServicePayArgs) -> Result<(), Failure> {
     let draft = Draft::read(&args.pay)?;
-    // An account that is a card number is shown as one.
-    let shown = CardNumber::parse(&args.account)
-        .map_or_else(|_| args.account.clone(), |card| mask_card(card.as_str()));
+    // An account shaped like a card number is shown masked, check digit right or not.
+    let shown = check_digits("account", &args.account, 13..=19)
+        .map_or_else(|_| args.account.clone(), |()| mask_card(&args.account));
     let payment = draft.payment(Recipient::Service {
         provider_id: args.provider,
         account: args.account,
@@ -649,7 +650,7 @@ fn unfamiliar_ending() -> Ending {
 
 fn accepted_ending(accepted: &Accepted, result: &'static str) -> Ending {
     let why = match accepted {
-        Accepted::History(_) => "the answer was lost, the history lists the payment",
+        Accepted::History(_) => "the answer did not tell, the history lists the payment",
         _ => "the service accepted it",
     };
     Ending {
@@ -665,7 +666,7 @@ fn not_moved_ending(why: NotMoved) -> Ending {
         NotMoved::Refused { error, .. } => ("refused", Failure::from(error).to_string()),
         NotMoved::NotFound { cause } => (
             "not_found",
-            format!("the answer was lost ({cause}) and the history does not list it"),
+            format!("the answer did not tell ({cause}) and the history does not list it"),
         ),
         _ => ("refused", "the money did not move".into()),
     };
@@ -694,7 +695,7 @@ fn unknown_ending(why: &FateUnknown) -> Ending {
         fate: Fate::Unknown,
         result: "unknown",
         transaction: None,
-        why: format!("the answer was lost ({}) and {lookup}", why.cause),
+        why: format!("the answer did not tell ({}) and {lookup}", why.cause),
     }
 }
 

@@ -13,7 +13,7 @@ use qiwi_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, demo};
 use qiwi_wallet::Decimal;
 use serde_json::Value;
 
-const CARD: &str = "4256123412341231";
+const CARD: &str = "4256123412341235";
 const HOUR: Duration = Duration::from_secs(3600);
 
 /// A sandbox whose payments settle as soon as they are accepted: following one ends at its
@@ -92,7 +92,7 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
     let sb = settling().await;
     let (report, written) = paid_from_second(&sb, &["card", CARD, "--amount", "1000"]).await;
     assert_eq!(report["provider_id"], 1963, "E27: a Visa card");
-    assert_eq!(report["recipient"], "425612******1231");
+    assert_eq!(report["recipient"], "425612******1235");
     assert_eq!(decimal(&report["commission"]), Decimal::from(50));
     assert!(!written.contains(CARD), "{written}");
     assert_eq!(sb.hits("wallet.card-provider"), 1);
@@ -101,7 +101,7 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
         &sb,
         &[
             "card",
-            "2200123412341234",
+            "2200123412341236",
             "--provider",
             "31652",
             "--amount",
@@ -110,14 +110,14 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
     )
     .await;
     assert_eq!(report["provider_id"], 31652);
-    assert!(!written.contains("2200123412341234"), "{written}");
+    assert!(!written.contains("2200123412341236"), "{written}");
     assert_eq!(sb.hits("wallet.card-provider"), 1, "--provider: no lookup");
 
     let (report, written) = paid_from_second(
         &sb,
         &[
             "card",
-            "4400123412341234",
+            "4400123412341230",
             "--kazakhstan",
             "--comment",
             "rent",
@@ -133,15 +133,15 @@ async fn pay_card_finds_the_provider_masks_the_number_and_moves_exactly_the_amou
         Decimal::from(230),
         "0.18 RUB a tenge, 50 commission"
     );
-    assert!(!written.contains("4400123412341234"), "{written}");
+    assert!(!written.contains("4400123412341230"), "{written}");
     assert_eq!(sb.hits("wallet.kz-card-prepare"), 1);
 
     // The history echoes the cards masked too.
     let history = wallet(&["history", "--rows", "10"], second(&sb)).await;
     assert!(history.status.success(), "{}", text(&history));
     let history = program::stdout(&history);
-    assert!(history.contains("4256********1231"), "{history}");
-    for card in [CARD, "2200123412341234", "4400123412341234"] {
+    assert!(history.contains("4256********1235"), "{history}");
+    for card in [CARD, "2200123412341236", "4400123412341230"] {
         assert!(!history.contains(card), "{history}");
     }
 }
@@ -398,7 +398,40 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         "--amount",
         "1",
     ];
-    let cases: [(&str, &[&str], &str); 12] = [
+    let cases: [(&str, &[&str], &str); 15] = [
+        (
+            "a card number with its last digit mistyped",
+            &["pay", "card", "4256123412341236", "--amount", "1"],
+            "card number: the check digit of 425612******1236 is wrong",
+        ),
+        (
+            "a Kazakhstan card with two digits swapped",
+            &[
+                "pay",
+                "card",
+                "4400123412341203",
+                "--kazakhstan",
+                "--amount",
+                "1",
+            ],
+            "check digit of 440012******1203 is wrong",
+        ),
+        (
+            "a bank card with a wrong check digit",
+            &[
+                "pay",
+                "bank",
+                "--bank",
+                "464",
+                "--card",
+                "4256123412341239",
+                "--expiry",
+                "0427",
+                "--amount",
+                "1",
+            ],
+            "check digit of 425612******1239 is wrong",
+        ),
         (
             "a conversion to a currency the wallet has no account in",
             &["convert", "--to", "GBP", "--amount", "1"],
@@ -473,6 +506,10 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         let output = wallet(&all, second(&sb)).await;
         assert_eq!(output.status.code(), Some(2), "{what}: {}", text(&output));
         assert!(text(&output).contains(named), "{what}: {}", text(&output));
+        for card in args.iter().filter(|a| a.len() >= 13 && a.len() <= 19) {
+            let digits = card.bytes().all(|b| b.is_ascii_digit());
+            assert!(!digits || !text(&output).contains(card), "{what}: echoed");
+        }
         let sent: u64 = sb.request_counts().values().sum();
         assert_eq!(sent, 0, "{what}: {:?}", sb.request_counts());
     }

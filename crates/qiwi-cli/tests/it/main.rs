@@ -17,5 +17,7 @@ mod e2e_webhook;
 mod exactly_once;
 mod json_contract;
 mod one_match;
+mod out_file;
+mod pay_answer_echo;
 mod program;
 mod secrets;

@@ -407,10 +407,10 @@ async fn status_of_several_payments_omits_unknown_ones() {
 async fn other_payout_services() {
     let sb = sandbox().await;
     // RU card 34020: masked card number; rrn and billRegId on a replay once final.
-    let card = pay("201", "1115.00", "34020", "4265111122334411", "");
+    let card = pay("201", "1115.00", "34020", "4265111122334417", "");
     let doc = agent(&sb, &card).await;
     assert!(
-        doc.contains("<account-number>4265********4411</account-number>"),
+        doc.contains("<account-number>4265********4417</account-number>"),
         "{doc}"
     );
     wait_for_processing().await;
@@ -433,7 +433,7 @@ async fn other_payout_services() {
             "10.00",
             "32911",
             "+7999<&>",
-            "        <extra name=\"account1\">4265111122334411</extra>\n",
+            "        <extra name=\"account1\">4265111122334417</extra>\n",
         ),
     )
     .await;
@@ -450,7 +450,7 @@ async fn other_payout_services() {
             "10.00",
             "32911",
             "+7999&lt;&amp;&gt;",
-            "        <extra name=\"account1\">4265111122334411</extra>\n",
+            "        <extra name=\"account1\">4265111122334417</extra>\n",
         ),
     )
     .await;
@@ -471,7 +471,7 @@ async fn other_payout_services() {
     );
 
     // Foreign cards are stopped.
-    let doc = agent(&sb, &pay("205", "10.00", "36655", "4265111122334411", "")).await;
+    let doc = agent(&sb, &pay("205", "10.00", "36655", "4265111122334417", "")).await;
     assert_eq!(
         attr(&doc, "payment", "result-code").as_deref(),
         Some("155"),

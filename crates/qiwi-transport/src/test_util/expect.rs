@@ -59,10 +59,9 @@ impl ExpectedRequest {
         }
     }
 
-    /// The raw query as sent, percent-encoding included.
-    pub fn query(mut self, query: impl Into<String>) -> Self {
-        self.query = Some(query.into());
-        self
+    crate::setters! {
+        /// The raw query as sent, percent-encoding included.
+        query: Option<impl Into<String>>;
     }
 
     /// The header `name` is sent once, with this value.

@@ -114,22 +114,30 @@ fn bytes_that_are_not_utf8_are_scrubbed_and_kept() {
 }
 
 #[test]
-fn the_current_and_the_previous_token_are_known() {
+fn the_newest_learnt_secrets_are_known_and_the_oldest_is_forgotten_past_the_bound() {
+    use qiwi_transport::scrub::LEARNT_KEPT;
     let scrubber = Scrubber::new(["fixed-secret"]);
     let shared = scrubber.clone();
-    shared.rotate("token-one-1111");
-    shared.rotate("token-two-2222");
-    shared.rotate("token-two-2222");
-    let text = "fixed-secret token-one-1111 token-two-2222";
-    assert_eq!(scrubber.scrub_str(text), "[REDACTED] [REDACTED] [REDACTED]");
-    shared.rotate("token-three-3333");
-    assert_eq!(
-        scrubber.scrub_str("token-two-2222 token-three-3333"),
-        "[REDACTED] [REDACTED]"
-    );
+    let learnt: Vec<String> = (0..=LEARNT_KEPT)
+        .map(|i| format!("learnt-key-{i:04}"))
+        .collect();
+    for key in &learnt[..LEARNT_KEPT] {
+        shared.rotate(key);
+    }
+    // Learning a known one again adds nothing.
+    shared.rotate(&learnt[0]);
+    let all = format!("fixed-secret {}", learnt[..LEARNT_KEPT].join(" "));
+    assert!(!scrubber.scrub_str(&all).contains("learnt-key"));
     assert_eq!(
         format!("{scrubber:?}"),
-        "Scrubber { secrets: 1, tokens: 2 }"
+        format!("Scrubber {{ secrets: 1, tokens: {LEARNT_KEPT} }}")
+    );
+    // The first was learnt again last, so the second is the oldest now.
+    shared.rotate(&learnt[LEARNT_KEPT]);
+    let text = format!("{} {} {}", learnt[0], learnt[1], learnt[LEARNT_KEPT]);
+    assert_eq!(
+        scrubber.scrub_str(&text),
+        format!("[REDACTED] {} [REDACTED]", learnt[1])
     );
 }
 

@@ -183,7 +183,8 @@ impl Extra {
 }
 
 /// A payout service (`to/service-id`).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
 pub struct ServiceId(pub u32);
 
 impl ServiceId {
@@ -237,12 +238,6 @@ impl fmt::Debug for ServiceId {
             Some(name) => write!(f, "ServiceId({} {name})", self.0),
             None => write!(f, "ServiceId({})", self.0),
         }
-    }
-}
-
-impl Serialize for ServiceId {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u32(self.0)
     }
 }
 

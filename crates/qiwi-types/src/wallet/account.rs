@@ -12,9 +12,9 @@ use crate::{Currency, Decimal, InvalidValue, Money};
 ///
 /// [`AccountAlias::new`] checks a caller's text before it goes into a path; an alias read from
 /// the server is kept as written.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct AccountAlias(String);
+pub struct AccountAlias(#[serde(deserialize_with = "crate::lenient::string_or_number")] String);
 
 impl AccountAlias {
     /// Checks a caller's alias: not empty, no spaces or control characters.
@@ -51,13 +51,6 @@ impl AccountAlias {
 }
 
 crate::text_type::text_type!(AccountAlias, from_str = Self::new);
-
-impl<'de> Deserialize<'de> for AccountAlias {
-    /// Keeps the server's text as it is.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::lenient::string_or_number(d).map(Self)
-    }
-}
 
 crate::open_enum! {
     /// The kind of an account (`type.id`).

@@ -35,15 +35,16 @@ pub fn mask_pan(pan: &str) -> String {
     format!("****{last}")
 }
 
-/// A card's identifier in the card calls' paths (E45 to E49): digits, kept as text.
+/// A card's identifier in the card calls' paths (E45 to E49): digits, kept as text (read from a
+/// JSON number or string).
 ///
 /// Which identifier the service means there is not stated (reference §14 item 48): the free
 /// card's `cardId` of E42, or `qvx.id` or `qvx.cardId` of E44. [`Card::id`] gives `qvx.id`,
 /// the form of the reference's example URLs; `qvx.cardId` stays readable as
 /// [`CardQvx::card_id`].
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct CardId(String);
+pub struct CardId(#[serde(deserialize_with = "crate::lenient::string_or_number")] String);
 
 impl CardId {
     /// Checks a caller's card id: 1 to 20 digits.
@@ -70,13 +71,6 @@ impl CardId {
 }
 
 crate::text_type::text_type!(CardId, from_str = Self::new);
-
-impl<'de> Deserialize<'de> for CardId {
-    /// Keeps the server's digits as written, from a number or a string.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::lenient::string_or_number(d).map(Self)
-    }
-}
 
 /// A card order's identifier (E41's `id`, a UUID), for its submission (E42) and payment (E43).
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -18,9 +18,9 @@ pub const MAX_WINDOW: SignedDuration = SignedDuration::from_hours(90 * 24);
 ///
 /// The history writes it as a number and the webhooks as a string (reference §14 item 27);
 /// the text keeps every digit either way.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct TransactionId(String);
+pub struct TransactionId(#[serde(deserialize_with = "crate::lenient::string_or_number")] String);
 
 impl TransactionId {
     /// Checks a caller's transaction number: digits only, at most 20.
@@ -48,13 +48,6 @@ impl TransactionId {
 }
 
 crate::text_type::text_type!(TransactionId, from_str = Self::new);
-
-impl<'de> Deserialize<'de> for TransactionId {
-    /// Keeps the server's digits as written.
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::lenient::string_or_number(d).map(Self)
-    }
-}
 
 crate::open_enum! {
     /// Which payments a history request asks for (`operation`; `ALL` when not sent).
@@ -174,56 +167,12 @@ impl<'de> Deserialize<'de> for ErrorCode {
     /// Reads an integer (history), its text (webhooks), or the `{"code", "name"}` this type
     /// writes; an unknown code is kept.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ErrorCodeVisitor)
-    }
-}
-
-struct ErrorCodeVisitor;
-
-impl ErrorCodeVisitor {
-    fn parse<E: de::Error>(text: &str) -> Result<ErrorCode, E> {
+        let text = crate::lenient::text_or_member(d, "code")?
+            .ok_or_else(|| de::Error::custom("an errorCode object without its code"))?;
         text.trim()
             .parse::<i32>()
             .map(ErrorCode::from_code)
-            .map_err(|_| E::custom(format!("errorCode {text:?} is not an integer code")))
-    }
-}
-
-impl<'de> de::Visitor<'de> for ErrorCodeVisitor {
-    type Value = ErrorCode;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an error code: an integer, its text, or {\"code\": integer}")
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<ErrorCode, E> {
-        Self::parse(&v.to_string())
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<ErrorCode, E> {
-        Self::parse(&v.to_string())
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<ErrorCode, E> {
-        Self::parse(v)
-    }
-
-    /// A number under `serde_json`'s `arbitrary_precision` (a one-entry map), or the object
-    /// this type writes.
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorCode, A::Error> {
-        let mut code = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                crate::lenient::JSON_NUMBER_KEY => {
-                    code = Some(Self::parse(&map.next_value::<String>()?)?);
-                }
-                "code" => code = Some(map.next_value::<ErrorCode>()?),
-                _ => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
-        code.ok_or_else(|| de::Error::custom("an errorCode object without its code"))
+            .map_err(|_| de::Error::custom(format!("errorCode {text:?} is not an integer code")))
     }
 }
 

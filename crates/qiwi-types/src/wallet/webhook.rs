@@ -6,13 +6,9 @@
 //! through the transaction call (E16) before acting on a field the signature does not cover
 //! (`status`, `errorCode`, `date` and `messageId` by default).
 
-use std::fmt;
-
 use secrecy::SecretString;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::lenient::JSON_NUMBER_KEY;
 use crate::wallet::{ErrorCode, TransactionId, TransactionStatus, TransactionType};
 use crate::{ApiTime, Money, Moscow, WalletNumber};
 
@@ -149,66 +145,5 @@ pub struct NotificationPayment {
 
 /// Reads a provider id from a number, a string, or an object's `id`.
 fn provider_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    d.deserialize_any(ProviderIdVisitor)
-}
-
-struct ProviderIdVisitor;
-
-impl<'de> Visitor<'de> for ProviderIdVisitor {
-    type Value = Option<String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a provider id (number or string) or a provider object")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Some(v.to_owned()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    /// A number (`serde_json` with `arbitrary_precision` passes it as a one-entry map) or a
-    /// provider object, whose `id` is taken.
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut id = None;
-        while let Some(key) = map.next_key::<String>()? {
-            if key == JSON_NUMBER_KEY {
-                return map.next_value::<String>().map(Some);
-            }
-            if key == "id" {
-                id = map.next_value_seed(ProviderIdSeed)?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(id)
-    }
-}
-
-struct ProviderIdSeed;
-
-impl<'de> de::DeserializeSeed<'de> for ProviderIdSeed {
-    type Value = Option<String>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        provider_id(d)
-    }
+    crate::lenient::text_or_member(d, "id")
 }

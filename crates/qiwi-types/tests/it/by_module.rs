@@ -10,6 +10,7 @@ mod agent_ids;
 mod agent_model;
 #[cfg(feature = "agent")]
 mod agent_text;
+mod card;
 mod date;
 mod excerpt;
 mod invalid;

@@ -7,8 +7,8 @@
 //! | what came back | fate |
 //! |---|---|
 //! | nothing: the request was never sent (bad input, connection refused) | not moved |
-//! | 2xx with a PaymentInfo | accepted (the final status is in the history) |
-//! | 2xx with anything else | unknown |
+//! | 2xx with a PaymentInfo of this payment (its id and `sum` echoed) | accepted (the final status is in the history) |
+//! | 2xx with anything else, a PaymentInfo of another payment too | unknown |
 //! | 400, 401, 403 | not moved |
 //! | another 4xx (except 423) with a `QWPRC-` body | not moved |
 //! | 423 (throttled or temporarily unavailable) | unknown |
@@ -37,11 +37,11 @@ pub enum PaymentAnswer<'a> {
 /// The body of an answer to a payment, as far as it could be read.
 #[derive(Debug, Clone, Copy)]
 pub enum AnswerBody<'a> {
-    /// A PaymentInfo.
+    /// A PaymentInfo of this payment: its id and `sum` are the ones sent.
     Info(&'a PaymentInfo),
     /// A `{"code": "QWPRC-…", "message": …}` refusal.
     Rejection(&'a PaymentRejection),
-    /// Anything else: empty, another JSON shape, not JSON.
+    /// Anything else: empty, another JSON shape, not JSON, a PaymentInfo of another payment.
     Other,
 }
 

@@ -97,29 +97,16 @@ impl PaymentForm {
         })
     }
 
-    /// The amount in roubles (the form's field is empty without it).
-    pub fn amount(mut self, amount: PayoutAmount) -> Self {
-        self.amount = Some(amount);
-        self
-    }
-
-    /// The recipient, in the provider's `fields.account` form (wallet or phone without `8`,
-    /// card without spaces, nickname for 99999).
-    pub fn account(mut self, account: impl Into<String>) -> Self {
-        self.account = Some(account.into());
-        self
-    }
-
-    /// The comment: transfers to a wallet (99) only.
-    pub fn comment(mut self, comment: impl Into<String>) -> Self {
-        self.comment = Some(comment.into());
-        self
-    }
-
-    /// How the account is given: nickname transfers (99999) only.
-    pub fn account_type(mut self, account_type: AccountType) -> Self {
-        self.account_type = Some(account_type);
-        self
+    qiwi_transport::setters! {
+        /// The amount in roubles (the form's field is empty without it).
+        amount: Option<PayoutAmount>;
+        /// The recipient, in the provider's `fields.account` form (wallet or phone without `8`,
+        /// card without spaces, nickname for 99999).
+        account: Option<impl Into<String>>;
+        /// The comment: transfers to a wallet (99) only.
+        comment: Option<impl Into<String>>;
+        /// How the account is given: nickname transfers (99999) only.
+        account_type: Option<AccountType>;
     }
 
     /// A field the user may not change.

@@ -245,6 +245,54 @@ async fn a_hook_key_received_never_shows_in_a_later_error_that_echoes_it() {
     assert!(leaks(&shown, &[KEY, NEW]).is_empty(), "{shown}");
 }
 
+/// Keys learnt later (P2P key pairs, a renewed hook key) do not push the first hook key out
+/// of what errors are scrubbed of.
+#[tokio::test]
+async fn a_hook_key_stays_scrubbed_after_several_other_keys_are_learnt() {
+    use qiwi_transport::test_util::echo::{leaks, shown};
+
+    const ID: &str = "5e2027d1-f5f3-4ad1-b409-058b8b8a8c22";
+    const KEY: &str = "JcyVhjHCvHQwufz+IHXolyqHgEc5MoayBfParl6Guoc=";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{HOOKS}/{ID}/key")))
+        .respond_with(json(201, format!(r#"{{"key":"{KEY}"}}"#)))
+        .mount(&server)
+        .await;
+    let pairs: Vec<String> = (0..3)
+        .map(|i| format!("p2p-secret-key-{i}-0123456789"))
+        .collect();
+    for pair in &pairs {
+        Mock::given(method("POST"))
+            .and(path("/widgets-api/api/p2p/protected/keys/create"))
+            .respond_with(json(
+                200,
+                format!(r#"{{"PublicKey":"public-{pair}","SecretKey":"{pair}"}}"#),
+            ))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("{HOOKS}/test")))
+        .respond_with(echoing(500, &[KEY]))
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    client.hook_key(ID).await.unwrap();
+    for pair in &pairs {
+        let created = client.create_p2p_keys("shop", None).await.unwrap();
+        assert_eq!(
+            qiwi_transport::ExposeSecret::expose_secret(&created.secret_key),
+            pair
+        );
+    }
+    let shown = shown(&client.test_hook().await.unwrap_err());
+    assert!(leaks(&shown, &[KEY]).is_empty(), "{shown}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+}
+
 /// A key answer this client cannot read is not kept in the error: it may quote the key in a
 /// shape the decoder does not know, or cut off.
 #[tokio::test]

@@ -11,7 +11,7 @@ use qiwi_transport::time::{SystemTimeSource, TimeSource};
 use qiwi_types::wallet::RejectionMeaning;
 use qiwi_wallet::payment::{Payment, PaymentId, PayoutAmount, Recipient};
 use qiwi_wallet::{
-    Accepted, ConfirmOptions, Confirmed, FateLookup, NotMoved, PaymentOutcome, Timeouts,
+    Accepted, ConfirmOptions, Confirmed, Error, FateLookup, NotMoved, PaymentOutcome, Timeouts,
     WalletClient,
 };
 use serde_json::{Value, json};
@@ -36,6 +36,15 @@ fn quick() -> FateLookup {
     FateLookup {
         wait: Duration::ZERO,
         ..FateLookup::default()
+    }
+}
+
+/// A status read every 10 ms for at most 5 s, a lost answer looked up at once.
+fn following() -> ConfirmOptions {
+    ConfirmOptions {
+        interval: Duration::from_millis(10),
+        timeout: Duration::from_secs(5),
+        lookup: quick(),
     }
 }
 
@@ -239,12 +248,9 @@ async fn pay_and_confirm_follows_the_transaction_to_success() {
         .respond_with(json_answer(200, success.to_string()))
         .mount(&server)
         .await;
-    let options = ConfirmOptions {
-        interval: Duration::from_millis(10),
-        timeout: Duration::from_secs(5),
-        lookup: quick(),
-    };
-    let confirmed = client(&server).pay_and_confirm(&transfer(), options).await;
+    let confirmed = client(&server)
+        .pay_and_confirm(&transfer(), following())
+        .await;
     assert!(matches!(confirmed, Confirmed::Success(_)), "{confirmed:?}");
     let sent = received(&server).await;
     assert_eq!(sent.len(), 4, "the payment, then three status reads");
@@ -363,5 +369,155 @@ async fn a_lost_answer_is_found_under_the_id_written_as_a_number() {
     assert!(
         matches!(outcome, PaymentOutcome::Accepted(Accepted::History(_))),
         "{outcome:?}"
+    );
+}
+
+/// A PaymentInfo answer with no `source` and no `comment` (both optional), of transaction 22.
+fn answer_of(id: Value, amount: Value, currency: Value) -> String {
+    json!({"id": id, "terms": "99", "fields": {"account": "79121238345"},
+        "sum": {"amount": amount, "currency": currency},
+        "transaction": {"id": "22", "state": {"code": "Accepted"}}})
+    .to_string()
+}
+
+fn transfer_of(amount: &str) -> Payment {
+    Payment::new(
+        PaymentId::parse(ID).unwrap(),
+        Recipient::wallet("79121238345".parse().unwrap(), None),
+        PayoutAmount::parse(amount).unwrap(),
+    )
+    .unwrap()
+}
+
+/// What the history says after the answer: it lists the payment (transaction 11155897070),
+/// it was read back past the payment's time without it, or it cannot be read.
+#[derive(Debug, Clone, Copy)]
+enum Listed {
+    Yes,
+    No,
+    Unreadable,
+}
+
+async fn answer_history_with(server: &MockServer, listed: Listed) {
+    let answer = match listed {
+        Listed::Yes => {
+            let page = json!({"data": [record(11155897070, ID, "WAITING", &now_text())]});
+            json_answer(200, page.to_string())
+        }
+        Listed::No => {
+            let page = json!({"data": [record(1, "7", "SUCCESS", "2017-08-30T14:38:09+03:00")]});
+            json_answer(200, page.to_string())
+        }
+        Listed::Unreadable => ResponseTemplate::new(500),
+    };
+    answer_history(server, answer).await;
+}
+
+/// A `200` that describes another payment (a misrouted or cached answer) says nothing of this
+/// one: its fate is looked up in the history, as after a lost answer, and the payment is never
+/// sent again; the answer is kept in the cause, naming the field that differs.
+#[tokio::test]
+async fn an_answer_describing_another_payment_is_looked_up_in_the_history() {
+    let others = [
+        (
+            "id",
+            answer_of(json!("150217833198901"), json!(100), json!("643")),
+        ),
+        (
+            "sum.amount",
+            answer_of(json!(ID), json!(100.01), json!("643")),
+        ),
+        (
+            "sum.currency",
+            answer_of(json!(ID), json!(100), json!("398")),
+        ),
+    ];
+    for (field, body) in others {
+        for listed in [Listed::Yes, Listed::No, Listed::Unreadable] {
+            let server = MockServer::start().await;
+            answer_payment(&server, json_answer(200, body.clone())).await;
+            answer_history_with(&server, listed).await;
+            let outcome = client(&server).pay_with(&transfer(), quick()).await;
+            let cause = match (listed, outcome) {
+                (Listed::Yes, PaymentOutcome::Accepted(accepted @ Accepted::History(_))) => {
+                    let id = accepted.transaction_id().unwrap();
+                    assert_eq!(id.as_str(), "11155897070", "{field}: the history's");
+                    None
+                }
+                (Listed::No, PaymentOutcome::NotMoved(NotMoved::NotFound { cause })) => Some(cause),
+                (Listed::Unreadable, PaymentOutcome::Unknown(unknown)) => {
+                    assert!(unknown.lookup.is_some(), "{field}: {unknown:?}");
+                    Some(unknown.cause)
+                }
+                (listed, outcome) => panic!("{field}, {listed:?}: {outcome:?}"),
+            };
+            if let Some(cause) = cause {
+                let Error::Decode(decode) = &cause else {
+                    panic!("{field}: {cause:?}");
+                };
+                assert_eq!(decode.path, field);
+                assert!(cause.to_string().contains("another payment"), "{cause}");
+                assert_eq!(decode.body, body.as_bytes(), "{field}: the answer is kept");
+            }
+            // An unreadable history is read again (reads retry); the payment is not.
+            let calls = calls(&server).await;
+            assert_eq!(calls[0], format!("POST {PAY}"), "{field}, {listed:?}");
+            assert!(
+                calls[1..]
+                    .iter()
+                    .all(|call| *call == format!("GET {HISTORY}")),
+                "{field}, {listed:?}: sent once, then the history: {calls:?}"
+            );
+        }
+    }
+}
+
+/// The echo is compared by value: the id as a number, the amount as a decimal (`10.5` for
+/// `10.50`, a string or a number) and the currency as a code; the optional `source` and
+/// `comment` may be missing. Such an answer is this payment's: no history is read.
+#[tokio::test]
+async fn an_answer_echoing_the_payment_in_other_forms_is_accepted() {
+    let answers = [
+        answer_of(json!(150217833198900_u64), json!(10.5), json!("643")),
+        answer_of(json!(ID), json!("10.50"), json!(643)),
+        answer_of(json!(ID), json!("10.500"), json!("RUB")),
+    ];
+    for body in answers {
+        let server = MockServer::start().await;
+        answer_payment(&server, json_answer(200, body.clone())).await;
+        let outcome = client(&server)
+            .pay_with(&transfer_of("10.50"), quick())
+            .await;
+        let PaymentOutcome::Accepted(accepted @ Accepted::Answer(_)) = outcome else {
+            panic!("{body}: {outcome:?}");
+        };
+        assert_eq!(accepted.transaction_id().unwrap().as_str(), "22");
+        assert_eq!(calls(&server).await, [format!("POST {PAY}")], "{body}");
+    }
+}
+
+/// `pay_and_confirm` never follows the transaction of an answer that describes another
+/// payment: that payment's `SUCCESS` is not this one's.
+#[tokio::test]
+async fn pay_and_confirm_does_not_follow_another_payments_answer() {
+    let server = MockServer::start().await;
+    let other = answer_of(json!("150217833198901"), json!(100), json!("643"));
+    answer_payment(&server, json_answer(200, other)).await;
+    answer_history_with(&server, Listed::No).await;
+    let success = record(22, "150217833198901", "SUCCESS", &now_text());
+    Mock::given(path("/payment-history/v2/transactions/22"))
+        .respond_with(json_answer(200, success.to_string()))
+        .mount(&server)
+        .await;
+    let confirmed = client(&server)
+        .pay_and_confirm(&transfer(), following())
+        .await;
+    assert!(
+        matches!(confirmed, Confirmed::NotMoved(NotMoved::NotFound { .. })),
+        "{confirmed:?}"
+    );
+    assert_eq!(
+        calls(&server).await,
+        [format!("POST {PAY}"), format!("GET {HISTORY}")]
     );
 }

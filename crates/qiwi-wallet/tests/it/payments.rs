@@ -77,7 +77,7 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
         "paymentMethod": {"type": "Account", "accountId": "398"},
         "comment": "",
         "fields": {
-            "cardNumber": "4400123412341234", "account": "440012******1234", "ev_account1": "opaque",
+            "cardNumber": "4400123412341230", "account": "440012******1230", "ev_account1": "opaque",
             "transferSum": "100", "accept": "1", "version": "2",
             "info": "Для продолжения оплаты, подтвердите, что являетесь держателем указанного банковского счета."
         }
@@ -118,13 +118,13 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             pay(
                 Recipient::Card {
                     provider: CardProvider::VisaRu,
-                    card: card("4256123412341231"),
+                    card: card("4256123412341235"),
                 },
                 "1000",
             ),
             "/sinap/api/v2/terms/1963/payments",
             body(
-                json!({"account": "4256123412341231"}),
+                json!({"account": "4256123412341235"}),
                 number("1000"),
                 "643",
             ),
@@ -133,13 +133,13 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             pay(
                 Recipient::Card {
                     provider: CardProvider::from_id(36390),
-                    card: card("2200123412341234"),
+                    card: card("2200123412341236"),
                 },
                 "0.01",
             ),
             "/sinap/api/v2/terms/36390/payments",
             body(
-                json!({"account": "2200123412341234"}),
+                json!({"account": "2200123412341236"}),
                 number("0.01"),
                 "643",
             ),
@@ -147,8 +147,8 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
         (
             pay(
                 Recipient::KzCard {
-                    card: card("4400123412341234"),
-                    account: "440012******1234".into(),
+                    card: card("4400123412341230"),
+                    account: "440012******1230".into(),
                     ev_account1: "opaque".into(),
                     comment: None,
                 },
@@ -161,7 +161,7 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             pay(
                 Recipient::BankCard {
                     bank: BankId::Alfa,
-                    card: card("4256123412341231"),
+                    card: card("4256123412341235"),
                     expiry: Some("0423".into()),
                     bik: None,
                     name: None,
@@ -170,7 +170,7 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             ),
             "/sinap/api/v2/terms/464/payments",
             body(
-                json!({"account": "4256123412341231", "account_type": "1", "exp_date": "0423"}),
+                json!({"account": "4256123412341235", "account_type": "1", "exp_date": "0423"}),
                 number("1000"),
                 "643",
             ),
@@ -179,7 +179,7 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             pay(
                 Recipient::BankCard {
                     bank: BankId::Sberbank,
-                    card: card("4276123412341234"),
+                    card: card("4276123412341231"),
                     expiry: None,
                     bik: Some("044525225".into()),
                     name: Some(name()),
@@ -188,7 +188,7 @@ fn every_kind_of_payment_lowers_to_the_documented_path_and_body() {
             ),
             "/sinap/api/v2/terms/870/payments",
             body(
-                json!({"account": "4276123412341234", "account_type": "5", "mfo": "044525225",
+                json!({"account": "4276123412341231", "account_type": "5", "mfo": "044525225",
                        "lname": "Иванов", "fname": "Иван", "mname": "Иванович"}),
                 number("1000"),
                 "643",
@@ -328,7 +328,7 @@ fn bad_input_is_refused_before_sending() {
                     id(),
                     Recipient::BankCard {
                         bank: BankId::Alfa,
-                        card: card("4256123412341231"),
+                        card: card("4256123412341235"),
                         expiry: None,
                         bik: None,
                         name: None,
@@ -346,7 +346,7 @@ fn bad_input_is_refused_before_sending() {
                     id(),
                     Recipient::BankCard {
                         bank: BankId::Otp,
-                        card: card("4256123412341231"),
+                        card: card("4256123412341235"),
                         expiry: Some("1324".into()),
                         bik: None,
                         name: None,
@@ -364,7 +364,7 @@ fn bad_input_is_refused_before_sending() {
                     id(),
                     Recipient::BankCard {
                         bank: BankId::Raiffeisen,
-                        card: card("4256123412341231"),
+                        card: card("4256123412341235"),
                         expiry: None,
                         bik: None,
                         name: None,
@@ -382,7 +382,7 @@ fn bad_input_is_refused_before_sending() {
                     id(),
                     Recipient::Card {
                         provider: CardProvider::VisaForeign,
-                        card: card("4256123412341231"),
+                        card: card("4256123412341235"),
                     },
                     amount(),
                 )
@@ -397,7 +397,7 @@ fn bad_input_is_refused_before_sending() {
                     id(),
                     Recipient::Card {
                         provider: CardProvider::from_id(21012),
-                        card: card("5256123412341231"),
+                        card: card("5256123412341232"),
                     },
                     amount(),
                 )
@@ -580,8 +580,8 @@ fn bad_input_is_refused_before_sending() {
                 Payment::new(
                     id(),
                     Recipient::KzCard {
-                        card: card("4400123412341234"),
-                        account: "440012******1234".into(),
+                        card: card("4400123412341230"),
+                        account: "440012******1230".into(),
                         ev_account1: String::new(),
                         comment: None,
                     },
@@ -604,7 +604,7 @@ fn a_suspended_transfer_says_why() {
         PaymentId::next(),
         Recipient::Card {
             provider: CardProvider::VisaForeign,
-            card: card("4256123412341231"),
+            card: card("4256123412341235"),
         },
         PayoutAmount::parse("1").unwrap(),
     )
@@ -617,13 +617,13 @@ fn a_payment_shows_no_card_number_in_debug() {
     let payment = pay(
         Recipient::Card {
             provider: CardProvider::Mir,
-            card: card("2200123412341234"),
+            card: card("2200123412341236"),
         },
         "1",
     );
     for shown in [format!("{payment:?}"), format!("{:?}", payment.body())] {
-        assert!(!shown.contains("2200123412341234"), "{shown}");
-        assert!(shown.contains("220012******1234"), "{shown}");
+        assert!(!shown.contains("2200123412341236"), "{shown}");
+        assert!(shown.contains("220012******1236"), "{shown}");
     }
 }
 

@@ -6,8 +6,8 @@ use crate::common;
 use common::{TOKEN, assert_sent, client, expected, model_fixture, received};
 use http::Method;
 use qiwi_transport::test_util::expect::ExpectedRequest;
-use qiwi_wallet::payment::{CardNumber, Payment, PaymentId, PayoutAmount, Recipient};
-use qiwi_wallet::{Currency, Error, NotSentError, WalletClient};
+use qiwi_wallet::payment::{CardNumber, CardProvider, Payment, PaymentId, PayoutAmount, Recipient};
+use qiwi_wallet::{Currency, Error, NotSentError, PaymentOutcome, WalletClient};
 use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -90,7 +90,7 @@ async fn e24_cross_rates_are_read_exactly() {
 #[tokio::test]
 async fn e27_the_card_provider_lookup_sends_the_vendor_media_type_and_spaced_digits() {
     let (server, client) = answering("e27_card_provider/spec_e27.json").await;
-    let card = CardNumber::parse("1234123412341234").unwrap();
+    let card = CardNumber::parse("1234123412341238").unwrap();
     let elements = client.card_provider(&card).await.unwrap();
     assert_eq!(elements.terms_id(), Some("36390"));
     let want = ExpectedRequest::new(
@@ -109,7 +109,7 @@ async fn e27_the_card_provider_lookup_sends_the_vendor_media_type_and_spaced_dig
 #[tokio::test]
 async fn e28_the_kazakhstan_card_preparation_sends_the_browser_headers() {
     let (server, client) = answering("e28_kz_card/spec_e28_fragment_completed.json").await;
-    let card = CardNumber::parse("4400430000000000").unwrap();
+    let card = CardNumber::parse("4400430000000007").unwrap();
     let elements = client.prepare_kz_card(&card).await.unwrap();
     assert!(elements.field("ev_account1").is_some(), "{elements:?}");
     let want = ExpectedRequest::new(
@@ -123,7 +123,7 @@ async fn e28_the_kazakhstan_card_preparation_sends_the_browser_headers() {
     .header("sec-fetch-mode", "cors")
     .header("sec-fetch-dest", "empty")
     .json(serde_json::json!({
-        "cardNumber": "4400430000000000", "version": "2", "transferSum": "100", "src": "sinap"
+        "cardNumber": "4400430000000007", "version": "2", "transferSum": "100", "src": "sinap"
     }));
     sent_once(&server, &want).await;
 }
@@ -173,4 +173,53 @@ async fn lookups_with_unusable_input_are_not_sent() {
         "{operator:?}"
     );
     assert!(received(&server).await.is_empty());
+}
+
+/// A card transfer as a program reads it from its user: the typed digits, the provider looked
+/// up (E27), the payment sent (E26).
+async fn pay_typed_card(client: &WalletClient, digits: &str) -> Result<PaymentOutcome, Error> {
+    let card = CardNumber::parse(digits)?;
+    let found = client.card_provider(&card).await?;
+    let provider = found
+        .terms_id()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or(1963);
+    let payment = Payment::new(
+        PaymentId::parse("21131343")?,
+        Recipient::Card {
+            provider: CardProvider::from_id(provider),
+            card,
+        },
+        PayoutAmount::parse("1")?,
+    )?;
+    Ok(client.pay(&payment).await)
+}
+
+#[tokio::test]
+async fn a_card_number_failing_its_check_digit_sends_neither_the_lookup_nor_the_payment() {
+    let (server, client) = answering("e27_card_provider/spec_e27.json").await;
+    for (digits, why) in [
+        ("4256123412341236", "the last digit mistyped"),
+        ("4256123412341253", "two digits swapped"),
+        ("0000000000000000", "all zeros"),
+    ] {
+        let err = pay_typed_card(&client, digits).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::NotSent(NotSentError::InvalidInput(_))),
+            "{why}: {err:?}"
+        );
+        let message = err.to_string();
+        assert!(message.contains("card number"), "{why}: {message}");
+        assert!(
+            !message.contains(digits),
+            "{why}: the number is echoed: {message}"
+        );
+    }
+    assert!(received(&server).await.is_empty(), "nothing is sent");
+    // The same path with the check digit right does reach the service.
+    client
+        .card_provider(&CardNumber::parse("4256123412341235").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(received(&server).await.len(), 1);
 }

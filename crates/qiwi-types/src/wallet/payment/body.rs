@@ -57,8 +57,7 @@ impl From<UniqueNumber> for PaymentId {
 impl<'de> Deserialize<'de> for PaymentId {
     /// Reads a string or a number: the reference documents a number and shows strings (§14 28).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = crate::lenient::string_or_number(d)?;
-        Self::parse(&text).map_err(serde::de::Error::custom)
+        crate::lenient::with_text(d, Self::parse)?.map_err(serde::de::Error::custom)
     }
 }
 

@@ -84,7 +84,7 @@ impl CrossRates {
 /// The E27 request body: the card number with a space after every four digits. `Debug` masks it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CardProviderRequest {
-    /// `"1234 1234 1234 1234"`.
+    /// `"1234 1234 1234 1238"`.
     pub account: String,
 }
 

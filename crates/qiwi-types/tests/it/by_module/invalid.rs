@@ -2,7 +2,7 @@ use qiwi_types::invalid::*;
 
 #[test]
 fn digits_are_checked_for_content_and_length() {
-    assert!(check_digits("card number", "4265111122334411", 13..=19).is_ok());
+    assert!(check_digits("card number", "4265111122334417", 13..=19).is_ok());
     assert_eq!(
         check_digits("card number", "4265 1111", 13..=19)
             .unwrap_err()

@@ -6,26 +6,26 @@ use qiwi_types::{CardNumber, UniqueNumber};
 
 #[test]
 fn card_numbers_are_masked_in_debug() {
-    let card = CardNumber::parse("4256123412341231").unwrap();
+    let card = CardNumber::parse("4256123412341235").unwrap();
     let fields = PaymentFields::from([
         ("account", card.as_str().to_owned()),
         ("exp_date", "0423".to_owned()),
     ]);
     assert_eq!(
         format!("{fields:?}"),
-        r#"{"account": "425612******1231", "exp_date": "0423"}"#
+        r#"{"account": "425612******1235", "exp_date": "0423"}"#
     );
     assert_eq!(
         format!("{:?}", CardProviderRequest::new(&card)),
-        "CardProviderRequest(425612******1231)"
+        "CardProviderRequest(425612******1235)"
     );
     assert_eq!(
         CardProviderRequest::new(&card).account,
-        "4256 1234 1234 1231"
+        "4256 1234 1234 1235"
     );
     let kz = format!("{:?}", KzCardRequest::new(&card));
     assert!(
-        kz.contains("425612******1231") && !kz.contains(card.as_str()),
+        kz.contains("425612******1235") && !kz.contains(card.as_str()),
         "{kz}"
     );
 }
