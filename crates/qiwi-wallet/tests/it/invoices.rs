@@ -432,6 +432,12 @@ async fn e38_another_status_under_an_undocumented_success_status_is_unknown() {
         assert!(why.cause.is_ok(), "{status}: {why:?}");
         assert!(matches!(why.lookup, InvoiceLookup::StillUnpaid), "{why:?}");
     }
+    // `204` after the money moved: no body to say anything.
+    let server = MockServer::start().await;
+    mount(&server, "POST", PAY, ResponseTemplate::new(204)).await;
+    mount(&server, "GET", SEARCH, page(&[bill(1_063_702_405, 1)])).await;
+    let outcome = pay(&server, 1_063_702_405).await;
+    assert_eq!(outcome.money_moved(), None, "{outcome:?}");
 }
 
 #[tokio::test]
