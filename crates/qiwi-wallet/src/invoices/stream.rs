@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use qiwi_types::wallet::{Invoice, InvoiceCursor, InvoiceId, InvoicePage};
+use qiwi_types::wallet::{Invoice, InvoiceCursor, InvoiceId, InvoicePage, UnixMillis};
 
 use super::{InvoiceAuth, InvoiceQuery};
 use crate::{Error, WalletClient};
@@ -21,17 +21,20 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<InvoicePage, Error>> + Send
 /// page (a `rows` of 1 is read as 2: every page after the first repeats the cursor's invoice,
 /// so a page of one could never move on). Each invoice is yielded once, the first time a page
 /// lists it (the service lists invoices up to the cursor's id included, so a page starts with
-/// the last of the page before). The stream ends, without an error, on a page shorter than the
-/// query's `rows`, on a cursor that does not move, or on a page that lists no invoice not seen
-/// before (a cursor that goes back would loop for ever). An error ends the stream after it is
-/// yielded.
+/// the last of the page before); an invoice newer than the cursor a page was asked with is not
+/// one the listing can hold there, and is passed over. The stream ends, without an error, on
+/// a page shorter than the query's `rows`, on a cursor that does not move or moves to newer
+/// invoices, or on a page that lists no invoice not seen before (a cursor that goes back would
+/// loop for ever). It remembers only the invoices no older than its cursor, so its memory does
+/// not grow with the listing's length. An error ends the stream after it is yielded.
 pub struct InvoiceStream {
     client: WalletClient,
     auth: InvoiceAuth,
     query: InvoiceQuery,
     items: std::vec::IntoIter<Invoice>,
-    /// The ids of every invoice yielded or about to be.
-    seen: HashSet<InvoiceId>,
+    /// The invoices yielded or about to be that a later page may list again: those no newer
+    /// than the cursor.
+    seen: HashSet<(UnixMillis, InvoiceId)>,
     /// The cursor the page read last was asked with.
     cursor: Option<InvoiceCursor>,
     pending: Option<PageFuture>,
@@ -75,14 +78,22 @@ impl InvoiceStream {
     }
 
     fn start_page(&mut self, page: InvoicePage) {
+        // Listed from a cursor, nothing newer than it belongs on the page.
+        let newest = self.cursor.map(|c| c.next_creation_datetime);
+        let within = |time: UnixMillis| newest.is_none_or(|newest| time <= newest);
         let next = page
             .cursor(self.query.rows)
-            .filter(|next| Some(next) != self.cursor.as_ref());
+            .filter(|next| Some(next) != self.cursor.as_ref())
+            .filter(|next| within(next.next_creation_datetime));
         let mut bills = page.bills;
-        bills.retain(|bill| self.seen.insert(bill.id));
+        bills.retain(|bill| {
+            within(bill.creation_datetime) && self.seen.insert((bill.creation_datetime, bill.id))
+        });
         let moved_on = !bills.is_empty();
         self.items = bills.into_iter();
         if let Some(next) = next.filter(|_| moved_on) {
+            self.seen
+                .retain(|(time, _)| *time <= next.next_creation_datetime);
             self.cursor = Some(next);
             self.fetch(Some(next));
         }

@@ -305,6 +305,68 @@ async fn e37_the_stream_reads_every_invoice_once_whatever_the_page_size() {
 }
 
 #[tokio::test]
+async fn e37_invoices_created_at_one_instant_across_pages_are_each_read_once() {
+    // Five invoices of one millisecond: the cursor's time never moves, only its id.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .respond_with(|r: &wiremock::Request| {
+            let upto = r
+                .url
+                .query_pairs()
+                .find(|(k, _)| k == "next_id")
+                .map_or(u64::MAX, |(_, v)| v.parse().unwrap());
+            let bills: Vec<_> = [9, 8, 7, 6, 5]
+                .into_iter()
+                .filter(|id| *id <= upto)
+                .take(2)
+                .map(|id| bill(id, 1_000))
+                .collect();
+            page(&bills)
+        })
+        .mount(&server)
+        .await;
+    let ids: Vec<u64> = client(&server)
+        .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(2))
+        .map(|bill| bill.unwrap().id.get())
+        .collect()
+        .await;
+    assert_eq!(ids, [9, 8, 7, 6, 5]);
+}
+
+#[tokio::test]
+async fn e37_an_invoice_newer_than_the_cursor_is_passed_over_and_a_cursor_to_newer_ones_ends() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param_is_missing("next_id"))
+        .respond_with(page(&[bill(9, 9_000), bill(8, 8_000)]))
+        .mount(&server)
+        .await;
+    // From 8, a page holding an invoice newer than the cursor, then one whose cursor goes
+    // back to newer invoices.
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param("next_id", "8"))
+        .respond_with(page(&[bill(8, 8_000), bill(10, 10_000), bill(7, 7_000)]))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SEARCH))
+        .and(query_param("next_id", "7"))
+        .respond_with(page(&[bill(6, 6_000), bill(11, 11_000)]))
+        .mount(&server)
+        .await;
+    let ids: Vec<u64> = client(&server)
+        .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(2))
+        .map(|bill| bill.unwrap().id.get())
+        .collect()
+        .await;
+    assert_eq!(ids, [9, 8, 7, 6]);
+    assert_eq!(received(&server).await.len(), 3);
+}
+
+#[tokio::test]
 async fn e37_a_stream_error_is_yielded_and_ends_the_stream() {
     let server = MockServer::start().await;
     mount(&server, "GET", SEARCH, json(401, "{}")).await;
