@@ -416,3 +416,23 @@ async fn a_connection_beyond_the_cap_is_closed_and_a_freed_slot_serves_again() {
     }
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
+
+/// Limits beyond what the runtime can hold mean "no limit" in practice: the receiver still
+/// serves, instead of its accept loop or each connection panicking.
+#[tokio::test]
+async fn the_largest_limits_still_serve() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| {
+        b.header_timeout(Duration::MAX).max_connections(usize::MAX)
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let sent = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(notification("m-1", "1"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await;
+    assert_eq!(sent.map(|r| r.status().as_u16()).ok(), Some(200));
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
