@@ -678,3 +678,16 @@ async fn a_payout_in_any_currency_in_circulation_is_sent() {
         assert!(body.contains(code), "{code}: {body}");
     }
 }
+
+/// A refusal naming another transaction number is another payment's answer too: it does not
+/// say that this payment was not made.
+#[tokio::test]
+async fn a_refusal_naming_another_payment_leaves_the_fate_unknown() {
+    let answer = format!(
+        "<response><result-code fatal='true'>150</result-code><payment transaction-number='{TXN}9' status='160' final-status='true'/></response>"
+    );
+    let (client, _, _) = scripted_client(vec![xml(&answer)]);
+    let error = client.pay(&payout()).await.unwrap_err();
+    assert_eq!(error.write_fate(), WriteFate::Unknown, "{error:?}");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
+}
