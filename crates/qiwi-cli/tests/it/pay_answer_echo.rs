@@ -17,7 +17,12 @@ const HISTORY: &str = "/payment-history/v2/persons/79111234567/payments";
 /// A server that quotes the payment, answers it with the PaymentInfo of payment `…901`
 /// (transaction 22, whose status is `SUCCESS`) and answers the history with `history`.
 async fn misrouting_server(history: ResponseTemplate) -> MockServer {
-    answering_server("150217833198901", json!({"amount": 10.5, "currency": "643"}), history).await
+    answering_server(
+        "150217833198901",
+        json!({"amount": 10.5, "currency": "643"}),
+        history,
+    )
+    .await
 }
 
 /// As [`misrouting_server`], the PaymentInfo naming payment `id` and `sum`.
@@ -135,9 +140,12 @@ async fn an_answer_echoing_the_id_with_another_sum_exits_8_when_the_history_lack
         json!({"amount": 10.49, "currency": "643"}),
     ] {
         let empty = json!({"data": []});
-        let server =
-            answering_server(ID, sum.clone(), ResponseTemplate::new(200).set_body_json(empty))
-                .await;
+        let server = answering_server(
+            ID,
+            sum.clone(),
+            ResponseTemplate::new(200).set_body_json(empty),
+        )
+        .await;
         let (code, report, sent) = pay(&server).await;
         assert_eq!(code, Some(8), "{sum}: {report}");
         assert_eq!(report["outcome"].as_str(), Some("unknown"), "{report}");
