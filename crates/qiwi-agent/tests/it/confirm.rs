@@ -302,6 +302,7 @@ async fn pay_and_confirm_table_for_the_first_answer() {
         ("another number, 160 final", other_payment("status='160' txn_id='5' final-status='true'"), &["pay", "status"], "succeeded"),
         ("another number, -1",        other_payment("status='-1' txn_id=''"), &["pay", "status"], "succeeded"),
         ("no number, 160 final",      xml("<response><payment status='160' txn_id='5' final-status='true'/></response>"), &["pay"], "failed()"),
+        ("another number, refused",   xml(&format!("<response><result-code fatal='true'>150</result-code><payment transaction-number='{TXN}9' status='160'/></response>")), &["pay", "status"], "succeeded"),
     ];
     for (name, first, expected_requests, expected_outcome) in table {
         let (confirmation, kinds, sleeps) = run(vec![first, success()], &options()).await;
