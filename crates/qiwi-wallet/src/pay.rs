@@ -188,7 +188,8 @@ impl WalletClient {
     /// (the amount as a value, `10.5` for `10.50`, and the currency); one that does not is an
     /// [`Error::Decode`] naming the field that differs (`id`, `sum.amount`, `sum.currency`) and
     /// keeping the answer's body, in [`NotMoved::NotFound`] or [`FateUnknown`] as the history
-    /// decides, or dropped when the history lists the payment.
+    /// decides, or dropped when the history lists the payment. An answer that echoes the id
+    /// with another `sum` is never [`NotMoved`]: the service took the id.
     ///
     /// ```no_run
     /// # async fn run(client: qiwi_wallet::WalletClient) -> Result<(), Box<dyn std::error::Error>> {
@@ -222,6 +223,9 @@ impl WalletClient {
                 rejection,
             });
         }
+        // An answer that echoes this payment's id (its `sum` aside) shows the service took the
+        // id: a history that does not list it (yet) does not prove the money did not move.
+        let id_taken = matches!(&cause, Error::Decode(decode) if decode.path.starts_with("sum."));
         self.time().1.sleep(lookup.wait).await;
         let unknown = |cause, lookup, other| {
             PaymentOutcome::Unknown(FateUnknown {
@@ -241,6 +245,7 @@ impl WalletClient {
                 unknown(cause, None, Some(item))
             }
             Ok(HistoryLookup::Found(item)) => PaymentOutcome::Accepted(Accepted::History(item)),
+            Ok(HistoryLookup::NotFound) if id_taken => unknown(cause, None, None),
             Ok(HistoryLookup::NotFound) => PaymentOutcome::NotMoved(NotMoved::NotFound { cause }),
             Ok(HistoryLookup::PagesRanOut) => unknown(cause, None, None),
             Err(error) => unknown(cause, Some(error), None),

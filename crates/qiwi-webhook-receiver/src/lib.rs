@@ -61,6 +61,8 @@ pub const DEFAULT_REMEMBERED: usize = 10_000;
 pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many connections [`Receiver::serve`] keeps open at once; more are closed on accept.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// The longest [`ReceiverBuilder::header_timeout`]: a longer one is this (a year).
+pub const MAX_HEADER_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// When the service gets its `200`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -141,16 +143,19 @@ impl ReceiverBuilder {
     }
 
     /// How long [`Receiver::serve`] waits for each request head, an idle keep-alive
-    /// connection included, before closing the connection ([`DEFAULT_HEADER_TIMEOUT`]).
+    /// connection included, before closing the connection ([`DEFAULT_HEADER_TIMEOUT`]); a
+    /// longer time than [`MAX_HEADER_TIMEOUT`] is that.
     pub fn header_timeout(mut self, timeout: Duration) -> Self {
-        self.header_timeout = timeout;
+        // The HTTP server adds it to the clock at every request head: it must not overflow.
+        self.header_timeout = timeout.min(MAX_HEADER_TIMEOUT);
         self
     }
 
     /// How many connections [`Receiver::serve`] keeps open at once
-    /// ([`DEFAULT_MAX_CONNECTIONS`]); one more is closed as soon as it is accepted.
+    /// ([`DEFAULT_MAX_CONNECTIONS`], at most [`Semaphore::MAX_PERMITS`]); one more is closed
+    /// as soon as it is accepted.
     pub fn max_connections(mut self, connections: usize) -> Self {
-        self.max_connections = connections;
+        self.max_connections = connections.min(Semaphore::MAX_PERMITS);
         self
     }
 

@@ -339,7 +339,10 @@ pub(crate) fn deposit_check(status: StatusCode, body: &Bytes) -> Result<DepositC
 }
 
 pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error> {
-    let envelope = envelope(status, body)?;
+    pay_answer(envelope(status, body)?, status, body)
+}
+
+fn pay_answer(envelope: Envelope, status: StatusCode, body: &Bytes) -> Result<PayResponse, Error> {
     check(&envelope, status, body)?;
     if envelope.result.is_none() && envelope.payments.is_empty() {
         return Err(missing(status, body, "a <payment>"));
@@ -352,17 +355,18 @@ pub(crate) fn pay(status: StatusCode, body: &Bytes) -> Result<PayResponse, Error
 }
 
 /// The answer to `pay` for the payment `number`. One whose payment names another transaction
-/// number is another payment's (a misrouted answer) and says nothing of this one: an
-/// [`Error::Decode`], whose fate is unknown. A payment without the number is not suspect.
+/// number is another payment's (a misrouted answer) and says nothing of this one, a refusal
+/// included: an [`Error::Decode`], whose fate is unknown. A payment without the number is not
+/// suspect.
 pub(crate) fn pay_of(
     number: &TransactionNumber,
     status: StatusCode,
     body: &Bytes,
 ) -> Result<PayResponse, Error> {
-    let response = pay(status, body)?;
-    match response
-        .payment
-        .as_ref()
+    let envelope = envelope(status, body)?;
+    match envelope
+        .payments
+        .first()
         .and_then(|p| p.transaction_number.as_ref())
     {
         Some(echoed) if echoed != number => Err(Error::Decode(DecodeError {
@@ -374,7 +378,7 @@ pub(crate) fn pay_of(
             ),
             body: body.clone(),
         })),
-        _ => Ok(response),
+        _ => pay_answer(envelope, status, body),
     }
 }
 

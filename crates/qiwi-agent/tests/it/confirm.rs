@@ -302,6 +302,7 @@ async fn pay_and_confirm_table_for_the_first_answer() {
         ("another number, 160 final", other_payment("status='160' txn_id='5' final-status='true'"), &["pay", "status"], "succeeded"),
         ("another number, -1",        other_payment("status='-1' txn_id=''"), &["pay", "status"], "succeeded"),
         ("no number, 160 final",      xml("<response><payment status='160' txn_id='5' final-status='true'/></response>"), &["pay"], "failed()"),
+        ("another number, refused",   xml(&format!("<response><result-code fatal='true'>150</result-code><payment transaction-number='{TXN}9' status='160'/></response>")), &["pay", "status"], "succeeded"),
     ];
     for (name, first, expected_requests, expected_outcome) in table {
         let (confirmation, kinds, sleeps) = run(vec![first, success()], &options()).await;
@@ -677,4 +678,17 @@ async fn a_payout_in_any_currency_in_circulation_is_sent() {
         let body = String::from_utf8_lossy(&requests[0].body).into_owned();
         assert!(body.contains(code), "{code}: {body}");
     }
+}
+
+/// A refusal naming another transaction number is another payment's answer too: it does not
+/// say that this payment was not made.
+#[tokio::test]
+async fn a_refusal_naming_another_payment_leaves_the_fate_unknown() {
+    let answer = format!(
+        "<response><result-code fatal='true'>150</result-code><payment transaction-number='{TXN}9' status='160' final-status='true'/></response>"
+    );
+    let (client, _, _) = scripted_client(vec![xml(&answer)]);
+    let error = client.pay(&payout()).await.unwrap_err();
+    assert_eq!(error.write_fate(), WriteFate::Unknown, "{error:?}");
+    assert!(matches!(error, Error::Decode(_)), "{error:?}");
 }

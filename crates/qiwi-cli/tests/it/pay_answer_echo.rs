@@ -17,13 +17,23 @@ const HISTORY: &str = "/payment-history/v2/persons/79111234567/payments";
 /// A server that quotes the payment, answers it with the PaymentInfo of payment `…901`
 /// (transaction 22, whose status is `SUCCESS`) and answers the history with `history`.
 async fn misrouting_server(history: ResponseTemplate) -> MockServer {
+    answering_server(
+        "150217833198901",
+        json!({"amount": 10.5, "currency": "643"}),
+        history,
+    )
+    .await
+}
+
+/// As [`misrouting_server`], the PaymentInfo naming payment `id` and `sum`.
+async fn answering_server(id: &str, sum: Value, history: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     let money = |amount: f64| json!({"amount": amount, "currency": "643"});
     let quote = json!({"providerId": 99, "withdrawSum": money(10.5), "enrollmentSum": money(10.5),
         "qwCommission": money(0.0), "fundingSourceCommission": money(0.0),
         "withdrawToEnrollmentRate": 1});
-    let other = json!({"id": "150217833198901", "terms": "99", "fields": {"account": "79121238345"},
-        "sum": {"amount": 10.5, "currency": "643"}, "source": "account_643",
+    let other = json!({"id": id, "terms": "99", "fields": {"account": "79121238345"},
+        "sum": sum, "source": "account_643",
         "transaction": {"id": "22", "state": {"code": "Accepted"}}});
     let success = json!({"txnId": 22, "personId": 79111234567_u64, "date": "2026-12-07T12:00:00+03:00",
         "errorCode": 0, "error": null, "status": "SUCCESS", "type": "OUT", "statusText": "",
@@ -118,4 +128,27 @@ async fn another_payments_answer_is_looked_up_and_exits_8_or_7_never_0() {
         "{report}"
     );
     assert_eq!(sent, 1);
+}
+
+/// An answer that echoes this payment's id with another `sum` shows the service took the id:
+/// a history that does not list it (yet) leaves the fate unknown, exit 8, never 7 (which would
+/// invite sending the money again under a new id).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_echoing_the_id_with_another_sum_exits_8_when_the_history_lacks_it() {
+    for sum in [
+        json!({"amount": 10.5, "currency": "398"}),
+        json!({"amount": 10.49, "currency": "643"}),
+    ] {
+        let empty = json!({"data": []});
+        let server = answering_server(
+            ID,
+            sum.clone(),
+            ResponseTemplate::new(200).set_body_json(empty),
+        )
+        .await;
+        let (code, report, sent) = pay(&server).await;
+        assert_eq!(code, Some(8), "{sum}: {report}");
+        assert_eq!(report["outcome"].as_str(), Some("unknown"), "{report}");
+        assert_eq!(sent, 1);
+    }
 }

@@ -416,3 +416,81 @@ async fn a_connection_beyond_the_cap_is_closed_and_a_freed_slot_serves_again() {
     }
     assert_eq!(runs.load(Ordering::SeqCst), 1);
 }
+
+/// Limits beyond what the runtime can hold mean "no limit" in practice: the receiver still
+/// serves, instead of its accept loop or each connection panicking.
+#[tokio::test]
+async fn the_largest_limits_still_serve() {
+    let (url, runs) = serve(Behaviour::Succeed, |b| {
+        b.header_timeout(Duration::MAX).max_connections(usize::MAX)
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let sent = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(notification("m-1", "1"))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await;
+    assert_eq!(sent.map(|r| r.status().as_u16()).ok(), Some(200));
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+}
+
+/// Reads from `stream` until `received` holds `count` status lines, within five seconds.
+async fn read_answers(stream: &mut tokio::net::TcpStream, count: usize) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut received = String::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut buffer = [0u8; 1024];
+        while received.matches("HTTP/1.1 ").count() < count {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            }
+        }
+    });
+    let _ = read.await;
+    received
+}
+
+/// A sender that asks `Expect: 100-continue` gets the go-ahead and then its `200`; two
+/// requests pipelined on one keep-alive connection get two answers, in order.
+#[tokio::test]
+async fn expect_continue_and_pipelined_requests_are_answered() {
+    use tokio::io::AsyncWriteExt;
+    let (url, runs) = serve(Behaviour::Succeed, |b| b).await;
+    let address = address_of(&url);
+    let request = |body: &str, expect: &str| {
+        format!(
+            "POST {PATH} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n{expect}content-length: {}\r\n\r\n",
+            body.len()
+        )
+    };
+    let first = notification("m-1", "1");
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let head = request(&first, "expect: 100-continue\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = read_answers(&mut stream, 1).await;
+    assert!(answer.starts_with("HTTP/1.1 100"), "{answer}");
+    stream.write_all(first.as_bytes()).await.unwrap();
+    let answer = read_answers(&mut stream, 1).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+
+    let (second, third) = (notification("m-2", "2"), notification("m-3", "3"));
+    let pipelined = format!(
+        "{}{second}{}{third}",
+        request(&second, ""),
+        request(&third, "")
+    );
+    stream.write_all(pipelined.as_bytes()).await.unwrap();
+    let answers = read_answers(&mut stream, 2).await;
+    // A body does not end in a line break, so the next status line follows it directly.
+    let statuses: Vec<&str> = answers
+        .match_indices("HTTP/1.1 ")
+        .map(|(at, _)| &answers[at..at + 12])
+        .collect();
+    assert_eq!(statuses, ["HTTP/1.1 200", "HTTP/1.1 200"], "{answers}");
+    assert_eq!(runs.load(Ordering::SeqCst), 3);
+}
