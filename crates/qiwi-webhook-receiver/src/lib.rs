@@ -216,8 +216,10 @@ impl Receiver {
     /// but the receiver. A body is read within the handler's deadline, a request head within
     /// [`ReceiverBuilder::header_timeout`], and at most
     /// [`ReceiverBuilder::max_connections`] connections are open at once, so that a peer that
-    /// sends slowly or opens many connections cannot hold the receiver. A server of the
-    /// application's own can mount [`router`](Self::router) instead.
+    /// sends slowly or opens many connections cannot hold the receiver. The cap is shared by
+    /// every peer and taken before the source check, so on an address the internet reaches,
+    /// let only the service's ranges ([`QIWI_SOURCE_RANGES`]) or the proxy through a firewall.
+    /// A server of the application's own can mount [`router`](Self::router) instead.
     ///
     /// # Errors
     /// None so far: an accept that fails (too many open files, say) is retried after a pause.
