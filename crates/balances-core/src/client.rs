@@ -171,7 +171,18 @@ impl BalancesClient {
     /// # }
     /// ```
     pub async fn wallet_balance(&self, wallet_id: WalletId) -> Result<Balance, Error> {
-        let mut balances = self.balances(BalancesQuery::Wallet(wallet_id)).await?;
+        self.wallet_balance_within(wallet_id, self.executor.start_call())
+            .await
+    }
+
+    async fn wallet_balance_within(
+        &self,
+        wallet_id: WalletId,
+        budget: CallBudget,
+    ) -> Result<Balance, Error> {
+        let mut balances = self
+            .balances_within(BalancesQuery::Wallet(wallet_id), budget)
+            .await?;
         let found: Vec<WalletId> = balances.iter().map(|b| b.wallet_id).collect();
         match balances.pop() {
             Some(balance) if balances.is_empty() && balance.wallet_id == wallet_id => Ok(balance),
@@ -187,13 +198,13 @@ impl BalancesClient {
         }
     }
 
-    /// The balances of several wallets, one request per wallet, in the order given, all within
-    /// one call's time limit ([`Timeouts::total`](crate::Timeouts)).
+    /// The balances of several wallets, one request per wallet, in the order given (one
+    /// balance per id), all within one call's time limit ([`Timeouts::total`](crate::Timeouts)).
     ///
     /// # Errors
     /// [`Error::NotSent`] for an empty list; otherwise the first error of
-    /// [`balances`](Self::balances) (call [`wallet_balance`](Self::wallet_balance) per wallet to
-    /// get each wallet's own result).
+    /// [`wallet_balance`](Self::wallet_balance) (call it per wallet to get each wallet's own
+    /// result).
     ///
     /// ```no_run
     /// # async fn run(client: balances_core::BalancesClient) -> Result<(), balances_core::Error> {
@@ -212,10 +223,7 @@ impl BalancesClient {
         let budget = self.executor.start_call();
         let mut all = Vec::with_capacity(wallet_ids.len());
         for id in wallet_ids {
-            all.extend(
-                self.balances_within(BalancesQuery::Wallet(*id), budget)
-                    .await?,
-            );
+            all.push(self.wallet_balance_within(*id, budget).await?);
         }
         Ok(all)
     }

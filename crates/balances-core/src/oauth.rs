@@ -310,6 +310,21 @@ fn reuse_for(lifetime: Duration) -> Duration {
         .max(MIN_REUSE)
 }
 
+/// A non-negative number of seconds as JSON writes it (`3600`, `3600.0`, `3.6e3`); one too
+/// large for a `Duration` is the largest. The lifetime only says when to renew: a token
+/// refused sooner is renewed on its 401, so an odd but readable figure must not cost the token.
+fn lifetime(text: &str) -> Option<Duration> {
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    // Digits first: rules out a sign and the words `inf` and `NaN`, which `f64` also reads.
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let seconds = text.parse::<f64>().ok()?;
+    Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::from_secs(u64::MAX)))
+}
+
 /// The body of a successful token answer, as sent.
 #[derive(Deserialize)]
 struct TokenAnswer {
@@ -330,8 +345,9 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// Reads the body of a successful token answer. A missing `expires_in` is the OpenAPI
-    /// default, 3600 s; `token_type`, when given, must be `Bearer` (any case).
+    /// Reads the body of a successful token answer. A missing or empty `expires_in` is the
+    /// OpenAPI default, 3600 s; a fraction or an exponent is read, a figure too large for a
+    /// `Duration` is the largest; `token_type`, when given, must be `Bearer` (any case).
     ///
     /// # Errors
     /// [`Error::Decode`] naming the field; the error never holds the body, which may hold a
@@ -370,8 +386,8 @@ impl AccessToken {
             .into());
         }
         let expires_in = match answer.expires_in.as_deref().map(str::trim) {
-            None => DEFAULT_LIFETIME,
-            Some(text) => text.parse::<u64>().map(Duration::from_secs).map_err(|_| {
+            None | Some("") => DEFAULT_LIFETIME,
+            Some(text) => lifetime(text).ok_or_else(|| {
                 withheld(
                     "expires_in",
                     format!("expires_in {text:?} is not a number of seconds"),

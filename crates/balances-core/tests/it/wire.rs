@@ -63,7 +63,7 @@ fn json_body(name: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(fixture(name), "application/json")
 }
 
-fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
+fn token_answer(token: &str, expires_in: impl std::fmt::Display) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(
         format!(
             r#"{{"token_type": "Bearer", "expires_in": {expires_in}, "access_token": "{token}"}}"#
@@ -304,6 +304,37 @@ async fn wallet_balance_wants_exactly_the_wallet_asked_for() {
 }
 
 #[tokio::test]
+async fn several_wallets_give_exactly_one_balance_each_of_the_wallet_asked_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(json_body("balances/spec_wallet_1317558.json"))
+        .mount(&server)
+        .await;
+    let client = static_client(&server);
+    // Wallet 42 is answered with wallet 1317558's balance: not wallet 42's.
+    let err = client
+        .wallet_balances(&[WalletId::new(1317558), WalletId::new(42)])
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "balances");
+    assert!(
+        err.to_string()
+            .contains("expected exactly the balance of wallet 42, found wallets [WalletId(1317558)]"),
+        "{err}"
+    );
+
+    answer_any(&server, json_body("balances/spec_user_three_wallets.json")).await;
+    let err = client
+        .wallet_balances(&[WalletId::new(3645800)])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+}
+
+#[tokio::test]
 async fn history_requests_are_pinned_with_and_without_dates() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -369,7 +400,7 @@ async fn bad_dates_never_reach_the_server() {
 
 /// Makes one call after each step of the clock, with tokens living `expires_in` seconds; gives
 /// the number of token requests after each call.
-async fn token_requests_after(expires_in: u64, steps: &[u64]) -> Vec<usize> {
+async fn token_requests_after(expires_in: impl std::fmt::Display, steps: &[u64]) -> Vec<usize> {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/oauth/token"))
@@ -410,6 +441,19 @@ async fn a_token_said_to_live_zero_seconds_is_reused_for_ten() {
     // Not one token per call: the floor of 10 s, then a renewal.
     let token_requests = token_requests_after(0, &[0, 0, 5, 4, 1]).await;
     assert_eq!(token_requests, [1, 1, 1, 1, 2]);
+}
+
+#[tokio::test]
+async fn a_lifetime_with_a_fraction_an_exponent_or_no_digits_keeps_the_token() {
+    let century = 100 * 365 * 24 * 3600;
+    for written in ["3600.0", "3.6e3", r#""3600.0""#, r#""""#] {
+        let token_requests = token_requests_after(written, &[0, 3539, 1]).await;
+        assert_eq!(token_requests, [1, 1, 2], "{written}");
+    }
+    for written in ["1e30", "1e400"] {
+        let token_requests = token_requests_after(written, &[0, century]).await;
+        assert_eq!(token_requests, [1, 1], "{written}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
