@@ -138,7 +138,9 @@ pub(super) fn tree_envelope(ctx: &Ctx<'_>, text: &str) -> Result<Envelope, Decod
             _ => continue,
         };
         for (element, path) in found {
-            payments.push(payment(ctx, element, &path)?);
+            let read = payment(ctx, element, &path)?;
+            disagreeing(ctx, &payments, &read, &path)?;
+            payments.push(read);
             index += 1;
         }
     }
@@ -163,6 +165,31 @@ pub(super) fn tree_envelope(ctx: &Ctx<'_>, text: &str) -> Result<Envelope, Decod
         deposit_possible,
         provider_id,
     })
+}
+
+/// Refuses a payment listed again under its transaction number with another status, result
+/// code or finality: which entry holds is unknown, and taking the first could report a paid
+/// payout as failed. An identical repeat is harmless and kept.
+fn disagreeing(
+    ctx: &Ctx<'_>,
+    earlier: &[Payment],
+    read: &Payment,
+    path: &str,
+) -> Result<(), DecodeError> {
+    let Some(number) = &read.transaction_number else {
+        return Ok(());
+    };
+    let verdict = |p: &Payment| (p.status, p.result_code, p.final_status);
+    match earlier
+        .iter()
+        .find(|p| p.transaction_number.as_ref() == Some(number) && verdict(p) != verdict(read))
+    {
+        Some(_) => Err(ctx.error(
+            path,
+            format!("payment {number} is listed twice with different statuses"),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn request_result(

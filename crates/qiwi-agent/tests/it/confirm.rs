@@ -692,3 +692,40 @@ async fn a_refusal_naming_another_payment_leaves_the_fate_unknown() {
     assert_eq!(error.write_fate(), WriteFate::Unknown, "{error:?}");
     assert!(matches!(error, Error::Decode(_)), "{error:?}");
 }
+
+/// A status answer listing this payment twice, failed then paid, says nothing sure: the run
+/// keeps checking instead of reporting the money as not moved on the first entry's word.
+#[tokio::test]
+async fn a_payment_listed_twice_with_different_statuses_settles_nothing() {
+    let twice = xml(&format!(
+        "<response><result-code fatal='false'>0</result-code>\
+         <payment transaction-number='{TXN}' status='160' txn_id='5' result-code='300' final-status='true'/>\
+         <payment transaction-number='{TXN}' status='60' txn_id='5' result-code='0' final-status='true'/>\
+         </response>"
+    ));
+    let in_progress = payment("status='50' txn_id='5' final-status='false'");
+    let (confirmation, kinds, _) = run(vec![in_progress, twice, success()], &options()).await;
+    assert_eq!(kinds, ["pay", "status", "status"]);
+    assert_eq!(describe(&confirmation.outcome), "succeeded");
+
+    let answer = format!(
+        "<response><payment transaction-number='{TXN}' status='160' result-code='300' final-status='true'/>\
+         <payment transaction-number='{TXN}' status='60' final-status='true'/></response>"
+    );
+    let (client, transport, _) = scripted_client(vec![xml(&answer)]);
+    let error = client.pay(&payout()).await.unwrap_err();
+    let Error::Decode(decode) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(decode.path, "response.payment[1]");
+    assert_eq!(error.write_fate(), WriteFate::Unknown);
+    assert_eq!(transport.count(), 1);
+
+    // The same entry repeated is one payment.
+    let repeated = format!(
+        "<response><payment transaction-number='{TXN}' status='60' final-status='true'/>\
+         <payment transaction-number='{TXN}' status='60' final-status='true'/></response>"
+    );
+    let status = wire::decode_status(repeated.as_bytes()).unwrap();
+    assert_eq!(status.payments.len(), 2);
+}
