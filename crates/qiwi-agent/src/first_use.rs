@@ -9,7 +9,8 @@ use qiwi_types::Currency;
 
 use crate::error::Error;
 use crate::payout::Payout;
-use qiwi_types::agent::{PayoutAmount, ServiceId, TransactionNumber};
+use crate::wire::encode::lower;
+use qiwi_types::agent::{Extra, PayoutAmount, ServiceId, TransactionNumber};
 
 /// How many numbers a client remembers; the oldest is forgotten first.
 const CAPACITY: usize = 10_000;
@@ -22,16 +23,26 @@ struct Details {
     from_currency: Currency,
     account_number: String,
     service_id: ServiceId,
+    /// What names the recipient beside the account: the card of a payout by phone, the
+    /// operator and phone of a mobile top-up, the SBP bank, the card holder. A comment is not
+    /// part of it.
+    recipient_extras: Vec<Extra>,
 }
 
 impl Details {
     fn of(payout: &Payout) -> Self {
+        let wire = lower(payout);
         Self {
             amount: payout.amount,
             to_currency: payout.to_currency.clone(),
             from_currency: payout.from_currency.clone(),
-            account_number: payout.account_number(),
-            service_id: payout.service_id(),
+            account_number: wire.account_number,
+            service_id: wire.service_id,
+            recipient_extras: wire
+                .to_extra
+                .into_iter()
+                .filter(|extra| extra.name != "comment")
+                .collect(),
         }
     }
 
@@ -44,7 +55,9 @@ impl Details {
         if self.to_currency != other.to_currency || self.from_currency != other.from_currency {
             names.push("currency");
         }
-        if self.account_number != other.account_number {
+        if self.account_number != other.account_number
+            || self.recipient_extras != other.recipient_extras
+        {
             names.push("recipient");
         }
         if self.service_id != other.service_id {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use qiwi_agent::{
-    ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
+    CardNumber, ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
     PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult, ServiceId,
     TransactionNumber, wire,
 };
@@ -637,6 +637,52 @@ async fn a_number_reused_with_other_details_is_refused_before_sending() {
 
     // The same payout again is a resend, as the protocol intends.
     client.pay(&payout()).await.unwrap();
+    assert_eq!(transport.count(), 2);
+}
+
+/// The card of a payout by phone, and the phone of a mobile top-up, are not in the account
+/// number: a number reused for another card or phone is refused all the same, since a resend
+/// is answered with the first payment's fate.
+#[tokio::test]
+async fn a_number_reused_for_another_card_or_phone_is_refused_before_sending() {
+    let by_phone = |card: &str| {
+        Payout::new(
+            TransactionNumber::parse(TXN).unwrap(),
+            Recipient::CardByPhone {
+                phone: "79991112233".parse().unwrap(),
+                card: CardNumber::parse(card).unwrap(),
+            },
+            PayoutAmount::parse("100.00").unwrap(),
+        )
+        .unwrap()
+    };
+    let (client, transport, _) = support::scripted_client(vec![success(), success()]);
+    client.pay(&by_phone("4265111122334417")).await.unwrap();
+    let err = client.pay(&by_phone("4111111111111111")).await.unwrap_err();
+    assert!(err.is_not_sent(), "{err}");
+    assert!(err.to_string().contains("another recipient"), "{err}");
+    assert_eq!(transport.count(), 1);
+
+    let mobile = |local_phone: &str| {
+        Payout::new(
+            TransactionNumber::parse("87654321").unwrap(),
+            Recipient::Mobile {
+                wallet: "79881110000".parse().unwrap(),
+                provider_id: 2,
+                local_phone: local_phone.into(),
+                charged: None,
+            },
+            PayoutAmount::parse("100.00").unwrap(),
+        )
+        .unwrap()
+    };
+    let answer = "<response><result-code fatal='false'>0</result-code><payment transaction-number='87654321' status='50' txn_id='1' final-status='false'/></response>";
+    let (client, transport, _) = support::scripted_client(vec![xml(answer), xml(answer)]);
+    client.pay(&mobile("9881110000")).await.unwrap();
+    let err = client.pay(&mobile("9881119999")).await.unwrap_err();
+    assert!(err.to_string().contains("another recipient"), "{err}");
+    // The first payout unchanged is a resend.
+    client.pay(&mobile("9881110000")).await.unwrap();
     assert_eq!(transport.count(), 2);
 }
 
