@@ -384,29 +384,35 @@ fn pay_answer(envelope: Envelope, status: StatusCode, body: &Bytes) -> Result<Pa
 /// The answer to `pay` for the payment `number`. One whose payment names another transaction
 /// number is another payment's (a misrouted answer) and says nothing of this one, a refusal
 /// included: an [`Error::Decode`], whose fate is unknown. A payment without the number is not
-/// suspect.
+/// suspect when it is the only one.
 pub(crate) fn pay_of(
     number: &TransactionNumber,
     status: StatusCode,
     body: &Bytes,
 ) -> Result<PayResponse, Error> {
     let envelope = envelope(status, body)?;
-    match envelope
-        .payments
-        .first()
-        .and_then(|p| p.transaction_number.as_ref())
-    {
-        Some(echoed) if echoed != number => Err(Error::Decode(DecodeError {
+    // Every entry must be this payment: an entry without a number is taken for it only when
+    // it stands alone, so that another payment's status is never read as this one's.
+    let several = envelope.payments.len() > 1;
+    for payment in &envelope.payments {
+        let message = match &payment.transaction_number {
+            Some(echoed) if echoed != number => format!(
+                "the answer describes another payment: transaction number {echoed}, not {number}"
+            ),
+            None if several => {
+                "the answer lists several payments, one without a transaction number".to_owned()
+            }
+            _ => continue,
+        };
+        return Err(Error::Decode(DecodeError {
             status,
             format: "XML",
             path: "response.payment@transaction-number".into(),
-            message: format!(
-                "the answer describes another payment: transaction number {echoed}, not {number}"
-            ),
+            message,
             body: body.clone(),
-        })),
-        _ => pay_answer(envelope, status, body),
+        }));
     }
+    pay_answer(envelope, status, body)
 }
 
 pub(crate) fn payment_status(status: StatusCode, body: &Bytes) -> Result<StatusResponse, Error> {

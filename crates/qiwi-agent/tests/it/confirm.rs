@@ -383,6 +383,29 @@ async fn pay_does_not_take_another_payments_answer_for_its_own() {
     assert_eq!(transport.count(), 1);
 }
 
+/// A `pay` answer is about this payment alone: another payment listed beside it, or an entry
+/// without a number among several, leaves the fate unknown instead of being read as this one's.
+#[tokio::test]
+async fn a_pay_answer_listing_other_payments_leaves_the_fate_unknown() {
+    let ours = format!("<payment transaction-number='{TXN}' status='60' final-status='true'/>");
+    let failed = "status='160' result-code='300' final-status='true'";
+    for entries in [
+        format!("<payment {failed}/>{ours}"),
+        format!("{ours}<payment transaction-number='{TXN}9' {failed}/>"),
+    ] {
+        let answer = format!("<response>{entries}</response>");
+        let (client, transport, _) = scripted_client(vec![xml(&answer)]);
+        let error = client.pay(&payout()).await.unwrap_err();
+        assert!(matches!(error, Error::Decode(_)), "{entries}: {error:?}");
+        assert_eq!(error.write_fate(), WriteFate::Unknown, "{entries}");
+        assert_eq!(transport.count(), 1);
+    }
+    // Alone, an entry without a number is this payment's.
+    let alone = format!("<response><payment {failed}/></response>");
+    let (client, _, _) = scripted_client(vec![xml(&alone)]);
+    assert!(client.pay(&payout()).await.unwrap().payment.is_some());
+}
+
 #[tokio::test]
 async fn a_stopped_confirmation_keeps_what_was_last_seen() {
     let (confirmation, _, _) = run(
