@@ -321,8 +321,9 @@ async fn several_wallets_give_exactly_one_balance_each_of_the_wallet_asked_for()
     };
     assert_eq!(decode.path, "balances");
     assert!(
-        err.to_string()
-            .contains("expected exactly the balance of wallet 42, found wallets [WalletId(1317558)]"),
+        err.to_string().contains(
+            "expected exactly the balance of wallet 42, found wallets [WalletId(1317558)]"
+        ),
         "{err}"
     );
 

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use qiwi_agent::{
-    CardNumber, ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode, PaymentState,
-    PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult, ServiceId,
-    TransactionNumber, wire,
+    CardNumber, ConfirmOptions, Confirmation, Error, FundsSource, Outcome, PaymentCode,
+    PaymentState, PaymentStatus, Payout, PayoutAmount, Recipient, RequestCode, RequestResult,
+    ServiceId, TransactionNumber, wire,
 };
 use qiwi_transport::test_util::Reply;
 use qiwi_transport::{NotSentError, RefusalKind, TransportErrorKind, WriteFate};
