@@ -23,9 +23,9 @@ struct Details {
     from_currency: Currency,
     account_number: String,
     service_id: ServiceId,
-    /// What names the recipient beside the account: the card of a payout by phone, the
-    /// operator and phone of a mobile top-up, the SBP bank, the card holder. A comment is not
-    /// part of it.
+    /// The `to` extras, which name the recipient beside the account: the card of a payout by
+    /// phone, the operator and phone of a mobile top-up, the SBP bank, the card holder, and
+    /// the caller's own. A comment is not part of it.
     recipient_extras: Vec<Extra>,
 }
 
