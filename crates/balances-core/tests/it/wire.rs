@@ -306,20 +306,17 @@ async fn wallet_balance_wants_exactly_the_wallet_asked_for() {
 #[tokio::test]
 async fn several_wallets_give_exactly_one_balance_each_of_the_wallet_asked_for() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json_body("balances/spec_wallet_1317558.json"))
-        .mount(&server)
-        .await;
+    answer_any(&server, json_body("balances/spec_wallet_1317558.json")).await;
     let client = static_client(&server);
     // Wallet 42 is answered with wallet 1317558's balance: not wallet 42's.
     let err = client
         .wallet_balances(&[WalletId::new(1317558), WalletId::new(42)])
         .await
         .unwrap_err();
-    let Error::Decode(decode) = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(decode.path, "balances");
+    assert!(
+        matches!(&err, Error::Decode(d) if d.path == "balances"),
+        "{err:?}"
+    );
     assert!(
         err.to_string().contains(
             "expected exactly the balance of wallet 42, found wallets [WalletId(1317558)]"
@@ -457,15 +454,19 @@ async fn a_lifetime_with_a_fraction_an_exponent_or_no_digits_keeps_the_token() {
     }
 }
 
+/// A token endpoint slow enough that every concurrent call arrives while a token is on its way.
+async fn mount_slow_token(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(token_answer("token-1", 3600).set_delay(Duration::from_millis(200)))
+        .mount(server)
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_calls_with_an_expired_token_make_one_token_request() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        // Slow enough that every call arrives while the renewal is in flight.
-        .respond_with(token_answer("token-1", 3600).set_delay(Duration::from_millis(200)))
-        .mount(&server)
-        .await;
+    mount_slow_token(&server).await;
     Mock::given(method("GET"))
         .and(path("/v1/balances"))
         .respond_with(json_body("balances/spec_wallet_1317558.json"))
@@ -741,17 +742,22 @@ async fn a_401_renews_the_token_once_and_retries_once() {
     assert_eq!(requests_to(&server, "/oauth/token").await.len(), 2);
 }
 
-#[tokio::test]
-async fn two_401s_are_an_authentication_error_not_a_loop() {
-    let server = MockServer::start().await;
-    mount_numbered_tokens(&server, 5).await;
+/// Every read answered 401, as a token Treezor no longer accepts.
+async fn refuse_every_read(server: &MockServer) {
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401).set_body_raw(
             fixture("errors/spec_sca_session_expired.json"),
             "application/json",
         ))
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+#[tokio::test]
+async fn two_401s_are_an_authentication_error_not_a_loop() {
+    let server = MockServer::start().await;
+    mount_numbered_tokens(&server, 5).await;
+    refuse_every_read(&server).await;
     let client = credentials_client(&server, &ticking());
 
     let err = client
@@ -770,19 +776,8 @@ async fn two_401s_are_an_authentication_error_not_a_loop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_401_storm_of_50_callers_makes_one_resend_each_and_bounded_renewals() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        // Slow enough that every call starts while the first token is on its way.
-        .respond_with(token_answer("token-1", 3600).set_delay(Duration::from_millis(200)))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401).set_body_raw(
-            fixture("errors/spec_sca_session_expired.json"),
-            "application/json",
-        ))
-        .mount(&server)
-        .await;
+    mount_slow_token(&server).await;
+    refuse_every_read(&server).await;
     let client = credentials_client(&server, &ticking());
 
     let results = concurrent_calls(&client, 50, Duration::ZERO).await;
