@@ -203,8 +203,8 @@ async fn e37_a_query_out_of_range_is_not_sent() {
     assert!(received(&server).await.is_empty());
 }
 
-#[tokio::test]
-async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() {
+/// A search whose first page lists 9 and 8 (created at 9 and 8 s), its cursor at 8.
+async fn first_page_9_and_8() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(SEARCH))
@@ -212,6 +212,12 @@ async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() 
         .respond_with(page(&[bill(9, 9_000), bill(8, 8_000)]))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn e37_the_stream_follows_the_cursor_and_yields_a_repeated_invoice_once() {
+    let server = first_page_9_and_8().await;
     // The service lists invoices up to the cursor's id included: 8 comes again.
     Mock::given(method("GET"))
         .and(path(SEARCH))
@@ -336,13 +342,7 @@ async fn e37_invoices_created_at_one_instant_across_pages_are_each_read_once() {
 
 #[tokio::test]
 async fn e37_an_invoice_newer_than_the_cursor_is_passed_over_and_a_cursor_to_newer_ones_ends() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(SEARCH))
-        .and(query_param_is_missing("next_id"))
-        .respond_with(page(&[bill(9, 9_000), bill(8, 8_000)]))
-        .mount(&server)
-        .await;
+    let server = first_page_9_and_8().await;
     // From 8, a page holding an invoice newer than the cursor, then one whose cursor goes
     // back to newer invoices.
     Mock::given(method("GET"))
