@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use qiwi_transport::scrub::REDACTED;
-use qiwi_transport::{Bytes, header};
+use qiwi_transport::{Bytes, Request, Response, header};
 use qiwi_types::UniqueNumber;
 use qiwi_types::wallet::card::mask_pan;
 use qiwi_types::wallet::{
@@ -18,10 +18,11 @@ use qiwi_types::wallet::{
     CardOrderId, CardOrderRequest, CardOrderStatus, CardRenameRequest, CardRenameResult,
     HistoryWindow,
 };
+use serde::de::DeserializeOwned;
 
 use crate::scope::{
     CARD_BLOCK, CARD_DETAILS, CARD_ORDER, CARD_ORDER_SUBMIT, CARD_RENAME, CARD_STATEMENT,
-    CARD_UNBLOCK, CARDS,
+    CARD_UNBLOCK, CARDS, Endpoint,
 };
 use crate::{Error, Receipt, WalletClient};
 
@@ -74,9 +75,8 @@ impl WalletClient {
     pub async fn order_card(&self, alias: CardAlias) -> Result<CardOrder, Error> {
         let request = self.request(&CARD_ORDER, &[self.wallet().as_str()])?;
         let body = CardOrderRequest { card_alias: alias };
-        self.send_json(Self::with_json(request, &body)?, &CARD_ORDER)
+        self.card_json(Self::with_json(request, &body)?, &CARD_ORDER)
             .await
-            .map_err(without_card_numbers)
     }
 
     /// Submits a card order (E42): issued at once when free, or waiting for its payment
@@ -102,10 +102,7 @@ impl WalletClient {
     pub async fn submit_card_order(&self, order: &CardOrderId) -> Result<SubmittedOrder, Error> {
         let params = [self.wallet().as_str(), order.as_str()];
         let request = self.request(&CARD_ORDER_SUBMIT, &params)?;
-        let order: CardOrder = self
-            .send_json(request, &CARD_ORDER_SUBMIT)
-            .await
-            .map_err(without_card_numbers)?;
+        let order: CardOrder = self.card_json(request, &CARD_ORDER_SUBMIT).await?;
         Ok(order.into())
     }
 
@@ -149,10 +146,7 @@ impl WalletClient {
             .query_pairs_mut()
             .append_pair("from", &window.start_text())
             .append_pair("till", &window.end_text());
-        let response = self
-            .send(request, &CARD_STATEMENT)
-            .await
-            .map_err(without_card_numbers)?;
+        let response = self.card_call(request, &CARD_STATEMENT).await?;
         Ok(Receipt {
             content_type: response.header_str(header::CONTENT_TYPE).map(str::to_owned),
             bytes: response.body,
@@ -167,10 +161,7 @@ impl WalletClient {
     pub async fn block_card(&self, card: &CardId) -> Result<(), Error> {
         let params = [self.wallet().as_str(), card.as_str()];
         let request = self.request(&CARD_BLOCK, &params)?;
-        self.send(request, &CARD_BLOCK)
-            .await
-            .map(drop)
-            .map_err(without_card_numbers)
+        self.card_call(request, &CARD_BLOCK).await.map(drop)
     }
 
     /// Unblocks a card blocked through the API within the last 90 days (E47): its
@@ -182,9 +173,7 @@ impl WalletClient {
     pub async fn unblock_card(&self, card: &CardId) -> Result<CardOperation, Error> {
         let params = [self.wallet().as_str(), card.as_str()];
         let request = self.request(&CARD_UNBLOCK, &params)?;
-        self.send_json(request, &CARD_UNBLOCK)
-            .await
-            .map_err(without_card_numbers)
+        self.card_json(request, &CARD_UNBLOCK).await
     }
 
     /// The card's number and CVV (E48), as secrets (see [`CardDetails::expose`]).
@@ -227,7 +216,24 @@ impl WalletClient {
         let body = CardRenameRequest {
             alias: name.to_owned(),
         };
-        self.send_json(Self::with_json(request, &body)?, &CARD_RENAME)
+        self.card_json(Self::with_json(request, &body)?, &CARD_RENAME)
+            .await
+    }
+
+    /// Sends a card call; its errors are [`without_card_numbers`].
+    async fn card_call(&self, request: Request, endpoint: &Endpoint) -> Result<Response, Error> {
+        self.send(request, endpoint)
+            .await
+            .map_err(without_card_numbers)
+    }
+
+    /// Sends a card call and decodes its JSON answer; its errors are [`without_card_numbers`].
+    async fn card_json<T: DeserializeOwned>(
+        &self,
+        request: Request,
+        endpoint: &Endpoint,
+    ) -> Result<T, Error> {
+        self.send_json(request, endpoint)
             .await
             .map_err(without_card_numbers)
     }
