@@ -213,3 +213,32 @@ fn a_rejected_base_url_is_named_without_its_credentials() {
         assert!(!error.contains("MARK"), "{text}: {error}");
     }
 }
+
+/// Clones learning and scrubbing at once, from many threads: every secret learnt before a
+/// scrub is cut out of it, whichever clone learnt it.
+#[test]
+fn many_clones_learning_and_scrubbing_at_once_cut_out_every_secret_learnt() {
+    use qiwi_transport::scrub::LEARNT_KEPT;
+    let scrubber = Scrubber::new(["fixed-secret"]);
+    let threads = 8;
+    let per_thread = LEARNT_KEPT / threads;
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let shared = scrubber.clone();
+            scope.spawn(move || {
+                let mut mine = Vec::new();
+                for i in 0..per_thread {
+                    let key = format!("thread-{t}-key-{i}-0123456789");
+                    shared.rotate(&key);
+                    mine.push(key);
+                    let text = mine.join(" ");
+                    assert!(!shared.scrub_str(&text).contains("key"), "{text}");
+                }
+            });
+        }
+    });
+    assert_eq!(
+        format!("{scrubber:?}"),
+        format!("Scrubber {{ secrets: 1, tokens: {LEARNT_KEPT} }}")
+    );
+}

@@ -268,9 +268,9 @@ async fn e37_a_cursor_that_cycles_ends_the_stream_with_each_invoice_once() {
     assert_eq!(received(&server).await.len(), 2);
 }
 
-/// A search that lists `ids` (newest first, created at `id` ms) as the reference says: `rows`
-/// to a page, from the cursor's invoice included.
-async fn listing(ids: &'static [u64]) -> MockServer {
+/// A search that lists `ids` (newest first, created at `created(id)` ms) as the reference
+/// says: `rows` to a page, from the cursor's invoice included.
+async fn listing(ids: &'static [u64], created: fn(u64) -> i64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path(SEARCH))
@@ -287,7 +287,7 @@ async fn listing(ids: &'static [u64]) -> MockServer {
                 .iter()
                 .filter(|id| **id <= upto)
                 .take(rows)
-                .map(|id| bill(*id, *id as i64))
+                .map(|id| bill(*id, created(*id)))
                 .collect();
             page(&bills)
         })
@@ -300,7 +300,7 @@ async fn listing(ids: &'static [u64]) -> MockServer {
 async fn e37_the_stream_reads_every_invoice_once_whatever_the_page_size() {
     const IDS: &[u64] = &[9, 8, 7, 6, 5];
     for rows in [1, 2, 3, 5, 50] {
-        let server = listing(IDS).await;
+        let server = listing(IDS, |id| id as i64).await;
         let ids: Vec<u64> = client(&server)
             .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(rows))
             .map(|bill| bill.unwrap().id.get())
@@ -313,31 +313,14 @@ async fn e37_the_stream_reads_every_invoice_once_whatever_the_page_size() {
 #[tokio::test]
 async fn e37_invoices_created_at_one_instant_across_pages_are_each_read_once() {
     // Five invoices of one millisecond: the cursor's time never moves, only its id.
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(SEARCH))
-        .respond_with(|r: &wiremock::Request| {
-            let upto = r
-                .url
-                .query_pairs()
-                .find(|(k, _)| k == "next_id")
-                .map_or(u64::MAX, |(_, v)| v.parse().unwrap());
-            let bills: Vec<_> = [9, 8, 7, 6, 5]
-                .into_iter()
-                .filter(|id| *id <= upto)
-                .take(2)
-                .map(|id| bill(id, 1_000))
-                .collect();
-            page(&bills)
-        })
-        .mount(&server)
-        .await;
+    const IDS: &[u64] = &[9, 8, 7, 6, 5];
+    let server = listing(IDS, |_| 1_000).await;
     let ids: Vec<u64> = client(&server)
         .invoices(InvoiceAuth::WalletToken, InvoiceQuery::default().rows(2))
         .map(|bill| bill.unwrap().id.get())
         .collect()
         .await;
-    assert_eq!(ids, [9, 8, 7, 6, 5]);
+    assert_eq!(ids, IDS);
 }
 
 #[tokio::test]

@@ -505,6 +505,55 @@ async fn an_answer_echoing_the_payment_in_other_forms_is_accepted() {
     }
 }
 
+/// Sixteen payments at once through one client, behind a server that answers every second
+/// one with its neighbour's PaymentInfo (a proxy mixing up answers): each payment is sent
+/// once, those answered with their own echo are accepted, and none is accepted on another's.
+#[tokio::test]
+async fn payments_at_once_answered_with_each_others_echo_are_never_accepted_on_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(PAY))
+        .respond_with(|r: &wiremock::Request| {
+            let sent: Value = serde_json::from_slice(&r.body).unwrap();
+            let id: u64 = sent["id"].as_str().unwrap().parse().unwrap();
+            let echoed = if id % 2 == 0 { id } else { id + 1 };
+            json_answer(
+                200,
+                answer_of(json!(echoed.to_string()), json!(100), json!("643")),
+            )
+        })
+        .mount(&server)
+        .await;
+    answer_history_with(&server, Listed::No).await;
+    let client = client(&server);
+    let outcomes = futures_util::future::join_all((0..16_u64).map(|i| {
+        let client = client.clone();
+        async move {
+            let payment = Payment::new(
+                PaymentId::parse(&(1_000 + i).to_string()).unwrap(),
+                Recipient::wallet("79121238345".parse().unwrap(), None),
+                PayoutAmount::parse("100").unwrap(),
+            )
+            .unwrap();
+            (1_000 + i, client.pay_with(&payment, quick()).await)
+        }
+    }))
+    .await;
+    for (id, outcome) in &outcomes {
+        match (id % 2, outcome) {
+            (0, PaymentOutcome::Accepted(Accepted::Answer(_))) => {}
+            (1, PaymentOutcome::NotMoved(NotMoved::NotFound { .. })) => {}
+            _ => panic!("{id}: {outcome:?}"),
+        }
+    }
+    let posts = calls(&server)
+        .await
+        .iter()
+        .filter(|call| call.starts_with("POST"))
+        .count();
+    assert_eq!(posts, 16, "each payment sent once");
+}
+
 /// `pay_and_confirm` never follows the transaction of an answer that describes another
 /// payment: that payment's `SUCCESS` is not this one's.
 #[tokio::test]
